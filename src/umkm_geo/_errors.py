@@ -1,0 +1,48 @@
+"""Exceptions raised by umkm_geo.
+
+Every error a user can cause is a subclass of :class:`UmkmGeoError` (itself a ``ValueError``), so the
+CLI can print one clear message instead of a traceback. Messages name the file, row, column or
+feature at fault and say what to do.
+"""
+
+from __future__ import annotations
+
+
+class UmkmGeoError(ValueError):
+    """Base class of every user-facing error in umkm_geo."""
+
+
+class ConfigError(UmkmGeoError):
+    """A configuration file or option is invalid (unknown key, wrong type, bad value)."""
+
+
+class DataSourceError(UmkmGeoError):
+    """A data file cannot be found, fetched or read."""
+
+
+class HashMismatchError(DataSourceError):
+    """A downloaded or mirrored file does not have the sha256 pinned in the registry."""
+
+
+class ParseError(DataSourceError):
+    """A boundary file does not have the expected structure."""
+
+
+class RegionError(UmkmGeoError):
+    """A region code is malformed or selects nothing."""
+
+
+class TableError(UmkmGeoError):
+    """A UMKM table has a bad value, column or layout."""
+
+
+class JoinError(UmkmGeoError):
+    """A table does not join cleanly to the study area (unmatched or duplicate rows)."""
+
+    def __init__(self, msg: str, report: object | None = None) -> None:
+        super().__init__(msg)
+        self.report = report
+
+
+class AnalysisError(UmkmGeoError):
+    """A statistic cannot be computed on the given data (e.g. constant values)."""

@@ -1,0 +1,1 @@
+"""Sources: pinned public boundary data and users' own boundary files."""
