@@ -35,11 +35,17 @@ class StudyConfig:
 
 @dataclasses.dataclass(frozen=True)
 class BoundariesConfig:
-    """``[boundaries]``: topology choice and offline mirror."""
+    """``[boundaries]``: topology choice and offline mirror, or a user's own boundary ``file``."""
 
     topology: str = "auto"
     mirror: str = ""
     cache: str = ""
+    file: str = ""
+    code_column: str = "kode"
+    name_column: str = "kecamatan"
+    kab_name_column: str = ""
+    layer: str = ""
+    crosswalk: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

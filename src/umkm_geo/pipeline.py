@@ -33,7 +33,9 @@ from umkm_geo.indicators import add_indicators, area_km2
 from umkm_geo.join import join_counts
 from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, atlas_html
 from umkm_geo.render.static import choropleth_figure, lisa_figure, save_figure
+from umkm_geo.codes import load_crosswalk
 from umkm_geo.sources.boundaries import load_kecamatan
+from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
 from umkm_geo.tables import read_count_table
 from umkm_geo.weights import build_weights
@@ -46,12 +48,24 @@ PACKAGES = (
 
 def load_study_area(config: Config) -> StudyArea:
     """Stage 1 (sources): kecamatan boundaries of the configured region, with their grouping."""
-    boundaries = load_kecamatan(
-        config.study.region,
-        topology=config.boundaries.topology,
-        mirror=config.resolve(config.boundaries.mirror) if config.boundaries.mirror else None,
-        cache_dir=config.resolve(config.boundaries.cache) if config.boundaries.cache else None,
-    )
+    cfg = config.boundaries
+    if cfg.file:
+        boundaries = read_boundary_file(
+            config.resolve(cfg.file),
+            code_column=cfg.code_column,
+            name_column=cfg.name_column,
+            kab_name_column=cfg.kab_name_column or None,
+            region=config.study.region or None,
+            layer=cfg.layer or None,
+            crosswalk=load_crosswalk(config.resolve(cfg.crosswalk)) if cfg.crosswalk else None,
+        )
+    else:
+        boundaries = load_kecamatan(
+            config.study.region,
+            topology=cfg.topology,
+            mirror=config.resolve(cfg.mirror) if cfg.mirror else None,
+            cache_dir=config.resolve(cfg.cache) if cfg.cache else None,
+        )
     area = StudyArea(
         frame=boundaries.frame,
         region=boundaries.region,

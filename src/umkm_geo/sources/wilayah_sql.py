@@ -68,6 +68,9 @@ def _unescape(text: str) -> str:
 
 
 def _line_of(text: str, pos: int) -> int:
+    """Line number of the first non-blank character at or after ``pos``."""
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
     return text.count("\n", 0, pos) + 1
 
 
@@ -160,7 +163,7 @@ def _iter_rows(text: str, source: Path):
         while True:
             row = _ROW.match(text, pos)
             if not row:
-                snippet = text[pos : pos + 60].replace("\n", " ")
+                snippet = text[pos : pos + 60].strip().replace("\n", " ")
                 msg = f"{source}, line {_line_of(text, pos)}: malformed row {snippet!r}."
                 raise ParseError(msg)
             yield row, _line_of(text, row.start())
