@@ -31,8 +31,17 @@ def test_name_normalisation(typed, expected):
 
 @pytest.mark.parametrize(
     ("cell", "value", "reason"),
-    [("12", 12, None), (" 7 ", 7, None), (3.0, 3, None), ("0", 0, None), ("-4", None, "negative"),
-     ("2.5", None, "whole"), ("1.234", None, "thousands"), ("", None, "empty"), ("abc", None, "not a number")],
+    [
+        ("12", 12, None),
+        (" 7 ", 7, None),
+        (3.0, 3, None),
+        ("0", 0, None),
+        ("-4", None, "negative"),
+        ("2.5", None, "whole"),
+        ("1.234", None, "thousands"),
+        ("", None, "empty"),
+        ("abc", None, "not a number"),
+    ],
 )
 def test_parse_count(cell, value, reason):
     got, why = parse_count(cell)
@@ -51,8 +60,10 @@ def test_bad_cells_are_all_listed_with_row_and_column(tmp_path):
 
 
 def test_wide_layout_sector_and_year_columns(tmp_path):
-    path = _csv(tmp_path, "kode;kecamatan;perdagangan_2019;perdagangan_2020;jasa 2019;jasa 2020\n"
-                          "35.05.01;Wonodadi;10;12;3;4\n")
+    path = _csv(
+        tmp_path,
+        "kode;kecamatan;perdagangan_2019;perdagangan_2020;jasa 2019;jasa 2020\n35.05.01;Wonodadi;10;12;3;4\n",
+    )
     table = read_count_table(path)
     assert table.layout == "wide" and table.key == "kode"
     assert table.sectors == ("perdagangan", "jasa") and table.years == (2019, 2020)
@@ -67,8 +78,14 @@ def test_total_must_agree_with_sectors(tmp_path):
 
 def test_xlsx_long_layout(tmp_path):
     path = tmp_path / "umkm.xlsx"
-    pd.DataFrame({"Kecamatan": ["Wonodadi", "Wonodadi"], "Sektor": ["Jasa", "Kerajinan"],
-                  "Tahun": [2020, 2020], "Jumlah UMKM": [5, 6]}).to_excel(path, index=False)
+    pd.DataFrame(
+        {
+            "Kecamatan": ["Wonodadi", "Wonodadi"],
+            "Sektor": ["Jasa", "Kerajinan"],
+            "Tahun": [2020, 2020],
+            "Jumlah UMKM": [5, 6],
+        }
+    ).to_excel(path, index=False)
     table = read_count_table(path)
     assert table.layout == "long" and table.years == (2020,)
     assert table.data["jumlah"].tolist() == [5, 6]
@@ -76,8 +93,14 @@ def test_xlsx_long_layout(tmp_path):
 
 
 def test_join_by_name_reports_every_problem(tmp_path, blitar):
-    rows = ["kecamatan,jumlah_umkm", "Kec. Sanan Kulon,10", "Wonodadi,5", "Wonodadi,6", "Wonodadii,7",
-            "Atlantis,3"]
+    rows = [
+        "kecamatan,jumlah_umkm",
+        "Kec. Sanan Kulon,10",
+        "Wonodadi,5",
+        "Wonodadi,6",
+        "Wonodadii,7",
+        "Atlantis,3",
+    ]
     table = read_count_table(_csv(tmp_path, "\n".join(rows) + "\n"))
     with pytest.raises(JoinError) as info:
         join_counts(blitar.frame, table)
@@ -104,8 +127,12 @@ def test_allow_missing_accepts_kecamatan_without_data(tmp_path, blitar):
 
 def test_join_by_kemendagri_and_bps_codes(tmp_path, blitar):
     text = "kode,kecamatan,jumlah_umkm\n35.05.05,Bakung,1\n3505020,Wonotirto,2\n350501,Wonodadi,3\n"
-    counts, report = join_counts(blitar.frame, read_count_table(_csv(tmp_path, text)), allow_missing=True)
-    assert dict(zip(counts["kode"], counts["jumlah"], strict=True)) == {"35.05.05": 1, "35.05.08": 2, "35.05.01": 3}
+    counts, _report = join_counts(blitar.frame, read_count_table(_csv(tmp_path, text)), allow_missing=True)
+    assert dict(zip(counts["kode"], counts["jumlah"], strict=True)) == {
+        "35.05.05": 1,
+        "35.05.08": 2,
+        "35.05.01": 3,
+    }
 
 
 def test_code_and_name_that_disagree_are_an_error(tmp_path, blitar):

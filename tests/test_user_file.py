@@ -27,7 +27,11 @@ def test_bps_codes_are_mapped_through_the_crosswalk(tmp_path, suffix):
     path = _codab(tmp_path, ["ID3505010", "ID3505020", "ID3505210"], suffix)
     result = read_boundary_file(path, code_column="ADM3_PCODE", name_column="ADM3_EN")
     # BPS order differs from Kemendagri order: Bakung is 35.05.05, Wonotirto 35.05.08, Wonodadi 35.05.01
-    assert result.frame["nama"].to_dict() == {"35.05.01": "Wonodadi", "35.05.05": "Bakung", "35.05.08": "Wonotirto"}
+    assert result.frame["nama"].to_dict() == {
+        "35.05.01": "Wonodadi",
+        "35.05.05": "Bakung",
+        "35.05.08": "Wonotirto",
+    }
     assert result.topology["weights_hint"] == "fuzzy"
 
 

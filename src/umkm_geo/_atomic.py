@@ -33,6 +33,7 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared files
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():
@@ -51,3 +52,9 @@ def write_with(path: str | os.PathLike[str], writer: Callable[[Path], object]) -
     with atomic_path(path) as tmp:
         writer(tmp)
     return Path(path)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -32,7 +32,10 @@ def _parser() -> argparse.ArgumentParser:
     maps.add_argument("--config", help="TOML config file (default: the Blitar demo case)")
     maps.add_argument("--region", help="override [study] region, e.g. 35.05,35.72")
     maps.add_argument("--output", help="override [output] dir")
-    validate = sub.add_parser("validate", help="check the boundaries, the table and the join; write nothing but the QA table")
+    validate = sub.add_parser(
+        "validate",
+        help="check the boundaries, the table and the join; write nothing but the QA table",
+    )
     validate.add_argument("--config", help="TOML config file")
     validate.add_argument("--region", help="override [study] region")
     validate.add_argument("--output", help="override [output] dir")
@@ -48,7 +51,9 @@ def _config(args: argparse.Namespace) -> Config:
     if args.region:
         config = dataclasses.replace(config, study=dataclasses.replace(config.study, region=args.region))
     if args.output:
-        config = dataclasses.replace(config, output=dataclasses.replace(config.output, dir=str(Path(args.output).resolve())))
+        config = dataclasses.replace(
+            config, output=dataclasses.replace(config.output, dir=str(Path(args.output).resolve()))
+        )
     return config
 
 
@@ -85,8 +90,11 @@ def _cmd_template(args: argparse.Namespace) -> int:
     text = table.to_csv(index=False)
     if args.output:
         _atomic.write_text(args.output, text)
-        print(f"umkm-geo: wrote {args.output} ({len(table)} rows). Fill the jumlah_umkm column, then run"
-              f" `make maps CONFIG=your.toml` with [data] umkm = \"{args.output}\".", file=sys.stderr)
+        print(
+            f"umkm-geo: wrote {args.output} ({len(table)} rows). Fill the jumlah_umkm column, then run"
+            f' `make maps CONFIG=your.toml` with [data] umkm = "{args.output}".',
+            file=sys.stderr,
+        )
     else:
         sys.stdout.write(text)
     return EXIT_OK

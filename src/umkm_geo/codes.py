@@ -118,9 +118,7 @@ def bps_to_kemendagri(values: Iterable[object], crosswalk: pd.DataFrame) -> dict
     Returns a dict from each input value (as text) to its Kemendagri code, or ``None`` where the
     crosswalk has no row for it.
     """
-    lookup: Mapping[str, str] = dict(
-        zip(crosswalk["kode_bps"], crosswalk["kode_kemendagri"], strict=True)
-    )
+    lookup: Mapping[str, str] = dict(zip(crosswalk["kode_bps"], crosswalk["kode_kemendagri"], strict=True))
     out: dict[str, str | None] = {}
     for value in values:
         text = str(value).strip()

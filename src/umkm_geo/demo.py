@@ -69,7 +69,7 @@ def blitar_demo_totals(years: Sequence[int] = DEMO_YEARS) -> pd.DataFrame:
         sources = dict(zip(series["reference_year"].astype(int), series["source"], strict=True))
         for year in years:
             if year in known:
-                rows.append((kab, region, year, int(round(known[year])), "published", sources[year]))
+                rows.append((kab, region, year, round(known[year]), "published", sources[year]))
                 continue
             before = max((y for y in known if y < year), default=None)
             after = min((y for y in known if y > year), default=None)
@@ -79,7 +79,7 @@ def blitar_demo_totals(years: Sequence[int] = DEMO_YEARS) -> pd.DataFrame:
             frac = (year - before) / (after - before)
             value = known[before] + frac * (known[after] - known[before])
             src = f"linear interpolation between {before} ({sources[before]}) and {after} ({sources[after]})"
-            rows.append((kab, region, year, int(round(value)), "interpolated", src))
+            rows.append((kab, region, year, round(value), "interpolated", src))
     return pd.DataFrame(rows, columns=["kab_kode", "kab_nama", "tahun", "total", "basis", "source"])
 
 
@@ -123,9 +123,7 @@ def generate_demo_counts(
     sector_names = list(DEMO_SECTORS)
     north_shares = np.array([v[0] for v in DEMO_SECTORS.values()])
     south_shares = np.array([v[1] for v in DEMO_SECTORS.values()])
-    shares = np.array(
-        [rng.dirichlet(60 * (south_shares if s else north_shares)) for s in south]
-    )
+    shares = np.array([rng.dirichlet(60 * (south_shares if s else north_shares)) for s in south])
     rows = []
     for year_index, year in enumerate(sorted(totals["tahun"].unique())):
         growth = rng.lognormal(0.0, 0.08, len(frame)) if year_index else np.ones(len(frame))
@@ -140,7 +138,14 @@ def generate_demo_counts(
                 code = frame.index[pos]
                 for sector, value in zip(sector_names, parts, strict=True):
                     rows.append(
-                        (code, frame.at[code, "nama"], frame.at[code, "kab_nama"], sector, int(year), int(value))
+                        (
+                            code,
+                            frame.at[code, "nama"],
+                            frame.at[code, "kab_nama"],
+                            sector,
+                            int(year),
+                            int(value),
+                        )
                     )
     out = pd.DataFrame(rows, columns=["kode", "kecamatan", "kab_kota", "sektor", "tahun", "jumlah_umkm"])
     out["keterangan"] = ILLUSTRATIVE_NOTE

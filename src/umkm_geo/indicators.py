@@ -16,7 +16,6 @@ from umkm_geo._crs import EQUAL_AREA_CRS
 from umkm_geo.study_area import StudyArea
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Indicator:
     """Metadata of one indicator column.
@@ -62,9 +61,7 @@ class Indicator:
 
 AREA = Indicator("area_km2", "Luas wilayah (dihitung)", "Area (computed)", "km²", "km²", 1)
 COUNT = Indicator("umkm_count", "Jumlah UMKM", "Number of UMKM", "unit usaha", "businesses", 0)
-DENSITY = Indicator(
-    "umkm_density", "Kepadatan UMKM", "UMKM density", "unit usaha per km²", "businesses per km²", 1
-)
+DENSITY = Indicator("umkm_density", "Kepadatan UMKM", "UMKM density", "unit usaha per km²", "businesses per km²", 1)
 PER_1000 = Indicator(
     "umkm_per_1000",
     "UMKM per 1.000 penduduk",
@@ -74,16 +71,19 @@ PER_1000 = Indicator(
     1,
 )
 CHANGE = Indicator("umkm_change", "Perubahan jumlah UMKM", "Change in UMKM", "unit usaha", "businesses", 0)
-CHANGE_PCT = Indicator(
-    "umkm_change_pct", "Pertumbuhan UMKM", "UMKM growth", "persen", "percent", 1
-)
+CHANGE_PCT = Indicator("umkm_change_pct", "Pertumbuhan UMKM", "UMKM growth", "persen", "percent", 1)
 
 
 def sector_share_indicator(sector: str) -> Indicator:
     """Indicator metadata of the share of ``sector`` in a kecamatan's UMKM."""
     name = sector.replace("_", " ").replace("-", " ")
     return Indicator(
-        f"share_{sector}", f"Pangsa sektor {name}", f"Share of sector {name}", "persen", "percent", 1
+        f"share_{sector}",
+        f"Pangsa sektor {name}",
+        f"Share of sector {name}",
+        "persen",
+        "percent",
+        1,
     )
 
 

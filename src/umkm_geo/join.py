@@ -184,7 +184,17 @@ def join_counts(
     present = set(counts["kode"])
     for code in frame.index:
         if code not in present:
-            issues.append(_issue("missing", None, "", code, frame.at[code, "nama"], "no data for this kecamatan", severity))
+            issues.append(
+                _issue(
+                    "missing",
+                    None,
+                    "",
+                    code,
+                    frame.at[code, "nama"],
+                    "no data for this kecamatan",
+                    severity,
+                )
+            )
     expected = counts[["sektor", "tahun"]].drop_duplicates()
     for code, group in counts.groupby("kode"):
         have = set(zip(group["sektor"], group["tahun"].fillna(-1), strict=True))

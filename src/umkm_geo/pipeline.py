@@ -1,10 +1,10 @@
-"""The ``maps`` pipeline: sources -> tables -> indicators -> weights -> statistics ->
-classification -> renderers, each stage returning a new :class:`StudyArea`.
+"""The ``maps`` pipeline, stage by stage, from a config to every output.
 
 :func:`run` executes every stage from a :class:`~umkm_geo.config.Config` and writes
 ``<output>/maps/*.png``, ``<output>/maps/*.html``, ``<output>/tables/*.csv`` and
 ``<output>/run.json`` (inputs with hashes, config, seed, package versions, timings). Every file is
-written atomically.
+written atomically. Stages: sources -> tables -> indicators -> weights -> statistics ->
+classification -> renderers; each returns a new :class:`StudyArea`.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from umkm_geo import _atomic
 from umkm_geo._errors import ConfigError, JoinError
 from umkm_geo.autocorrelation import global_moran, local_moran
 from umkm_geo.classification import classify
+from umkm_geo.codes import load_crosswalk
 from umkm_geo.config import Config
 from umkm_geo.demo import ILLUSTRATIVE_NOTE, blitar_demo_totals, generate_demo_counts
 from umkm_geo.gap import group_gap
@@ -33,7 +34,6 @@ from umkm_geo.indicators import add_indicators, area_km2
 from umkm_geo.join import join_counts
 from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, atlas_html
 from umkm_geo.render.static import choropleth_figure, lisa_figure, save_figure
-from umkm_geo.codes import load_crosswalk
 from umkm_geo.sources.boundaries import load_kecamatan
 from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
@@ -41,8 +41,21 @@ from umkm_geo.tables import read_count_table
 from umkm_geo.weights import build_weights
 
 PACKAGES = (
-    "umkm_geo", "geopandas", "shapely", "pyproj", "pandas", "numpy", "scipy", "libpysal", "esda",
-    "mapclassify", "matplotlib", "folium", "branca", "pooch", "rasterio",
+    "umkm_geo",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "pandas",
+    "numpy",
+    "scipy",
+    "libpysal",
+    "esda",
+    "mapclassify",
+    "matplotlib",
+    "folium",
+    "branca",
+    "pooch",
+    "rasterio",
 )
 
 
@@ -76,7 +89,9 @@ def load_study_area(config: Config) -> StudyArea:
         groups = grouping.groups.reindex(area.frame.index)
         area = area.with_columns(wilayah=groups.to_numpy())
         area = area.with_result("grouping", grouping)
-        area = area.with_provenance(grouping={"source": grouping.source, "unassigned": groups[groups.isna()].index.tolist()})
+        area = area.with_provenance(
+            grouping={"source": grouping.source, "unassigned": groups[groups.isna()].index.tolist()}
+        )
     return area
 
 
@@ -87,7 +102,9 @@ def _grouping(config: Config) -> Grouping | None:
     if source == "blitar":
         return blitar_grouping()
     return read_grouping(
-        config.resolve(source), code_column=config.groups.code_column, group_column=config.groups.group_column
+        config.resolve(source),
+        code_column=config.groups.code_column,
+        group_column=config.groups.group_column,
     )
 
 
@@ -105,12 +122,16 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path) -> StudyArea:
                 f" kab/kota {missing}. Give your own table in [data] umkm (start with `umkm-geo template`)."
             )
             raise ConfigError(msg)
-        groups = area.frame["wilayah"] if "wilayah" in area.frame else None
+        groups = area.frame.get("wilayah", None)
         demo = generate_demo_counts(
-            area.frame, totals=totals, groups=groups, area_km2=area_km2(area.frame), seed=config.data.demo_seed
+            area.frame,
+            totals=totals,
+            groups=groups,
+            area_km2=area_km2(area.frame),
+            seed=config.data.demo_seed,
         )
         table_path = _atomic.write_text(tables_dir / "umkm_counts_demo.csv", demo.to_csv(index=False))
-        _atomic.write_text(tables_dir / "demo_totals.csv", totals.to_csv(index=False))
+        _atomic.write_text(tables_dir / "demo_totals.csv", _stamped(totals, True).to_csv(index=False))
         demo_record = {"seed": config.data.demo_seed, "totals": totals.to_dict(orient="records")}
         illustrative = True
     else:
@@ -127,10 +148,15 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path) -> StudyArea:
         counts, report = join_counts(area.frame, table, allow_missing=config.data.allow_missing)
     except JoinError as exc:
         if exc.report is not None:
-            _atomic.write_text(tables_dir / "join_qa.csv", exc.report.issues.to_csv(index=False))
+            qa = _stamped(exc.report.issues, illustrative)
+            _atomic.write_text(tables_dir / "join_qa.csv", qa.to_csv(index=False))
         raise
-    _atomic.write_text(tables_dir / "join_qa.csv", report.issues.to_csv(index=False))
+    qa = _stamped(report.issues, illustrative)
+    written = [_atomic.write_text(tables_dir / "join_qa.csv", qa.to_csv(index=False))]
+    if config.data.umkm == "demo":
+        written += [tables_dir / "umkm_counts_demo.csv", tables_dir / "demo_totals.csv"]
     area = area.with_result("counts", counts).with_result("join_report", report)
+    area = area.with_result("tables_written", tuple(written))
     return area.with_provenance(
         umkm_table=table.record(), join=report.record(), illustrative=illustrative, demo=demo_record
     )
@@ -140,7 +166,10 @@ def compute_indicators(area: StudyArea, config: Config) -> StudyArea:
     """Stage 3 (indicators)."""
     population = None
     if config.data.population:
-        pop_table = read_count_table(config.resolve(config.data.population), count_aliases=("penduduk", "population", "jumlah_penduduk"))
+        pop_table = read_count_table(
+            config.resolve(config.data.population),
+            count_aliases=("penduduk", "population", "jumlah_penduduk"),
+        )
         pop_counts, _ = join_counts(area.frame, pop_table, allow_missing=config.data.allow_missing)
         population = pop_counts.groupby("kode")["jumlah"].sum()
         area = area.with_provenance(population_table=pop_table.record())
@@ -171,8 +200,13 @@ def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
     graph = area.weights if len(present) == len(y) else area.weights.subgraph(present.index)
     moran = global_moran(present, graph, permutations=stats.permutations, seed=stats.seed)
     lisa = local_moran(
-        present, graph, permutations=stats.permutations, seed=stats.seed, alpha=stats.alpha,
-        correction=stats.correction, p_value=stats.p_value,
+        present,
+        graph,
+        permutations=stats.permutations,
+        seed=stats.seed,
+        alpha=stats.alpha,
+        correction=stats.correction,
+        p_value=stats.p_value,
     )
     area = area.with_result("moran", moran).with_result("lisa", lisa)
     if "wilayah" in area.frame and len(config.groups.compare) == 2:
@@ -192,6 +226,133 @@ def classify_indicators(area: StudyArea, config: Config) -> StudyArea:
     return area.with_result("classes", breaks)
 
 
+MAPPED = ("umkm_density", "umkm_count", "umkm_per_1000", "umkm_change_pct")
+_TEXT = {
+    "id": {
+        "lisa_title": "Klaster LISA",
+        "lisa_sub": "Moran lokal, {p}; α = {alpha}, koreksi: {corr}; {perm} permutasi, seed {seed}",
+        "illustrative_sub": "Data ilustrasi (bukan statistik resmi)",
+        "year": "tahun",
+        "weights": "bobot {method}",
+    },
+    "en": {
+        "lisa_title": "LISA clusters",
+        "lisa_sub": "Local Moran, {p}; α = {alpha}, correction: {corr}; {perm} permutations, seed {seed}",
+        "illustrative_sub": "Illustrative data (not official statistics)",
+        "year": "year",
+        "weights": "{method} weights",
+    },
+}
+
+
+_CORRECTION = {
+    "id": {"none": "tanpa", "fdr": "FDR (Benjamini–Hochberg)", "bonferroni": "Bonferroni"},
+    "en": {"none": "none", "fdr": "FDR (Benjamini–Hochberg)", "bonferroni": "Bonferroni"},
+}
+
+
+def _credits(area: StudyArea, lang: str) -> str:
+    table = area.provenance.get("umkm_table", {})
+    source = "Data UMKM: " if lang == "id" else "UMKM data: "
+    if area.provenance.get("illustrative"):
+        source += (
+            "data ilustrasi umkm_geo (seed "
+            + str(area.provenance.get("demo", {}) and area.provenance["demo"]["seed"])
+            + ")"
+        )
+    else:
+        source += Path(str(table.get("path", ""))).name
+    return f"{area.provenance['boundary_credit']}. {source}."
+
+
+def render_maps(area: StudyArea, config: Config, out_dir: Path) -> list[Path]:
+    """Stage 7 (renderers): choropleth PNGs, the LISA PNG and the interactive HTML atlas."""
+    lang = config.study.lang
+    text = _TEXT[lang]
+    maps = out_dir / "maps"
+    illustrative = bool(area.provenance.get("illustrative"))
+    credits = _credits(area, lang)
+    frame = area.frame
+    indicators = area.results["indicators"]
+    classes = area.results["classes"]
+    year = area.results.get("indicator_year")
+    written: list[Path] = []
+    sub_parts = [f"{area.frame['kab_nama'].nunique()} kab/kota, {len(area)} kecamatan"]
+    if year and year > 0:
+        sub_parts.append(f"{text['year']} {year}")
+    if illustrative:
+        sub_parts.append(text["illustrative_sub"])
+    subtitle = " · ".join(sub_parts)
+    layers: list[ChoroplethLayer | CategoryLayer] = []
+    for key in MAPPED:
+        if key not in classes:
+            continue
+        ind = indicators[key]
+        fig = choropleth_figure(
+            frame,
+            ind,
+            classes[key],
+            title=f"{config.study.title}: {ind.label(lang)}",
+            subtitle=subtitle,
+            credits=credits,
+            illustrative=illustrative,
+            lang=lang,
+            labels=frame["nama"],
+        )
+        written.append(save_figure(fig, maps / f"{key}.png", dpi=config.maps.dpi))
+        layers.append(ChoroplethLayer(indicator=ind, values=frame[key], classes=classes[key]))
+    lisa = area.results["lisa"]
+    settings = lisa.settings
+    clusters = lisa.frame()["cluster"].reindex(frame.index)
+    analysed = indicators[config.statistics.indicator]
+    lisa_sub = text["lisa_sub"].format(
+        p=settings.get("p_value_type", lisa.p_value),
+        alpha=lisa.alpha,
+        corr=_CORRECTION[lang][lisa.correction],
+        perm=lisa.permutations,
+        seed=lisa.seed,
+    )
+    weights = area.results["weights"]
+    lisa_sub += " · " + text["weights"].format(method=weights.method)
+    title = f"{config.study.title}: {text['lisa_title']} — {analysed.label(lang)}"
+    two = lisa.p_value == "two-sided"
+    p_short = {
+        "id": "p dua sisi" if two else "p satu sisi (folded)",
+        "en": "two-sided p" if two else "folded p",
+    }
+    fig = lisa_figure(
+        frame,
+        clusters,
+        title=title,
+        subtitle=lisa_sub,
+        credits=credits,
+        illustrative=illustrative,
+        lang=lang,
+        labels=frame["nama"],
+    )
+    written.append(save_figure(fig, maps / f"lisa_{analysed.key}.png", dpi=config.maps.dpi))
+    layers.append(
+        CategoryLayer(
+            key=f"lisa_{analysed.key}",
+            label_id=f"Klaster LISA — {analysed.label('id')} ({p_short['id']}, α {lisa.alpha:g})",
+            label_en=f"LISA clusters — {analysed.label('en')} ({p_short['en']}, α {lisa.alpha:g})",
+            values=clusters,
+        )
+    )
+    written.append(
+        atlas_html(
+            frame,
+            layers,
+            title=config.study.title,
+            credits=credits,
+            illustrative=illustrative,
+            lang=lang,
+            path=maps / "atlas.html",
+        )
+    )
+    return written
+
+
 def _stamped(table: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
     """Add the illustrative-data note as a column to every row when the data are illustrative."""
     if not illustrative:
@@ -209,7 +370,12 @@ def write_tables(area: StudyArea, out_dir: Path) -> list[Path]:
     frame = area.frame.drop(columns="geometry")
     lisa = area.results["lisa"].frame().add_prefix("lisa_")
     indicators = frame.join(lisa)
-    written.append(_atomic.write_text(tables / "indicators.csv", _stamped(indicators.reset_index(), illustrative).to_csv(index=False)))
+    written.append(
+        _atomic.write_text(
+            tables / "indicators.csv",
+            _stamped(indicators.reset_index(), illustrative).to_csv(index=False),
+        )
+    )
     moran = area.results["moran"].table()
     written.append(_atomic.write_text(tables / "moran_global.csv", _stamped(moran, illustrative).to_csv(index=False)))
     lisa_out = area.frame[["nama", "kab_nama"]].join(area.results["lisa"].frame(), how="left")
@@ -217,21 +383,39 @@ def write_tables(area: StudyArea, out_dir: Path) -> list[Path]:
     for key in ("p_value_type", "permutations", "seed", "alpha", "correction"):
         if key in settings:
             lisa_out[key] = settings[key]
-    written.append(_atomic.write_text(tables / "lisa.csv", _stamped(lisa_out.reset_index(), illustrative).to_csv(index=False)))
+    written.append(
+        _atomic.write_text(tables / "lisa.csv", _stamped(lisa_out.reset_index(), illustrative).to_csv(index=False))
+    )
     if "gap" in area.results:
         gap = area.results["gap"]
         written.append(_atomic.write_text(tables / "gap.csv", _stamped(gap.table(), illustrative).to_csv(index=False)))
     weights = area.results["weights"]
-    written.append(_atomic.write_text(tables / "weights_summary.csv", weights.table().to_csv(index=False)))
-    written.append(_atomic.write_text(tables / "weights_neighbours.csv", weights.summary_table().reset_index().to_csv(index=False)))
+    summary = _stamped(weights.table(), illustrative)
+    neighbours = _stamped(weights.summary_table().reset_index(), illustrative)
+    written.append(_atomic.write_text(tables / "weights_summary.csv", summary.to_csv(index=False)))
+    written.append(_atomic.write_text(tables / "weights_neighbours.csv", neighbours.to_csv(index=False)))
     rows = []
     for key, classes in area.results["classes"].items():
         ind = area.results["indicators"][key]
         for i, (label, count) in enumerate(zip(classes.labels(ind.decimals), classes.counts, strict=True)):
-            rows.append({"indikator": key, "skema": classes.scheme, "kelas": i + 1, "rentang": label,
-                         "batas_bawah": classes.bounds()[i][0], "batas_atas": classes.upper[i],
-                         "jumlah_kecamatan": count, "warna": classes.colors[i]})
-    written.append(_atomic.write_text(tables / "class_breaks.csv", _stamped(pd.DataFrame(rows), illustrative).to_csv(index=False)))
+            rows.append(
+                {
+                    "indikator": key,
+                    "skema": classes.scheme,
+                    "kelas": i + 1,
+                    "rentang": label,
+                    "batas_bawah": classes.bounds()[i][0],
+                    "batas_atas": classes.upper[i],
+                    "jumlah_kecamatan": count,
+                    "warna": classes.colors[i],
+                }
+            )
+    written.append(
+        _atomic.write_text(
+            tables / "class_breaks.csv",
+            _stamped(pd.DataFrame(rows), illustrative).to_csv(index=False),
+        )
+    )
     return written
 
 
@@ -261,7 +445,10 @@ def write_run_record(
         "illustrative_data": bool(area.provenance.get("illustrative")),
         "notice": ILLUSTRATIVE_NOTE if area.provenance.get("illustrative") else "",
         "config": config.to_dict(),
-        "seed": {"statistics": config.statistics.seed, "demo": config.data.demo_seed if config.data.umkm == "demo" else None},
+        "seed": {
+            "statistics": config.statistics.seed,
+            "demo": config.data.demo_seed if config.data.umkm == "demo" else None,
+        },
         "provenance": _jsonable(dict(area.provenance)),
         "results": {
             "weights": area.results["weights"].to_dict(),
@@ -310,7 +497,7 @@ def run(config: Config) -> StudyArea:
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
 
-    def timed(name: str, func, *args):  # noqa: ANN001, ANN202
+    def timed(name: str, func, *args):
         start = time.perf_counter()
         result = func(*args)
         timings[name] = time.perf_counter() - start
@@ -322,7 +509,8 @@ def run(config: Config) -> StudyArea:
     area = timed("weights", compute_weights, area, config)
     area = timed("statistics", compute_statistics, area, config)
     area = timed("classification", classify_indicators, area, config)
-    outputs = timed("maps", render_maps, area, config, out_dir)
+    outputs = list(area.results.get("tables_written", ()))
+    outputs += timed("maps", render_maps, area, config, out_dir)
     outputs += timed("csv", write_tables, area, out_dir)
     timings["total"] = time.perf_counter() - t0
     outputs.append(write_run_record(area, config, out_dir, outputs, timings))

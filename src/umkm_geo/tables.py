@@ -20,7 +20,15 @@ import pandas as pd
 from umkm_geo._errors import TableError
 from umkm_geo.sources.registry import file_sha256
 
-CODE_ALIASES = ("kode", "kode_kemendagri", "kode_kecamatan", "kode_kec", "kode_wilayah", "kode_bps", "adm3_pcode")
+CODE_ALIASES = (
+    "kode",
+    "kode_kemendagri",
+    "kode_kecamatan",
+    "kode_kec",
+    "kode_wilayah",
+    "kode_bps",
+    "adm3_pcode",
+)
 NAME_ALIASES = ("kecamatan", "nama_kecamatan", "nama_kec", "nama")
 KAB_ALIASES = ("kab_kota", "kabupaten_kota", "kabkota", "kabupaten", "kota")
 SECTOR_ALIASES = ("sektor", "sector")
@@ -101,7 +109,12 @@ def _read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 return pd.read_csv(
-                    path, dtype=str, keep_default_na=False, sep=None, engine="python", encoding=encoding
+                    path,
+                    dtype=str,
+                    keep_default_na=False,
+                    sep=None,
+                    engine="python",
+                    encoding=encoding,
                 )
             except UnicodeDecodeError:
                 continue
@@ -212,7 +225,9 @@ def read_count_table(
     count_col = _find(columns, count_aliases, None, file)
     id_cols = [c for c in (code_col, name_col, kab_col) if c is not None]
     # Columns that only describe the row (never counts).
-    meta_cols = set(id_cols) | {columns[a] for a in ("keterangan", "catatan", "note", "notes", "sumber", "source") if a in columns}
+    meta_cols = set(id_cols) | {
+        columns[a] for a in ("keterangan", "catatan", "note", "notes", "sumber", "source") if a in columns
+    }
 
     rows = np.arange(len(raw)) + 2
     key = "kode" if code_col is not None else "nama"
@@ -227,9 +242,7 @@ def read_count_table(
             "kab_in": str(raw.iloc[i][kab_col]).strip() if kab_col else "",
         }
 
-    blank = [
-        i for i in range(len(raw)) if all(str(raw.iloc[i][c]).strip() == "" for c in raw.columns)
-    ]
+    blank = [i for i in range(len(raw)) if all(str(raw.iloc[i][c]).strip() == "" for c in raw.columns)]
     value_cols = [c for c in raw.columns if c not in meta_cols and c not in (sector_col, year_col)]
     if count_col is not None and value_cols == [count_col]:
         layout = "long"
@@ -276,11 +289,14 @@ def read_count_table(
     data["jumlah"] = data["jumlah"].astype("int64")
     _check_totals(data, file)
     notes = [c for c in meta_cols if c not in id_cols]
-    illustrative = any(
-        "ilustrasi" in str(v).lower() or "illustrative" in str(v).lower() for c in notes for v in raw[c]
-    )
+    illustrative = any("ilustrasi" in str(v).lower() or "illustrative" in str(v).lower() for c in notes for v in raw[c])
     return CountTable(
-        data=data, source=file, sha256=file_sha256(file), layout=layout, key=key, illustrative=illustrative
+        data=data,
+        source=file,
+        sha256=file_sha256(file),
+        layout=layout,
+        key=key,
+        illustrative=illustrative,
     )
 
 

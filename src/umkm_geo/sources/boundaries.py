@@ -20,8 +20,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
-from umkm_geo._errors import ConfigError, RegionError
 from umkm_geo._crs import EQUAL_AREA_CRS
+from umkm_geo._errors import ConfigError, RegionError
 from umkm_geo.codes import code_level, in_region, parse_region, provinces_of
 from umkm_geo.sources.registry import FetchedFile, Registry, fetch, load_registry
 from umkm_geo.sources.wilayah_sql import parse_wilayah_sql, read_names
@@ -236,9 +236,7 @@ def _dissolve_desa(
         out.loc[code, "geometry"] = clean
         out.loc[code, "n_desa"] = int(counts[code])
     if filled:
-        notes.append(
-            f"{filled} sliver holes smaller than {SLIVER_M2 / 1e4:g} ha between desa polygons were filled"
-        )
+        notes.append(f"{filled} sliver holes smaller than {SLIVER_M2 / 1e4:g} ha between desa polygons were filled")
     no_desa = [c for c in out.index if c not in geoms.index]
     if no_desa:
         names = ", ".join(f"{c} {out.loc[c, 'nama']}" for c in no_desa)

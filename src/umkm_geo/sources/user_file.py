@@ -7,7 +7,6 @@ position. Every feature whose code cannot be mapped is reported by row and value
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,7 +14,13 @@ import pandas as pd
 import shapely
 
 from umkm_geo._errors import DataSourceError
-from umkm_geo.codes import bps_to_kemendagri, in_region, load_crosswalk, normalise_code, parse_region
+from umkm_geo.codes import (
+    bps_to_kemendagri,
+    in_region,
+    load_crosswalk,
+    normalise_code,
+    parse_region,
+)
 from umkm_geo.sources.boundaries import BoundarySet
 from umkm_geo.sources.registry import FetchedFile, file_sha256
 
@@ -79,7 +84,11 @@ def read_boundary_file(
     if need_bps:
         mapped = bps_to_kemendagri(need_bps, crosswalk if crosswalk is not None else load_crosswalk())
     final = [c if c is not None else mapped.get(r) for r, c in zip(raw_codes, codes, strict=True)]
-    bad = [f"feature {i} ({frame.iloc[i][name_column]}): code {raw_codes.iloc[i]!r}" for i, c in enumerate(final) if c is None]
+    bad = [
+        f"feature {i} ({frame.iloc[i][name_column]}): code {raw_codes.iloc[i]!r}"
+        for i, c in enumerate(final)
+        if c is None
+    ]
     if bad:
         msg = (
             f"{file}: {len(bad)} feature(s) whose code is neither a Kemendagri code nor in the BPS"
@@ -101,7 +110,9 @@ def read_boundary_file(
         {
             "nama": frame[name_column].astype(str).str.strip().str.title().to_numpy(),
             "kab_kode": [c[:5] for c in frame["kode"]],
-            "kab_nama": frame[kab_name_column].astype(str).to_numpy() if kab_name_column else [c[:5] for c in frame["kode"]],
+            "kab_nama": frame[kab_name_column].astype(str).to_numpy()
+            if kab_name_column
+            else [c[:5] for c in frame["kode"]],
             "prov_kode": [c[:2] for c in frame["kode"]],
             "n_desa": 0,
         },

@@ -244,12 +244,7 @@ def parse_wilayah_sql(path: str | Path) -> ParsedLayer:
 
 def _check_extent(frame: gpd.GeoDataFrame, source: Path) -> None:
     minx, miny, maxx, maxy = frame.total_bounds
-    ok = (
-        _LON_RANGE[0] <= minx
-        and maxx <= _LON_RANGE[1]
-        and _LAT_RANGE[0] <= miny
-        and maxy <= _LAT_RANGE[1]
-    )
+    ok = _LON_RANGE[0] <= minx and maxx <= _LON_RANGE[1] and _LAT_RANGE[0] <= miny and maxy <= _LAT_RANGE[1]
     if not ok:
         msg = (
             f"{source}: coordinates span lon {minx:.3f}..{maxx:.3f}, lat {miny:.3f}..{maxy:.3f}, outside"
@@ -273,7 +268,4 @@ def read_names(path: str | Path) -> dict[str, str]:
     """
     source = Path(path)
     text = source.read_text(encoding="utf-8")
-    return {
-        _unescape(row.group(1)).strip(): _unescape(row.group(2)).strip()
-        for row, _line in _iter_rows(text, source)
-    }
+    return {_unescape(row.group(1)).strip(): _unescape(row.group(2)).strip() for row, _line in _iter_rows(text, source)}

@@ -1,0 +1,1 @@
+"""Renderers: static maps (:mod:`.static`) and the offline web atlas (:mod:`.interactive`)."""

@@ -1,0 +1,105 @@
+"""End-to-end: the default Blitar run writes every output, stamped, consistent and recorded."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+from matplotlib.image import imread
+
+from _independent import (
+    graph_neighbour_sets,
+    pygeoda_global_moran,
+    pygeoda_local_moran,
+    pygeoda_queen_neighbours,
+    pygeoda_weights_from_graph,
+)
+from umkm_geo.demo import ILLUSTRATIVE_NOTE
+
+STAMP = ILLUSTRATIVE_NOTE
+
+
+def test_default_run_writes_maps_tables_and_record(blitar_run):
+    area, out = blitar_run
+    assert len(area) == 25
+    for name in ("umkm_density.png", "lisa_umkm_density.png", "atlas.html"):
+        assert (out / "maps" / name).stat().st_size > 10_000
+    for name in (
+        "indicators.csv",
+        "lisa.csv",
+        "gap.csv",
+        "moran_global.csv",
+        "join_qa.csv",
+        "class_breaks.csv",
+    ):
+        assert (out / "tables" / name).is_file()
+    record = json.loads((out / "run.json").read_text())
+    assert record["illustrative_data"] is True
+    assert record["provenance"]["topology"]["method"] == "desa"
+    files = {f["path"]: f for f in record["provenance"]["boundaries"]["files"]}
+    assert re.fullmatch(r"[0-9a-f]{64}", files["db/kec/wilayah_boundaries_kec_35.sql"]["sha256"])
+    assert record["provenance"]["umkm_table"]["sha256"]
+    assert record["seed"]["statistics"] == area.results["lisa"].seed
+    assert record["versions"]["esda"] and record["versions"]["libpysal"]
+    assert {o["path"] for o in record["outputs"]} >= {"maps/atlas.html", "tables/gap.csv"}
+    assert not list(out.rglob(".*.tmp")) and not [p for p in out.rglob(".*") if p.is_file()]
+
+
+def test_illustrative_stamp_on_every_output(blitar_run):
+    _area, out = blitar_run
+    csvs = sorted((out / "tables").glob("*.csv"))
+    assert len(csvs) >= 9
+    for csv in csvs:
+        table = pd.read_csv(csv)
+        column = "catatan_data" if "catatan_data" in table else "keterangan"
+        assert column in table, csv.name
+        assert (table[column] == STAMP).all(), csv.name
+    html = (out / "maps" / "atlas.html").read_text(encoding="utf-8")
+    assert STAMP in html
+    record = json.loads((out / "run.json").read_text())
+    assert record["notice"] == STAMP
+
+
+def test_png_and_html_legends_show_the_same_class_breaks(blitar_run):
+    area, out = blitar_run
+    classes = area.results["classes"]["umkm_density"]
+    labels = classes.labels(area.results["indicators"]["umkm_density"].decimals)
+    html = (out / "maps" / "atlas.html").read_text(encoding="utf-8")
+    breaks = pd.read_csv(out / "tables" / "class_breaks.csv")
+    density = breaks[breaks["indikator"] == "umkm_density"]
+    assert density["rentang"].tolist() == labels
+    for label in labels:
+        assert label in html
+    assert len(labels) == classes.k and sum(classes.counts) == 25
+
+
+def test_png_is_not_blank(blitar_run):
+    _, out = blitar_run
+    image = imread(out / "maps" / "umkm_density.png")
+    assert image.shape[0] > 500 and np.unique(image.reshape(-1, image.shape[-1]), axis=0).shape[0] > 20
+
+
+def test_moran_and_local_moran_agree_with_pygeoda_on_blitar(blitar_run, tmp_path):
+    area, _ = blitar_run
+    y = area.frame["umkm_density"]
+    weight = pygeoda_weights_from_graph(area.weights, tmp_path / "blitar.gal")
+    lisa = area.results["lisa"].frame()
+    geoda = pygeoda_local_moran(y, weight, permutations=999)
+    np.testing.assert_allclose(lisa["Ii"].to_numpy(), geoda["Ii"].to_numpy(), rtol=0, atol=1e-9)
+    # GeoDa's global Moran's I: the Moran scatter-plot slope with GeoDa's own spatial lag
+    np.testing.assert_allclose(area.results["moran"].I, pygeoda_global_moran(y, weight), rtol=0, atol=1e-9)
+    # same neighbour structure as GeoDa's own queen contiguity on these polygons
+    assert graph_neighbour_sets(area.weights) == pygeoda_queen_neighbours(area.frame)
+
+
+def test_north_south_gap_table(blitar_run):
+    area, _out = blitar_run
+    gap = area.results["gap"]
+    frame = area.frame
+    north = frame.loc[frame["wilayah"] == "utara", "umkm_density"].mean()
+    south = frame.loc[frame["wilayah"] == "selatan", "umkm_density"].mean()
+    np.testing.assert_allclose(gap.difference, north - south)
+    assert 0 < gap.p_value <= 1
+    assert (frame["wilayah"] == "utara").sum() == 15 and (frame["wilayah"] == "selatan").sum() == 7
