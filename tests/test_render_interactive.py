@@ -214,3 +214,15 @@ def test_browser_opens_the_page_offline(page):
             assert requests == [path.as_uri()]
         finally:
             browser.close()
+
+
+def test_areas_hatched_in_the_png_are_dashed_on_the_web(page):
+    _, text = page
+    # One density value is missing and five areas have no neighbours.
+    assert text.count('"dashed": true') == 6
+    assert text.count('"dashed": false') == 3 * 25 - 6
+
+
+def test_unknown_language_is_rejected(tmp_path, frame, layers):
+    with pytest.raises(ValueError, match="'fr'"):
+        atlas_html(frame, layers, title="t", credits="c", illustrative=False, lang="fr", path=tmp_path / "x.html")

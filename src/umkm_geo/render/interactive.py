@@ -50,13 +50,15 @@ LEAFLET_DIR = ("static", "js_lib_leaflet")
 
 _PAGE_CSS = """
 .leaflet-container { background: #f4f4f1; font-family: system-ui, sans-serif; }
-.umkm-box { position: fixed; z-index: 1000; background: rgba(255,255,255,0.94);
-  border: 1px solid #bbb; border-radius: 4px; padding: 6px 10px;
-  box-shadow: 0 1px 4px rgba(0,0,0,0.25); font: 13px/1.35 system-ui, sans-serif; }
-.umkm-title { top: 10px; left: 56px; max-width: 46vw; font-size: 16px; font-weight: 600; }
-.umkm-stamp { top: 10px; left: 50%; transform: translateX(-50%); margin-top: 44px;
-  color: #b2182b; border: 2px solid #b2182b; font-weight: 700; pointer-events: none; }
-.umkm-legend { bottom: 28px; right: 10px; max-width: 320px; }
+.leaflet-control-attribution { max-width: 60vw; }
+.leaflet-control-layers { font-size: 13px; }
+.umkm-box { background: rgba(255,255,255,0.94); border: 1px solid #bbb; border-radius: 4px;
+  padding: 6px 10px; box-shadow: 0 1px 4px rgba(0,0,0,0.25);
+  font: 13px/1.35 system-ui, sans-serif; }
+.umkm-header { max-width: 45vw; }
+.umkm-title { font-size: 16px; font-weight: 600; }
+.umkm-stamp { margin-top: 6px; color: #b2182b; border: 2px solid #b2182b; font-weight: 700; }
+.umkm-legend { max-width: 320px; }
 .umkm-legend h4 { margin: 0 0 4px 0; font-size: 13px; }
 .umkm-legend .row { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
 .umkm-legend .swatch { width: 18px; height: 12px; border: 1px solid #777; flex: none; }
@@ -224,19 +226,37 @@ def _legend_html(element_id: str, title: str, entries: Sequence[LegendEntry], sh
     )
 
 
-class _LegendSwitch(MacroElement):
-    """Show the legend of the base layer the reader picks in the layer control."""
+class _Overlay(MacroElement):
+    """Dock the title box and the legends in Leaflet's corners; switch legends with the layer.
+
+    Leaflet stacks the controls of one corner, so the legends sit above the attribution and the
+    title above nothing else, whatever the window size.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function () {
+            var map = {{ this._parent.get_name() }};
+            function dock(id, position) {
+                var el = document.getElementById(id);
+                if (!el) { return; }
+                var control = L.control({position: position});
+                control.onAdd = function () {
+                    L.DomEvent.disableClickPropagation(el);
+                    L.DomEvent.disableScrollPropagation(el);
+                    return el;
+                };
+                control.addTo(map);
+            }
+            dock("umkm-header", "topleft");
+            dock("umkm-legends", "bottomright");
             var pairs = [
             {%- for name in this.group_names %}
                 [{{ name }}, "legend-{{ name }}"],
             {%- endfor %}
             ];
-            {{ this._parent.get_name() }}.on("baselayerchange", function (e) {
+            map.on("baselayerchange", function (e) {
                 pairs.forEach(function (pair) {
                     var el = document.getElementById(pair[1]);
                     if (el) { el.style.display = pair[0] === e.layer ? "block" : "none"; }
@@ -249,7 +269,7 @@ class _LegendSwitch(MacroElement):
 
     def __init__(self, group_names: Sequence[str]) -> None:
         super().__init__()
-        self._name = "LegendSwitch"
+        self._name = "Overlay"
         self.group_names = list(group_names)
 
 
@@ -272,14 +292,13 @@ class _MapExtras(MacroElement):
 
 
 def _style(feature: dict[str, Any]) -> dict[str, Any]:
-    fill = feature["properties"]["fill"]
-    missing = fill in (NODATA_COLOR, LISA_COLORS["island"])
+    props = feature["properties"]
     return {
-        "fillColor": fill,
+        "fillColor": props["fill"],
         "fillOpacity": 0.85,
         "color": EDGE_COLOR,
         "weight": 0.8,
-        "dashArray": "4 3" if missing else None,
+        "dashArray": "4 3" if props["dashed"] else None,
     }
 
 
@@ -325,6 +344,9 @@ def atlas_html(
     Path
         ``path``.
     """
+    if lang not in ("id", "en"):
+        msg = f"Unknown language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
+        raise ValueError(msg)
     if not layers:
         msg = "The web atlas needs at least one layer."
         raise ValueError(msg)
@@ -341,6 +363,7 @@ def atlas_html(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         tiles=None,
         zoom_start=10,
+        zoom_control="bottomleft",
     )
     # Instance attributes: folium's class-level CDN lists stay untouched for other maps.
     fmap.default_js = []
@@ -363,7 +386,12 @@ def atlas_html(
             tips, fills, entries = _category_features(geo, layer, lang)
             legend_title = layer.label(lang)
         data = gpd.GeoDataFrame(
-            {"tooltip": tips.to_numpy(), "fill": fills.to_numpy()},
+            {
+                "tooltip": tips.to_numpy(),
+                "fill": fills.to_numpy(),
+                # Areas hatched in the PNG (no data, no neighbours) get a dashed outline.
+                "dashed": fills.isin([e.color for e in entries if e.hatch]).to_numpy(),
+            },
             geometry=geo.geometry.to_numpy(),
             crs=geo.crs,
         )
@@ -384,15 +412,18 @@ def atlas_html(
 
     if len(layers) > 1:
         folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-        _LegendSwitch(group_names).add_to(fmap)
+    _Overlay(group_names).add_to(fmap)
     _MapExtras(_text(credits)).add_to(fmap)
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
 
-    overlay = [f"<div class='umkm-box umkm-title'>{_text(title)}</div>"]
+    header = [f"<div class='umkm-box umkm-title'>{_text(title)}</div>"]
     if illustrative:
-        overlay.append(f"<div class='umkm-box umkm-stamp'>{_text(ILLUSTRATIVE_STAMP)}</div>")
-    overlay.extend(legends)
-    root.html.add_child(_Raw("\n".join(overlay)), name="umkm_overlay")
+        header.append(f"<div class='umkm-box umkm-stamp'>{_text(ILLUSTRATIVE_STAMP)}</div>")
+    overlay = (
+        f"<div id='umkm-header' class='umkm-header'>{''.join(header)}</div>\n"
+        f"<div id='umkm-legends'>{''.join(legends)}</div>"
+    )
+    root.html.add_child(_Raw(overlay), name="umkm_overlay")
 
     page = root.render().replace("<html>", f'<html lang="{_text(lang)}">', 1)
     return write_text(path, page)
