@@ -69,7 +69,7 @@ def test_filled_template_runs_through_validate(capsys, mirror, tmp_path):
     table["jumlah_umkm"] = range(1, len(table) + 1)
     table.to_csv(out, index=False)
     cfg = tmp_path / "run.toml"
-    cfg.write_text(f'[data]\numkm = "{out.name}"\n[output]\ndir = "out"\n')
+    cfg.write_text(f'[data]\numkm = "{out.name}"\n[output]\ndir = "{tmp_path / "out"}"\n')
     assert main(["validate", "--config", str(cfg)]) == 0
     assert "25 of 25 rows matched" in capsys.readouterr().out
 
@@ -82,6 +82,7 @@ def test_bad_input_gives_one_message_and_exit_code(tmp_path, mirror):
     proc = subprocess.run(
         [sys.executable, "-m", "umkm_geo.cli", "maps", "--config", str(cfg)],
         capture_output=True,
+        cwd=tmp_path,
         text=True,
         check=False,
     )
@@ -92,6 +93,7 @@ def test_bad_input_gives_one_message_and_exit_code(tmp_path, mirror):
     proc = subprocess.run(
         [sys.executable, "-m", "umkm_geo.cli", "maps", "--config", str(cfg)],
         capture_output=True,
+        cwd=tmp_path,
         text=True,
         check=False,
     )

@@ -76,7 +76,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     config = _config(args)
     area = load_study_area(config)
-    area = load_counts(area, config, config.resolve(config.output.dir))
+    area = load_counts(area, config, config.output_dir())
     print(area.results["join_report"].summary())
     print(f"topology: {area.provenance['topology']['reason']}")
     return EXIT_OK

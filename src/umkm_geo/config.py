@@ -105,7 +105,7 @@ class MapsConfig:
 
 @dataclasses.dataclass(frozen=True)
 class OutputConfig:
-    """``[output]``: where outputs go."""
+    """``[output]``: where outputs go (relative to the folder the command runs in)."""
 
     dir: str = "outputs"
 
@@ -128,6 +128,11 @@ class Config:
         """Resolve a path from the config against the config file's folder."""
         path = Path(value).expanduser()
         return path if path.is_absolute() else Path(self.base_dir) / path
+
+    def output_dir(self) -> Path:
+        """The output folder: ``[output] dir`` relative to the working directory (not the config file)."""
+        path = Path(self.output.dir).expanduser()
+        return path if path.is_absolute() else Path.cwd() / path
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (for the run record)."""

@@ -493,7 +493,7 @@ def run(config: Config) -> StudyArea:
         The final study area (results, provenance and the list of outputs in
         ``results["outputs"]``).
     """
-    out_dir = config.resolve(config.output.dir)
+    out_dir = config.output_dir()
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
 
