@@ -19,13 +19,14 @@ from _independent import (
     voronoi_tessellation,
 )
 from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo._results import RESULT_TABLE_COLUMNS
 from umkm_geo.autocorrelation import (
     CLUSTER_LABELS,
     P_VALUE_DEFINITIONS,
     global_moran,
     local_moran,
 )
-from umkm_geo.weights import RESULT_TABLE_COLUMNS, build_weights
+from umkm_geo.weights import build_weights
 
 
 @pytest.fixture(scope="module")

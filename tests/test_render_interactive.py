@@ -205,7 +205,7 @@ def test_browser_opens_the_page_offline(page):
             tab.wait_for_selector(".folium-map")
             assert tab.locator("path.leaflet-interactive").count() == 25
             assert "Sumber: uji & contoh" in tab.inner_text(".leaflet-control-attribution")
-            tab.locator("path.leaflet-interactive").nth(7).hover()
+            tab.locator("path.leaflet-interactive").nth(7).dispatch_event("mouseover")
             assert EVIL in tab.inner_text(".leaflet-tooltip")
             tab.locator(".leaflet-control-layers label", has_text="Klaster LISA").click()
             visible = tab.locator(".umkm-legend:visible h4").all_inner_texts()

@@ -8,7 +8,8 @@ import shapely
 
 from _independent import lattice, pygeoda_queen_neighbours, voronoi_tessellation
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo.weights import RESULT_TABLE_COLUMNS, build_weights, utm_crs
+from umkm_geo._results import RESULT_TABLE_COLUMNS
+from umkm_geo.weights import build_weights, utm_crs
 
 
 def _build_quietly(frame, **kwargs):

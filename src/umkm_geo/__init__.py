@@ -5,45 +5,82 @@ weights, statistics and classification to renderers; :func:`run` does it all fro
 :class:`Config`. Every stage returns a new immutable :class:`StudyArea`.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from umkm_geo._errors import (
-    AnalysisError,
-    ConfigError,
-    DataSourceError,
-    HashMismatchError,
-    JoinError,
-    ParseError,
-    RegionError,
-    TableError,
-    UmkmGeoError,
-)
-from umkm_geo.autocorrelation import GlobalMoranResult, LocalMoranResult, global_moran, local_moran
-from umkm_geo.classification import ClassBreaks, classify
-from umkm_geo.config import Config, load_config
-from umkm_geo.demo import ILLUSTRATIVE_NOTE, blitar_demo_totals, generate_demo_counts
-from umkm_geo.gap import GapResult, group_gap
-from umkm_geo.groups import Grouping, blitar_grouping, read_grouping
-from umkm_geo.indicators import Indicator, add_indicators, area_km2
-from umkm_geo.join import JoinReport, join_counts
-from umkm_geo.pipeline import (
-    classify_indicators,
-    compute_indicators,
-    compute_statistics,
-    compute_weights,
-    load_counts,
-    load_study_area,
-    render_maps,
-    run,
-)
-from umkm_geo.sources.boundaries import BoundarySet, load_kecamatan
-from umkm_geo.sources.registry import fetch, load_registry
-from umkm_geo.sources.user_file import read_boundary_file
-from umkm_geo.sources.wilayah_sql import parse_wilayah_sql
-from umkm_geo.study_area import StudyArea
-from umkm_geo.tables import CountTable, read_count_table
-from umkm_geo.template import template_table
-from umkm_geo.weights import WeightsResult, build_weights
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+# Public names -> the module that defines them. They are imported on first use (PEP 562), so
+# that ``umkm-geo`` commands pay only for the modules they need (matplotlib and folium are not
+# loaded by a statistics-only run).
+_EXPORTS: dict[str, str] = {
+    "AnalysisError": "umkm_geo._errors",
+    "ConfigError": "umkm_geo._errors",
+    "DataSourceError": "umkm_geo._errors",
+    "HashMismatchError": "umkm_geo._errors",
+    "JoinError": "umkm_geo._errors",
+    "ParseError": "umkm_geo._errors",
+    "RegionError": "umkm_geo._errors",
+    "TableError": "umkm_geo._errors",
+    "UmkmGeoError": "umkm_geo._errors",
+    "GlobalMoranResult": "umkm_geo.autocorrelation",
+    "LocalMoranResult": "umkm_geo.autocorrelation",
+    "global_moran": "umkm_geo.autocorrelation",
+    "local_moran": "umkm_geo.autocorrelation",
+    "ClassBreaks": "umkm_geo.classification",
+    "classify": "umkm_geo.classification",
+    "Config": "umkm_geo.config",
+    "load_config": "umkm_geo.config",
+    "ILLUSTRATIVE_NOTE": "umkm_geo.demo",
+    "blitar_demo_totals": "umkm_geo.demo",
+    "generate_demo_counts": "umkm_geo.demo",
+    "GapResult": "umkm_geo.gap",
+    "group_gap": "umkm_geo.gap",
+    "Grouping": "umkm_geo.groups",
+    "blitar_grouping": "umkm_geo.groups",
+    "read_grouping": "umkm_geo.groups",
+    "Indicator": "umkm_geo.indicators",
+    "add_indicators": "umkm_geo.indicators",
+    "area_km2": "umkm_geo.indicators",
+    "JoinReport": "umkm_geo.join",
+    "join_counts": "umkm_geo.join",
+    "classify_indicators": "umkm_geo.pipeline",
+    "compute_indicators": "umkm_geo.pipeline",
+    "compute_statistics": "umkm_geo.pipeline",
+    "compute_weights": "umkm_geo.pipeline",
+    "load_counts": "umkm_geo.pipeline",
+    "load_study_area": "umkm_geo.pipeline",
+    "render_maps": "umkm_geo.pipeline",
+    "run": "umkm_geo.pipeline",
+    "BoundarySet": "umkm_geo.sources.boundaries",
+    "load_kecamatan": "umkm_geo.sources.boundaries",
+    "fetch": "umkm_geo.sources.registry",
+    "load_registry": "umkm_geo.sources.registry",
+    "read_boundary_file": "umkm_geo.sources.user_file",
+    "parse_wilayah_sql": "umkm_geo.sources.wilayah_sql",
+    "StudyArea": "umkm_geo.study_area",
+    "CountTable": "umkm_geo.tables",
+    "read_count_table": "umkm_geo.tables",
+    "template_table": "umkm_geo.template",
+    "WeightsResult": "umkm_geo.weights",
+    "build_weights": "umkm_geo.weights",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        msg = f"module 'umkm_geo' has no attribute {name!r}"
+        raise AttributeError(msg)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
 
 try:
     __version__ = version("umkm_geo")

@@ -14,7 +14,7 @@ adds what a map of Indonesian kecamatan needs around them:
 * islands (units without neighbours) labelled ``"island"`` and left out of inference.
 
 Every result is a frozen dataclass with ``to_dict()`` and ``table()`` in the layout of
-:func:`umkm_geo.weights.result_table`.
+:func:`umkm_geo._results.result_table`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import pandas as pd
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo.weights import result_table
+from umkm_geo._results import payload, result_table
 
 __all__ = [
     "CLUSTER_LABELS",
@@ -193,19 +193,6 @@ def _versions() -> dict[str, str]:
     return {"esda_version": esda.__version__, "libpysal_version": libpysal.__version__}
 
 
-def _payload(name: str, statistics: Mapping[str, Any], settings: Mapping[str, Any]) -> dict:
-    def plain(value: Any) -> Any:
-        if isinstance(value, np.generic):
-            return value.item()
-        return value
-
-    return {
-        "result": name,
-        "statistics": {k: plain(v) for k, v in statistics.items()},
-        "settings": {k: plain(v) for k, v in settings.items()},
-    }
-
-
 @dataclasses.dataclass(frozen=True)
 class GlobalMoranResult:
     """Global Moran's I with analytical and permutation inference.
@@ -266,10 +253,10 @@ class GlobalMoranResult:
             "n": self.n,
             "n_islands": self.n_islands,
         }
-        return _payload("global_moran", statistics, dict(self.settings))
+        return payload("global_moran", statistics, dict(self.settings))
 
     def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo.weights.result_table`)."""
+        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
         return result_table(self.to_dict())
 
 
@@ -423,10 +410,10 @@ class LocalMoranResult:
             "threshold": self.threshold,
         }
         statistics.update({f"n_{label}": int(c) for label, c in self.counts().items()})
-        return _payload("local_moran", statistics, dict(self.settings))
+        return payload("local_moran", statistics, dict(self.settings))
 
     def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo.weights.result_table`)."""
+        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
         return result_table(self.to_dict())
 
 

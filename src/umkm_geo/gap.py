@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo.weights import result_table
+from umkm_geo._results import result_table
 
 __all__ = ["GAP_P_VALUE_DEFINITION", "GapResult", "group_gap"]
 
@@ -105,7 +105,7 @@ class GapResult:
         }
 
     def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo.weights.result_table`)."""
+        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
         return result_table(self.to_dict())
 
 

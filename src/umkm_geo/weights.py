@@ -9,9 +9,6 @@ edges do not share vertices, or leave slivers between them). Those units come ou
 *islands*; they are reported with a warning and kept as units without neighbours. Fuzzy
 contiguity (``method="fuzzy"``) closes such gaps by buffering every polygon by a tolerance in
 metres, after projecting to the UTM zone of the study area.
-
-This module also holds :func:`result_table`, the one long-table layout shared by every result
-object of umkm_geo (weights, autocorrelation, gap), so that one function can tabulate them all.
 """
 
 from __future__ import annotations
@@ -28,8 +25,9 @@ import pandas as pd
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo._results import result_table
 
-__all__ = ["TRANSFORMS", "WeightsResult", "build_weights", "result_table", "utm_crs"]
+__all__ = ["TRANSFORMS", "WeightsResult", "build_weights", "utm_crs"]
 
 #: Weight transformations accepted by :func:`build_weights` (libpysal ``Graph.transform`` codes).
 TRANSFORMS: Mapping[str, str] = {
@@ -38,36 +36,6 @@ TRANSFORMS: Mapping[str, str] = {
     "d": "doubly standardised (all weights sum to 1)",
     "v": "variance-stabilising",
 }
-
-#: Columns of :func:`result_table` and of every ``table()`` method.
-RESULT_TABLE_COLUMNS = ("result", "section", "name", "value")
-
-
-def result_table(payload: Mapping[str, Any]) -> pd.DataFrame:
-    """Lay out the ``to_dict()`` of any umkm_geo result as one long table.
-
-    Parameters
-    ----------
-    payload
-        A mapping with the keys ``result`` (the name of the result), ``statistics`` and
-        ``settings`` (each a mapping of names to scalars or lists), as returned by the
-        ``to_dict()`` method of every result class.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per statistic and setting, with the columns ``result``, ``section``
-        (``"statistic"`` or ``"setting"``), ``name`` and ``value`` (lists are joined with
-        ``"; "``). Tables of different results can be stacked with :func:`pandas.concat`.
-    """
-    rows = []
-    for section, key in (("statistic", "statistics"), ("setting", "settings")):
-        for name, value in payload[key].items():
-            if isinstance(value, list | tuple):
-                value = "; ".join(str(v) for v in value)
-            rows.append((payload["result"], section, name, value))
-    return pd.DataFrame(rows, columns=list(RESULT_TABLE_COLUMNS)).astype({"value": object})
-
 
 def utm_crs(frame: gpd.GeoDataFrame) -> str:
     """Return the WGS 84 / UTM zone that contains the centre of ``frame``.
