@@ -5,7 +5,8 @@ quantities with GeoDa's C++ code so that tests (and the lead, on the real Blitar
 that both agree when given *the same neighbour structure*:
 
 1. :func:`pygeoda_weights_from_graph` writes the libpysal graph's neighbour sets to a GAL file
-   and loads it with ``pygeoda.read_gal``; :func:`neighbour_sets` reads them back for comparison.
+   and loads it with libgeoda's GAL reader (the one ``pygeoda.read_gal`` calls);
+   :func:`neighbour_sets` reads them back for comparison.
 2. :func:`pygeoda_queen_neighbours` builds GeoDa's own queen contiguity from the polygons, to
    check that both libraries find the same neighbours in the first place.
 3. :func:`pygeoda_local_moran` and :func:`pygeoda_global_moran` compute local and global Moran's
@@ -35,6 +36,7 @@ import pandas as pd
 import pygeoda
 import shapely
 from libpysal.graph import Graph
+from pygeoda.libgeoda import gda_load_gal
 
 # A point in Kabupaten Blitar, in UTM zone 49 south (EPSG:32749), as origin of synthetic maps.
 BLITAR_ORIGIN = (630_000.0, 9_100_000.0)
@@ -78,7 +80,10 @@ def pygeoda_weights_from_graph(graph: Graph, path: str | Path) -> pygeoda.Weight
     :func:`pygeoda_local_moran` and :func:`pygeoda_global_moran` can align values to them.
     """
     ids = write_gal(graph, path)
-    weight = pygeoda.read_gal(str(path), ids)
+    # pygeoda.read_gal (0.1.3) opens the file to check its header and never closes it
+    # (ResourceWarning), then loads it with libgeoda's gda_load_gal. The header is ours (written
+    # just above), so call the loader directly: the same weight, and no file left open.
+    weight = pygeoda.Weight(gda_load_gal(str(path), ids))
     weight.umkm_ids = ids
     return weight
 
@@ -200,7 +205,7 @@ def brute_force_local_p(
     The value of ``unit`` stays; as many values as it has neighbours are drawn without
     replacement from the other units, and their mean (row-standardised lag) gives a simulated
     local Moran. Returns ``(two_sided, folded)`` with the definitions of
-    ``umkm_geo.autocorrelation.P_VALUE_DEFINITIONS``.
+    ``umkm_geo._inference.P_VALUE_DEFINITIONS``.
     """
     ids = list(graph.unique_ids)
     x = y.reindex(ids).to_numpy(dtype=float)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from _independent import lattice, voronoi_tessellation
 from umkm_geo.sources.registry import MIRROR_ENV
+from umkm_geo.weights import build_weights
 
 REPO = Path(__file__).resolve().parents[1]
 BLITAR = "35.05,35.72"
@@ -51,3 +56,49 @@ def blitar_run(tmp_path_factory, mirror):
     out = tmp_path_factory.mktemp("blitar_outputs")
     config = dataclasses.replace(Config(), output=OutputConfig(dir=str(out)))
     return run(config), out
+
+
+# --- synthetic layouts shared by the statistics tests ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def checkerboard():
+    frame = lattice(6, 6)
+    graph = build_weights(frame, method="rook").graph
+    y = pd.Series(((frame["row"] + frame["col"]) % 2).astype(float), index=frame.index, name="y")
+    return y, graph
+
+
+@pytest.fixture(scope="module")
+def two_blocks():
+    """10 x 10 queen lattice: low west half (cols 0-4), high east half (cols 5-9)."""
+    frame = lattice(10, 10)
+    graph = build_weights(frame).graph
+    noise = np.random.default_rng(0).normal(0.0, 0.1, len(frame))
+    y = pd.Series(10.0 * (frame["col"] >= 5) + noise, index=frame.index, name="umkm")
+    return y, graph, frame
+
+
+@pytest.fixture(scope="module")
+def tessellation():
+    frame = voronoi_tessellation(60, seed=42)
+    weights = build_weights(frame)
+    y = pd.Series(
+        np.random.default_rng(3).lognormal(3.0, 1.0, len(frame)) + frame.geometry.centroid.y / 1e3,
+        index=frame.index,
+        name="umkm",
+    )
+    return y, weights.graph, frame
+
+
+@pytest.fixture(scope="module")
+def with_island():
+    far = lattice(1, 1)
+    far.index = pd.Index(["far"], name="kode")
+    far.geometry = far.geometry.translate(0.5, 0.5)
+    frame = pd.concat([lattice(4, 4), far])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        graph = build_weights(frame).graph
+    y = pd.Series(np.random.default_rng(5).normal(size=len(frame)), index=frame.index, name="y")
+    return y, graph

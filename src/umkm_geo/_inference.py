@@ -1,0 +1,223 @@
+"""Shared inference machinery of the spatial statistics: p-value definitions, corrections, checks.
+
+Every statistic of umkm_geo states which pseudo p-value it reports (two-sided by default, the
+folded variant of esda < 2.10 on request), applies multiple-testing control to labels the same way,
+and checks its input the same way (ids equal to the weights' ids, finite, not constant).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from collections.abc import Callable, Iterator, Mapping
+from importlib import metadata
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from umkm_geo._errors import AnalysisError, ConfigError
+
+if TYPE_CHECKING:  # libpysal and esda take about a second to import; load them only when used
+    from libpysal.graph import Graph
+
+
+def _p_two_sided(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
+    """Two-sided pseudo p-value, ``min(2 * (min(G, L) + 1) / (R + 1), 1)``."""
+    r = simulated.shape[1]
+    greater = (simulated >= observed[:, None]).sum(axis=1)
+    lesser = (simulated <= observed[:, None]).sum(axis=1)
+    return np.minimum(2.0 * (np.minimum(greater, lesser) + 1.0) / (r + 1.0), 1.0)
+
+
+def _p_folded(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
+    """Folded pseudo p-value of esda < 2.10, ``(min(G, R - G) + 1) / (R + 1)``."""
+    r = simulated.shape[1]
+    greater = (simulated >= observed[:, None]).sum(axis=1)
+    return (np.minimum(greater, r - greater) + 1.0) / (r + 1.0)
+
+
+#: Pseudo p-value variants: name -> (function of observed and simulations, definition).
+P_VALUE_DEFINITIONS: Mapping[str, tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], str]] = MappingProxyType(
+    {
+        "two-sided": (
+            _p_two_sided,
+            "p = min(2 * (min(G, L) + 1) / (R + 1), 1), where G = #{sim >= obs}, "
+            "L = #{sim <= obs} and R = number of permutations; as "
+            "esda.significance.calculate_significance(alternative='two-sided') "
+            "(pysal/esda#199, #281, #504)",
+        ),
+        "folded": (
+            _p_folded,
+            "p = (min(G, R - G) + 1) / (R + 1), where G = #{sim >= obs} and "
+            "R = number of permutations: one-sided in the tail the data pick, about half "
+            "the two-sided value; esda < 2.10 p_sim, alternative='directed' in "
+            "esda.significance (not esda's alternative='folded', which folds about the mean)",
+        ),
+    }
+)
+
+_P_VALUE_LABELS: Mapping[str, str] = {
+    "two-sided": "pseudo p-value, two-sided, conditional permutation",
+    "folded": "pseudo p-value, folded (esda<2.10 p_sim), conditional permutation",
+}
+
+
+def _no_correction(p: np.ndarray, alpha: float) -> float:
+    return alpha
+
+
+def _bonferroni(p: np.ndarray, alpha: float) -> float:
+    return alpha / len(p)
+
+
+def _benjamini_hochberg(p: np.ndarray, alpha: float) -> float:
+    m = len(p)
+    ranked = np.sort(p)
+    passing = np.nonzero(ranked <= alpha * np.arange(1, m + 1) / m)[0]
+    return float(alpha * (passing[-1] + 1) / m) if len(passing) else 0.0
+
+
+#: Multiple-testing corrections: name -> (threshold function, description). A unit is
+#: significant when its p-value is <= the threshold computed over the tested (non-island) units.
+CORRECTIONS: Mapping[str, tuple[Callable[[np.ndarray, float], float], str]] = MappingProxyType(
+    {
+        "none": (_no_correction, "none: p <= alpha"),
+        "fdr": (
+            _benjamini_hochberg,
+            "Benjamini-Hochberg false discovery rate: p <= k * alpha / m, k the largest rank "
+            "with p_(k) <= k * alpha / m, m the number of tested units",
+        ),
+        "bonferroni": (_bonferroni, "Bonferroni: p <= alpha / m, m the number of tested units"),
+    }
+)
+
+
+def _accepts(callable_: Callable[..., Any], name: str) -> bool:
+    return name in inspect.signature(callable_).parameters
+
+
+@contextlib.contextmanager
+def _legacy_numpy_seed(seed: int) -> Iterator[None]:
+    """Seed NumPy's global generator for one call and restore the caller's state afterwards."""
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+
+def _check_inputs(
+    y: pd.Series,
+    graph: Graph,
+    *,
+    permutations: int,
+    seed: int,
+    min_permutations: int,
+    statistic: str = "Moran's I",
+) -> np.ndarray:
+    """Validate y against the graph and return its values in graph order.
+
+    ``statistic`` names the statistic in the messages about missing and constant values.
+    """
+    if not isinstance(y, pd.Series):
+        msg = f"y must be a pandas Series indexed by unit id, not {type(y).__name__}."
+        raise AnalysisError(msg)
+    if not y.index.is_unique:
+        dupes = sorted(map(str, set(y.index[y.index.duplicated()])))
+        msg = f"The index of {y.name!r} has duplicated ids: {dupes}."
+        raise AnalysisError(msg)
+    ids = pd.Index(graph.unique_ids)
+    missing, extra = ids.difference(y.index), y.index.difference(ids)
+    if len(missing) or len(extra):
+        msg = (
+            f"{y.name!r} and the weights cover different units: "
+            f"not in y {list(map(str, missing[:10]))}, "
+            f"not in the weights {list(map(str, extra[:10]))}."
+        )
+        raise AnalysisError(msg)
+    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
+        msg = f"permutations must be an integer, not {permutations!r}."
+        raise ConfigError(msg)
+    if permutations < min_permutations:
+        msg = f"permutations must be at least {min_permutations}, not {permutations}."
+        raise ConfigError(msg)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        msg = f"seed must be an integer, not {seed!r}."
+        raise ConfigError(msg)
+    values = pd.to_numeric(y.reindex(ids), errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        msg = (
+            f"{y.name!r} has missing or non-finite values for {list(map(str, ids[bad]))}; "
+            f"{statistic} needs a value for every unit of the weights."
+        )
+        raise AnalysisError(msg)
+    if np.ptp(values) == 0:
+        msg = (
+            f"{y.name!r} is constant ({values[0]!r} for all {len(values)} units), so it has no "
+            f"variance and {statistic} is undefined."
+        )
+        raise AnalysisError(msg)
+    return values
+
+
+def _islands(graph: Graph) -> np.ndarray:
+    """Boolean mask, in graph order, of units without neighbours."""
+    return (graph.cardinalities.reindex(graph.unique_ids) == 0).to_numpy()
+
+
+def _versions() -> dict[str, str]:
+    """Versions of the libraries behind the statistics (read from the installed metadata)."""
+    out = {}
+    for name in ("esda", "libpysal"):
+        try:
+            out[f"{name}_version"] = metadata.version(name)
+        except metadata.PackageNotFoundError:  # pragma: no cover - both are dependencies
+            out[f"{name}_version"] = "not installed"
+    return out
+
+
+def check_options(*, alpha: float, correction: str, p_value: str) -> None:
+    """Validate the significance options shared by every local statistic.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown ``correction`` or ``p_value`` or ``alpha`` outside (0, 1).
+    """
+    if p_value not in P_VALUE_DEFINITIONS:
+        msg = f"Unknown p_value {p_value!r}; use one of {sorted(P_VALUE_DEFINITIONS)}."
+        raise ConfigError(msg)
+    if correction not in CORRECTIONS:
+        msg = f"Unknown correction {correction!r}; use one of {sorted(CORRECTIONS)}."
+        raise ConfigError(msg)
+    if isinstance(alpha, bool) or not (isinstance(alpha, int | float) and 0 < alpha < 1):
+        msg = f"alpha must be a number between 0 and 1, not {alpha!r}."
+        raise ConfigError(msg)
+
+
+def significance(p: np.ndarray, tested: np.ndarray, *, alpha: float, correction: str) -> tuple[float, np.ndarray]:
+    """Apply a multiple-testing correction over the tested units.
+
+    Parameters
+    ----------
+    p
+        Pseudo p-values (NaN where not tested).
+    tested
+        Boolean mask of the units that take part in the test (not islands).
+    alpha, correction
+        Significance level and a key of :data:`CORRECTIONS`.
+
+    Returns
+    -------
+    threshold : float
+        The p-value cut-off (``p <= threshold`` is significant).
+    significant : numpy.ndarray
+        Boolean mask of significant units.
+    """
+    threshold = float(CORRECTIONS[correction][0](p[tested], float(alpha))) if tested.any() else 0.0
+    significant = tested & (np.nan_to_num(p, nan=np.inf) <= threshold)
+    return threshold, significant
