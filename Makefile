@@ -15,7 +15,7 @@ help:
 	@echo "make lint   - ruff check and format check"
 	@echo "make bench  - print the benchmark figures"
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt setup.py src/umkm_geo/_crand.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
@@ -50,4 +50,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf outputs/maps outputs/tables outputs/run.json outputs/report.html
+	rm -rf outputs/maps outputs/tables outputs/run.json outputs/report.html build

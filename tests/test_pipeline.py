@@ -29,8 +29,18 @@ def test_default_run_writes_maps_tables_and_record(blitar_run):
     for name in (
         "indicators.csv",
         "lisa.csv",
-        "gap.csv",
-        "moran_global.csv",
+        "gi_star.csv",
+        "local_geary.csv",
+        "lisa_bivariate.csv",
+        "gap_groups.csv",
+        "gap_pairs.csv",
+        "inequality.csv",
+        "global_statistics.csv",
+        "weights_histogram.csv",
+        "location_quotient.csv",
+        "shift_share.csv",
+        "klassen.csv",
+        "population_demo.csv",
         "join_qa.csv",
         "class_breaks.csv",
     ):
@@ -43,7 +53,14 @@ def test_default_run_writes_maps_tables_and_record(blitar_run):
     assert record["provenance"]["umkm_table"]["sha256"]
     assert record["seed"]["statistics"] == area.results["lisa"].seed
     assert record["versions"]["esda"] and record["versions"]["libpysal"]
-    assert {o["path"] for o in record["outputs"]} >= {"maps/atlas.html", "tables/gap.csv"}
+    assert {o["path"] for o in record["outputs"]} >= {
+        "maps/atlas.html",
+        "tables/gap_groups.csv",
+        "maps/umkm_density_surface.tif",
+    }
+    assert set(record["results"]["global"]) == {"moran", "geary", "general_g", "join_counts", "moran_rate", "moran_bv"}
+    assert set(record["results"]["local"]) == {"moran", "gi_star", "geary", "moran_bv"}
+    assert record["results"]["skipped"] == {}
     assert not list(out.rglob(".*.tmp")) and not [p for p in out.rglob(".*") if p.is_file()]
 
 
@@ -95,11 +112,20 @@ def test_moran_and_local_moran_agree_with_pygeoda_on_blitar(blitar_run, tmp_path
 
 
 def test_north_south_gap_table(blitar_run):
-    area, _out = blitar_run
-    gap = area.results["gap"]
+    area, out = blitar_run
     frame = area.frame
-    north = frame.loc[frame["wilayah"] == "utara", "umkm_density"].mean()
-    south = frame.loc[frame["wilayah"] == "selatan", "umkm_density"].mean()
-    np.testing.assert_allclose(gap.difference, north - south)
-    assert 0 < gap.p_value <= 1
+    gap = area.results["gap_table"]
+    x = frame["umkm_per_1000"]
+    groups = frame["wilayah"]
+    pair = gap.pairs_frame().iloc[0]
+    assert (pair["a"], pair["b"]) == ("utara", "selatan")
+    np.testing.assert_allclose(pair["difference"], x[groups == "utara"].mean() - x[groups == "selatan"].mean())
+    assert 0 < pair["p_value"] <= 1
+    measures = gap.measures_frame().set_index(["measure", "grouping"])["value"]
+    for grouping in ("wilayah", "kab_nama"):
+        total = measures[("theil_total", grouping)]
+        between, within = measures[("theil_between", grouping)], measures[("theil_within", grouping)]
+        np.testing.assert_allclose(between + within, total, rtol=1e-12)
+    written = pd.read_csv(out / "tables" / "gap_groups.csv")
+    assert set(written["wilayah"]) == {"utara", "selatan", "kota_blitar"}
     assert (frame["wilayah"] == "utara").sum() == 15 and (frame["wilayah"] == "selatan").sum() == 7

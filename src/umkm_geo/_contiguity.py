@@ -18,12 +18,16 @@ here edges never cross from one ring to another.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import shapely
-from libpysal.graph import Graph
 
-__all__ = ["binary_graph", "contiguity_graph", "is_polygonal"]
+if TYPE_CHECKING:  # libpysal takes about a second to import; contiguity_pairs never needs it
+    from libpysal.graph import Graph
+
+__all__ = ["binary_graph", "contiguity_graph", "contiguity_pairs", "is_polygonal"]
 
 
 def is_polygonal(geometry: np.ndarray) -> bool:
@@ -128,6 +132,8 @@ def binary_graph(pairs: np.ndarray, ids: pd.Index) -> Graph:
         Weight 1 per link, in canonical order (focal, then neighbour, both in the order of
         ``ids``); units without neighbours are self-loops of weight 0, as in libpysal.
     """
+    from libpysal.graph import Graph
+
     n = len(ids)
     linked = np.zeros(n, dtype=bool)
     linked[pairs // n] = True
@@ -137,6 +143,25 @@ def binary_graph(pairs: np.ndarray, ids: pd.Index) -> Graph:
     index = pd.MultiIndex(levels=[ids, ids], codes=[heads, tails], names=["focal", "neighbor"], verify_integrity=False)
     weights = pd.Series((heads != tails).astype(np.int64), index=index, name="weight")
     return Graph(weights, is_sorted=True)
+
+
+def contiguity_pairs(geometry: np.ndarray, *, rook: bool) -> np.ndarray:
+    """Queen or rook neighbour pairs packed as ``head * n + tail`` (positions; sorted, both directions).
+
+    Parameters
+    ----------
+    geometry
+        Array of shapely Polygons and MultiPolygons (none missing), one per unit.
+    rook
+        ``True`` for shared edges, ``False`` for shared vertices (queen).
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted unique int64 keys, ``n = len(geometry)``.
+    """
+    geometry = np.asarray(geometry, dtype=object)
+    return _rook_pairs(geometry) if rook else _queen_pairs(geometry)
 
 
 def contiguity_graph(geometry: np.ndarray, ids: pd.Index, *, rook: bool) -> Graph:
@@ -156,6 +181,4 @@ def contiguity_graph(geometry: np.ndarray, ids: pd.Index, *, rook: bool) -> Grap
     libpysal.graph.Graph
         See :func:`binary_graph`.
     """
-    geometry = np.asarray(geometry, dtype=object)
-    pairs = _rook_pairs(geometry) if rook else _queen_pairs(geometry)
-    return binary_graph(pairs, pd.Index(ids))
+    return binary_graph(contiguity_pairs(geometry, rook=rook), pd.Index(ids))

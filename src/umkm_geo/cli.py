@@ -1,4 +1,7 @@
-"""The ``umkm-geo`` command: ``maps``, ``template`` and ``validate``.
+"""The ``umkm-geo`` command: ``maps``, ``template``, ``validate`` and the statistics commands.
+
+The statistics commands (``local``, ``global``, ``inequality``, ``regional``, ``zonal``,
+``density``) live in :mod:`umkm_geo.cli_stats`.
 
 Exit codes: 0 success, 1 unexpected internal error (a bug: please report it with the traceback),
 2 bad command line or configuration, 3 bad input data (the message says which file, row or feature
@@ -17,6 +20,8 @@ from pathlib import Path
 
 from umkm_geo import _atomic
 from umkm_geo._errors import ConfigError, UmkmGeoError
+from umkm_geo.cli_stats import COMMANDS as STATS_COMMANDS
+from umkm_geo.cli_stats import add_parsers as add_stats_parsers
 from umkm_geo.config import Config, load_config
 
 EXIT_OK, EXIT_BUG, EXIT_CONFIG, EXIT_DATA = 0, 1, 2, 3
@@ -43,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--region", required=True, help="region codes, e.g. 35.05,35.72 or 35")
     template.add_argument("--output", help="write the CSV to this file instead of printing it")
     template.add_argument("--years", default="", help="comma-separated years to give one row each, e.g. 2019,2020")
+    add_stats_parsers(sub)
     return parser
 
 
@@ -100,7 +106,22 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"maps": _cmd_maps, "validate": _cmd_validate, "template": _cmd_template}
+def _stats_command(name: str):
+    def run(args: argparse.Namespace) -> int:
+        start = time.perf_counter()
+        path = STATS_COMMANDS[name](args)
+        print(f"umkm-geo {name}: wrote {path} in {time.perf_counter() - start:.2f} s", file=sys.stderr)
+        return EXIT_OK
+
+    return run
+
+
+COMMANDS = {
+    "maps": _cmd_maps,
+    "validate": _cmd_validate,
+    "template": _cmd_template,
+    **{name: _stats_command(name) for name in STATS_COMMANDS},
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

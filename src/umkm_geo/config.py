@@ -75,15 +75,30 @@ class GroupsConfig:
 
 @dataclasses.dataclass(frozen=True)
 class WeightsConfig:
-    """``[weights]``: spatial weights (``auto`` = queen on shared edges, fuzzy otherwise)."""
+    """``[weights]``: spatial weights (``auto`` = queen on shared edges, fuzzy otherwise).
+
+    ``k`` is used by ``knn``; ``threshold_m`` by ``distance_band`` (0 = the smallest band that
+    gives every unit a neighbour); ``islands`` is ``keep`` (no neighbours, left out of local
+    statistics and shown on maps) or ``nearest`` (attached to the nearest unit, with a warning).
+    """
 
     method: str = "auto"
     fuzzy_tolerance_m: float = 75.0
+    k: int = 6
+    threshold_m: float = 0.0
+    islands: str = "keep"
+    transform: str = "r"
 
 
 @dataclasses.dataclass(frozen=True)
 class StatisticsConfig:
-    """``[statistics]``: indicator analysed, permutations, seed, significance and correction."""
+    """``[statistics]``: indicator analysed, which statistics, permutations, seed and significance.
+
+    ``global_statistics`` from moran, geary, general_g, join_counts, moran_rate, moran_bv;
+    ``local_statistics`` from moran, gi_star, geary, moran_bv. ``bivariate`` names the second
+    indicator of the bivariate statistics (e.g. ``population_density`` or a raster covariate).
+    ``threads`` = 0 uses every available CPU for the local permutations.
+    """
 
     indicator: str = "umkm_density"
     permutations: int = 999
@@ -92,6 +107,58 @@ class StatisticsConfig:
     correction: str = "none"
     p_value: str = "two-sided"
     gap_permutations: int = 9999
+    global_statistics: tuple[str, ...] = ("moran", "geary", "general_g", "join_counts", "moran_rate", "moran_bv")
+    local_statistics: tuple[str, ...] = ("moran", "gi_star", "geary", "moran_bv")
+    bivariate: str = "population_density"
+    threads: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class InequalityConfig:
+    """``[inequality]``: the indicator whose inequality is measured and the groupings of Theil's T.
+
+    ``indicator`` should be a rate per resident (``umkm_per_1000``) so that population weights
+    make sense; ``groupings`` are columns of the study area (``wilayah`` = utara/selatan/kota,
+    ``kab_nama`` = kabupaten/kota) for the between/within decomposition.
+    """
+
+    indicator: str = "umkm_per_1000"
+    groupings: tuple[str, ...] = ("wilayah", "kab_nama")
+
+
+@dataclasses.dataclass(frozen=True)
+class RegionalConfig:
+    """``[regional]``: location quotient, shift-share and Klassen typology.
+
+    Years 0 mean: the latest year (LQ, end of shift-share) and the earliest (start). ``reference``
+    is ``area`` (the study area's own totals) or a CSV of reference totals (``sektor, tahun,
+    jumlah``, e.g. the province). Klassen compares ``klassen_level`` with ``klassen_growth``.
+    """
+
+    year: int = 0
+    base_year: int = 0
+    end_year: int = 0
+    reference: str = "area"
+    klassen_level: str = "umkm_per_1000"
+    klassen_growth: str = "umkm_change_pct"
+
+
+@dataclasses.dataclass(frozen=True)
+class CovariatesConfig:
+    """``[covariates]``: GeoTIFFs summarised per kecamatan (zonal statistics) and the density surface.
+
+    ``rasters``, ``names`` and ``stats`` are parallel lists: a file, the column name it becomes, and
+    ``sum`` (counts per cell, e.g. WorldPop persons) or ``mean`` (e.g. night lights, elevation).
+    ``density_surface`` writes a UMKM-per-km² GeoTIFF with ``cell_size_m`` cells.
+    """
+
+    rasters: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    stats: tuple[str, ...] = ()
+    all_touched: bool = False
+    density_surface: bool = True
+    cell_size_m: float = 250.0
+    bandwidth_m: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,6 +187,9 @@ class Config:
     groups: GroupsConfig = GroupsConfig()
     weights: WeightsConfig = WeightsConfig()
     statistics: StatisticsConfig = StatisticsConfig()
+    inequality: InequalityConfig = InequalityConfig()
+    regional: RegionalConfig = RegionalConfig()
+    covariates: CovariatesConfig = CovariatesConfig()
     maps: MapsConfig = MapsConfig()
     output: OutputConfig = OutputConfig()
     base_dir: str = "."
@@ -201,9 +271,18 @@ def load_config(path: str | Path | None) -> Config:
 _CHOICES = {
     ("study", "lang"): ("id", "en"),
     ("boundaries", "topology"): ("auto", "desa", "kecamatan"),
-    ("weights", "method"): ("auto", "queen", "rook", "fuzzy"),
+    ("weights", "method"): ("auto", "queen", "rook", "fuzzy", "knn", "distance_band"),
+    ("weights", "islands"): ("keep", "nearest"),
+    ("weights", "transform"): ("r", "b"),
     ("statistics", "correction"): ("none", "fdr", "bonferroni"),
     ("statistics", "p_value"): ("two-sided", "folded"),
+}
+
+
+_LIST_CHOICES = {
+    ("statistics", "global_statistics"): ("moran", "geary", "general_g", "join_counts", "moran_rate", "moran_bv"),
+    ("statistics", "local_statistics"): ("moran", "gi_star", "geary", "moran_bv"),
+    ("covariates", "stats"): ("sum", "mean", "min", "max", "median", "std", "count"),
 }
 
 
@@ -213,6 +292,21 @@ def _validate(config: Config, source: str) -> None:
         if value not in choices:
             msg = f"{source}: [{section}] {key} = {value!r}; choose one of {list(choices)}."
             raise ConfigError(msg)
+    for (section, key), choices in _LIST_CHOICES.items():
+        bad = [v for v in getattr(getattr(config, section), key) if v not in choices]
+        if bad:
+            msg = f"{source}: [{section}] {key} has {bad}; choose from {list(choices)}."
+            raise ConfigError(msg)
+    cov = config.covariates
+    if not len(cov.rasters) == len(cov.names) == len(cov.stats):
+        msg = (
+            f"{source}: [covariates] rasters, names and stats must be lists of the same length "
+            f"(one name and one of 'sum'/'mean' per file); got {len(cov.rasters)}, {len(cov.names)}, {len(cov.stats)}."
+        )
+        raise ConfigError(msg)
+    if config.weights.k < 1:
+        msg = f"{source}: [weights] k = {config.weights.k}; use at least 1 neighbour."
+        raise ConfigError(msg)
     stats = config.statistics
     if not 0 < stats.alpha < 1:
         msg = f"{source}: [statistics] alpha = {stats.alpha}; it must lie between 0 and 1."

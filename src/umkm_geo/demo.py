@@ -150,3 +150,81 @@ def generate_demo_counts(
     out = pd.DataFrame(rows, columns=["kode", "kecamatan", "kab_kota", "sektor", "tahun", "jumlah_umkm"])
     out["keterangan"] = ILLUSTRATIVE_NOTE
     return out
+
+
+#: Published census totals the illustrative population adds up to (``data/facts/blitar_region_stats.csv``).
+_POPULATION_SERIES = {"35.05": "Kabupaten Blitar", "35.72": "Kota Blitar"}
+
+
+def blitar_population_totals(year: int = 2020) -> pd.DataFrame:
+    """Census population of Kabupaten and Kota Blitar (the real totals the demo population uses).
+
+    Parameters
+    ----------
+    year
+        Census year, 2010 or 2020.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``kab_kode, kab_nama, tahun, total, source``.
+    """
+    stats = pd.read_csv(data_dir("facts") / "blitar_region_stats.csv", dtype=str)
+    rows = []
+    for kab, region in _POPULATION_SERIES.items():
+        hit = stats[(stats["region"] == region) & (stats["variable"] == f"population_census_{year}")]
+        if hit.empty:
+            msg = f"No census population of {region} for {year} in blitar_region_stats.csv (use 2010 or 2020)."
+            raise ValueError(msg)
+        rows.append((kab, region, year, round(float(hit["value"].iloc[0])), hit["source"].iloc[0]))
+    return pd.DataFrame(rows, columns=["kab_kode", "kab_nama", "tahun", "total", "source"])
+
+
+def generate_demo_population(
+    frame: pd.DataFrame,
+    *,
+    totals: pd.DataFrame,
+    area_km2: pd.Series,
+    seed: int = DEMO_SEED,
+) -> pd.DataFrame:
+    """Generate an illustrative population per kecamatan that adds up to the census totals.
+
+    Only the kabupaten/kota totals are real (census 2020, :func:`blitar_population_totals`); the
+    split over kecamatan is invented (weights grow with the number of desa and, weakly, with the
+    area, with seeded log-normal noise), so that population-weighted measures can be shown.
+
+    Parameters
+    ----------
+    frame
+        Study-area frame indexed by ``kode`` with ``nama``, ``kab_kode``, ``kab_nama``, ``n_desa``.
+    totals
+        Output of :func:`blitar_population_totals`.
+    area_km2
+        Area of each kecamatan.
+    seed
+        Random seed; the same seed gives the same table.
+
+    Returns
+    -------
+    DataFrame
+        ``kode, kecamatan, kab_kota, penduduk, keterangan`` (one row per kecamatan).
+    """
+    rng = np.random.default_rng([seed, 2])
+    n_desa = frame["n_desa"].clip(lower=1).to_numpy(dtype=float)
+    weights = n_desa * np.sqrt(area_km2.reindex(frame.index).to_numpy()) * rng.lognormal(0.0, 0.25, len(frame))
+    people = np.zeros(len(frame), dtype=np.int64)
+    kab = frame["kab_kode"].to_numpy()
+    for code, total in totals[["kab_kode", "total"]].itertuples(index=False):
+        members = np.flatnonzero(kab == code)
+        if len(members):
+            people[members] = largest_remainder(int(total), weights[members])
+    out = pd.DataFrame(
+        {
+            "kode": frame.index,
+            "kecamatan": frame["nama"].to_numpy(),
+            "kab_kota": frame["kab_nama"].to_numpy(),
+            "penduduk": people,
+        }
+    )
+    out["keterangan"] = ILLUSTRATIVE_NOTE
+    return out

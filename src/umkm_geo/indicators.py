@@ -70,6 +70,10 @@ PER_1000 = Indicator(
     "businesses per 1,000 residents",
     1,
 )
+POPULATION = Indicator("penduduk", "Jumlah penduduk", "Population", "jiwa", "residents", 0)
+POP_DENSITY = Indicator(
+    "population_density", "Kepadatan penduduk", "Population density", "jiwa per km²", "residents per km²", 0
+)
 CHANGE = Indicator("umkm_change", "Perubahan jumlah UMKM", "Change in UMKM", "unit usaha", "businesses", 0)
 CHANGE_PCT = Indicator("umkm_change_pct", "Pertumbuhan UMKM", "UMKM growth", "persen", "percent", 1)
 
@@ -122,7 +126,8 @@ def add_indicators(
         With columns ``area_km2``, ``umkm_count``, ``umkm_count_<year>`` per year,
         ``umkm_density``, ``share_<sector>`` per sector (when the table has sectors), ``umkm_change``
         and ``umkm_change_pct`` (first to last year, when it has two or more years) and
-        ``umkm_per_1000`` (with population); and result ``"indicators"``: key -> :class:`Indicator`.
+        ``penduduk``, ``population_density`` and ``umkm_per_1000`` (with population); and result
+        ``"indicators"``: key -> :class:`Indicator`.
     """
     idx = area.frame.index
     data = counts.copy()
@@ -176,7 +181,10 @@ def add_indicators(
         )
     if population is not None:
         pop = population.reindex(idx).astype(float)
-        columns["penduduk"] = pop
+        columns[POPULATION.key] = pop
+        indicators[POPULATION.key] = POPULATION
+        columns[POP_DENSITY.key] = pop / area_series
+        indicators[POP_DENSITY.key] = POP_DENSITY
         columns[PER_1000.key] = 1000.0 * total / pop.replace(0, np.nan)
         indicators[PER_1000.key] = PER_1000
     out = area.with_columns(**{k: v.to_numpy() for k, v in columns.items()})

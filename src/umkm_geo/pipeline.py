@@ -9,29 +9,21 @@ classification -> renderers; each returns a new :class:`StudyArea`.
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import hashlib
-import json
-import platform
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from umkm_geo import _atomic
 from umkm_geo._errors import ConfigError, JoinError
-from umkm_geo.autocorrelation import global_moran, local_moran
+from umkm_geo.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
 from umkm_geo.classification import classify
 from umkm_geo.codes import load_crosswalk
 from umkm_geo.config import Config
-from umkm_geo.demo import ILLUSTRATIVE_NOTE, blitar_demo_totals, generate_demo_counts
-from umkm_geo.gap import group_gap
+from umkm_geo.demo import blitar_demo_totals, blitar_population_totals, generate_demo_counts, generate_demo_population
 from umkm_geo.groups import Grouping, blitar_grouping, read_grouping
 from umkm_geo.indicators import add_indicators, area_km2
 from umkm_geo.join import join_counts
+from umkm_geo.outputs import stamped, write_run_record, write_tables
 from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, atlas_html
 from umkm_geo.render.static import choropleth_figure, lisa_figure, save_figure
 from umkm_geo.sources.boundaries import load_kecamatan
@@ -39,24 +31,6 @@ from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
 from umkm_geo.tables import read_count_table
 from umkm_geo.weights import build_weights
-
-PACKAGES = (
-    "umkm_geo",
-    "geopandas",
-    "shapely",
-    "pyproj",
-    "pandas",
-    "numpy",
-    "scipy",
-    "libpysal",
-    "esda",
-    "mapclassify",
-    "matplotlib",
-    "folium",
-    "branca",
-    "pooch",
-    "rasterio",
-)
 
 
 def load_study_area(config: Config) -> StudyArea:
@@ -131,7 +105,7 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path) -> StudyArea:
             seed=config.data.demo_seed,
         )
         table_path = _atomic.write_text(tables_dir / "umkm_counts_demo.csv", demo.to_csv(index=False))
-        _atomic.write_text(tables_dir / "demo_totals.csv", _stamped(totals, True).to_csv(index=False))
+        _atomic.write_text(tables_dir / "demo_totals.csv", stamped(totals, True).to_csv(index=False))
         demo_record = {"seed": config.data.demo_seed, "totals": totals.to_dict(orient="records")}
         illustrative = True
     else:
@@ -148,10 +122,10 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path) -> StudyArea:
         counts, report = join_counts(area.frame, table, allow_missing=config.data.allow_missing)
     except JoinError as exc:
         if exc.report is not None:
-            qa = _stamped(exc.report.issues, illustrative)
+            qa = stamped(exc.report.issues, illustrative)
             _atomic.write_text(tables_dir / "join_qa.csv", qa.to_csv(index=False))
         raise
-    qa = _stamped(report.issues, illustrative)
+    qa = stamped(report.issues, illustrative)
     written = [_atomic.write_text(tables_dir / "join_qa.csv", qa.to_csv(index=False))]
     if config.data.umkm == "demo":
         written += [tables_dir / "umkm_counts_demo.csv", tables_dir / "demo_totals.csv"]
@@ -162,8 +136,12 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path) -> StudyArea:
     )
 
 
-def compute_indicators(area: StudyArea, config: Config) -> StudyArea:
-    """Stage 3 (indicators)."""
+def compute_indicators(area: StudyArea, config: Config, out_dir: Path | None = None) -> StudyArea:
+    """Stage 3 (indicators), with the population table (or, for the demo, an illustrative one).
+
+    The illustrative demo population is written to ``out_dir/tables/population_demo.csv`` when
+    ``out_dir`` is given.
+    """
     population = None
     if config.data.population:
         pop_table = read_count_table(
@@ -173,47 +151,57 @@ def compute_indicators(area: StudyArea, config: Config) -> StudyArea:
         pop_counts, _ = join_counts(area.frame, pop_table, allow_missing=config.data.allow_missing)
         population = pop_counts.groupby("kode")["jumlah"].sum()
         area = area.with_provenance(population_table=pop_table.record())
+    elif config.data.umkm == "demo":
+        totals = blitar_population_totals()
+        demo = generate_demo_population(
+            area.frame, totals=totals, area_km2=area_km2(area.frame), seed=config.data.demo_seed
+        )
+        population = demo.set_index("kode")["penduduk"]
+        if out_dir is not None:
+            path = _atomic.write_text(out_dir / "tables" / "population_demo.csv", demo.to_csv(index=False))
+            area = area.with_result("tables_written", (*area.results.get("tables_written", ()), path))
+        area = area.with_provenance(
+            population_demo={"seed": config.data.demo_seed, "totals": totals.to_dict(orient="records")}
+        )
     return add_indicators(area, area.results["counts"], population=population, year=config.data.year or None)
 
 
 def compute_weights(area: StudyArea, config: Config) -> StudyArea:
     """Stage 4 (weights): queen on shared edges (desa topology), fuzzy otherwise, unless set."""
-    method = config.weights.method
+    cfg = config.weights
+    method = cfg.method
     if method == "auto":
         method = area.provenance["topology"]["weights_hint"]
-    result = build_weights(area.frame, method=method, tolerance_m=config.weights.fuzzy_tolerance_m)
+    result = build_weights(
+        area.frame,
+        method=method,
+        tolerance_m=cfg.fuzzy_tolerance_m,
+        k=cfg.k,
+        threshold_m=cfg.threshold_m or None,
+        islands=cfg.islands,
+        transform=cfg.transform,
+    )
     return area.with_weights(result.graph).with_result("weights", result)
 
 
-def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
-    """Stage 5 (statistics): global Moran's I, LISA and the group gap of the analysed indicator."""
-    stats = config.statistics
-    indicators = area.results["indicators"]
-    if stats.indicator not in indicators:
-        msg = f"[statistics] indicator = {stats.indicator!r}; available: {sorted(indicators)}."
-        raise ConfigError(msg)
-    y = area.frame[stats.indicator]
-    present = y.dropna()
-    if len(present) < len(y):
-        missing = ", ".join(area.frame.loc[y.isna(), "nama"])
-        area = area.with_provenance(statistics_excluded=f"no data, excluded from Moran's I and LISA: {missing}")
-    graph = area.weights if len(present) == len(y) else area.weights.subgraph(present.index)
-    moran = global_moran(present, graph, permutations=stats.permutations, seed=stats.seed)
-    lisa = local_moran(
-        present,
-        graph,
-        permutations=stats.permutations,
-        seed=stats.seed,
-        alpha=stats.alpha,
-        correction=stats.correction,
-        p_value=stats.p_value,
+def write_density_surface(area: StudyArea, config: Config, out_dir: Path) -> list[Path]:
+    """Stage 7b: the UMKM density surface (UMKM per km², areal method) as a GeoTIFF, when configured."""
+    cov = config.covariates
+    if not cov.density_surface or "umkm_count" not in area.frame:
+        return []
+    from umkm_geo.density import density_surface
+
+    counts = area.frame[["umkm_count", "geometry"]].dropna(subset=["umkm_count"])
+    result = density_surface(
+        counts,
+        "umkm_count",
+        out_dir / "maps" / "umkm_density_surface.tif",
+        cell_size_m=cov.cell_size_m,
+        bandwidth_m=cov.bandwidth_m or None,
+        illustrative=bool(area.provenance.get("illustrative")),
+        description=f"{config.study.title}: UMKM per km²",
     )
-    area = area.with_result("moran", moran).with_result("lisa", lisa)
-    if "wilayah" in area.frame and len(config.groups.compare) == 2:
-        a, b = config.groups.compare
-        gap = group_gap(y, area.frame["wilayah"], a=a, b=b, permutations=stats.gap_permutations, seed=stats.seed)
-        area = area.with_result("gap", gap)
-    return area
+    return [result.path]
 
 
 def classify_indicators(area: StudyArea, config: Config) -> StudyArea:
@@ -353,137 +341,6 @@ def render_maps(area: StudyArea, config: Config, out_dir: Path) -> list[Path]:
     return written
 
 
-def _stamped(table: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
-    """Add the illustrative-data note as a column to every row when the data are illustrative."""
-    if not illustrative:
-        return table
-    out = table.copy()
-    out.insert(0, "catatan_data", ILLUSTRATIVE_NOTE)
-    return out
-
-
-def write_tables(area: StudyArea, out_dir: Path) -> list[Path]:
-    """Stage 7a (tables): indicator, statistics, weights and class-break tables as CSV."""
-    illustrative = bool(area.provenance.get("illustrative"))
-    tables = out_dir / "tables"
-    written: list[Path] = []
-    frame = area.frame.drop(columns="geometry")
-    lisa = area.results["lisa"].frame().add_prefix("lisa_")
-    indicators = frame.join(lisa)
-    written.append(
-        _atomic.write_text(
-            tables / "indicators.csv",
-            _stamped(indicators.reset_index(), illustrative).to_csv(index=False),
-        )
-    )
-    moran = area.results["moran"].table()
-    written.append(_atomic.write_text(tables / "moran_global.csv", _stamped(moran, illustrative).to_csv(index=False)))
-    lisa_out = area.frame[["nama", "kab_nama"]].join(area.results["lisa"].frame(), how="left")
-    settings = area.results["lisa"].settings
-    for key in ("p_value_type", "permutations", "seed", "alpha", "correction"):
-        if key in settings:
-            lisa_out[key] = settings[key]
-    written.append(
-        _atomic.write_text(tables / "lisa.csv", _stamped(lisa_out.reset_index(), illustrative).to_csv(index=False))
-    )
-    if "gap" in area.results:
-        gap = area.results["gap"]
-        written.append(_atomic.write_text(tables / "gap.csv", _stamped(gap.table(), illustrative).to_csv(index=False)))
-    weights = area.results["weights"]
-    summary = _stamped(weights.table(), illustrative)
-    neighbours = _stamped(weights.summary_table().reset_index(), illustrative)
-    written.append(_atomic.write_text(tables / "weights_summary.csv", summary.to_csv(index=False)))
-    written.append(_atomic.write_text(tables / "weights_neighbours.csv", neighbours.to_csv(index=False)))
-    rows = []
-    for key, classes in area.results["classes"].items():
-        ind = area.results["indicators"][key]
-        for i, (label, count) in enumerate(zip(classes.labels(ind.decimals), classes.counts, strict=True)):
-            rows.append(
-                {
-                    "indikator": key,
-                    "skema": classes.scheme,
-                    "kelas": i + 1,
-                    "rentang": label,
-                    "batas_bawah": classes.bounds()[i][0],
-                    "batas_atas": classes.upper[i],
-                    "jumlah_kecamatan": count,
-                    "warna": classes.colors[i],
-                }
-            )
-    written.append(
-        _atomic.write_text(
-            tables / "class_breaks.csv",
-            _stamped(pd.DataFrame(rows), illustrative).to_csv(index=False),
-        )
-    )
-    return written
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-def write_run_record(
-    area: StudyArea, config: Config, out_dir: Path, outputs: list[Path], timings: dict[str, float]
-) -> Path:
-    """Stage 7c: ``run.json`` with inputs and their hashes, config, seed, versions and outputs."""
-    record = {
-        "tool": "umkm_geo",
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "region": list(area.region),
-        "n_kecamatan": len(area),
-        "illustrative_data": bool(area.provenance.get("illustrative")),
-        "notice": ILLUSTRATIVE_NOTE if area.provenance.get("illustrative") else "",
-        "config": config.to_dict(),
-        "seed": {
-            "statistics": config.statistics.seed,
-            "demo": config.data.demo_seed if config.data.umkm == "demo" else None,
-        },
-        "provenance": _jsonable(dict(area.provenance)),
-        "results": {
-            "weights": area.results["weights"].to_dict(),
-            "moran": area.results["moran"].to_dict(),
-            "lisa": _jsonable(area.results["lisa"].settings),
-            "gap": area.results["gap"].to_dict() if "gap" in area.results else None,
-        },
-        "versions": _versions(),
-        "timings_s": {k: round(v, 3) for k, v in timings.items()},
-        "outputs": [
-            {"path": str(p.relative_to(out_dir)), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in outputs
-        ],
-    }
-    return _atomic.write_text(out_dir / "run.json", json.dumps(_jsonable(record), indent=2, ensure_ascii=False))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _jsonable(dataclasses.asdict(value))
-    if hasattr(value, "item") and callable(value.item):
-        try:
-            return value.item()
-        except (ValueError, TypeError):
-            return str(value)
-    if isinstance(value, float) and value != value:
-        return None
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
-
-
 def run(config: Config) -> StudyArea:
     """Run the whole ``maps`` pipeline and write every output.
 
@@ -505,12 +362,16 @@ def run(config: Config) -> StudyArea:
 
     area = timed("boundaries", load_study_area, config)
     area = timed("tables", load_counts, area, config, out_dir)
-    area = timed("indicators", compute_indicators, area, config)
+    area = timed("indicators", compute_indicators, area, config, out_dir)
+    area = timed("covariates", compute_covariates, area, config)
     area = timed("weights", compute_weights, area, config)
     area = timed("statistics", compute_statistics, area, config)
+    area = timed("inequality", compute_inequality, area, config)
+    area = timed("regional", compute_regional, area, config)
     area = timed("classification", classify_indicators, area, config)
     outputs = list(area.results.get("tables_written", ()))
     outputs += timed("maps", render_maps, area, config, out_dir)
+    outputs += timed("density_surface", write_density_surface, area, config, out_dir)
     outputs += timed("csv", write_tables, area, out_dir)
     timings["total"] = time.perf_counter() - t0
     outputs.append(write_run_record(area, config, out_dir, outputs, timings))

@@ -13,6 +13,7 @@ import dataclasses
 import os
 import warnings
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -89,6 +90,18 @@ def _desa_file(kab: str) -> str:
     return f"db/kel/{kab[:2]}/wilayah_boundaries_kel_{kab}.sql"
 
 
+#: Region names that select every province of the boundary data (the national kecamatan layer).
+NATIONAL = ("all", "indonesia", "nasional")
+
+
+def national_region(registry: Registry) -> str:
+    """Every province code that has a kecamatan file in ``registry``, comma-separated."""
+    provinces = sorted(
+        Path(relpath).stem.rsplit("_", 1)[-1] for relpath in registry.files if relpath.startswith("db/kec/")
+    )
+    return ",".join(provinces)
+
+
 def load_kecamatan(
     region: str | Sequence[str],
     *,
@@ -102,7 +115,8 @@ def load_kecamatan(
     Parameters
     ----------
     region
-        Province, kab/kota or kecamatan codes, e.g. ``"35.05,35.72"`` (Blitar) or ``"35"``.
+        Province, kab/kota or kecamatan codes, e.g. ``"35.05,35.72"`` (Blitar) or ``"35"``;
+        ``"all"`` (or ``"indonesia"``) selects every province (:data:`NATIONAL`).
     topology
         ``"auto"`` (desa dissolve where the registry has desa files for every kab/kota of the
         area, else kecamatan polygons), ``"desa"`` (require the dissolve) or ``"kecamatan"``.
@@ -114,8 +128,10 @@ def load_kecamatan(
     if topology not in TOPOLOGIES:
         msg = f"Unknown topology {topology!r}; choose one of {list(TOPOLOGIES)}."
         raise ConfigError(msg)
-    codes = parse_region(region)
     reg = registry or load_registry()
+    if isinstance(region, str) and region.strip().lower() in NATIONAL:
+        region = national_region(reg)
+    codes = parse_region(region)
     files: list[FetchedFile] = []
     repaired: dict[str, tuple[str, ...]] = {}
     notes: list[str] = []
