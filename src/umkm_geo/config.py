@@ -84,7 +84,7 @@ class WeightsConfig:
 
     method: str = "auto"
     fuzzy_tolerance_m: float = 75.0
-    k: int = 6
+    k: int = 4
     threshold_m: float = 0.0
     islands: str = "keep"
     transform: str = "r"

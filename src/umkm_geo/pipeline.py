@@ -253,6 +253,53 @@ def _credits(area: StudyArea, lang: str) -> str:
     return f"{area.provenance['boundary_credit']}. {source}."
 
 
+def _lisa_map(
+    area: StudyArea, config: Config, maps: Path, *, credits: str, illustrative: bool
+) -> tuple[Path, CategoryLayer]:
+    """The LISA cluster PNG and its atlas layer."""
+    lang = config.study.lang
+    text = _TEXT[lang]
+    frame = area.frame
+    indicators = area.results["indicators"]
+    lisa = area.results["lisa"]
+    settings = lisa.settings
+    clusters = lisa.frame()["cluster"].reindex(frame.index)
+    analysed = indicators[config.statistics.indicator]
+    lisa_sub = text["lisa_sub"].format(
+        p=settings.get("p_value_type", lisa.p_value),
+        alpha=lisa.alpha,
+        corr=_CORRECTION[lang][lisa.correction],
+        perm=lisa.permutations,
+        seed=lisa.seed,
+    )
+    weights = area.results["weights"]
+    lisa_sub += " · " + text["weights"].format(method=weights.method)
+    title = f"{config.study.title}: {text['lisa_title']} — {analysed.label(lang)}"
+    two = lisa.p_value == "two-sided"
+    p_short = {
+        "id": "p dua sisi" if two else "p satu sisi (folded)",
+        "en": "two-sided p" if two else "folded p",
+    }
+    fig = lisa_figure(
+        frame,
+        clusters,
+        title=title,
+        subtitle=lisa_sub,
+        credits=credits,
+        illustrative=illustrative,
+        lang=lang,
+        labels=frame["nama"],
+    )
+    path = save_figure(fig, maps / f"lisa_{analysed.key}.png", dpi=config.maps.dpi)
+    layer = CategoryLayer(
+        key=f"lisa_{analysed.key}",
+        label_id=f"Klaster LISA — {analysed.label('id')} ({p_short['id']}, α {lisa.alpha:g})",
+        label_en=f"LISA clusters — {analysed.label('en')} ({p_short['en']}, α {lisa.alpha:g})",
+        values=clusters,
+    )
+    return path, layer
+
+
 def render_maps(area: StudyArea, config: Config, out_dir: Path) -> list[Path]:
     """Stage 7 (renderers): choropleth PNGs, the LISA PNG and the interactive HTML atlas."""
     lang = config.study.lang
@@ -289,44 +336,10 @@ def render_maps(area: StudyArea, config: Config, out_dir: Path) -> list[Path]:
         )
         written.append(save_figure(fig, maps / f"{key}.png", dpi=config.maps.dpi))
         layers.append(ChoroplethLayer(indicator=ind, values=frame[key], classes=classes[key]))
-    lisa = area.results["lisa"]
-    settings = lisa.settings
-    clusters = lisa.frame()["cluster"].reindex(frame.index)
-    analysed = indicators[config.statistics.indicator]
-    lisa_sub = text["lisa_sub"].format(
-        p=settings.get("p_value_type", lisa.p_value),
-        alpha=lisa.alpha,
-        corr=_CORRECTION[lang][lisa.correction],
-        perm=lisa.permutations,
-        seed=lisa.seed,
-    )
-    weights = area.results["weights"]
-    lisa_sub += " · " + text["weights"].format(method=weights.method)
-    title = f"{config.study.title}: {text['lisa_title']} — {analysed.label(lang)}"
-    two = lisa.p_value == "two-sided"
-    p_short = {
-        "id": "p dua sisi" if two else "p satu sisi (folded)",
-        "en": "two-sided p" if two else "folded p",
-    }
-    fig = lisa_figure(
-        frame,
-        clusters,
-        title=title,
-        subtitle=lisa_sub,
-        credits=credits,
-        illustrative=illustrative,
-        lang=lang,
-        labels=frame["nama"],
-    )
-    written.append(save_figure(fig, maps / f"lisa_{analysed.key}.png", dpi=config.maps.dpi))
-    layers.append(
-        CategoryLayer(
-            key=f"lisa_{analysed.key}",
-            label_id=f"Klaster LISA — {analysed.label('id')} ({p_short['id']}, α {lisa.alpha:g})",
-            label_en=f"LISA clusters — {analysed.label('en')} ({p_short['en']}, α {lisa.alpha:g})",
-            values=clusters,
-        )
-    )
+    if "lisa" in area.results:
+        path, layer = _lisa_map(area, config, maps, credits=credits, illustrative=illustrative)
+        written.append(path)
+        layers.append(layer)
     written.append(
         atlas_html(
             frame,
