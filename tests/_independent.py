@@ -24,11 +24,17 @@ Usage on real data::
     w = pygeoda_weights_from_graph(weights.graph, tmp_path / "blitar.gal")
     assert neighbour_sets(w, list(weights.graph.unique_ids)) == graph_neighbour_sets(weights.graph)
     geoda = pygeoda_local_moran(y, w, permutations=9999, seed=1)
+
+The module also holds the synthetic inputs shared by several test files (lattices, a Voronoi
+tessellation, a hand-worked example of four units, a GeoTIFF writer) and, last, the checks that
+every global statistic of umkm_geo must pass (seeded reproducibility, recorded settings).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -40,6 +46,9 @@ from pygeoda.libgeoda import gda_load_gal
 
 # A point in Kabupaten Blitar, in UTM zone 49 south (EPSG:32749), as origin of synthetic maps.
 BLITAR_ORIGIN = (630_000.0, 9_100_000.0)
+
+# Ids of lattice(1, 4): the units a - b - c - d of the ``line`` fixture of conftest.py.
+LINE_IDS = ("r0c0", "r0c1", "r0c2", "r0c3")
 
 # GeoDa cluster codes of local Moran (lisa_clusters) -> umkm_geo labels.
 GEODA_CLUSTERS = {0: "ns", 1: "HH", 2: "LL", 3: "LH", 4: "HL", 5: "undefined", 6: "island"}
@@ -222,3 +231,95 @@ def brute_force_local_p(
     two_sided = min(2 * (min(greater, lesser) + 1) / (permutations + 1), 1.0)
     folded = (min(greater, permutations - greater) + 1) / (permutations + 1)
     return two_sided, folded
+
+
+def kode_index(n: int) -> pd.Index:
+    """Ids ``35.05.01`` ... ``35.05.{n}`` like Kemendagri kecamatan codes, named ``kode``."""
+    return pd.Index([f"35.05.{i:02d}" for i in range(1, n + 1)], name="kode")
+
+
+def four_units() -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Hand-worked example of 4 units in 2 groups: ``(x, population, group)``.
+
+    ::
+
+        unit  group  x  p   p*x
+        01    g1     1  1   1
+        02    g1     3  1   3
+        03    g2     4  1   4
+        04    g2     4  3   12      P = 6, sum(p x) = 20, xbar = 20/6 = 10/3
+    """
+    index = kode_index(4)
+    x = pd.Series([1.0, 3.0, 4.0, 4.0], index=index, name="umkm_per_1000")
+    p = pd.Series([1.0, 1.0, 1.0, 3.0], index=index, name="population")
+    g = pd.Series(["g1", "g1", "g2", "g2"], index=index, name="wilayah")
+    return x, p, g
+
+
+def write_geotiff(
+    path: str | Path, values: np.ndarray, *, west: float, north: float, cell: float, crs: str = "EPSG:32749"
+) -> Path:
+    """Write the 2-D array ``values`` as a one-band GeoTIFF with square pixels of ``cell``.
+
+    The top-left corner of the raster is ``(west, north)``; the data type is that of ``values``.
+    """
+    import rasterio  # only the raster tests need it
+    from affine import Affine
+
+    profile = {
+        "driver": "GTiff",
+        "width": values.shape[1],
+        "height": values.shape[0],
+        "count": 1,
+        "dtype": values.dtype,
+        "crs": crs,
+        "transform": Affine(cell, 0.0, west, 0.0, -cell, north),
+    }
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(values, 1)
+    return Path(path)
+
+
+# --- checks every global statistic of umkm_geo must pass --------------------------------------
+
+
+def assert_seeded(run: Callable[[int], Mapping[str, Any]]) -> None:
+    """Check results of ``run(seed)`` (a mapping of names to results) for reproducibility.
+
+    The same seed gives the same ``to_dict()``, NumPy's global generator state is left as it was,
+    and at least one statistic moves with the seed.
+    """
+    np.random.seed(123)
+    state = np.random.get_state()
+    first = run(9)
+    after = np.random.get_state()
+    assert all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in zip(state, after, strict=True))
+    second, other = run(9), run(10)
+    for name in first:
+        assert first[name].to_dict() == second[name].to_dict(), name
+    assert any(first[k].to_dict()["statistics"] != other[k].to_dict()["statistics"] for k in first)
+
+
+def assert_records_settings(results: Mapping[str, Any], *, permutations: int, seed: int) -> None:
+    """Check that every result (by its ``to_dict()`` name) records what reproduces it.
+
+    The permutations, seed, esda and libpysal versions, transformation, island handling and the
+    two-sided ``p_sim_definition`` of ``umkm_geo._inference.P_VALUE_DEFINITIONS``; and that its
+    ``table()`` has the columns of every umkm_geo result table.
+    """
+    import esda
+
+    from umkm_geo._inference import P_VALUE_DEFINITIONS
+    from umkm_geo._results import RESULT_TABLE_COLUMNS
+
+    for name, result in results.items():
+        record = result.to_dict()
+        assert record["result"] == name
+        settings = record["settings"]
+        assert settings["permutations"] == permutations and settings["seed"] == seed
+        assert settings["esda_version"] == esda.__version__
+        assert {"libpysal_version", "transformation", "islands", "p_sim_definition"} <= set(settings)
+        assert settings["p_sim_definition"] == P_VALUE_DEFINITIONS["two-sided"][1]
+        table = result.table()
+        assert tuple(table.columns) == RESULT_TABLE_COLUMNS
+        assert set(table["result"]) == {name}

@@ -61,12 +61,29 @@ def blitar_run(tmp_path_factory, mirror):
 # --- synthetic layouts shared by the statistics tests ------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def checkerboard():
-    frame = lattice(6, 6)
+def _checkerboard(size):
+    """0/1 checkerboard ``y`` on a ``size`` x ``size`` lattice and its row-standardised rook graph."""
+    frame = lattice(size, size)
     graph = build_weights(frame, method="rook").graph
     y = pd.Series(((frame["row"] + frame["col"]) % 2).astype(float), index=frame.index, name="y")
     return y, graph
+
+
+@pytest.fixture(scope="module")
+def checkerboard():
+    return _checkerboard(6)
+
+
+@pytest.fixture(scope="session")
+def make_checkerboard():
+    """``make_checkerboard(size)`` -> ``(y, graph)``, the checkerboard of any size."""
+    return _checkerboard
+
+
+@pytest.fixture(scope="module")
+def line():
+    """Four units in a row, a - b - c - d (ids ``_independent.LINE_IDS``), row-standardised rook weights."""
+    return build_weights(lattice(1, 4), method="rook").graph
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-import rasterio
-from affine import Affine
 
+from _independent import write_geotiff
 from umkm_geo.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
 from umkm_geo.config import config_from_dict
 from umkm_geo.outputs import write_tables
@@ -93,18 +92,7 @@ def test_a_raster_covariate_becomes_a_column_and_the_bivariate_variable(prepared
     cell = 500.0
     width, height = int((maxx - minx) / cell) + 2, int((maxy - miny) / cell) + 2
     rows = np.arange(height, dtype="float32")[:, None] * np.ones(width, dtype="float32")
-    path = tmp_path / "gradient.tif"
-    profile = {
-        "driver": "GTiff",
-        "width": width,
-        "height": height,
-        "count": 1,
-        "dtype": "float32",
-        "crs": "EPSG:32749",
-        "transform": Affine(cell, 0.0, minx - cell, 0.0, -cell, maxy + cell),
-    }
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(rows[None])
+    path = write_geotiff(tmp_path / "gradient.tif", rows, west=minx - cell, north=maxy + cell, cell=cell)
     config = _config(
         tmp_path,
         covariates={"rasters": [path.name], "names": ["baris"], "stats": ["mean"], "density_surface": False},

@@ -2,9 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import rasterio
-from affine import Affine
 
-from _independent import lattice
+from _independent import lattice, write_geotiff
 from umkm_geo.cli import EXIT_CONFIG, EXIT_DATA, EXIT_OK, main
 from umkm_geo.local_stats import local_moran
 from umkm_geo.sparse_weights import contiguity_weights
@@ -115,20 +114,10 @@ def test_regional_commands_read_a_long_count_table(tmp_path):
 
 def test_zonal_and_density_commands(layer, tmp_path):
     frame, path = layer
-    raster = tmp_path / "ones.tif"
     minx, miny, maxx, maxy = frame.total_bounds
     width, height = int((maxx - minx) / 100), int((maxy - miny) / 100)
-    profile = {
-        "driver": "GTiff",
-        "width": width,
-        "height": height,
-        "count": 1,
-        "dtype": "float32",
-        "crs": "EPSG:32749",
-        "transform": Affine(100.0, 0.0, minx, 0.0, -100.0, maxy),
-    }
-    with rasterio.open(raster, "w", **profile) as dst:
-        dst.write(np.ones((1, height, width), dtype="float32"))
+    ones = np.ones((height, width), dtype="float32")
+    raster = write_geotiff(tmp_path / "ones.tif", ones, west=minx, north=maxy, cell=100.0)
     out = tmp_path / "zonal.csv"
     assert main(["zonal", str(path), "--raster", str(raster), "--output", str(out)]) == EXIT_OK
     zonal = pd.read_csv(out)

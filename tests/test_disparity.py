@@ -11,6 +11,7 @@ from libpysal.graph import Graph
 import umkm_geo.disparity as disparity
 import umkm_geo.inequality_indices as inequality_indices
 import umkm_geo.spatial_inequality as spatial_gini_module
+from _independent import four_units, kode_index
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._results import RESULT_TABLE_COLUMNS
 from umkm_geo.disparity import (
@@ -19,24 +20,6 @@ from umkm_geo.disparity import (
     spatial_gini,
 )
 from umkm_geo.gap import group_gap
-
-
-def _ids(n):
-    return pd.Index([f"35.05.{i:02d}" for i in range(1, n + 1)], name="kode")
-
-
-def _four():
-    # Hand-worked example: 4 units in 2 groups.
-    #   unit  group  x  p   p*x
-    #   01    g1     1  1   1
-    #   02    g1     3  1   3
-    #   03    g2     4  1   4
-    #   04    g2     4  3   12      P = 6, sum(p x) = 20, xbar = 20/6 = 10/3
-    index = _ids(4)
-    x = pd.Series([1.0, 3.0, 4.0, 4.0], index=index, name="umkm_per_1000")
-    p = pd.Series([1.0, 1.0, 1.0, 3.0], index=index, name="population")
-    g = pd.Series(["g1", "g1", "g2", "g2"], index=index, name="wilayah")
-    return x, p, g
 
 
 def _toy():
@@ -48,7 +31,7 @@ def _toy():
     #   04    selatan  3   2   6   20
     #   05    kota     6   1   6    5
     #   06    kota    10   3  30    5     P = 10, sum(p x) = 50, xbar_w = 5, mean = 26/6 = 13/3
-    index = _ids(6)
+    index = kode_index(6)
     x = pd.Series([2.0, 4.0, 1.0, 3.0, 6.0, 10.0], index=index, name="umkm_per_1000")
     p = pd.Series([1.0, 1.0, 2.0, 2.0, 1.0, 3.0], index=index, name="population")
     g = pd.Series(["utara", "utara", "selatan", "selatan", "kota", "kota"], index=index, name="wilayah")
@@ -59,7 +42,7 @@ def _toy():
 def _lattice(nrow, ncol, ids=None):
     """Rook Graph of a row-major lattice of unit squares (ids in the order of libpysal.lat2W)."""
     polys = [shapely.box(c, -r, c + 1, -r + 1) for r in range(nrow) for c in range(ncol)]
-    ids = _ids(nrow * ncol) if ids is None else ids
+    ids = kode_index(nrow * ncol) if ids is None else ids
     frame = gpd.GeoDataFrame(geometry=polys, index=ids)
     return Graph.build_contiguity(frame, rook=True).transform("r")
 
@@ -69,24 +52,16 @@ def _lattice(nrow, ncol, ids=None):
 
 def test_public_names_are_re_exported():
     # from umkm_geo.disparity import theil keeps working after the split into modules
-    for name in ("theil", "williamson", "gini", "TheilResult", "WilliamsonResult", "GiniResult"):
-        assert getattr(disparity, name) is getattr(inequality_indices, name)
-    for name in ("spatial_gini", "SpatialGiniResult"):
-        assert getattr(disparity, name) is getattr(spatial_gini_module, name)
-    assert set(disparity.__all__) == {
-        "DEFINITIONS",
-        "SINGLETON_P_VALUE",
-        "GapTable",
-        "GiniResult",
-        "SpatialGiniResult",
-        "TheilResult",
-        "WilliamsonResult",
-        "gap_table",
-        "gini",
-        "spatial_gini",
-        "theil",
-        "williamson",
+    re_exported = {
+        **dict.fromkeys(
+            ("theil", "williamson", "gini", "TheilResult", "WilliamsonResult", "GiniResult"), inequality_indices
+        ),
+        **dict.fromkeys(("spatial_gini", "SpatialGiniResult"), spatial_gini_module),
     }
+    for name, module in re_exported.items():
+        assert getattr(disparity, name) is getattr(module, name)
+    # the public names: the re-exported measures and the module's own four
+    assert set(disparity.__all__) == {"DEFINITIONS", "SINGLETON_P_VALUE", "GapTable", "gap_table", *re_exported}
     assert all(hasattr(disparity, name) for name in disparity.__all__)
     # DEFINITIONS: the indices, then the spatial Gini, each definition as in its own module
     assert list(DEFINITIONS) == [*inequality_indices.INDEX_DEFINITIONS, *spatial_gini_module.SPATIAL_GINI_DEFINITIONS]
@@ -240,7 +215,7 @@ def test_group_of_one_unit_gives_nan_p_with_warning():
 
 
 def test_gap_table_bad_input():
-    x, _, g = _four()
+    x, _, g = four_units()
     with pytest.raises(ConfigError, match=r"Unknown group.*'timur'"):
         gap_table(x, g, seed=1, pairs=[("g1", "timur")])
     with pytest.raises(ConfigError, match="itself"):

@@ -8,32 +8,21 @@ import pandas as pd
 import pygeoda
 import pytest
 
-from _independent import graph_neighbour_sets, lattice, neighbour_sets, pygeoda_weights_from_graph
+from _independent import (
+    LINE_IDS,
+    assert_records_settings,
+    assert_seeded,
+    graph_neighbour_sets,
+    neighbour_sets,
+    pygeoda_weights_from_graph,
+)
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._inference import P_VALUE_DEFINITIONS
-from umkm_geo._results import RESULT_TABLE_COLUMNS
 from umkm_geo.global_stats import geary, general_g, global_moran
-from umkm_geo.weights import build_weights
 
-# Fixtures checkerboard (6 x 6 rook), two_blocks, tessellation (60 Voronoi cells: y, graph, frame)
-# and with_island (4 x 4 queen + one far cell) come from conftest.py.
-
-
-def _checkerboard(size):
-    frame = lattice(size, size)
-    graph = build_weights(frame, method="rook").graph
-    y = pd.Series(((frame["row"] + frame["col"]) % 2).astype(float), index=frame.index, name="y")
-    return y, graph
-
-
-@pytest.fixture(scope="module")
-def line():
-    """Four units in a row, a - b - c - d (ids r0c0 ... r0c3), row-standardised rook weights."""
-    return build_weights(lattice(1, 4), method="rook").graph
-
-
-def _line_ids():
-    return ["r0c0", "r0c1", "r0c2", "r0c3"]
+# Fixtures checkerboard (6 x 6 rook; make_checkerboard(size) for other sizes), line (a - b - c - d,
+# ids LINE_IDS), two_blocks, tessellation (60 Voronoi cells: y, graph, frame) and with_island
+# (4 x 4 queen + one far cell) come from conftest.py.
 
 
 def _geoda(graph, tmp_path):
@@ -118,12 +107,12 @@ def test_moran_errors_name_units_and_seed(checkerboard):
 
 
 @pytest.mark.parametrize(("size", "expected"), [(4, 15 / 8), (6, 35 / 18)])
-def test_geary_of_checkerboard_by_hand(size, expected):
+def test_geary_of_checkerboard_by_hand(size, expected, make_checkerboard):
     # Checkerboard of 0/1 on a size x size rook lattice, row-standardised weights, no islands:
     # every neighbour pair differs, so sum_ij w_ij (y_i - y_j)^2 = sum_ij w_ij = S0 = n, and
     # sum (y - 0.5)^2 = n / 4. C = (n - 1) * S0 / (2 * S0 * n / 4) = 2 (n - 1) / n:
     # n = 16 -> 30 / 16 = 15 / 8; n = 36 -> 70 / 36 = 35 / 18.
-    y, graph = _checkerboard(size)
+    y, graph = make_checkerboard(size)
     result = geary(y, graph, permutations=99, seed=3)
     np.testing.assert_allclose(result.C, expected, rtol=0, atol=1e-12)
     assert result.expected_C == 1.0
@@ -202,7 +191,7 @@ def test_general_g_agrees_with_pygeoda_local_g(tessellation, tmp_path):
 
 
 def test_general_g_names_negative_units_and_needs_two_positive(line):
-    y = pd.Series([1.0, -2.0, 3.0, 4.0], index=_line_ids(), name="growth")
+    y = pd.Series([1.0, -2.0, 3.0, 4.0], index=LINE_IDS, name="growth")
     with pytest.raises(AnalysisError, match=r"non-negative.*'growth'.*'r0c1': -2.0"):
         general_g(y, line, seed=0)
     single = pd.Series([0.0, 0.0, 5.0, 0.0], index=y.index, name="umkm")
@@ -223,32 +212,13 @@ def _run_all(tessellation, seed, permutations=49):
 
 
 def test_same_seed_same_results_and_global_state_restored(tessellation):
-    np.random.seed(123)
-    state = np.random.get_state()
-    first = _run_all(tessellation, seed=9)
-    after = np.random.get_state()
-    assert all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in zip(state, after, strict=True))
-    second = _run_all(tessellation, seed=9)
-    other = _run_all(tessellation, seed=10)
-    for name in first:
-        assert first[name].to_dict() == second[name].to_dict(), name
     # at least one pseudo p-value moves with the seed (49 permutations)
-    assert any(first[k].to_dict()["statistics"] != other[k].to_dict()["statistics"] for k in first)
+    assert_seeded(lambda seed: _run_all(tessellation, seed=seed))
 
 
 def test_results_record_their_settings(tessellation):
     results = _run_all(tessellation, seed=1, permutations=19)
-    for name, result in results.items():
-        record = result.to_dict()
-        assert record["result"] == name
-        settings = record["settings"]
-        assert settings["permutations"] == 19 and settings["seed"] == 1
-        assert settings["esda_version"] == esda.__version__
-        assert {"libpysal_version", "transformation", "islands", "p_sim_definition"} <= set(settings)
-        assert settings["p_sim_definition"] == P_VALUE_DEFINITIONS["two-sided"][1]
-        table = result.table()
-        assert tuple(table.columns) == RESULT_TABLE_COLUMNS
-        assert set(table["result"]) == {name}
+    assert_records_settings(results, permutations=19, seed=1)
     assert results["global_moran"].settings["transformation"] == "R"
     assert results["geary"].settings["transformation"] == "R"
     assert results["general_g"].settings["transformation"] == "B"
@@ -258,7 +228,7 @@ def test_results_record_their_settings(tessellation):
     ("function", "statistic"), [(global_moran, "Moran's I"), (geary, "Geary's C"), (general_g, "General G")]
 )
 def test_bad_inputs_are_named(function, statistic, line):
-    y = pd.Series([1.0, 2.0, 3.0, 4.0], index=_line_ids(), name="umkm")
+    y = pd.Series([1.0, 2.0, 3.0, 4.0], index=LINE_IDS, name="umkm")
     with pytest.raises(AnalysisError, match=r"not in y \['r0c3'\]"):
         function(y.iloc[:3], line, seed=0)
     # the messages name the statistic that needs the values

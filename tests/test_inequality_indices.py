@@ -8,32 +8,18 @@ import pytest
 from inequality.gini import Gini
 from inequality.theil import Theil, TheilD
 
+from _independent import four_units, kode_index
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._results import RESULT_TABLE_COLUMNS
 from umkm_geo.inequality_indices import gini, theil, williamson
 
-
-def _ids(n):
-    return pd.Index([f"35.05.{i:02d}" for i in range(1, n + 1)], name="kode")
-
-
-def _four():
-    # Hand-worked example: 4 units in 2 groups.
-    #   unit  group  x  p   p*x
-    #   01    g1     1  1   1
-    #   02    g1     3  1   3
-    #   03    g2     4  1   4
-    #   04    g2     4  3   12      P = 6, sum(p x) = 20, xbar = 20/6 = 10/3
-    index = _ids(4)
-    x = pd.Series([1.0, 3.0, 4.0, 4.0], index=index, name="umkm_per_1000")
-    p = pd.Series([1.0, 1.0, 1.0, 3.0], index=index, name="population")
-    g = pd.Series(["g1", "g1", "g2", "g2"], index=index, name="wilayah")
-    return x, p, g
+# four_units() is the hand-worked example of 4 units in 2 groups (table in tests/_independent.py):
+# x = 1, 3, 4, 4; p = 1, 1, 1, 3; groups g1, g1, g2, g2; P = 6, sum(p x) = 20, xbar = 10/3.
 
 
 def _random(n=30, seed=0):
     rng = np.random.default_rng(seed)
-    index = _ids(n)
+    index = kode_index(n)
     x = pd.Series(rng.gamma(2.0, 3.0, n), index=index, name="rate")
     p = pd.Series(rng.integers(5_000, 90_000, n).astype(float), index=index)
     g = pd.Series(rng.choice(["utara", "selatan", "kota"], n), index=index, name="wilayah")
@@ -44,7 +30,7 @@ def _random(n=30, seed=0):
 
 
 def test_equal_values_give_zero_everywhere():
-    index = _ids(5)
+    index = kode_index(5)
     x = pd.Series(3.7, index=index)
     p = pd.Series([1000.3, 2000.7, 15.0, 7.0, 99.0], index=index)
     g = pd.Series(["a", "a", "b", "b", "b"], index=index)
@@ -61,7 +47,7 @@ def test_equal_values_give_zero_everywhere():
 
 
 def test_weighted_theil_hand_worked():
-    x, p, g = _four()
+    x, p, g = four_units()
     # s_i = p x / 20 = [0.05, 0.15, 0.20, 0.60]; q_i = p / 6; s_i / q_i = x_i / xbar = [0.3, 0.9, 1.2, 1.2]
     # T   = 0.05 ln 0.3 + 0.15 ln 0.9 + (0.20 + 0.60) ln 1.2
     #     = 0.05 (-1.2039728) + 0.15 (-0.1053605) + 0.8 (0.1823216) = 0.0698545
@@ -118,7 +104,7 @@ def test_unweighted_theil_matches_inequality_package():
 
 def test_theil_unweighted_formula():
     # x = [1, 3]: mu = 2, T = 0.5 (0.5 ln 0.5 + 1.5 ln 1.5) = 0.5 (-0.3465736 + 0.6081977) = 0.1308120
-    x = pd.Series([1.0, 3.0], index=_ids(2))
+    x = pd.Series([1.0, 3.0], index=kode_index(2))
     assert theil(x).total == pytest.approx(0.5 * (0.5 * math.log(0.5) + 1.5 * math.log(1.5)), abs=1e-15)
 
 
@@ -126,7 +112,7 @@ def test_theil_group_of_zeros():
     # x = [0, 0, 1, 3], groups a a b b, unweighted: mu = 1, T = (1/4)(1 ln 1 + 3 ln 3) = 0.75 ln 3
     # s_a = 0 -> T_a undefined (NaN), contributes 0; T_B = 0 + 1 ln(1 / 0.5) = ln 2
     # T_b = 0.25 ln 0.5 + 0.75 ln 1.5 = 0.1308120; T_W = 1 * T_b; ln 2 + 0.1308120 = 0.8239592 = 0.75 ln 3
-    index = _ids(4)
+    index = kode_index(4)
     t = theil(pd.Series([0.0, 0.0, 1.0, 3.0], index=index), groups=pd.Series(list("aabb"), index=index))
     assert t.total == pytest.approx(0.75 * math.log(3), abs=1e-15)
     assert t.between == pytest.approx(math.log(2), abs=1e-15)
@@ -139,7 +125,7 @@ def test_theil_group_of_zeros():
 
 
 def test_williamson_hand_worked():
-    x, p, _ = _four()
+    x, p, _ = four_units()
     # xbar = 10/3; x - xbar = [-7/3, -1/3, 2/3, 2/3]; squared = [49, 1, 4, 4] / 9
     # sum p (x - xbar)^2 / P = (49 + 1 + 4 + 3 * 4) / 9 / 6 = 66 / 54 = 11/9
     # Vw = sqrt(11/9) / (10/3) = sqrt(11) / 10 = 0.3316625
@@ -157,13 +143,13 @@ def test_williamson_hand_worked():
 
 
 def test_williamson_needs_population():
-    x, _, _ = _four()
+    x, _, _ = four_units()
     with pytest.raises(ConfigError, match="population"):
         williamson(x, population=None)
 
 
 def test_weighted_gini_hand_worked():
-    x, p, _ = _four()
+    x, p, _ = four_units()
     # unordered pairs p_i p_j |x_i - x_j|: 01-02 1*1*2 = 2, 01-03 1*1*3 = 3, 01-04 1*3*3 = 9,
     # 02-03 1*1*1 = 1, 02-04 1*3*1 = 3, 03-04 0  -> 18; ordered pairs 36
     # G = 36 / (2 P^2 xbar) = 36 / (2 * 36 * 10/3) = 0.15
@@ -189,7 +175,7 @@ def test_gini_matches_inequality_and_brute_force():
 
 
 def test_negative_value_is_named():
-    x, p, _ = _four()
+    x, p, _ = four_units()
     x.iloc[2] = -1.0
     for call in (lambda: theil(x), lambda: gini(x), lambda: williamson(x, population=p)):
         with pytest.raises(AnalysisError, match=r"negative for \['35.05.03'\]"):
@@ -197,7 +183,7 @@ def test_negative_value_is_named():
 
 
 def test_missing_population_raises_or_is_dropped_with_warning():
-    x, p, g = _four()
+    x, p, g = four_units()
     p.iloc[1] = np.nan
     with pytest.raises(AnalysisError, match=r"no population for \['35.05.02'\].*drop_missing=True"):
         theil(x, population=p)
@@ -212,7 +198,7 @@ def test_missing_population_raises_or_is_dropped_with_warning():
 
 
 def test_other_bad_input():
-    x, p, _ = _four()
+    x, p, _ = four_units()
     with pytest.raises(AnalysisError, match="different units"):
         theil(x, population=p.iloc[:3])
     with pytest.raises(AnalysisError, match="0 for every unit"):
@@ -226,7 +212,7 @@ def test_other_bad_input():
 
 
 def test_results_lay_out_as_tables():
-    x, p, g = _four()
+    x, p, g = four_units()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         results = [theil(x, population=p, groups=g), williamson(x, population=p), gini(x, population=p)]

@@ -11,15 +11,14 @@ import pytest
 import scipy.stats
 from libpysal.graph import Graph
 
-from _independent import lattice, pygeoda_weights_from_graph
+from _independent import LINE_IDS, assert_records_settings, assert_seeded, lattice, pygeoda_weights_from_graph
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._inference import P_VALUE_DEFINITIONS, _legacy_numpy_seed
-from umkm_geo._results import RESULT_TABLE_COLUMNS
 from umkm_geo.join_count_stats import _joins, _permuted_join_counts, above_median, join_counts
 from umkm_geo.weights import build_weights
 
-# Fixtures tessellation (60 Voronoi cells: y, graph, frame) and with_island (4 x 4 queen + one far
-# cell, 17 units) come from conftest.py.
+# Fixtures tessellation (60 Voronoi cells: y, graph, frame), with_island (4 x 4 queen + one far
+# cell, 17 units), line (a - b - c - d, ids LINE_IDS) and make_checkerboard(size) come from conftest.py.
 
 # An L of seven 1s in the corner of a 4 x 4 rook lattice, and a lone 1 in the opposite corner:
 #   1 1 1 0
@@ -27,19 +26,6 @@ from umkm_geo.weights import build_weights
 #   1 0 0 0
 #   0 0 0 1
 L_SHAPE = ["r0c0", "r0c1", "r0c2", "r1c0", "r1c1", "r2c0", "r3c3"]
-
-
-def _checkerboard(size):
-    frame = lattice(size, size)
-    graph = build_weights(frame, method="rook").graph
-    y = pd.Series(((frame["row"] + frame["col"]) % 2).astype(float), index=frame.index, name="y")
-    return y, graph
-
-
-@pytest.fixture(scope="module")
-def line():
-    """Four units in a row, a - b - c - d (ids r0c0 ... r0c3), row-standardised rook weights."""
-    return build_weights(lattice(1, 4), method="rook").graph
 
 
 @pytest.fixture(scope="module")
@@ -79,11 +65,11 @@ def _exact_p(every, observed):
 
 
 @pytest.mark.parametrize(("size", "joins"), [(4, 24), (6, 60)])
-def test_join_counts_of_checkerboard(size, joins):
+def test_join_counts_of_checkerboard(size, joins, make_checkerboard):
     # Rook joins of a size x size lattice: 2 * size * (size - 1) (24 and 60), all black-white.
     # Non-free sampling with n1 = n0 = n / 2: E[BB] = J n1 (n1 - 1) / (n (n - 1)),
     # E[BW] = 2 J n1 n0 / (n (n - 1)); 4 x 4: E[BB] = 24 * 8 * 7 / 240 = 5.6, E[BW] = 48 * 64 / 240 = 12.8.
-    y, graph = _checkerboard(size)
+    y, graph = make_checkerboard(size)
     result = join_counts(y.astype(int), graph, permutations=99, seed=2)
     assert [0, 0, joins, joins] == [result.BB, result.WW, result.BW, result.J]
     n, half = size * size, size * size // 2
@@ -243,7 +229,7 @@ def test_permutation_distribution_fits_the_exact_one():
 
 
 def test_join_counts_accepts_bool_and_rejects_other_values(line):
-    flags = pd.Series([True, True, False, False], index=["r0c0", "r0c1", "r0c2", "r0c3"], name="flag")
+    flags = pd.Series([True, True, False, False], index=LINE_IDS, name="flag")
     result = join_counts(flags, line, permutations=9, seed=0)
     assert (result.BB, result.WW, result.BW) == (1, 1, 1)
     counts = pd.Series([0, 1, 2, 5], index=flags.index, name="umkm")
@@ -261,7 +247,7 @@ def test_join_counts_on_a_line_by_hand(line):
     # a - b - c - d with 1, 1, 0, 0: BB = 1 (a-b), WW = 1 (c-d), BW = 1 (b-c). Of the C(4, 2) = 6
     # arrangements of two 1s, 3 are adjacent (BB = 1) and 3 not (BB = 0): E[BB] = 1 / 2, and
     # BB >= 1 and BB <= 1 both have probability 1, so the two-sided p is 1.
-    flags = pd.Series([1, 1, 0, 0], index=["r0c0", "r0c1", "r0c2", "r0c3"], name="flag")
+    flags = pd.Series([1, 1, 0, 0], index=LINE_IDS, name="flag")
     result = join_counts(flags, line, permutations=4_000, seed=1)
     assert result.expected_BB == pytest.approx(0.5)
     assert abs(result.mean_sim_BB - 0.5) < 4 * 0.5 / np.sqrt(4_000)
@@ -281,11 +267,8 @@ def test_join_counts_with_island(with_island):
 def test_same_seed_same_result_and_numpy_state_untouched(tessellation):
     y, graph, _ = tessellation
     indicator = above_median(y)
-    np.random.seed(123)
-    before = np.random.get_state()[1].copy()
+    assert_seeded(lambda seed: {"join_counts": join_counts(indicator, graph, permutations=49, seed=seed)})
     first = join_counts(indicator, graph, permutations=49, seed=9)
-    np.testing.assert_array_equal(np.random.get_state()[1], before)
-    assert first.to_dict() == join_counts(indicator, graph, permutations=49, seed=9).to_dict()
     other = join_counts(indicator, graph, permutations=49, seed=10)
     assert (other.mean_sim_BB, other.mean_sim_BW) != (first.mean_sim_BB, first.mean_sim_BW)
     assert (other.BB, other.expected_BB) == (first.BB, first.expected_BB)
@@ -293,19 +276,15 @@ def test_same_seed_same_result_and_numpy_state_untouched(tessellation):
 
 def test_join_counts_record_their_settings(tessellation):
     y, graph, _ = tessellation
-    record = join_counts(above_median(y), graph, permutations=19, seed=1).to_dict()
-    assert record["result"] == "join_counts"
+    result = join_counts(above_median(y), graph, permutations=19, seed=1)
+    assert_records_settings({"join_counts": result}, permutations=19, seed=1)
+    record = result.to_dict()
     settings = record["settings"]
     assert settings["engine"] == "numpy permutations"
     assert "np.random.default_rng(seed)" in settings["permutation"]
-    assert settings["permutations"] == 19 and settings["seed"] == 1
-    assert settings["esda_version"] == esda.__version__
     assert settings["transformation"] == "B" and settings["transformation_of_input_graph"] == "R"
-    assert settings["p_sim_definition"] == P_VALUE_DEFINITIONS["two-sided"][1]
     stats = record["statistics"]
     assert {"BB", "WW", "BW", "expected_BB", "z_BW", "p_sim_BB", "p_sim_BW_folded", "mean_sim_BB"} <= set(stats)
-    table = join_counts(above_median(y), graph, permutations=19, seed=1).table()
-    assert tuple(table.columns) == RESULT_TABLE_COLUMNS and set(table["result"]) == {"join_counts"}
 
 
 def test_above_median_codes_ties_as_zero():

@@ -1,26 +1,17 @@
 import re
 
-import esda
 import numpy as np
 import pandas as pd
 import pygeoda
 import pytest
 
-from _independent import lattice, pygeoda_weights_from_graph
+from _independent import LINE_IDS, assert_records_settings, assert_seeded, pygeoda_weights_from_graph
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._inference import P_VALUE_DEFINITIONS
-from umkm_geo._results import RESULT_TABLE_COLUMNS
 from umkm_geo.global_stats import global_moran
 from umkm_geo.moran_variants import moran_bv, moran_rate
-from umkm_geo.weights import build_weights
 
-# The fixture tessellation (60 Voronoi cells: y, graph, frame) comes from conftest.py.
-
-
-@pytest.fixture(scope="module")
-def line():
-    """Four units in a row, a - b - c - d (ids r0c0 ... r0c3), row-standardised rook weights."""
-    return build_weights(lattice(1, 4), method="rook").graph
+# The fixtures tessellation (60 Voronoi cells: y, graph, frame) and line (a - b - c - d, ids
+# LINE_IDS) come from conftest.py.
 
 
 @pytest.fixture(scope="module")
@@ -29,10 +20,6 @@ def two_variables(tessellation):
     y, graph, _ = tessellation
     x = pd.Series(np.random.default_rng(11).normal(size=len(y)) + y / 10, index=y.index, name="income")
     return y, x, graph
-
-
-def _line_ids():
-    return ["r0c0", "r0c1", "r0c2", "r0c3"]
 
 
 # --- Empirical-Bayes rate Moran's I ----------------------------------------------------------
@@ -45,8 +32,8 @@ def test_moran_rate_with_equal_bases_by_hand(line):
     # Moran's I on the row-standardised line, z = -0.2, -0.1, 0, 0.3, z'z = 0.14:
     # z'Wz = z_a z_b + z_b (z_a + z_c) / 2 + z_c (z_b + z_d) / 2 + z_d z_c = 0.02 + 0.01 + 0 + 0 = 0.03,
     # S0 = n = 4, I = 0.03 / 0.14 = 3 / 14 (EB rates are a linear transform of the raw rates here).
-    events = pd.Series([1.0, 2.0, 3.0, 6.0], index=_line_ids(), name="umkm")
-    base = pd.Series(10.0, index=_line_ids(), name="population")
+    events = pd.Series([1.0, 2.0, 3.0, 6.0], index=LINE_IDS, name="umkm")
+    base = pd.Series(10.0, index=LINE_IDS, name="population")
     for adjusted in (True, False):
         result = moran_rate(events, base, line, permutations=23, seed=0, adjusted=adjusted)
         np.testing.assert_allclose(result.I, 3 / 14, rtol=0, atol=1e-12)
@@ -84,8 +71,8 @@ def test_moran_rate_matches_an_independent_eb_formula(two_variables):
 
 
 def test_moran_rate_names_bad_bases_and_events(line):
-    events = pd.Series([1.0, 2.0, 3.0, 6.0], index=_line_ids(), name="umkm")
-    base = pd.Series([10.0, 0.0, np.nan, 10.0], index=_line_ids(), name="population")
+    events = pd.Series([1.0, 2.0, 3.0, 6.0], index=LINE_IDS, name="umkm")
+    base = pd.Series([10.0, 0.0, np.nan, 10.0], index=LINE_IDS, name="population")
     with pytest.raises(AnalysisError, match=r"'population'.*2 units.*'r0c1': 0\.0, 'r0c2': nan"):
         moran_rate(events, base, line, seed=0)
     with pytest.raises(AnalysisError, match=r"'umkm'.*'r0c3': -1\.0"):
@@ -94,7 +81,7 @@ def test_moran_rate_names_bad_bases_and_events(line):
         moran_rate(events, base.iloc[:3], line, seed=0)
     # equal rates: 1 / 10 everywhere
     with pytest.raises(AnalysisError, match=r"constant.*" + re.escape("Moran's I of the rates is undefined")):
-        moran_rate(pd.Series(1.0, index=_line_ids(), name="umkm"), base.fillna(10.0).replace(0.0, 10.0), line, seed=0)
+        moran_rate(pd.Series(1.0, index=LINE_IDS, name="umkm"), base.fillna(10.0).replace(0.0, 10.0), line, seed=0)
 
 
 # --- bivariate Moran's I ---------------------------------------------------------------------
@@ -126,7 +113,7 @@ def test_moran_bv_of_a_variable_with_itself_is_morans_i(two_variables):
 
 
 def test_moran_bv_bad_inputs_are_named(line):
-    y = pd.Series([1.0, 2.0, 3.0, 4.0], index=_line_ids(), name="umkm")
+    y = pd.Series([1.0, 2.0, 3.0, 4.0], index=LINE_IDS, name="umkm")
     with pytest.raises(AnalysisError, match=r"not in y \['r0c3'\]"):
         moran_bv(y, y.iloc[:3], line, seed=0)
     with pytest.raises(AnalysisError, match=r"\['r0c2'\]; bivariate Moran's I needs a value"):
@@ -153,29 +140,11 @@ def _run_both(two_variables, seed, permutations=49):
 
 
 def test_same_seed_same_results_and_global_state_restored(two_variables):
-    np.random.seed(123)
-    before = np.random.get_state()[1].copy()
-    first = _run_both(two_variables, seed=9)
-    np.testing.assert_array_equal(np.random.get_state()[1], before)
-    second = _run_both(two_variables, seed=9)
-    other = _run_both(two_variables, seed=10)
-    for name in first:
-        assert first[name].to_dict() == second[name].to_dict(), name
-    assert any(first[k].to_dict()["statistics"] != other[k].to_dict()["statistics"] for k in first)
+    assert_seeded(lambda seed: _run_both(two_variables, seed=seed))
 
 
 def test_results_record_their_settings(two_variables):
     results = _run_both(two_variables, seed=1, permutations=19)
-    for name, result in results.items():
-        record = result.to_dict()
-        assert record["result"] == name
-        settings = record["settings"]
-        assert settings["permutations"] == 19 and settings["seed"] == 1
-        assert settings["esda_version"] == esda.__version__
-        assert {"libpysal_version", "transformation", "islands", "p_sim_definition"} <= set(settings)
-        assert settings["p_sim_definition"] == P_VALUE_DEFINITIONS["two-sided"][1]
-        table = result.table()
-        assert tuple(table.columns) == RESULT_TABLE_COLUMNS
-        assert set(table["result"]) == {name}
+    assert_records_settings(results, permutations=19, seed=1)
     assert results["moran_rate"].settings["adjusted"] is True
     assert results["moran_bv"].settings["x"] == "income"

@@ -5,7 +5,8 @@ Used by :mod:`umkm_geo.inequality_indices`, :mod:`umkm_geo.spatial_inequality` a
 code); :func:`_prepare` checks and aligns them once. Units with a missing value, population, area
 or group label are never dropped silently: they raise :class:`AnalysisError` naming them, or, with
 ``drop_missing=True``, are left out with a warning naming them and listed in ``dropped``. Values
-must be non-negative, populations and areas positive.
+must be non-negative, populations and areas positive. The checks of a Series, of its ids and of
+the permutation settings are those of :mod:`umkm_geo._inference`, shared with the spatial statistics.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import inequality
 import numpy as np
 import pandas as pd
 
-from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo import _inference
+from umkm_geo._errors import AnalysisError
 
 #: What the per-unit weights are, by whether a population was given.
 _WEIGHTING = {
@@ -45,25 +47,28 @@ def _ids(index: pd.Index) -> list[str]:
 
 
 def _check_series(s: Any, role: str) -> pd.Series:
-    if not isinstance(s, pd.Series):
-        msg = f"{role} must be a pandas Series indexed by unit id, not {type(s).__name__}."
-        raise AnalysisError(msg)
-    if not s.index.is_unique:
-        dupes = sorted(map(str, set(s.index[s.index.duplicated()])))
-        msg = f"The index of {role} has duplicated ids: {dupes}; give one row per unit."
-        raise AnalysisError(msg)
-    return s
+    return _inference._check_series(s, role, hint="; give one row per unit")
 
 
 def _align(s: pd.Series, index: pd.Index, role: str) -> pd.Series:
-    missing, extra = index.difference(s.index), s.index.difference(index)
-    if len(missing) or len(extra):
-        msg = (
-            f"x and {role} cover different units: not in {role} {_ids(missing[:10])}, "
-            f"not in x {_ids(extra[:10])}. Give {role} for exactly the units of x."
-        )
-        raise AnalysisError(msg)
+    _inference._check_same_units(
+        s.index,
+        index,
+        what=f"x and {role}",
+        absent=f"not in {role}",
+        unexpected="not in x",
+        hint=f" Give {role} for exactly the units of x.",
+    )
     return s.reindex(index)
+
+
+def _check_positive(s: pd.Series | None, role: str, advice: str) -> None:
+    if s is None:
+        return
+    non_positive = s <= 0
+    if non_positive.any():
+        msg = f"{role} is zero or negative for {_ids(s.index[non_positive])}; {advice}"
+        raise AnalysisError(msg)
 
 
 def _numeric(s: pd.Series, role: str) -> pd.Series:
@@ -133,19 +138,10 @@ def _prepare(
             "levels or rates (UMKM counts per resident or per km²)."
         )
         raise AnalysisError(msg)
-    if pop is not None:
-        non_positive = pop <= 0
-        if non_positive.any():
-            msg = (
-                f"population is zero or negative for {_ids(pop.index[non_positive])}; every unit needs a "
-                "positive population (or leave population out for unweighted measures)."
-            )
-            raise AnalysisError(msg)
-    if size is not None:
-        non_positive = size <= 0
-        if non_positive.any():
-            msg = f"area is zero or negative for {_ids(size.index[non_positive])}; every unit needs a positive area."
-            raise AnalysisError(msg)
+    _check_positive(
+        pop, "population", "every unit needs a positive population (or leave population out for unweighted measures)."
+    )
+    _check_positive(size, "area", "every unit needs a positive area.")
     if len(values) < 2:
         msg = f"{name} has {len(values)} usable unit(s); inequality needs at least 2."
         raise AnalysisError(msg)
@@ -182,15 +178,3 @@ def _versions() -> dict[str, str]:
 
 def _grouping_name(groups: pd.Series) -> str:
     return "group" if groups.name is None else str(groups.name)
-
-
-def _check_permutations(permutations: Any, seed: Any) -> None:
-    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
-        msg = f"permutations must be an integer, not {permutations!r}."
-        raise ConfigError(msg)
-    if permutations < 1:
-        msg = f"permutations must be at least 1, not {permutations}."
-        raise ConfigError(msg)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        msg = f"seed must be an integer, not {seed!r}."
-        raise ConfigError(msg)

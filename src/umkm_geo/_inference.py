@@ -2,7 +2,9 @@
 
 Every statistic of umkm_geo states which pseudo p-value it reports (two-sided by default, the
 folded variant of esda < 2.10 on request), applies multiple-testing control to labels the same way,
-and checks its input the same way (ids equal to the weights' ids, finite, not constant).
+and checks its input the same way (ids equal to the weights' ids, finite, not constant). The checks
+of a Series, of its ids and of the permutation settings also serve the inequality measures and the
+gap test (:mod:`umkm_geo._disparity_input`, :mod:`umkm_geo.gap`).
 """
 
 from __future__ import annotations
@@ -109,6 +111,72 @@ def _legacy_numpy_seed(seed: int) -> Iterator[None]:
         np.random.set_state(state)
 
 
+def _check_permutations(permutations: Any, seed: Any, *, min_permutations: int = 1) -> None:
+    """Raise :class:`ConfigError` unless ``permutations`` >= ``min_permutations`` and ``seed`` are integers.
+
+    Booleans are not integers here.
+    """
+    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
+        msg = f"permutations must be an integer, not {permutations!r}."
+        raise ConfigError(msg)
+    if permutations < min_permutations:
+        msg = f"permutations must be at least {min_permutations}, not {permutations}."
+        raise ConfigError(msg)
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        msg = f"seed must be an integer, not {seed!r}."
+        raise ConfigError(msg)
+
+
+def _check_series(s: Any, role: str, *, label: str = "{role}", hint: str = "") -> pd.Series:
+    """Return ``s`` if it is a Series with unique ids, else raise :class:`AnalysisError`.
+
+    ``role`` names the argument in the type message; ``label`` (a template of ``{role}`` and
+    ``{name}``, the Series name) names it in the duplicates message, which ends with ``hint``.
+    """
+    if not isinstance(s, pd.Series):
+        msg = f"{role} must be a pandas Series indexed by unit id, not {type(s).__name__}."
+        raise AnalysisError(msg)
+    if not s.index.is_unique:
+        dupes = sorted(map(str, set(s.index[s.index.duplicated()])))
+        msg = f"The index of {label.format(role=role, name=s.name)} has duplicated ids: {dupes}{hint}."
+        raise AnalysisError(msg)
+    return s
+
+
+def _check_same_units(
+    index: pd.Index, expected: pd.Index, *, what: str, absent: str, unexpected: str, hint: str = ""
+) -> None:
+    """Raise :class:`AnalysisError` unless ``index`` holds exactly the ids of ``expected``.
+
+    The message reads ``"{what} cover different units: {absent} [...], {unexpected} [...].{hint}"``,
+    listing up to 10 ids of ``expected`` missing from ``index`` and of ``index`` not in ``expected``.
+    """
+    missing, extra = expected.difference(index), index.difference(expected)
+    if len(missing) or len(extra):
+        msg = (
+            f"{what} cover different units: {absent} {list(map(str, missing[:10]))}, "
+            f"{unexpected} {list(map(str, extra[:10]))}.{hint}"
+        )
+        raise AnalysisError(msg)
+
+
+def _unit_values(s: Any, ids: pd.Index, role: str, *, label: str = "{role} {name!r}") -> np.ndarray:
+    """Values of the Series ``s`` in the order of the weights' ``ids`` (NaN where not numeric).
+
+    Raises :class:`AnalysisError` unless ``s`` is a Series whose unique ids are ``ids``; ``role``
+    and ``label`` name it in the messages as in :func:`_check_series`.
+    """
+    _check_series(s, role, label=label)
+    _check_same_units(
+        s.index,
+        ids,
+        what=f"{label.format(role=role, name=s.name)} and the weights",
+        absent=f"not in {role}",
+        unexpected="not in the weights",
+    )
+    return pd.to_numeric(s.reindex(ids), errors="coerce").to_numpy(dtype=float)
+
+
 def _check_inputs(
     y: pd.Series,
     graph: Graph,
@@ -122,32 +190,9 @@ def _check_inputs(
 
     ``statistic`` names the statistic in the messages about missing and constant values.
     """
-    if not isinstance(y, pd.Series):
-        msg = f"y must be a pandas Series indexed by unit id, not {type(y).__name__}."
-        raise AnalysisError(msg)
-    if not y.index.is_unique:
-        dupes = sorted(map(str, set(y.index[y.index.duplicated()])))
-        msg = f"The index of {y.name!r} has duplicated ids: {dupes}."
-        raise AnalysisError(msg)
     ids = pd.Index(graph.unique_ids)
-    missing, extra = ids.difference(y.index), y.index.difference(ids)
-    if len(missing) or len(extra):
-        msg = (
-            f"{y.name!r} and the weights cover different units: "
-            f"not in y {list(map(str, missing[:10]))}, "
-            f"not in the weights {list(map(str, extra[:10]))}."
-        )
-        raise AnalysisError(msg)
-    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
-        msg = f"permutations must be an integer, not {permutations!r}."
-        raise ConfigError(msg)
-    if permutations < min_permutations:
-        msg = f"permutations must be at least {min_permutations}, not {permutations}."
-        raise ConfigError(msg)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        msg = f"seed must be an integer, not {seed!r}."
-        raise ConfigError(msg)
-    values = pd.to_numeric(y.reindex(ids), errors="coerce").to_numpy(dtype=float)
+    values = _unit_values(y, ids, "y", label="{name!r}")
+    _check_permutations(permutations, seed, min_permutations=min_permutations)
     bad = ~np.isfinite(values)
     if bad.any():
         msg = (

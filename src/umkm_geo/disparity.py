@@ -26,7 +26,6 @@ from libpysal.graph import Graph
 
 from umkm_geo._disparity_input import (
     _WEIGHTING,
-    _check_permutations,
     _check_series,
     _grouping_name,
     _order_of_appearance,
@@ -38,6 +37,7 @@ from umkm_geo._disparity_input import (
     _weights,
 )
 from umkm_geo._errors import ConfigError
+from umkm_geo._inference import _check_permutations
 from umkm_geo._results import payload, result_table
 from umkm_geo.gap import GAP_P_VALUE_DEFINITION, group_gap
 from umkm_geo.inequality_indices import (

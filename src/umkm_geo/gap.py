@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo._inference import _check_permutations, _check_same_units
 from umkm_geo._results import result_table
 
 __all__ = ["GAP_P_VALUE_DEFINITION", "GapResult", "group_gap"]
@@ -194,26 +195,13 @@ def group_gap(
     if a == b:
         msg = f"Groups a and b must differ; both are {a!r}."
         raise ConfigError(msg)
-    if isinstance(permutations, bool) or not isinstance(permutations, int | np.integer):
-        msg = f"permutations must be an integer, not {permutations!r}."
-        raise ConfigError(msg)
-    if permutations < 1:
-        msg = f"permutations must be at least 1, not {permutations}."
-        raise ConfigError(msg)
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        msg = f"seed must be an integer, not {seed!r}."
-        raise ConfigError(msg)
+    _check_permutations(permutations, seed)
     if not values.index.is_unique or not groups.index.is_unique:
         msg = "values and groups must each have a unique index of unit ids."
         raise AnalysisError(msg)
-    missing, extra = values.index.difference(groups.index), groups.index.difference(values.index)
-    if len(missing) or len(extra):
-        msg = (
-            "values and groups cover different units: "
-            f"without a group {list(map(str, missing[:10]))}, "
-            f"without a value {list(map(str, extra[:10]))}."
-        )
-        raise AnalysisError(msg)
+    _check_same_units(
+        groups.index, values.index, what="values and groups", absent="without a group", unexpected="without a value"
+    )
     groups = groups.reindex(values.index)
     numeric = pd.to_numeric(values, errors="coerce")
     not_numeric = numeric.isna() & values.notna()

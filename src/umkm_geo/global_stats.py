@@ -13,8 +13,9 @@ record the weights used, the island handling and the library versions.
 
 Related statistics live in their own modules: join counts of a 0/1 indicator in
 :mod:`umkm_geo.join_count_stats`, Moran's I of rates and bivariate Moran's I in
-:mod:`umkm_geo.moran_variants`, local statistics in :mod:`umkm_geo.local_stats`. The small helpers
-below (``_pseudo_p``, ``_p_normal``, ``_inference_settings``, ...) are shared with those modules.
+:mod:`umkm_geo.moran_variants`, local statistics in :mod:`umkm_geo.local_stats`. What the global
+statistics share (seeded esda runs, pseudo p-values, settings, result layout) is in
+:mod:`umkm_geo._global_inference`.
 
 esda draws these permutations from NumPy's global legacy generator and takes no seed; it is seeded
 for the call and the caller's state restored afterwards (not thread-safe).
@@ -24,25 +25,24 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 import esda
-import numpy as np
 import pandas as pd
-import scipy.stats
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
-from umkm_geo._inference import (
-    P_VALUE_DEFINITIONS,
-    _accepts,
-    _check_inputs,
-    _islands,
-    _legacy_numpy_seed,
-    _versions,
+from umkm_geo._global_inference import (
+    _GlobalResult,
+    _inference_settings,
+    _moran_fields,
+    _name,
+    _p_normal,
+    _p_sim_settings,
+    _run_esda,
+    _run_fields,
 )
-from umkm_geo._results import payload, result_table
+from umkm_geo._inference import _check_inputs, _islands, _versions
 
 __all__ = [
     "GearyResult",
@@ -55,48 +55,12 @@ __all__ = [
 
 _P_ANALYTICAL = "two-sided, normal approximation: 2 * (1 - Phi(|z|)) from esda's z"
 
-_LEGACY_GENERATOR = "NumPy's global generator seeded for the call"
-
-
-def _name(series: pd.Series) -> str | None:
-    return None if series.name is None else str(series.name)
-
-
-def _pseudo_p(observed: float, simulated: Any) -> tuple[float, float]:
-    """Two-sided and folded pseudo p-values of one statistic from its permutation values."""
-    obs = np.array([observed], dtype=float)
-    sim = np.asarray(simulated, dtype=float).reshape(1, -1)
-    two_sided = P_VALUE_DEFINITIONS["two-sided"][0](obs, sim)[0]
-    folded = P_VALUE_DEFINITIONS["folded"][0](obs, sim)[0]
-    return float(two_sided), float(folded)
-
-
-def _p_normal(z: float) -> float:
-    """Two-sided p-value of a standard normal z."""
-    return float(2.0 * scipy.stats.norm.sf(abs(z)))
-
-
-def _inference_settings(permutations: int, seed: int, *, generator: str = _LEGACY_GENERATOR) -> dict[str, Any]:
-    """Settings shared by every global statistic: permutations, seed and p-value definitions."""
-    return {
-        "permutations": int(permutations),
-        "seed": int(seed),
-        "alternative": "two-sided",
-        "p_sim_definition": P_VALUE_DEFINITIONS["two-sided"][1],
-        "p_sim_folded_definition": P_VALUE_DEFINITIONS["folded"][1],
-        "permutation": f"total (random relabelling of all units); {generator}",
-    }
-
-
-def _statistics(result: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    return {name: getattr(result, name) for name in names}
-
 
 # --- Moran's I -------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
-class GlobalMoranResult:
+class GlobalMoranResult(_GlobalResult):
     """Global Moran's I with analytical and permutation inference.
 
     Attributes
@@ -140,26 +104,7 @@ class GlobalMoranResult:
     seed: int
     settings: Mapping[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        statistics = {
-            "variable": self.variable,
-            "I": self.I,
-            "expected_I": self.expected_I,
-            "z_norm": self.z_norm,
-            "p_norm": self.p_norm,
-            "z_rand": self.z_rand,
-            "p_rand": self.p_rand,
-            "p_sim": self.p_sim,
-            "p_sim_folded": self.p_sim_folded,
-            "n": self.n,
-            "n_islands": self.n_islands,
-        }
-        return payload("global_moran", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
+    _result = "global_moran"
 
 
 def global_moran(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> GlobalMoranResult:
@@ -205,40 +150,23 @@ def global_moran(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: i
     thread-safe: do not run two of these calls in parallel threads).
     """
     values = _check_inputs(y, graph, permutations=permutations, seed=seed, min_permutations=1, statistic="Moran's I")
-    transformation = graph.transformation
-    kwargs: dict[str, Any] = {"transformation": transformation, "permutations": permutations}
-    if _accepts(esda.Moran, "alternative"):  # esda >= 2.10 warns without it
-        kwargs["alternative"] = "two-sided"
-    with _legacy_numpy_seed(int(seed)):
-        moran = esda.Moran(values, graph, **kwargs)
-    p_sim, p_fold = _pseudo_p(moran.I, moran.sim)
+    moran, p_sim, p_fold = _run_esda(
+        esda.Moran, "I", values, graph, seed=seed, transformation=graph.transformation, permutations=permutations
+    )
     settings = {
-        "permutations": int(permutations),
-        "seed": int(seed),
-        "alternative": "two-sided",
-        "p_sim_definition": P_VALUE_DEFINITIONS["two-sided"][1],
-        "p_sim_folded_definition": P_VALUE_DEFINITIONS["folded"][1],
+        **_p_sim_settings(permutations, seed),
         "p_analytical": "two-sided, normal approximation (esda p_norm, p_rand)",
         "permutation": "total (random relabelling of all units)",
-        "transformation": transformation,
+        "transformation": graph.transformation,
         "islands": "kept as esda does: in n, mean and variance; no cross-products",
         **_versions(),
     }
     return GlobalMoranResult(
-        variable=None if y.name is None else str(y.name),
-        I=float(moran.I),
-        expected_I=float(moran.EI),
-        z_norm=float(moran.z_norm),
-        p_norm=float(moran.p_norm),
-        z_rand=float(moran.z_rand),
-        p_rand=float(moran.p_rand),
+        variable=_name(y),
+        **_moran_fields(moran),
         p_sim=p_sim,
         p_sim_folded=p_fold,
-        n=int(moran.n),
-        n_islands=int(_islands(graph).sum()),
-        permutations=int(permutations),
-        seed=int(seed),
-        settings=MappingProxyType(settings),
+        **_run_fields(len(values), graph, permutations, seed, settings),
     )
 
 
@@ -246,7 +174,7 @@ def global_moran(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: i
 
 
 @dataclasses.dataclass(frozen=True)
-class GearyResult:
+class GearyResult(_GlobalResult):
     """Geary's C with analytical and permutation inference.
 
     Attributes
@@ -288,14 +216,7 @@ class GearyResult:
     seed: int
     settings: Mapping[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        names = ("variable", "C", "expected_C", "z_norm", "p_norm", "z_rand", "p_rand", "p_sim", "p_sim_folded")
-        return payload("geary", _statistics(self, (*names, "n", "n_islands")), dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
+    _result = "geary"
 
 
 def geary(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> GearyResult:
@@ -337,9 +258,9 @@ def geary(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> 
     values = _check_inputs(y, graph, permutations=permutations, seed=seed, min_permutations=1, statistic="Geary's C")
     island = _islands(graph)
     weights: Any = graph.to_W() if island.any() else graph
-    with _legacy_numpy_seed(int(seed)):
-        stat = esda.Geary(values, weights, transformation=graph.transformation, permutations=permutations)
-    p_sim, p_fold = _pseudo_p(stat.C, stat.sim)
+    stat, p_sim, p_fold = _run_esda(
+        esda.Geary, "C", values, weights, seed=seed, transformation=graph.transformation, permutations=permutations
+    )
     settings = {
         **_inference_settings(permutations, seed),
         "definition": "C = (n - 1) sum_ij w_ij (y_i - y_j)^2 / (2 S0 sum_i (y_i - mean(y))^2); E[C] = 1",
@@ -360,11 +281,7 @@ def geary(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> 
         p_rand=_p_normal(stat.z_rand),
         p_sim=p_sim,
         p_sim_folded=p_fold,
-        n=len(values),
-        n_islands=int(island.sum()),
-        permutations=int(permutations),
-        seed=int(seed),
-        settings=MappingProxyType(settings),
+        **_run_fields(len(values), graph, permutations, seed, settings),
     )
 
 
@@ -372,7 +289,7 @@ def geary(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> 
 
 
 @dataclasses.dataclass(frozen=True)
-class GeneralGResult:
+class GeneralGResult(_GlobalResult):
     """Getis-Ord General G with analytical and permutation inference.
 
     Attributes
@@ -411,14 +328,7 @@ class GeneralGResult:
     seed: int
     settings: Mapping[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        names = ("variable", "G", "expected_G", "z_norm", "p_norm", "p_sim", "p_sim_folded", "n", "n_islands")
-        return payload("general_g", _statistics(self, names), dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
+    _result = "general_g"
 
 
 def general_g(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> GeneralGResult:
@@ -474,10 +384,7 @@ def general_g(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int)
             f"(positive: {list(map(str, ids[values > 0]))}), so the sum of cross-products is zero."
         )
         raise AnalysisError(msg)
-    binary = graph.transform("B")
-    with _legacy_numpy_seed(int(seed)):
-        stat = esda.G(values, binary, permutations=permutations)
-    p_sim, p_fold = _pseudo_p(stat.G, stat.sim)
+    stat, p_sim, p_fold = _run_esda(esda.G, "G", values, graph.transform("B"), seed=seed, permutations=permutations)
     settings = {
         **_inference_settings(permutations, seed),
         "definition": "G = sum_ij w_ij y_i y_j / sum_{i != j} y_i y_j, binary w; E[G] = S0 / (n (n - 1))",
@@ -497,9 +404,5 @@ def general_g(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int)
         p_norm=_p_normal(stat.z_norm),
         p_sim=p_sim,
         p_sim_folded=p_fold,
-        n=len(values),
-        n_islands=int(_islands(graph).sum()),
-        permutations=int(permutations),
-        seed=int(seed),
-        settings=MappingProxyType(settings),
+        **_run_fields(len(values), graph, permutations, seed, settings),
     )

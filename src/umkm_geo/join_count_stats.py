@@ -21,7 +21,6 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 import esda
@@ -31,9 +30,8 @@ import scipy.sparse
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
+from umkm_geo._global_inference import _GlobalResult, _inference_settings, _name, _p_normal, _pseudo_p, _run_fields
 from umkm_geo._inference import _check_inputs, _islands, _versions
-from umkm_geo._results import payload, result_table
-from umkm_geo.global_stats import _inference_settings, _name, _p_normal, _pseudo_p, _statistics
 
 __all__ = [
     "JOIN_COUNT_MOMENTS_DEFINITION",
@@ -180,7 +178,7 @@ def _permuted_join_counts(
 
 
 @dataclasses.dataclass(frozen=True)
-class JoinCountsResult:
+class JoinCountsResult(_GlobalResult):
     """Join counts of a binary indicator with analytical and permutation inference.
 
     Attributes
@@ -233,15 +231,7 @@ class JoinCountsResult:
     seed: int
     settings: Mapping[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        skip = {"permutations", "seed", "settings"}
-        names = tuple(f.name for f in dataclasses.fields(self) if f.name not in skip)
-        return payload("join_counts", _statistics(self, names), dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
+    _result = "join_counts"
 
 
 def _check_indicator(values: np.ndarray, y: pd.Series, graph: Graph, island: np.ndarray) -> None:
@@ -363,9 +353,5 @@ def join_counts(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: in
         p_sim_BW_folded=p_bw_fold,
         mean_sim_BB=float(np.mean(sim_bb)),
         mean_sim_BW=float(np.mean(sim_bw)),
-        n=len(values),
-        n_islands=int(island.sum()),
-        permutations=int(permutations),
-        seed=int(seed),
-        settings=MappingProxyType(settings),
+        **_run_fields(len(values), graph, permutations, seed, settings),
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
 import esda
@@ -25,9 +24,9 @@ import pandas as pd
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
-from umkm_geo._inference import _accepts, _check_inputs, _islands, _legacy_numpy_seed, _versions
-from umkm_geo._results import payload, plain, result_table
-from umkm_geo.global_stats import _inference_settings, _name, _pseudo_p, _statistics
+from umkm_geo._global_inference import _GlobalResult, _inference_settings, _moran_fields, _name, _run_esda, _run_fields
+from umkm_geo._inference import _check_inputs, _unit_values, _versions
+from umkm_geo._results import plain
 
 __all__ = [
     "MoranBVResult",
@@ -41,7 +40,7 @@ __all__ = [
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class MoranRateResult:
+class MoranRateResult(_GlobalResult):
     """Moran's I of (Empirical-Bayes standardised) rates.
 
     Attributes
@@ -82,6 +81,8 @@ class MoranRateResult:
     seed: int
     settings: Mapping[str, Any]
 
+    _result = "moran_rate"
+
     def frame(self) -> pd.DataFrame:
         """Per-unit rates (a copy).
 
@@ -92,36 +93,6 @@ class MoranRateResult:
             Empirical-Bayes standardised rate, whether or not it was the one analysed).
         """
         return self.data.copy()
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        names = ("variable", "base", "adjusted", "I", "expected_I", "z_norm", "p_norm", "z_rand", "p_rand")
-        return payload(
-            "moran_rate", _statistics(self, (*names, "p_sim", "p_sim_folded", "n", "n_islands")), dict(self.settings)
-        )
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
-
-
-def _series_values(s: pd.Series, ids: pd.Index, role: str) -> np.ndarray:
-    """Values of ``s`` in the order of ``ids``, with the usual checks on type, ids and duplicates."""
-    if not isinstance(s, pd.Series):
-        msg = f"{role} must be a pandas Series indexed by unit id, not {type(s).__name__}."
-        raise AnalysisError(msg)
-    if not s.index.is_unique:
-        dupes = sorted(map(str, set(s.index[s.index.duplicated()])))
-        msg = f"The index of {role} {s.name!r} has duplicated ids: {dupes}."
-        raise AnalysisError(msg)
-    missing, extra = ids.difference(s.index), s.index.difference(ids)
-    if len(missing) or len(extra):
-        msg = (
-            f"{role} {s.name!r} and the weights cover different units: not in {role} "
-            f"{list(map(str, missing[:10]))}, not in the weights {list(map(str, extra[:10]))}."
-        )
-        raise AnalysisError(msg)
-    return pd.to_numeric(s.reindex(ids), errors="coerce").to_numpy(dtype=float)
 
 
 def moran_rate(
@@ -174,8 +145,8 @@ def moran_rate(
     does (islands likewise).
     """
     ids = pd.Index(graph.unique_ids)
-    e = _series_values(events, ids, "events")
-    b = _series_values(base, ids, "base")
+    e = _unit_values(events, ids, "events")
+    b = _unit_values(base, ids, "base")
     bad_base = ~np.isfinite(b) | (np.nan_to_num(b, nan=0.0) <= 0)
     if bad_base.any():
         shown = {str(i): plain(base.get(i)) for i in ids[bad_base][:10]}
@@ -198,16 +169,8 @@ def moran_rate(
         rate, graph, permutations=permutations, seed=seed, min_permutations=1, statistic="Moran's I of the rates"
     )
     eb = np.asarray(esda.smoothing.assuncao_rate(e, b), dtype=float)
-    kwargs: dict[str, Any] = {
-        "adjusted": bool(adjusted),
-        "transformation": graph.transformation,
-        "permutations": permutations,
-    }
-    if _accepts(esda.Moran_Rate, "alternative"):  # esda >= 2.10 warns without it
-        kwargs["alternative"] = "two-sided"
-    with _legacy_numpy_seed(int(seed)):
-        stat = esda.Moran_Rate(e, b, graph, **kwargs)
-    p_sim, p_fold = _pseudo_p(stat.I, stat.sim)
+    options = {"adjusted": bool(adjusted), "transformation": graph.transformation, "permutations": permutations}
+    stat, p_sim, p_fold = _run_esda(esda.Moran_Rate, "I", e, b, graph, seed=seed, **options)
     data = pd.DataFrame({"rate": e / b, "eb_rate": eb}, index=ids).reindex(events.index)
     settings = {
         **_inference_settings(permutations, seed),
@@ -230,19 +193,10 @@ def moran_rate(
         base=_name(base),
         adjusted=bool(adjusted),
         data=data,
-        I=float(stat.I),
-        expected_I=float(stat.EI),
-        z_norm=float(stat.z_norm),
-        p_norm=float(stat.p_norm),
-        z_rand=float(stat.z_rand),
-        p_rand=float(stat.p_rand),
+        **_moran_fields(stat),
         p_sim=p_sim,
         p_sim_folded=p_fold,
-        n=len(ids),
-        n_islands=int(_islands(graph).sum()),
-        permutations=int(permutations),
-        seed=int(seed),
-        settings=MappingProxyType(settings),
+        **_run_fields(len(ids), graph, permutations, seed, settings),
     )
 
 
@@ -250,7 +204,7 @@ def moran_rate(
 
 
 @dataclasses.dataclass(frozen=True)
-class MoranBVResult:
+class MoranBVResult(_GlobalResult):
     """Global bivariate Moran's I: ``x`` at each unit against the spatial lag of ``y``.
 
     Attributes
@@ -285,14 +239,7 @@ class MoranBVResult:
     seed: int
     settings: Mapping[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        names = ("x", "y", "I", "expected_I", "mean_sim", "z_sim", "p_sim", "p_sim_folded", "n", "n_islands")
-        return payload("moran_bv", _statistics(self, names), dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
+    _result = "moran_bv"
 
 
 def moran_bv(x: pd.Series, y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> MoranBVResult:
@@ -337,9 +284,9 @@ def moran_bv(x: pd.Series, y: pd.Series, graph: Graph, *, permutations: int = 99
     yv = _check_inputs(
         y, graph, permutations=permutations, seed=seed, min_permutations=1, statistic="bivariate Moran's I"
     )
-    with _legacy_numpy_seed(int(seed)):
-        stat = esda.Moran_BV(xv, yv, graph, transformation=graph.transformation, permutations=permutations)
-    p_sim, p_fold = _pseudo_p(stat.I, stat.sim)
+    stat, p_sim, p_fold = _run_esda(
+        esda.Moran_BV, "I", xv, yv, graph, seed=seed, transformation=graph.transformation, permutations=permutations
+    )
     settings = {
         **_inference_settings(permutations, seed),
         "permutation": "y relabelled over all units, x fixed; NumPy's global generator seeded for the call",
@@ -360,9 +307,5 @@ def moran_bv(x: pd.Series, y: pd.Series, graph: Graph, *, permutations: int = 99
         z_sim=float(stat.z_sim),
         p_sim=p_sim,
         p_sim_folded=p_fold,
-        n=len(xv),
-        n_islands=int(_islands(graph).sum()),
-        permutations=int(permutations),
-        seed=int(seed),
-        settings=MappingProxyType(settings),
+        **_run_fields(len(xv), graph, permutations, seed, settings),
     )

@@ -28,18 +28,9 @@ import pandas as pd
 from inequality.gini import Gini
 from libpysal.graph import Graph
 
-from umkm_geo._disparity_input import (
-    _WEIGHTING,
-    _check_permutations,
-    _check_series,
-    _ids,
-    _prepare,
-    _Prepared,
-    _variable,
-    _versions,
-)
+from umkm_geo._disparity_input import _WEIGHTING, _check_series, _prepare, _Prepared, _variable, _versions
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._inference import P_VALUE_DEFINITIONS
+from umkm_geo._inference import P_VALUE_DEFINITIONS, _check_permutations, _check_same_units
 from umkm_geo._results import payload, result_table
 
 __all__ = ["ENGINE", "SPATIAL_GINI_DEFINITIONS", "SpatialGiniResult", "spatial_gini"]
@@ -165,13 +156,7 @@ def _check_graph(x: pd.Series, graph: Graph) -> None:
         msg = f"graph must be a libpysal.graph.Graph, not {type(graph).__name__}."
         raise ConfigError(msg)
     ids = pd.Index(graph.unique_ids)
-    missing, extra = ids.difference(x.index), x.index.difference(ids)
-    if len(missing) or len(extra):
-        msg = (
-            f"x and the weights cover different units: not in x {_ids(missing[:10])}, "
-            f"not in the weights {_ids(extra[:10])}."
-        )
-        raise AnalysisError(msg)
+    _check_same_units(x.index, ids, what="x and the weights", absent="not in x", unexpected="not in the weights")
 
 
 @dataclasses.dataclass(frozen=True)

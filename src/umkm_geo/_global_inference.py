@@ -1,0 +1,139 @@
+"""What the global statistics share: seeded esda runs, pseudo p-values, settings and result layout.
+
+Used by :mod:`umkm_geo.global_stats`, :mod:`umkm_geo.moran_variants` and
+:mod:`umkm_geo.join_count_stats`. Each statistic runs with NumPy's global generator seeded for the
+call (:func:`_run_esda`; esda takes no seed), reports the two-sided and the folded pseudo p-value
+of :data:`umkm_geo._inference.P_VALUE_DEFINITIONS` (:func:`_pseudo_p`), records the same inference
+settings (:func:`_inference_settings`) and returns a frozen result that ends with the same fields
+(:func:`_run_fields`) and is laid out by :class:`_GlobalResult`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import scipy.stats
+
+from umkm_geo._inference import P_VALUE_DEFINITIONS, _accepts, _islands, _legacy_numpy_seed
+from umkm_geo._results import payload, result_table
+
+if TYPE_CHECKING:
+    from libpysal.graph import Graph
+
+_LEGACY_GENERATOR = "NumPy's global generator seeded for the call"
+
+#: Fields of a global result that are not statistics: permutation settings, settings, per-unit data.
+_NOT_STATISTICS = frozenset({"permutations", "seed", "settings", "data"})
+
+
+def _name(series: pd.Series) -> str | None:
+    return None if series.name is None else str(series.name)
+
+
+def _pseudo_p(observed: float, simulated: Any) -> tuple[float, float]:
+    """Two-sided and folded pseudo p-values of one statistic from its permutation values."""
+    obs = np.array([observed], dtype=float)
+    sim = np.asarray(simulated, dtype=float).reshape(1, -1)
+    two_sided = P_VALUE_DEFINITIONS["two-sided"][0](obs, sim)[0]
+    folded = P_VALUE_DEFINITIONS["folded"][0](obs, sim)[0]
+    return float(two_sided), float(folded)
+
+
+def _p_normal(z: float) -> float:
+    """Two-sided p-value of a standard normal z."""
+    return float(2.0 * scipy.stats.norm.sf(abs(z)))
+
+
+def _p_sim_settings(permutations: int, seed: int) -> dict[str, Any]:
+    """Permutations, seed, alternative and the definitions of both pseudo p-values."""
+    return {
+        "permutations": int(permutations),
+        "seed": int(seed),
+        "alternative": "two-sided",
+        "p_sim_definition": P_VALUE_DEFINITIONS["two-sided"][1],
+        "p_sim_folded_definition": P_VALUE_DEFINITIONS["folded"][1],
+    }
+
+
+def _inference_settings(permutations: int, seed: int, *, generator: str = _LEGACY_GENERATOR) -> dict[str, Any]:
+    """Settings shared by every global statistic: permutations, seed and p-value definitions."""
+    return {
+        **_p_sim_settings(permutations, seed),
+        "permutation": f"total (random relabelling of all units); {generator}",
+    }
+
+
+def _run_esda(
+    statistic: Callable[..., Any], observed: str, *args: Any, seed: int, **kwargs: Any
+) -> tuple[Any, float, float]:
+    """Run an esda statistic with NumPy's global generator seeded for the call.
+
+    Parameters
+    ----------
+    statistic
+        The esda class (e.g. ``esda.Geary``), called with ``*args`` and ``**kwargs``; given
+        ``alternative="two-sided"`` when it takes one (esda >= 2.10 warns without it).
+    observed
+        The attribute of the statistic whose permutation values are ``sim`` (e.g. ``"C"``).
+    seed
+        Seed of the permutations; the caller's generator state is restored afterwards.
+
+    Returns
+    -------
+    tuple
+        The esda object and the two-sided and folded pseudo p-values of ``observed``.
+    """
+    if _accepts(statistic, "alternative"):
+        kwargs["alternative"] = "two-sided"
+    with _legacy_numpy_seed(int(seed)):
+        stat = statistic(*args, **kwargs)
+    p_sim, p_fold = _pseudo_p(getattr(stat, observed), stat.sim)
+    return stat, p_sim, p_fold
+
+
+def _moran_fields(stat: Any) -> dict[str, float]:
+    """Moran's I, its expectation and esda's analytical inference (``esda.Moran``, ``esda.Moran_Rate``)."""
+    return {
+        "I": float(stat.I),
+        "expected_I": float(stat.EI),
+        "z_norm": float(stat.z_norm),
+        "p_norm": float(stat.p_norm),
+        "z_rand": float(stat.z_rand),
+        "p_rand": float(stat.p_rand),
+    }
+
+
+def _run_fields(n: int, graph: Graph, permutations: int, seed: int, settings: dict[str, Any]) -> dict[str, Any]:
+    """The fields every global result ends with: ``n``, ``n_islands``, ``permutations``, ``seed``, ``settings``."""
+    return {
+        "n": int(n),
+        "n_islands": int(_islands(graph).sum()),
+        "permutations": int(permutations),
+        "seed": int(seed),
+        "settings": MappingProxyType(settings),
+    }
+
+
+class _GlobalResult:
+    """``to_dict`` and ``table`` of a global result (a frozen dataclass with a ``settings`` field).
+
+    The statistics are the fields in their order, except those in :data:`_NOT_STATISTICS`;
+    ``_result`` names the result.
+    """
+
+    _result: ClassVar[str]
+    settings: Mapping[str, Any]  # a field of the dataclass (a plain base's annotations make no fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
+        names = [f.name for f in dataclasses.fields(self) if f.name not in _NOT_STATISTICS]
+        return payload(self._result, {name: getattr(self, name) for name in names}, dict(self.settings))
+
+    def table(self) -> pd.DataFrame:
+        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
+        return result_table(self.to_dict())
