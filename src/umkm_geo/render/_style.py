@@ -5,8 +5,10 @@ fixed colours of the LISA cluster categories (GeoDa's convention) and the "no da
 renderers build their legends from :func:`choropleth_legend` and :func:`category_legend`, so a
 legend says the same thing in the PNG and in the HTML.
 
-LISA colours are keyed by category code, never by position: a category that is absent from a map
-keeps its colour and stays in the legend with a count of 0 (the colour shift of splot#72).
+Categorical maps (LISA clusters, Gi* hot/cold spots, local Geary, significance bands, Klassen
+quadrants, LQ basis) take their colours from a named :class:`CategoryScheme` in :data:`SCHEMES`,
+keyed by category code, never by position: a category that is absent from a map keeps its colour
+and stays in the legend with a count of 0 (the colour shift of splot#72).
 """
 
 from __future__ import annotations
@@ -35,49 +37,147 @@ NODATA_COLOR = "#bdbdbd"
 NODATA_HATCH = "///"
 NODATA_LABEL: Mapping[str, str] = MappingProxyType({"id": "Tidak ada data", "en": "No data"})
 
-#: LISA category codes in legend order.
-LISA_CODES: tuple[str, ...] = ("HH", "LL", "LH", "HL", "ns", "island")
 
-#: Fixed colour of each LISA category (GeoDa convention, ColorBrewer RdBu hues).
-LISA_COLORS: Mapping[str, str] = MappingProxyType(
+@dataclasses.dataclass(frozen=True)
+class CategoryScheme:
+    """Fixed codes, colours, hatches and labels of one categorical map (LISA, Gi*, Klassen, ...).
+
+    Colours are keyed by code, never by position: a category absent from a map keeps its colour and
+    stays in the legend with a count of 0.
+    """
+
+    name: str
+    codes: tuple[str, ...]
+    colors: Mapping[str, str]
+    labels: Mapping[str, Mapping[str, str]]
+    hatches: Mapping[str, str] = dataclasses.field(default_factory=lambda: MappingProxyType({}))
+    title: Mapping[str, str] = dataclasses.field(default_factory=lambda: MappingProxyType({"id": "", "en": ""}))
+
+    def label(self, code: str, lang: str = "id") -> str:
+        """Label of category ``code`` in ``lang``."""
+        return self.labels[_lang(lang)][code]
+
+
+def _scheme(name: str, rows: list[tuple[str, str, str, str]], title: tuple[str, str], hatches=None) -> CategoryScheme:
+    """Build a scheme from rows ``(code, colour, label_id, label_en)``."""
+    return CategoryScheme(
+        name=name,
+        codes=tuple(r[0] for r in rows),
+        colors=MappingProxyType({r[0]: r[1] for r in rows}),
+        labels=MappingProxyType(
+            {
+                "id": MappingProxyType({r[0]: r[2] for r in rows}),
+                "en": MappingProxyType({r[0]: r[3] for r in rows}),
+            }
+        ),
+        hatches=MappingProxyType(hatches or {}),
+        title=MappingProxyType({"id": title[0], "en": title[1]}),
+    )
+
+
+_NS = ("ns", "#eeeeee", "Tidak signifikan", "Not significant")
+_ISLAND = ("island", "#ffffff", "Tanpa tetangga", "No neighbours")
+_ISLAND_HATCH = {"island": "xx"}
+
+#: Every categorical scheme by name; renderers look schemes up here.
+SCHEMES: Mapping[str, CategoryScheme] = MappingProxyType(
     {
-        "HH": "#d7191c",
-        "LL": "#2c7bb6",
-        "LH": "#abd9e9",
-        "HL": "#f4a6a6",
-        "ns": "#eeeeee",
-        "island": "#ffffff",
+        "lisa": _scheme(
+            "lisa",
+            [
+                ("HH", "#d7191c", "Tinggi-Tinggi (HH)", "High-High (HH)"),
+                ("LL", "#2c7bb6", "Rendah-Rendah (LL)", "Low-Low (LL)"),
+                ("LH", "#abd9e9", "Rendah-Tinggi (LH)", "Low-High (LH)"),
+                ("HL", "#f4a6a6", "Tinggi-Rendah (HL)", "High-Low (HL)"),
+                _NS,
+                _ISLAND,
+            ],
+            ("Klaster LISA", "LISA clusters"),
+            _ISLAND_HATCH,
+        ),
+        "gi_star": _scheme(
+            "gi_star",
+            [
+                ("hot", "#d7191c", "Titik panas (hot spot)", "Hot spot"),
+                ("cold", "#2c7bb6", "Titik dingin (cold spot)", "Cold spot"),
+                _NS,
+                _ISLAND,
+            ],
+            ("Getis-Ord Gi*", "Getis-Ord Gi*"),
+            _ISLAND_HATCH,
+        ),
+        "local_geary": _scheme(
+            "local_geary",
+            [
+                ("HH", "#d7191c", "Tinggi-Tinggi (HH)", "High-High (HH)"),
+                ("LL", "#2c7bb6", "Rendah-Rendah (LL)", "Low-Low (LL)"),
+                ("other_positive", "#fdae61", "Asosiasi positif lain", "Other positive"),
+                ("negative", "#1a9641", "Asosiasi negatif", "Negative"),
+                _NS,
+                _ISLAND,
+            ],
+            ("Geary lokal", "Local Geary"),
+            _ISLAND_HATCH,
+        ),
+        "significance": _scheme(
+            "significance",
+            [
+                ("p0001", "#006d2c", "p ≤ 0,001", "p ≤ 0.001"),
+                ("p001", "#31a354", "p ≤ 0,01", "p ≤ 0.01"),
+                ("p005", "#a1d99b", "p ≤ 0,05", "p ≤ 0.05"),
+                _NS,
+                _ISLAND,
+            ],
+            ("Signifikansi", "Significance"),
+            _ISLAND_HATCH,
+        ),
+        "klassen": _scheme(
+            "klassen",
+            [
+                ("I", "#1a9641", "I Maju dan tumbuh pesat", "I Developed and fast-growing"),
+                ("II", "#a6d96a", "II Maju tapi tertekan", "II Developed but depressed"),
+                ("III", "#fdae61", "III Berkembang cepat", "III Fast-developing"),
+                ("IV", "#d7191c", "IV Relatif tertinggal", "IV Relatively underdeveloped"),
+            ],
+            ("Tipologi Klassen", "Klassen typology"),
+        ),
+        "basis": _scheme(
+            "basis",
+            [
+                ("basis", "#e6550d", "Basis (LQ > 1)", "Basis (LQ > 1)"),
+                ("non_basis", "#fdd0a2", "Non-basis (LQ ≤ 1)", "Non-basis (LQ ≤ 1)"),
+            ],
+            ("Sektor basis", "Basis sector"),
+        ),
     }
 )
 
-#: Hatch of each LISA category in static maps (areas without neighbours are hatched).
-LISA_HATCHES: Mapping[str, str] = MappingProxyType({"island": "xx"})
+#: The LISA scheme's codes, colours, hatches and labels (kept as module names for callers).
+LISA_CODES: tuple[str, ...] = SCHEMES["lisa"].codes
+LISA_COLORS: Mapping[str, str] = SCHEMES["lisa"].colors
+LISA_HATCHES: Mapping[str, str] = SCHEMES["lisa"].hatches
+LISA_LABELS: Mapping[str, Mapping[str, str]] = SCHEMES["lisa"].labels
 
-#: LISA category labels by language.
-LISA_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "id": MappingProxyType(
-            {
-                "HH": "Tinggi-Tinggi (HH)",
-                "LL": "Rendah-Rendah (LL)",
-                "LH": "Rendah-Tinggi (LH)",
-                "HL": "Tinggi-Rendah (HL)",
-                "ns": "Tidak signifikan",
-                "island": "Tanpa tetangga",
-            }
-        ),
-        "en": MappingProxyType(
-            {
-                "HH": "High-High (HH)",
-                "LL": "Low-Low (LL)",
-                "LH": "Low-High (LH)",
-                "HL": "High-Low (HL)",
-                "ns": "Not significant",
-                "island": "No neighbours",
-            }
-        ),
-    }
-)
+
+def scheme(name: str) -> CategoryScheme:
+    """The categorical scheme ``name`` (a key of :data:`SCHEMES`)."""
+    if name not in SCHEMES:
+        msg = f"Unknown category scheme {name!r}; use one of {sorted(SCHEMES)}."
+        raise ValueError(msg)
+    return SCHEMES[name]
+
+
+def significance_bands(p: pd.Series, *, island: pd.Series | None = None) -> pd.Series:
+    """Codes of the ``significance`` scheme from p-values (NaN p of an island -> ``"island"``)."""
+    codes = pd.Series(
+        np.select([p <= 0.001, p <= 0.01, p <= 0.05], ["p0001", "p001", "p005"], default="ns"),
+        index=p.index,
+        dtype=object,
+    )
+    if island is not None:
+        codes[island.reindex(p.index).fillna(False).astype(bool)] = "island"
+    return codes.where(p.notna() | codes.eq("island"), None)
+
 
 #: Outline colour of the polygons.
 EDGE_COLOR = "#4d4d4d"
@@ -148,16 +248,18 @@ def nodata_label(lang: str = "id") -> str:
 
 def lisa_label(code: str, lang: str = "id") -> str:
     """Label of LISA category ``code`` in ``lang``."""
-    return LISA_LABELS[_lang(lang)][code]
+    return SCHEMES["lisa"].label(code, lang)
 
 
-def lisa_categories(values: pd.Series) -> pd.Series:
-    """Validate LISA category codes; missing values become ``None`` (no data).
+def lisa_categories(values: pd.Series, scheme_name: str = "lisa") -> pd.Series:
+    """Validate category codes of a scheme; missing values become ``None`` (no data).
 
     Parameters
     ----------
     values
-        Category codes among :data:`LISA_CODES`, or missing.
+        Category codes of the scheme (LISA codes by default), or missing.
+    scheme_name
+        A key of :data:`SCHEMES`.
 
     Returns
     -------
@@ -169,16 +271,17 @@ def lisa_categories(values: pd.Series) -> pd.Series:
     ValueError
         If a value is not a LISA code.
     """
+    valid = scheme(scheme_name).codes
     codes = values.astype(object).where(values.notna(), None)
-    unknown = sorted({str(c) for c in codes.dropna()} - set(LISA_CODES))
+    unknown = sorted({str(c) for c in codes.dropna()} - set(valid))
     if unknown:
-        msg = f"Unknown LISA categories {unknown} in {values.name!r}; valid codes: {list(LISA_CODES)}."
+        msg = f"Unknown {scheme_name} categories {unknown} in {values.name!r}; valid codes: {list(valid)}."
         raise ValueError(msg)
     return codes
 
 
-def category_legend(values: pd.Series, lang: str = "id") -> list[LegendEntry]:
-    """Legend rows of LISA categories: every category in fixed order, with its count.
+def category_legend(values: pd.Series, lang: str = "id", scheme_name: str = "lisa") -> list[LegendEntry]:
+    """Legend rows of a categorical map: every category of the scheme in fixed order, with its count.
 
     Parameters
     ----------
@@ -186,24 +289,27 @@ def category_legend(values: pd.Series, lang: str = "id") -> list[LegendEntry]:
         Category codes (see :func:`lisa_categories`).
     lang
         ``"id"`` or ``"en"``.
+    scheme_name
+        A key of :data:`SCHEMES` (``"lisa"`` by default).
 
     Returns
     -------
     list of LegendEntry
-        One row per code of :data:`LISA_CODES` (count 0 allowed), then a "no data" row if any
-        value is missing.
+        One row per code of the scheme (count 0 allowed), then a "no data" row if any value is
+        missing.
     """
-    codes = lisa_categories(values)
+    sch = scheme(scheme_name)
+    codes = lisa_categories(values, scheme_name)
     counts = codes.value_counts()
     entries = [
         LegendEntry(
             key=code,
-            label=lisa_label(code, lang),
-            color=LISA_COLORS[code],
+            label=sch.label(code, lang),
+            color=sch.colors[code],
             count=int(counts.get(code, 0)),
-            hatch=LISA_HATCHES.get(code, ""),
+            hatch=sch.hatches.get(code, ""),
         )
-        for code in LISA_CODES
+        for code in sch.codes
     ]
     n_missing = int(codes.isna().sum())
     if n_missing:
