@@ -148,3 +148,12 @@ def test_bad_input_names_the_column_or_the_ids(layer, tmp_path, capsys):
     )
     assert code == EXIT_CONFIG
     assert "needs --x" in capsys.readouterr().err
+
+
+def test_a_geoparquet_index_serves_as_the_id(layer, tmp_path):
+    frame, _ = layer
+    path = tmp_path / "units.parquet"
+    frame.to_parquet(path)  # kode stays the (named) index
+    out = tmp_path / "lisa.csv"
+    assert main(["local", str(path), "--column", "umkm", "--output", str(out)]) == EXIT_OK
+    assert list(pd.read_csv(out)["kode"]) == list(frame.index)

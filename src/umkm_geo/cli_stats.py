@@ -118,7 +118,9 @@ def _read(path: str, id_column: str) -> gpd.GeoDataFrame:
     except Exception as exc:  # pyogrio/pyarrow raise many kinds of errors for unreadable files
         msg = f"{file}: cannot read it as a polygon layer ({exc})."
         raise DataSourceError(msg) from exc
-    column = id_column or ("kode" if "kode" in frame.columns else "")
+    column = id_column or ("kode" if "kode" in frame.columns or frame.index.name == "kode" else "")
+    if column and column not in frame.columns and frame.index.name == column:
+        frame = frame.reset_index()  # a GeoParquet written with a named index keeps the id there
     if column:
         if column not in frame.columns:
             msg = f"{file}: no id column {column!r}; columns are {[c for c in frame.columns if c != 'geometry']}."
