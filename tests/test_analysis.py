@@ -2,6 +2,7 @@
 
 import dataclasses
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -133,3 +134,23 @@ def test_regional_reference_table_from_the_config(prepared, tmp_path):
         atol=1e-9,
     )
     assert area.results["shift_share"].to_dict()["settings"] != own.results["shift_share"].to_dict()["settings"]
+
+
+def test_another_kabupaten_runs_with_scaled_illustrative_totals(tmp_path, mirror):
+    config = _config(tmp_path, study={"region": "35.07"}, statistics={"permutations": 99, "gap_permutations": 99})
+    with pytest.warns(UserWarning) as caught:
+        area = load_study_area(config)
+        area = load_counts(area, config, tmp_path)
+    messages = " ".join(str(w.message) for w in caught)
+    assert "covers Blitar only" in messages and "Kabupaten Malang" in messages
+    totals = pd.read_csv(tmp_path / "tables" / "demo_totals.csv")
+    assert set(totals["basis"]) == {"scaled"}
+    assert totals["source"].str.contains("ILLUSTRATIVE").all()
+    area = compute_indicators(area, config, tmp_path)
+    # Kabupaten Blitar's published total per official km², times Malang's computed area
+    stats = pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "facts" / "blitar_region_stats.csv")
+    blitar_area = stats.query("region == 'Kabupaten Blitar' and variable == 'area_km2'")["value"].iloc[0]
+    density_2020 = 20_242 / blitar_area
+    assert area.frame["umkm_count"].sum() == round(density_2020 * area.frame["area_km2"].sum())
+    area = compute_inequality(compute_statistics(compute_weights(area, config), config), config)
+    assert list(area.results["gap_table"].groups_frame().index) == ["Kabupaten Malang"]

@@ -252,8 +252,7 @@ def compute_inequality(area: StudyArea, config: Config) -> StudyArea:
     """The gap table: group statistics, pairwise gaps, Theil (decomposed), Williamson, Gini, spatial Gini."""
     from umkm_geo.disparity import gap_table
 
-    if "wilayah" not in area.frame:
-        return _skip(area, "gap table", "no grouping ([groups] source = 'none')")
+    group_column = "wilayah" if "wilayah" in area.frame else "kab_nama"
     key = config.inequality.indicator
     if key not in area.results["indicators"]:
         fallback = config.statistics.indicator
@@ -263,26 +262,28 @@ def compute_inequality(area: StudyArea, config: Config) -> StudyArea:
     population = area.frame.get("penduduk")
     theil_by = {}
     for column in config.inequality.groupings:
+        if column == "wilayah" and column not in area.frame:
+            continue  # no grouping for this region: the gap table groups by kab/kota
         if column not in area.frame:
             msg = f"[inequality] groupings has {column!r}, which is not a column; use e.g. 'wilayah' or 'kab_nama'."
             raise ConfigError(msg)
         theil_by[column] = area.frame[column]
-    present = x.notna() & area.frame["wilayah"].notna()
+    present = x.notna() & area.frame[group_column].notna()
     if population is not None:
         present &= population.notna()
     ids = x.index[present]
     compare = config.groups.compare
-    pairs = [tuple(compare)] if len(compare) == 2 else None
+    pairs = [tuple(compare)] if len(compare) == 2 and group_column == "wilayah" else None
     table = gap_table(
         x[ids],
-        area.frame.loc[ids, "wilayah"],
+        area.frame.loc[ids, group_column],
         population=None if population is None else population[ids],
         pairs=pairs,
         permutations=config.statistics.gap_permutations,
         seed=config.statistics.seed,
         graph=area.weights if len(ids) == len(x) else area.weights.subgraph(ids),
         area=area.frame.loc[ids, "area_km2"],
-        theil_by={name: s[ids] for name, s in theil_by.items() if name != "wilayah"},
+        theil_by={name: s[ids] for name, s in theil_by.items() if name != group_column},
     )
     if len(ids) < len(x):
         area = area.with_provenance(

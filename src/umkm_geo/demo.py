@@ -228,3 +228,59 @@ def generate_demo_population(
     )
     out["keterangan"] = ILLUSTRATIVE_NOTE
     return out
+
+
+def _scaled_rows(
+    reference: pd.DataFrame, kab_areas: pd.Series, kab_names: pd.Series, what: str
+) -> list[tuple[str, str, int, int, str, str]]:
+    """Totals of kab/kota outside Blitar: Kabupaten Blitar's published total per km² times their area."""
+    stats = pd.read_csv(data_dir("facts") / "blitar_region_stats.csv", dtype=str)
+    row = stats[(stats["region"] == "Kabupaten Blitar") & (stats["variable"] == "area_km2")].iloc[0]
+    blitar_area = float(row["value"])
+    kab = reference[reference["kab_kode"] == "35.05"]
+    rows = []
+    for code, area in kab_areas.items():
+        for year, total in kab[["tahun", "total"]].itertuples(index=False):
+            source = (
+                f"ILLUSTRATIVE: Kabupaten Blitar's published {what} {int(year)} ({int(total):,}) per km² of its "
+                f"official {blitar_area:,.2f} km², times this kab/kota's computed area ({area:,.1f} km²)"
+            )
+            value = round(total / blitar_area * area)
+            rows.append((code, str(kab_names[code]), int(year), int(value), "scaled", source))
+    return rows
+
+
+def demo_totals(frame: pd.DataFrame, area_km2: pd.Series, *, population: bool = False) -> pd.DataFrame:
+    """Totals the illustrative demo adds up to, for any study area.
+
+    Kabupaten and Kota Blitar use their published figures (:func:`blitar_demo_totals`,
+    :func:`blitar_population_totals`). Any other kab/kota gets Kabupaten Blitar's published total per
+    km² times its own computed area, marked ``basis = "scaled"``: a stand-in so that ``make maps`` runs
+    for every region, which every output labels illustrative.
+
+    Parameters
+    ----------
+    frame
+        Study-area frame with ``kab_kode`` and ``kab_nama``.
+    area_km2
+        Area of each kecamatan.
+    population
+        ``True`` for population totals (census 2020), ``False`` for UMKM totals.
+
+    Returns
+    -------
+    DataFrame
+        ``kab_kode, kab_nama, tahun, total, basis, source``.
+    """
+    reference = blitar_population_totals() if population else blitar_demo_totals()
+    if "basis" not in reference:
+        reference = reference.assign(basis="published")
+    kab_areas = area_km2.groupby(frame["kab_kode"]).sum()
+    kab_names = frame.groupby("kab_kode")["kab_nama"].first()
+    known = reference[reference["kab_kode"].isin(kab_areas.index)]
+    others = kab_areas[~kab_areas.index.isin(reference["kab_kode"])]
+    what = "census population" if population else "UMKM total"
+    rows = _scaled_rows(reference, others, kab_names, what)
+    scaled = pd.DataFrame(rows, columns=["kab_kode", "kab_nama", "tahun", "total", "basis", "source"])
+    columns = ["kab_kode", "kab_nama", "tahun", "total", "basis", "source"]
+    return pd.concat([known[columns], scaled], ignore_index=True)

@@ -10,16 +10,17 @@ classification -> renderers; each returns a new :class:`StudyArea`.
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 from umkm_geo import _atomic
-from umkm_geo._errors import ConfigError, JoinError
+from umkm_geo._errors import JoinError
 from umkm_geo.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
 from umkm_geo.classification import classify
 from umkm_geo.codes import load_crosswalk
 from umkm_geo.config import Config
-from umkm_geo.demo import blitar_demo_totals, blitar_population_totals, generate_demo_counts, generate_demo_population
+from umkm_geo.demo import demo_totals, generate_demo_counts, generate_demo_population
 from umkm_geo.groups import Grouping, blitar_grouping, read_grouping
 from umkm_geo.indicators import add_indicators, area_km2
 from umkm_geo.join import join_counts
@@ -59,6 +60,16 @@ def load_study_area(config: Config) -> StudyArea:
         provenance={**boundaries.provenance(), "boundary_credit": boundaries.credit},
     )
     grouping = _grouping(config)
+    if grouping is not None and grouping.groups.reindex(area.frame.index).isna().all():
+        warnings.warn(
+            f"The grouping {grouping.source!r} assigns none of the {len(area)} kecamatan of this region (the"
+            " shipped utara/selatan/kota grouping covers Blitar only); the gap table groups by kab/kota instead."
+            " Give your own grouping CSV in [groups] source.",
+            UserWarning,
+            stacklevel=2,
+        )
+        area = area.with_provenance(grouping={"source": grouping.source, "unassigned": "all"})
+        grouping = None
     if grouping is not None:
         groups = grouping.groups.reindex(area.frame.index)
         area = area.with_columns(wilayah=groups.to_numpy())
@@ -88,14 +99,16 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path) -> StudyArea:
     illustrative = False
     demo_record: dict[str, Any] | None = None
     if config.data.umkm == "demo":
-        totals = blitar_demo_totals()
-        missing = sorted(set(area.frame["kab_kode"]) - set(totals["kab_kode"]))
-        if missing:
-            msg = (
-                f"The illustrative demo counts exist only for Blitar (35.05, 35.72); the region has"
-                f" kab/kota {missing}. Give your own table in [data] umkm (start with `umkm-geo template`)."
+        totals = demo_totals(area.frame, area_km2(area.frame))
+        scaled = sorted(totals.loc[totals["basis"] == "scaled", "kab_nama"].unique())
+        if scaled:
+            warnings.warn(
+                f"Illustrative demo data for {scaled}: no published UMKM totals are shipped for them, so their"
+                " totals are Kabupaten Blitar's per km² times their area. Give your own table in [data] umkm"
+                " (start with `umkm-geo template`).",
+                UserWarning,
+                stacklevel=2,
             )
-            raise ConfigError(msg)
         groups = area.frame.get("wilayah", None)
         demo = generate_demo_counts(
             area.frame,
@@ -152,7 +165,7 @@ def compute_indicators(area: StudyArea, config: Config, out_dir: Path | None = N
         population = pop_counts.groupby("kode")["jumlah"].sum()
         area = area.with_provenance(population_table=pop_table.record())
     elif config.data.umkm == "demo":
-        totals = blitar_population_totals()
+        totals = demo_totals(area.frame, area_km2(area.frame), population=True)
         demo = generate_demo_population(
             area.frame, totals=totals, area_km2=area_km2(area.frame), seed=config.data.demo_seed
         )
