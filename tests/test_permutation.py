@@ -120,8 +120,9 @@ def test_lisa_p_values_agree_with_esda_as_well_as_two_esda_seeds(case, engine, r
     esda_vs_esda = np.mean([np.mean(np.abs(a - b)) for a, b in itertools.combinations(esda_runs, 2)])
     ours_vs_esda = np.mean([np.mean(np.abs(a - b)) for a in ours for b in esda_runs])
     same_class = np.mean([np.mean((a <= 0.05) == (b <= 0.05)) for a in ours for b in esda_runs])
-    # measured with 8 seeds of each (compiled engine): lattice 0.0218 (ours vs esda) against
-    # 0.0216 (esda vs esda); tessellation 0.0195 against 0.0201
+    # measured with 8 seeds of each (compiled engine, both its former xoshiro256** stream and its
+    # SplitMix64 stream): lattice 0.0218 (ours vs esda) against 0.0216 (esda vs esda);
+    # tessellation 0.0195 against 0.0201
     assert same_class >= 0.95
     assert ours_vs_esda <= 1.25 * esda_vs_esda
     assert 0.005 < esda_vs_esda < 0.05  # the comparison is not vacuous
@@ -252,6 +253,172 @@ def test_units_draw_independently_of_each_other(engine):
     assert (drawn != np.arange(n)).all()
     assert 560 < len(np.unique(drawn)) < 700
     assert stats.kstest(drawn / n, "uniform").pvalue > 1e-3
+
+
+# ---------------------------------------------------------------------------------------------
+# (3b) the compiled engine's random stream, against a Python reading of its definition
+# ---------------------------------------------------------------------------------------------
+
+MASK64 = (1 << 64) - 1
+GAMMA = 0x9E3779B97F4A7C15
+
+
+def mix64(z: int) -> int:
+    """The splitmix64 finaliser."""
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+class Stream:
+    """A unit's SplitMix64 stream: output t = mix64(start + t * GAMMA), start = mix64(mix64(seed) + unit)."""
+
+    def __init__(self, seed: int, unit: int):
+        self.counter = mix64((mix64(seed) + unit) & MASK64)
+        self.spare: int | None = None
+
+    def output(self) -> int:
+        self.counter = (self.counter + GAMMA) & MASK64
+        return mix64(self.counter)
+
+    def batched(self, n: int):
+        """Draws over [0, n), B per output: the base-n digits of floor(r n^B / 2^64), B = max{2, 3, 4: n^B < 2^64}.
+
+        Outputs with r n^B mod 2^64 < 2^64 mod n^B are skipped (Lemire's rejection for the range n^B).
+        """
+        per_output = max(b for b in (2, 3, 4) if n**b < 2**64)
+        bound = n**per_output
+        while True:
+            value, low = divmod(self.output() * bound, 2**64)
+            if low < 2**64 % bound:
+                continue
+            digits = []
+            for _ in range(per_output):
+                value, digit = divmod(value, n)
+                digits.append(digit)
+            yield from reversed(digits)
+
+    def bounded32(self, bound: int) -> int:
+        """Lemire on 32 bits: the upper half of an output, then its lower half; redraws use upper halves."""
+        if self.spare is None:
+            out = self.output()
+            bits, self.spare = out >> 32, out & 0xFFFFFFFF
+        else:
+            bits, self.spare = self.spare, None
+        m = bits * bound
+        while (m & 0xFFFFFFFF) < 2**32 % bound:
+            m = (self.output() >> 32) * bound
+        return m >> 32
+
+
+def reference_draws(method: str, n: int, k: int, permutations: int, seed: int, unit: int) -> list[list[int]]:
+    """The k drawn units of each permutation of one unit, as the compiled engine defines them."""
+    stream = Stream(seed, unit)
+    samples = []
+    if method == "whole sample":  # take k draws over all n; give up at the unit itself or a repeat
+        draws = stream.batched(n)
+        while len(samples) < permutations:
+            sample = []
+            while len(sample) < k:
+                drawn = next(draws)
+                if drawn == unit or drawn in sample:
+                    break
+                sample.append(drawn)
+            if len(sample) == k:
+                samples.append(sample)
+    elif method == "per draw":  # each draw over the n - 1 others, redrawn until new
+        for _ in range(permutations):
+            sample = []
+            while len(sample) < k:
+                drawn = stream.bounded32(n - 1)
+                drawn += drawn >= unit
+                if drawn not in sample:
+                    sample.append(drawn)
+            samples.append(sample)
+    else:  # partial Fisher-Yates over the others, the unit itself moved to the last slot
+        slots = list(range(n))
+        slots[unit], slots[n - 1] = n - 1, unit
+        for _ in range(permutations):
+            shuffled = slots.copy()
+            for j in range(k):
+                pick = j + stream.bounded32(n - 1 - j)
+                shuffled[j], shuffled[pick] = shuffled[pick], shuffled[j]
+            samples.append(shuffled[:k])
+    return samples
+
+
+@needs_compiled
+@pytest.mark.parametrize(
+    ("method", "n", "k"),
+    [
+        ("whole sample", 300, 3),  # 16 k (k - 1) = 96 <= 299; 300^4 < 2^64: 4 draws per output
+        ("whole sample", 65_536, 3),  # 65536^4 = 2^64: 3 draws per output
+        ("whole sample", 2_642_246, 2),  # 2642246^3 > 2^64: 2 draws per output
+        ("per draw", 40, 5),  # 16 k (k - 1) = 320 > 39, 4 k = 20 <= 39
+        ("fisher-yates", 40, 10),  # 4 k = 40 > 39
+    ],
+)
+def test_compiled_draws_follow_the_documented_generator(method, n, k):
+    # Units 0, n // 2 and n - 1 have k neighbours, the rest none. Weights are equal for unit 0
+    # (lag = w * sum) and not for the others; x1, weights, a and c are small binary fractions, so
+    # every simulation is exact and the counts must match the reference exactly, ties included
+    # (the observed value is the first simulation of each unit).
+    r, seed = 60, 2024
+    units = [0, n // 2, n - 1]
+    weights_of = {0: [1.0] * k, n // 2: [0.5 * (j + 1) for j in range(k)], n - 1: [2.0] * (k - 1) + [0.25]}
+    k_all = np.zeros(n, dtype=np.int64)
+    k_all[units] = k
+    indptr = np.concatenate([[0], np.cumsum(k_all)])
+    weights = np.concatenate([weights_of[u] for u in units])
+    x1 = (np.arange(n) * 7919 % 101 - 50).astype(float)
+    a, c = np.full(n, 1.5), np.full(n, 0.25)
+    samples = {u: reference_draws(method, n, k, r, seed, u) for u in units}
+    sims = {
+        u: [1.5 * sum(w * x1[d] for w, d in zip(weights_of[u], s, strict=True)) + 0.25 for s in samples[u]]
+        for u in units
+    }
+    observed = np.zeros(n)
+    for u in units:
+        observed[u] = sims[u][0]
+    counts = conditional_permutation(
+        indptr, weights, observed, x1, a, c=c, permutations=r, seed=seed, engine="compiled"
+    )
+    for u in units:
+        sim = np.array(sims[u])
+        assert all(len(set(s)) == k and u not in s for s in samples[u])
+        assert counts.n_ge[u] == np.sum(sim >= observed[u]) and counts.n_le[u] == np.sum(sim <= observed[u])
+        np.testing.assert_allclose(counts.mean[u], sim.mean(), rtol=1e-12)
+        np.testing.assert_allclose(counts.sd[u], sim.std(), rtol=1e-9)
+    assert counts.n_ge[1] == -1  # an island
+
+
+@needs_compiled
+def test_batched_draws_are_uniform_at_the_benchmark_size():
+    # n = 80,000 (3 draws per 64-bit output); 400 units draw k = 2 others with weight 1 from
+    # x1 = position / n. For unit i the sum S of the two draws (without replacement from the
+    # N = n - 1 others) has mean 2 mu_i and variance 2 s2_i (N - 2) / (N - 1), mu_i and s2_i the
+    # mean and variance of the others' values. The engine's mean of R = 999 sums must scatter
+    # around 2 mu_i like N(0, var / R) (chi-square of the z-values over units), and its sd must
+    # match sqrt(var).
+    n, k, r = 80_000, 2, 999
+    units = np.linspace(0, n - 1, 400).astype(np.int64)
+    k_all = np.zeros(n, dtype=np.int64)
+    k_all[units] = k
+    indptr = np.concatenate([[0], np.cumsum(k_all)])
+    x1 = np.arange(n) / n
+    counts = conditional_permutation(
+        indptr, np.ones(indptr[-1]), np.zeros(n), x1, np.ones(n), permutations=r, seed=31, engine="compiled"
+    )
+    others = n - 1
+    mu = (x1.sum() - x1[units]) / others
+    s2 = ((x1**2).sum() - x1[units] ** 2) / others - mu**2
+    var = k * s2 * (others - k) / (others - 1)
+    z = (counts.mean[units] - k * mu) / np.sqrt(var / r)
+    assert stats.chi2.sf(np.sum(z**2), df=len(units)) > 1e-3
+    assert abs(np.mean(z)) < 4 / np.sqrt(len(units))
+    # pooled variance of the simulations (ddof 0: expected var (R - 1) / R); relative standard
+    # error sqrt((kurtosis - 1) / (400 * 999)) = 0.002, the kurtosis of a sum of two uniforms being 2.4
+    assert abs(np.mean(counts.sd[units] ** 2 / (var * (r - 1) / r)) - 1) < 0.01
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,7 +672,7 @@ def test_compiled_module_checks_its_buffers(small):
         _crand.count(*args, 9, 1, 3, 9, *out)
     with pytest.raises(ValueError, match="x2 and b"):
         _crand.count(*args[:5], np.ones(5), None, None, 9, 1, 0, n, *out)
-    assert "xoshiro256**" in _crand.RNG
+    assert "SplitMix64" in _crand.RNG
 
 
 def test_results_are_read_only(small):

@@ -15,13 +15,19 @@
  *
  * Units without neighbours get n_ge = n_le = -1 and NaN mean and sd.
  *
- * Random numbers: each unit has its own xoshiro256** generator whose state is filled by
- * splitmix64 from mix64(mix64(seed) + i), so a unit's draws depend only on (seed, i, R) and not
- * on how units are split among threads. Bounded integers use Lemire's multiply-shift method
- * with rejection (unbiased), on 32-bit halves of the generator's outputs. Distinct indices are
- * drawn by rejection while k is small relative to n (whole samples with a bit filter for
- * repeats, or draw by draw), and by a partial Fisher-Yates shuffle of a per-call scratch array
- * (undone after each permutation) when k is large (see draw_method).
+ * Random numbers: each unit has its own SplitMix64 stream (Steele, Lea and Flood 2014) started
+ * at mix64(mix64(seed) + i), mix64 being the splitmix64 finaliser: output t = 1, 2, ... is
+ * mix64(start + t * 0x9E3779B97F4A7C15), a function of the counter alone, so that successive
+ * draws do not wait on one another. A unit's draws depend only on (seed, i, R), not on how
+ * units are split among threads. Bounded integers are unbiased (Lemire's multiply-shift method
+ * with rejection). Distinct indices are drawn
+ *   - while k is small relative to n (the common case), as whole samples: draws uniform over
+ *     all n units, B = 2 to 4 from each 64-bit output (batched Lemire, n**B < 2**64), taken k
+ *     at a time; a sample is given up at its first draw that is the unit itself or a repeat
+ *     (see whole_sample);
+ *   - for middling k draw by draw, each redrawn until new, and for large k by a partial
+ *     Fisher-Yates shuffle of a per-call scratch array (undone after each permutation); both
+ *     from 32-bit draws, the upper then the lower half of each output (see draw_method).
  *
  * Arrays come through the buffer protocol (no NumPy headers): C-contiguous, 8-byte items,
  * format 'd' (float64) or 'q'/'l' (int64). The GIL is released around the loop so that Python
@@ -46,13 +52,33 @@
 /* Random numbers                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-typedef struct {
-    uint64_t s[4];
-    uint64_t spare; /* lower half of the last output, used by the next 32-bit draw */
-    int has_spare;
-} xoshiro256;
+#if defined(__GNUC__) || defined(__clang__)
+#define CRAND_LIKELY(x) __builtin_expect(!!(x), 1)
+#define CRAND_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define CRAND_NOINLINE __attribute__((noinline))
+#define CRAND_PREFETCH(p) __builtin_prefetch(p)
+#elif defined(_MSC_VER)
+#define CRAND_LIKELY(x) (x)
+#define CRAND_UNLIKELY(x) (x)
+#define CRAND_NOINLINE __declspec(noinline)
+#if defined(_M_X64) || defined(_M_AMD64)
+#include <intrin.h>
+#include <xmmintrin.h>
+#define CRAND_PREFETCH(p) _mm_prefetch((const char *)(p), _MM_HINT_T0)
+#elif defined(_M_ARM64)
+#include <intrin.h>
+#define CRAND_PREFETCH(p) ((void)0)
+#else
+#define CRAND_PREFETCH(p) ((void)0)
+#endif
+#else
+#define CRAND_LIKELY(x) (x)
+#define CRAND_UNLIKELY(x) (x)
+#define CRAND_NOINLINE
+#define CRAND_PREFETCH(p) ((void)0)
+#endif
 
-static CRAND_INLINE uint64_t rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+#define GOLDEN_GAMMA UINT64_C(0x9E3779B97F4A7C15)
 
 /* splitmix64 finaliser: a bijection of 64-bit integers with good avalanche */
 static CRAND_INLINE uint64_t mix64(uint64_t z)
@@ -62,65 +88,132 @@ static CRAND_INLINE uint64_t mix64(uint64_t z)
     return z ^ (z >> 31);
 }
 
-static CRAND_INLINE uint64_t splitmix64_next(uint64_t *state)
+/* A unit's stream: SplitMix64 started at mix64(mix64(seed) + unit). */
+static CRAND_INLINE uint64_t stream_start(uint64_t seed, uint64_t unit) { return mix64(mix64(seed) + unit); }
+
+/* Next output: mix64 of the advanced counter (a function of the counter alone). */
+static CRAND_INLINE uint64_t stream_next(uint64_t *state)
 {
-    *state += UINT64_C(0x9E3779B97F4A7C15);
+    *state += GOLDEN_GAMMA;
     return mix64(*state);
 }
 
-static CRAND_INLINE void rng_seed(xoshiro256 *rng, uint64_t seed, uint64_t unit)
+/* Upper 64 bits of the 128-bit product a * b; the lower 64 bits go to *lo. */
+static CRAND_INLINE uint64_t mul128(uint64_t a, uint64_t b, uint64_t *lo)
 {
-    uint64_t sm = mix64(mix64(seed) + unit);
-    rng->s[0] = splitmix64_next(&sm);
-    rng->s[1] = splitmix64_next(&sm);
-    rng->s[2] = splitmix64_next(&sm);
-    rng->s[3] = splitmix64_next(&sm);
-    rng->spare = 0;
-    rng->has_spare = 0;
+#if defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 u128; /* GCC and Clang on 64-bit targets */
+    const u128 p = (u128)a * b;
+    *lo = (uint64_t)p;
+    return (uint64_t)(p >> 64);
+#elif defined(_MSC_VER) && (defined(_M_X64) || defined(_M_AMD64))
+    uint64_t hi;
+    *lo = _umul128(a, b, &hi);
+    return hi;
+#elif defined(_MSC_VER) && defined(_M_ARM64)
+    *lo = a * b;
+    return __umulh(a, b);
+#else
+    const uint64_t a0 = (uint32_t)a, a1 = a >> 32, b0 = (uint32_t)b, b1 = b >> 32;
+    const uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+    const uint64_t mid = (p00 >> 32) + (uint32_t)p01 + (uint32_t)p10;
+    *lo = (mid << 32) | (uint32_t)p00;
+    return p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+#endif
 }
 
-static CRAND_INLINE uint64_t rng_next(xoshiro256 *rng)
-{
-    uint64_t *s = rng->s;
-    const uint64_t result = rotl64(s[1] * 5, 7) * 9;
-    const uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl64(s[3], 45);
-    return result;
-}
+/* --- 32-bit draws (draw-by-draw and Fisher-Yates methods) --- */
 
-/* 32 random bits: the upper half of a xoshiro256** output, then its lower half (all bits of
- * xoshiro256** are of full quality). */
-static CRAND_INLINE uint32_t rng_next32(xoshiro256 *rng)
+/* Rare path of lemire32(): redraw from the upper halves of further outputs while the product
+ * falls in the biased zone. */
+static CRAND_NOINLINE uint64_t lemire32_redraw(uint64_t m, uint32_t range, uint64_t *state)
 {
-    if (rng->has_spare) {
-        rng->has_spare = 0;
-        return (uint32_t)rng->spare;
+    const uint32_t threshold = (uint32_t)(-range) % range;
+    while ((uint32_t)m < threshold) {
+        m = (stream_next(state) >> 32) * (uint64_t)range;
     }
-    const uint64_t x = rng_next(rng);
-    rng->spare = x;
-    rng->has_spare = 1;
-    return (uint32_t)(x >> 32);
+    return m;
 }
 
-/* Unbiased integer in [0, range), range >= 1 (Lemire 2019, "Fast random integer generation in
- * an interval"): multiply-shift, rejecting the few low products that would bias it. */
-static CRAND_INLINE uint32_t rng_bounded(xoshiro256 *rng, uint32_t range)
+/* Unbiased integer in [0, range), range >= 1, from 32 random bits (Lemire 2019, "Fast random
+ * integer generation in an interval"): multiply-shift, rejecting the few low products that
+ * would bias it. */
+static CRAND_INLINE uint32_t lemire32(uint32_t bits, uint32_t range, uint64_t *state)
 {
-    uint64_t m = (uint64_t)rng_next32(rng) * (uint64_t)range;
-    uint32_t low = (uint32_t)m;
-    if (low < range) {
-        const uint32_t threshold = (uint32_t)(-range) % range;
-        while (low < threshold) {
-            m = (uint64_t)rng_next32(rng) * (uint64_t)range;
-            low = (uint32_t)m;
-        }
+    uint64_t m = (uint64_t)bits * (uint64_t)range;
+    if (CRAND_UNLIKELY((uint32_t)m < range)) {
+        m = lemire32_redraw(m, range, state);
     }
     return (uint32_t)(m >> 32);
+}
+
+/* A stream read 32 bits at a time: the upper half of an output, then its lower half. */
+typedef struct {
+    uint64_t state;
+    uint64_t spare;
+    int has_spare;
+} stream32;
+
+static CRAND_INLINE uint32_t bounded32(stream32 *g, uint32_t range)
+{
+    uint32_t bits;
+    if (g->has_spare) {
+        g->has_spare = 0;
+        bits = (uint32_t)g->spare;
+    }
+    else {
+        g->spare = stream_next(&g->state);
+        g->has_spare = 1;
+        bits = (uint32_t)(g->spare >> 32);
+    }
+    return lemire32(bits, range, &g->state);
+}
+
+/* --- batches of draws over [0, n) (whole samples) ---
+ *
+ * B draws from one 64-bit output r, with n**B < 2**64 (Brackett-Rozinsky and Lemire 2024,
+ * "Batched ranged random integer generation"): the draws are the base-n digits, most
+ * significant first, of floor(r * n**B / 2**64), computed by B successive multiplications
+ * (m = lo * n: digit = upper half, lo = lower half). That number is uniform over [0, n**B),
+ * so the digits are independent and uniform over [0, n), once the outputs whose final lo
+ * (= r * n**B mod 2**64) falls below 2**64 mod n**B are rejected: Lemire's method for the
+ * range n**B, rejecting with probability below n**B / 2**64 (3e-5 for n = 80,000, B = 3). */
+typedef struct {
+    uint64_t n;
+    uint64_t bound;     /* n**B */
+    uint64_t threshold; /* 2**64 mod n**B */
+    int per_output;     /* B: the largest of 2, 3, 4 with n**B <= 2**64 - 1 (n < 2**32) */
+} batch;
+
+static batch batch_for(uint32_t n)
+{
+    batch b = {n, (uint64_t)n * n, 0, 2};
+    while (b.per_output < 4 && b.bound <= UINT64_MAX / n) {
+        b.bound *= n;
+        b.per_output++;
+    }
+    b.threshold = (0 - b.bound) % b.bound;
+    return b;
+}
+
+/* One batch of per_output draws into out, prefetching the values of x they will read. */
+static CRAND_INLINE void draw_batch(uint32_t *out, uint64_t *state, const batch *b, const int per_output,
+                                    const double *x)
+{
+    uint64_t lo, digit[4];
+    for (;;) {
+        lo = stream_next(state);
+        for (int i = 0; i < per_output; i++) {
+            digit[i] = mul128(lo, b->n, &lo);
+        }
+        if (CRAND_LIKELY(lo >= b->bound) || lo >= b->threshold) {
+            break;
+        }
+    }
+    for (int i = 0; i < per_output; i++) {
+        out[i] = (uint32_t)digit[i];
+        CRAND_PREFETCH(x + digit[i]);
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -184,6 +277,14 @@ static int get_buffer(PyObject *obj, const char *name, char kind, int writable, 
 /* Engine                                                                                     */
 /* ------------------------------------------------------------------------------------------ */
 
+/* Draws held at once by the whole-sample method (a multiple of 2, 3 and 4 is not needed: a
+ * refill stops at the last whole batch that fits). */
+#define DRAW_BUFFER 256
+/* Size of the repeat filter of the whole-sample method (see whole_sample). */
+#define FILTER_BITS 10
+#define FILTER_SIZE (1u << FILTER_BITS)
+#define FILTER_MASK (FILTER_SIZE - 1u)
+
 typedef struct {
     const int64_t *indptr;
     const double *weights;
@@ -197,9 +298,11 @@ typedef struct {
     int64_t *n_le;
     double *mean;
     double *sd;
-    uint32_t *draws;   /* k_max drawn indices */
+    uint32_t *draws;   /* max(DRAW_BUFFER, k_max) drawn indices */
     uint32_t *swaps;   /* k_max Fisher-Yates swap positions */
     uint32_t *scratch; /* n indices 0..n-1 (Fisher-Yates), or NULL */
+    uint32_t *stamp;   /* FILTER_SIZE attempt numbers (whole samples), zero at first */
+    uint32_t attempt;  /* the last attempt number stamped */
     Py_ssize_t n;
     Py_ssize_t start;
     Py_ssize_t stop;
@@ -209,11 +312,12 @@ typedef struct {
 
 /* How a unit draws its k distinct others among n - 1. Each way yields every ordered k-tuple of
  * distinct units with equal probability.
- *   WHOLE_SAMPLE  k independent draws, all redrawn if two coincide. A 64-bit filter keyed by the
- *                 low 6 bits of the indices flags possible repeats; only then are the draws
- *                 compared pairwise. Used while a repeat is rare: 16 k (k - 1) <= n - 1.
- *   PER_DRAW      each draw redrawn until it differs from the earlier ones: k <= 32 and
- *                 4 k <= n - 1 (repeats are likelier, so whole samples would be wasted).
+ *   WHOLE_SAMPLE  draws uniform over all n units, k per sample; a sample is given up at its
+ *                 first draw that is the unit itself or a repeat. Used while that is rare:
+ *                 16 k (k - 1) <= n - 1.
+ *   PER_DRAW      each draw (over the n - 1 others) redrawn until it differs from the earlier
+ *                 ones: k <= 32 and 4 k <= n - 1 (repeats are likelier, so whole samples would
+ *                 be wasted).
  *   FISHER_YATES  otherwise: a partial Fisher-Yates shuffle of a scratch array, undone after
  *                 each permutation. */
 enum { WHOLE_SAMPLE, PER_DRAW, FISHER_YATES };
@@ -243,9 +347,9 @@ typedef struct {
     double s1, s2;
 } tally;
 
-static CRAND_INLINE void record(tally *t, const unit_data *u, double lag1, double lag2)
+static CRAND_INLINE void record(tally *t, const unit_data *u, double lag1, double lag2, const int with_x2)
 {
-    const double sim = u->a * lag1 + u->b * lag2 + u->c;
+    const double sim = with_x2 ? u->a * lag1 + u->b * lag2 + u->c : u->a * lag1 + u->c;
     t->ge += (sim >= u->lo);
     t->le += (sim <= u->hi);
     const double dev = sim - u->observed;
@@ -262,77 +366,132 @@ static CRAND_INLINE double lag_of(const double *w, const double *x, const uint32
     return lag;
 }
 
-static CRAND_INLINE uint32_t draw_other(xoshiro256 *rng, uint32_t others, uint32_t self)
-{
-    const uint32_t cand = rng_bounded(rng, others);
-    return cand + (cand >= self);
-}
+/* --- whole samples --- */
 
-static int has_repeat(const uint32_t *d, int64_t k)
+/* Append batches of draws over [0, b->n) to buf[end..DRAW_BUFFER) while a whole batch fits, and
+ * return the new end. */
+static CRAND_INLINE int64_t refill_by(uint32_t *buf, int64_t end, uint64_t *state_p, const batch *b,
+                                      const int per_output, const double *x)
 {
-    for (int64_t j = 1; j < k; j++) {
-        for (int64_t m = 0; m < j; m++) {
-            if (d[m] == d[j]) {
-                return 1;
-            }
-        }
+    uint64_t state = *state_p;
+    for (; end + per_output <= DRAW_BUFFER; end += per_output) {
+        draw_batch(buf + end, &state, b, per_output, x);
     }
-    return 0;
+    *state_p = state;
+    return end;
 }
 
-/* The lags are summed in draw order j = 0..k-1 by every method. */
-
-static tally unit_whole_sample(const engine *e, const unit_data *u)
+static CRAND_NOINLINE int64_t refill(uint32_t *buf, int64_t end, uint64_t *state, const batch *b, const double *x)
 {
-    xoshiro256 g; /* local, so that the state stays in registers */
-    xoshiro256 *const rng = &g;
-    rng_seed(rng, e->seed, (uint64_t)u->self);
-    tally tt = {0, 0, 0.0, 0.0};
-    tally *const t = &tt;
-    uint32_t *const d = e->draws;
+    switch (b->per_output) { /* a constant per_output lets the compiler unroll the batch */
+    case 4:
+        return refill_by(buf, end, state, b, 4, x);
+    case 3:
+        return refill_by(buf, end, state, b, 3, x);
+    default:
+        return refill_by(buf, end, state, b, 2, x);
+    }
+}
+
+/* The unit's draws, uniform over all n units, form one stream (batches in order, kept in a
+ * buffer that is refilled while earlier draws are used, so that their values of x1 are already
+ * prefetched). A sample takes the next k draws; at its first draw that is the unit itself or
+ * repeats an earlier draw of the sample it is given up, and the next sample starts with the
+ * draw after that one. (The draws of a sample are i.i.d. uniform and the decision to give up
+ * looks only at draws already taken, so an accepted sample is uniform over ordered k-tuples of
+ * distinct others.)
+ *
+ * Repeats are caught by a filter: stamp[d & FILTER_MASK] holds the number of the attempt that
+ * last drew a unit with those low bits (the unit itself is stamped at the start of every
+ * attempt); only when the stamp matches the current attempt is the draw compared with the
+ * earlier ones. Stale stamps (the attempt counter wraps after 2**32 attempts) can only cause
+ * such a comparison, never hide a repeat.
+ *
+ * With all of the unit's weights equal (row-standardised contiguity) the lag is the weight
+ * times the sum of the drawn values; otherwise the weighted sum, in draw order. */
+static CRAND_INLINE tally whole_sample(engine *e, const unit_data *u, const int with_x2, const int equal_w)
+{
+    uint64_t state = stream_start(e->seed, (uint64_t)u->self);
+    tally t = {0, 0, 0.0, 0.0};
+    uint32_t *const buf = e->draws;
+    uint32_t *const stamp = e->stamp;
+    uint32_t attempt = e->attempt;
     const double *const x1 = e->x1;
     const double *const w = u->w;
     const int64_t k = u->k;
+    const uint32_t self = u->self;
+    const batch bt = batch_for(u->others + 1);
+    int64_t pos = 0, end = 0; /* unused draws: buf[pos..end) */
     for (long r = 0; r < e->permutations; r++) {
+        const uint32_t *d;
         double lag1;
-        for (;;) {
-            uint64_t seen = 0, collide = 0;
-            lag1 = 0.0;
-            for (int64_t j = 0; j < k; j++) {
-                const uint32_t cand = draw_other(rng, u->others, u->self);
-                const uint64_t bit = UINT64_C(1) << (cand & 63u);
-                collide |= seen & bit;
-                seen |= bit;
-                d[j] = cand;
-                lag1 += w[j] * x1[cand];
-            }
-            if (!collide || !has_repeat(d, k)) {
-                break;
-            }
+    next_attempt:
+        if (end - pos < k) {
+            memmove(buf, buf + pos, sizeof(uint32_t) * (size_t)(end - pos));
+            end = refill(buf, end - pos, &state, &bt, x1);
+            pos = 0;
         }
-        record(t, u, lag1, e->x2 ? lag_of(w, e->x2, d, k) : 0.0);
+        attempt++;
+        stamp[self & FILTER_MASK] = attempt;
+        d = buf + pos;
+        lag1 = 0.0;
+        for (int64_t j = 0; j < k; j++) {
+            const uint32_t dj = d[j];
+            uint32_t *const slot = stamp + (dj & FILTER_MASK);
+            if (CRAND_UNLIKELY(*slot == attempt)) {
+                int64_t m = 0;
+                while (m < j && d[m] != dj) {
+                    m++;
+                }
+                if (m < j || dj == self) {
+                    pos += j + 1;
+                    goto next_attempt;
+                }
+            }
+            *slot = attempt;
+            lag1 += equal_w ? x1[dj] : w[j] * x1[dj];
+        }
+        pos += k;
+        if (equal_w) {
+            lag1 *= w[0];
+        }
+        record(&t, u, lag1, with_x2 ? lag_of(w, e->x2, d, k) : 0.0, with_x2);
     }
-    return tt;
+    e->attempt = attempt;
+    return t;
 }
+
+static tally unit_whole_sample(engine *e, const unit_data *u)
+{
+    int equal_w = 1;
+    for (int64_t j = 1; j < u->k; j++) {
+        equal_w &= u->w[j] == u->w[0];
+    }
+    if (e->x2) {
+        return equal_w ? whole_sample(e, u, 1, 1) : whole_sample(e, u, 1, 0);
+    }
+    return equal_w ? whole_sample(e, u, 0, 1) : whole_sample(e, u, 0, 0);
+}
+
+/* --- draw by draw and Fisher-Yates (summed in draw order) --- */
 
 static tally unit_per_draw(const engine *e, const unit_data *u)
 {
-    xoshiro256 g; /* local, so that the state stays in registers */
-    xoshiro256 *const rng = &g;
-    rng_seed(rng, e->seed, (uint64_t)u->self);
-    tally tt = {0, 0, 0.0, 0.0};
-    tally *const t = &tt;
+    stream32 g = {stream_start(e->seed, (uint64_t)u->self), 0, 0};
+    tally t = {0, 0, 0.0, 0.0};
     uint32_t *const d = e->draws;
     const double *const x1 = e->x1;
     const double *const w = u->w;
     const int64_t k = u->k;
+    const uint32_t self = u->self;
     for (long r = 0; r < e->permutations; r++) {
         double lag1 = 0.0;
         for (int64_t j = 0; j < k; j++) {
             uint32_t cand;
             int repeat;
             do {
-                cand = draw_other(rng, u->others, u->self);
+                cand = bounded32(&g, u->others);
+                cand += cand >= self; /* skip the unit itself */
                 repeat = 0;
                 for (int64_t m = 0; m < j; m++) {
                     repeat |= (d[m] == cand);
@@ -341,18 +500,15 @@ static tally unit_per_draw(const engine *e, const unit_data *u)
             d[j] = cand;
             lag1 += w[j] * x1[cand];
         }
-        record(t, u, lag1, e->x2 ? lag_of(w, e->x2, d, k) : 0.0);
+        record(&t, u, lag1, e->x2 ? lag_of(w, e->x2, d, k) : 0.0, e->x2 != NULL);
     }
-    return tt;
+    return t;
 }
 
 static tally unit_fisher_yates(const engine *e, const unit_data *u)
 {
-    xoshiro256 g; /* local, so that the state stays in registers */
-    xoshiro256 *const rng = &g;
-    rng_seed(rng, e->seed, (uint64_t)u->self);
-    tally tt = {0, 0, 0.0, 0.0};
-    tally *const t = &tt;
+    stream32 g = {stream_start(e->seed, (uint64_t)u->self), 0, 0};
+    tally t = {0, 0, 0.0, 0.0};
     uint32_t *const d = e->draws;
     uint32_t *const swaps = e->swaps;
     uint32_t *const s = e->scratch; /* identity on entry and on exit */
@@ -365,7 +521,7 @@ static tally unit_fisher_yates(const engine *e, const unit_data *u)
     for (long r = 0; r < e->permutations; r++) {
         double lag1 = 0.0;
         for (int64_t j = 0; j < k; j++) {
-            const uint32_t pick = (uint32_t)j + rng_bounded(rng, others - (uint32_t)j);
+            const uint32_t pick = (uint32_t)j + bounded32(&g, others - (uint32_t)j);
             const uint32_t drawn = s[pick];
             s[pick] = s[j];
             s[j] = drawn;
@@ -379,14 +535,14 @@ static tally unit_fisher_yates(const engine *e, const unit_data *u)
             s[j] = s[pick];
             s[pick] = tmp;
         }
-        record(t, u, lag1, e->x2 ? lag_of(w, e->x2, d, k) : 0.0);
+        record(&t, u, lag1, e->x2 ? lag_of(w, e->x2, d, k) : 0.0, e->x2 != NULL);
     }
     s[self] = self;
     s[others] = others;
-    return tt;
+    return t;
 }
 
-static void run_engine(const engine *e)
+static void run_engine(engine *e)
 {
     for (Py_ssize_t i = e->start; i < e->stop; i++) {
         const int64_t k = e->indptr[i + 1] - e->indptr[i];
@@ -547,12 +703,13 @@ static PyObject *crand_count(PyObject *module, PyObject *args)
     e.stop = stop;
     e.permutations = permutations;
     e.seed = (uint64_t)seed;
-    e.draws = PyMem_Malloc(sizeof(uint32_t) * (size_t)(k_max > 0 ? k_max : 1));
+    e.draws = PyMem_Malloc(sizeof(uint32_t) * (size_t)(k_max > DRAW_BUFFER ? k_max : DRAW_BUFFER));
     e.swaps = PyMem_Malloc(sizeof(uint32_t) * (size_t)(k_max > 0 ? k_max : 1));
+    e.stamp = PyMem_Calloc(FILTER_SIZE, sizeof(uint32_t));
     if (need_scratch) {
         e.scratch = PyMem_Malloc(sizeof(uint32_t) * (size_t)n);
     }
-    if (e.draws == NULL || e.swaps == NULL || (need_scratch && e.scratch == NULL)) {
+    if (e.draws == NULL || e.swaps == NULL || e.stamp == NULL || (need_scratch && e.scratch == NULL)) {
         PyErr_NoMemory();
         goto done;
     }
@@ -572,6 +729,7 @@ done:
     PyMem_Free(e.draws);
     PyMem_Free(e.swaps);
     PyMem_Free(e.scratch);
+    PyMem_Free(e.stamp);
     for (int b = 0; b < B_COUNT; b++) {
         if (held[b]) {
             PyBuffer_Release(&views[b]);
@@ -598,10 +756,11 @@ PyMODINIT_FUNC PyInit__crand(void)
         return NULL;
     }
     if (PyModule_AddStringConstant(m, "RNG",
-                                   "xoshiro256** per unit, state from splitmix64 of mix64(mix64(seed) + i); "
-                                   "Lemire bounded integers on 32-bit halves; distinct draws by rejection "
-                                   "(whole sample if 16k(k-1) <= n-1, else draw by draw, while k <= 32 and "
-                                   "4k <= n-1) or partial Fisher-Yates") != 0) {
+                                   "SplitMix64 per unit started at mix64(mix64(seed) + i) (counter-based); "
+                                   "unbiased Lemire bounded integers; distinct draws as whole samples given up "
+                                   "at a repeat, B = 2-4 draws per output by batched Lemire (if 16k(k-1) <= n-1), "
+                                   "else draw by draw on 32-bit halves (k <= 32 and 4k <= n-1), else partial "
+                                   "Fisher-Yates") != 0) {
         Py_DECREF(m);
         return NULL;
     }

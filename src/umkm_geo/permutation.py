@@ -61,10 +61,12 @@ COMPILED_ENGINE_AVAILABLE: bool = _crand is not None
 ENGINES: Mapping[str, str] = MappingProxyType(
     {
         "compiled": (
-            "umkm_geo._crand (C): per unit a xoshiro256** generator seeded by splitmix64 from "
-            "(seed, unit position), Lemire's unbiased bounded integers, distinct draws by rejection "
-            "(k <= 32 and 4k <= n - 1) or partial Fisher-Yates; results depend only on "
-            "(seed, unit, permutations), identical for any number of threads"
+            "umkm_geo._crand (C): per unit a SplitMix64 stream started at mix64(mix64(seed) + unit "
+            "position) (counter-based), Lemire's unbiased bounded integers (2 to 4 per 64-bit output, "
+            "batched, for whole samples); distinct draws by rejection (whole samples given up at a "
+            "repeat while 16k(k - 1) <= n - 1, else draw by draw while k <= 32 and 4k <= n - 1) or "
+            "partial Fisher-Yates; results depend only on (seed, unit, permutations), identical for any "
+            "number of threads"
         ),
         "numpy": (
             "NumPy fallback: numpy.random.default_rng(seed) shared by all units, units processed in "
