@@ -1,0 +1,340 @@
+import base64
+import dataclasses
+import html
+import re
+import warnings
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from umkm_geo._errors import ConfigError
+from umkm_geo.config import Config, StatisticsConfig
+from umkm_geo.interpretation import interpret
+from umkm_geo.render import _report_text, report
+from umkm_geo.render._style import ILLUSTRATIVE_STAMP
+from umkm_geo.render.report import SECTIONS, report_html
+
+EVIL = "<b>x</b>"
+CONFIG = dataclasses.replace(Config(), statistics=StatisticsConfig(permutations=99, gap_permutations=99, seed=777))
+HEADINGS = {
+    "id": [
+        "Wilayah studi",
+        "Sumber data dan lisensi",
+        "Ringkasan QA penggabungan data",
+        "Peta indikator",
+        "Tabel statistik dan pengaturannya",
+        "Kesenjangan utara–selatan",
+        "Ekonomi regional",
+        "Metode, rumus dan referensi",
+    ],
+    "en": [
+        "Study area",
+        "Data sources and licences",
+        "Join QA summary",
+        "Indicator maps",
+        "Statistics tables and their settings",
+        "The north–south gap",
+        "Regional economics",
+        "Methods, formulas and references",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def area(mirror, tmp_path_factory):
+    """Blitar through every analysis stage (no maps), with 99 permutations and one evil name."""
+    from umkm_geo.analysis import compute_inequality, compute_regional, compute_statistics
+    from umkm_geo.pipeline import classify_indicators, compute_indicators, compute_weights, load_counts, load_study_area
+
+    out = tmp_path_factory.mktemp("report_area")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        a = load_study_area(CONFIG)
+        frame = a.frame.copy()
+        frame.loc["35.05.08", "nama"] = EVIL  # Wonotirto
+        a = a.with_frame(frame)
+        a = compute_indicators(load_counts(a, CONFIG, out), CONFIG, out)
+        a = compute_statistics(compute_weights(a, CONFIG), CONFIG)
+        a = compute_regional(compute_inequality(a, CONFIG), CONFIG)
+        return classify_indicators(a, CONFIG)
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("maps")
+    out = {}
+    for i, key in enumerate(["umkm_density", "lisa_umkm_density", "klassen"]):
+        path = folder / f"{key}.png"
+        Image.new("RGB", (40 + i, 30), (200, 50 * i, 20)).save(path)
+        out[key] = path
+    return out
+
+
+@pytest.fixture(scope="module")
+def page(area, images, tmp_path_factory):
+    path = report_html(area, images=images, config=CONFIG, path=tmp_path_factory.mktemp("r") / "report.html")
+    return path, path.read_text(encoding="utf-8")
+
+
+class _Collector(HTMLParser):
+    """Tags with their attributes, the text of <h2>, <a> and table cells."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags, self.h2, self.links, self.rows = [], [], [], []
+        self._h2 = self._a = None
+        self._cell = None
+        self._row = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "h2":
+            self._h2 = ""
+        elif tag == "a":
+            self._a = [attrs, ""]
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "h2":
+            self.h2.append(self._h2)
+            self._h2 = None
+        elif tag == "a":
+            self.links.append(tuple(self._a))
+            self._a = None
+        elif tag in ("td", "th"):
+            self._row.append(self._cell)
+            self._cell = None
+        elif tag == "tr":
+            self.rows.append(self._row)
+
+    def handle_data(self, data):
+        for name in ("_h2", "_cell"):
+            if getattr(self, name) is not None:
+                setattr(self, name, getattr(self, name) + data)
+        if self._a is not None:
+            self._a[1] += data
+
+
+def _parse(text):
+    parser = _Collector()
+    parser.feed(text)
+    return parser
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_section_heading_in_order(area, images, tmp_path, lang):
+    path = report_html(area, images=images, config=CONFIG, path=tmp_path / "r.html", lang=lang)
+    text = path.read_text(encoding="utf-8")
+    assert _parse(text).h2 == [f"{n}. {title}" for n, title in enumerate(HEADINGS[lang], start=1)]
+    assert f'<html lang="{lang}">' in text
+    other = HEADINGS["en" if lang == "id" else "id"]
+    assert not any(f">{n}. {title}<" in text for n, title in enumerate(other, start=1))
+
+
+def test_both_languages_have_every_fixed_text():
+    assert report._TEXT["id"].keys() == report._TEXT["en"].keys()
+    for key, (indonesian, english) in _report_text._PHRASES.items():
+        assert indonesian.strip() and english.strip(), key
+    for method in _report_text._METHODS:
+        assert all(part.strip() for part in method)
+
+
+def test_every_image_is_embedded_byte_for_byte(page, images):
+    _, text = page
+    sources = [attrs["src"] for tag, attrs in _parse(text).tags if tag == "img"]
+    assert text.count("data:image/png;base64,") == len(images) == len(sources)
+    for src, path in zip(sources, images.values(), strict=True):
+        assert base64.b64decode(src.removeprefix("data:image/png;base64,")) == path.read_bytes()
+
+
+def test_maps_have_captions_from_the_indicators(page, area):
+    _, text = page
+    density = area.results["indicators"]["umkm_density"]
+    assert f"<b>Gambar 1.</b> {html.escape(density.title('id'))}; kelas fisher_jenks" in text
+    assert "<b>Gambar 2.</b> Klaster LISA (Moran lokal) — Kepadatan UMKM" in text
+    assert "<b>Gambar 3.</b> Tipologi Klassen" in text
+
+
+def test_captions_can_be_given(area, images, tmp_path):
+    text = report_html(
+        area, images=images, config=CONFIG, path=tmp_path / "r.html", captions={"klassen": "Peta <Klassen>"}
+    ).read_text(encoding="utf-8")
+    assert "Peta &lt;Klassen&gt;" in text
+
+
+def test_nothing_is_loaded_from_outside_the_file(page):
+    _, text = page
+    parsed = _parse(text)
+    tags = {tag for tag, _ in parsed.tags}
+    assert not tags & {"script", "link", "iframe", "object", "embed", "video", "audio"}
+    assert not re.search(r"url\(|@import", text)
+    for tag, attrs in parsed.tags:
+        if "src" in attrs:
+            assert attrs["src"].startswith("data:image/png;base64,"), tag
+    for attrs, label in parsed.links:
+        href = attrs["href"]
+        if href.startswith("#"):
+            assert href[1:] in SECTIONS
+        else:  # a cited source: a plain link whose text is its address
+            assert attrs.get("class") == "source" and href.startswith(("http://", "https://")) and label == href
+
+
+def test_statistics_tables_carry_their_settings(page):
+    _, text = page
+    rows = _parse(text).rows
+    assert ["Permutasi", "99"] in rows and ["Seed", "777"] in rows  # local statistics
+    assert ["Koreksi uji berganda", "none: p <= alpha"] in rows
+    global_header = ["Statistik", "Permutasi", "Seed", "Jenis p", "Transformasi bobot", "Versi pustaka"]
+    assert global_header in rows
+    moran = next(r for r in rows if r[0] == "Moran's I global" and len(r) == 6)
+    assert moran[1:4] == ["99", "777", "dua sisi"]
+    weights = dict(r for r in rows if len(r) == 2)
+    assert weights["Metode"].startswith("queen") and weights["Unit tanpa tetangga"] == "tidak ada"
+
+
+def test_interpretation_sentences_are_in_the_report(page, area):
+    _, text = page
+    sentences = interpret(area, alpha=CONFIG.statistics.alpha, lang="id")
+    for section in ("global", "gap", "regional"):
+        for sentence in sentences[section]:
+            assert html.escape(sentence) in text
+
+
+def test_names_from_data_are_escaped(page):
+    _, text = page
+    assert EVIL not in text
+    assert html.escape(EVIL) in text
+
+
+def test_illustrative_stamp_on_top_and_in_every_section(page, area, images, tmp_path):
+    _, text = page
+    stamp = f'<div class="stamp" role="note">{html.escape(ILLUSTRATIVE_STAMP)}</div>'
+    assert text.count(stamp) == 1 + len(SECTIONS)
+    assert text.index(stamp) < text.index("<section")
+    official = area.with_provenance(illustrative=False)
+    plain = report_html(official, images=images, config=CONFIG, path=tmp_path / "r.html").read_text(encoding="utf-8")
+    assert html.escape(ILLUSTRATIVE_STAMP) not in plain
+
+
+def test_sources_and_licences(page):
+    _, text = page
+    assert "cahyadsn/wilayah_boundaries (MIT)" in text
+    assert "seed 20240503" in text
+    assert "15.481" in text and "20.242" in text  # the published Kabupaten Blitar totals the demo adds up to
+
+
+def test_bad_inputs_are_config_errors(area, images, tmp_path):
+    target = tmp_path / "out" / "r.html"
+    with pytest.raises(ConfigError, match="'fr'"):
+        report_html(area, images=images, config=CONFIG, path=target, lang="fr")
+    with pytest.raises(ConfigError, match="'lost'"):
+        report_html(area, images={"lost": tmp_path / "lost.png"}, config=CONFIG, path=target)
+    fake = tmp_path / "fake.png"
+    fake.write_text("not a png")
+    with pytest.raises(ConfigError, match="not a PNG"):
+        report_html(area, images={"fake": fake}, config=CONFIG, path=target)
+    assert not target.exists()
+
+
+def test_size_with_a_dozen_full_size_maps_stays_under_10_mb(area, tmp_path):
+    # Noise does not compress: a 340 x 340 RGB PNG is about as large as a 200-dpi map (~350 kB).
+    noise = np.random.default_rng(0).integers(0, 256, (340, 340, 3), dtype=np.uint8)
+    png = tmp_path / "noise.png"
+    Image.fromarray(noise).save(png)
+    images = {f"map_{i}": png for i in range(12)}
+    path = report_html(area, images=images, config=CONFIG, path=tmp_path / "r.html")
+    size = path.stat().st_size
+    embedded = 12 * len(base64.b64encode(png.read_bytes()))
+    assert size < 10_000_000
+    assert size - embedded < 500_000  # the text of the report itself
+
+
+def test_browser_opens_and_prints_the_report_offline(page, images, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    path, _ = page
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        try:
+            tab = browser.new_page(viewport={"width": 900, "height": 1200})
+            problems, requests = [], []
+            tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            tab.on("pageerror", lambda e: problems.append(str(e)))
+            tab.on("request", lambda r: requests.append(r.url))
+            tab.goto(Path(path).as_uri())
+            widths = tab.evaluate("Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)")
+            assert widths == [Image.open(p).width for p in images.values()]
+            assert tab.get_by_text(EVIL, exact=False).count() >= 1  # shown as text, not as bold markup
+            assert tab.locator("b", has_text="x").filter(has_not_text="Gambar").count() == 0
+            tab.emulate_media(media="print")
+            assert tab.evaluate("document.documentElement.scrollWidth") <= 900
+            pdf = tab.pdf(format="A4")
+            assert problems == []
+            assert requests == [Path(path).as_uri()]
+        finally:
+            browser.close()
+    # A page break before every section: at least one page for the title and one per section.
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 1 + len(SECTIONS)
+
+
+def test_join_qa_counts_and_lists_every_issue(area, tmp_path):
+    import pandas as pd
+
+    from umkm_geo.join import ISSUE_COLUMNS, JoinReport
+
+    issues = pd.DataFrame(
+        [
+            ["unmatched", "error", 4, "Wonotirta", "", "", "did you mean Wonotirto?"],
+            ["duplicate", "error", None, "", "35.05.01", "Wonodadi", "sektor jasa appears in rows 2, 3"],
+            ["missing", "allowed", None, "", "35.05.08", EVIL, "no data for this kecamatan"],
+        ],
+        columns=ISSUE_COLUMNS,
+    )
+    qa = JoinReport(source="/data/umkm.csv", n_rows=5, n_matched=3, issues=issues)
+    text = report_html(
+        area.with_result("join_report", qa), images={}, config=CONFIG, path=tmp_path / "r.html"
+    ).read_text(encoding="utf-8")
+    rows = _parse(text).rows
+    for expected in (["Tabel", "umkm.csv"], ["Baris tabel", "5"], ["Baris cocok", "3"], ["tidak cocok", "1"],
+                     ["ambigu", "0"], ["duplikat", "1"], ["kecamatan tanpa data", "1"]):  # fmt: skip
+        assert expected in rows
+    assert ["tidak cocok", "error", "4", "Wonotirta", "", "", "did you mean Wonotirto?"] in rows
+    assert ["kecamatan tanpa data", "allowed", "–", "", "35.05.08", EVIL, "no data for this kecamatan"] in rows
+    assert "Tidak ada peta yang diberikan." in text
+
+
+def test_methods_cite_every_reference(page):
+    _, text = page
+    for citation in (
+        "Anselin, L. (1995)",
+        "Getis, A., &amp; Ord, J. K. (1992)",
+        "Ord, J. K., &amp; Getis, A. (1995)",
+        "Anselin, L. (2019)",
+        "Theil, H. (1967)",
+        "Williamson, J. G. (1965)",
+        "Rey, S. J., &amp; Smith, R. J. (2013)",
+        "Dunn, E. S. (1960)",
+        "Klassen, L. H. (1965)",
+        "Benjamini, Y., &amp; Hochberg, Y. (1995)",
+        "Assunção, R. M., &amp; Reis, E. A. (1999)",
+    ):
+        assert citation in text
+    assert text.count('<div class="math">') == len(_report_text._METHODS)
+
+
+def test_results_not_computed_are_said_so(mirror, tmp_path):
+    from umkm_geo.pipeline import load_study_area
+
+    bare = load_study_area(CONFIG)
+    text = report_html(bare, images={}, config=CONFIG, path=tmp_path / "r.html", lang="en").read_text(encoding="utf-8")
+    parsed = _parse(text)
+    assert len(parsed.h2) == len(SECTIONS)
+    assert parsed.h2[5] == "6. The gap between groups"  # no gap table, so no north-south claim
+    assert text.count("<p>Not computed.</p>") >= 4  # join QA, weights, global, local, gap, LQ, shift-share, Klassen
