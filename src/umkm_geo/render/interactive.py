@@ -1,87 +1,97 @@
-"""The web atlas: one self-contained, offline HTML page with one switchable map layer per indicator.
+"""The web atlas: one self-contained, offline HTML page with a switchable layer per indicator and statistic.
 
-The page loads nothing from the network. folium's default CDN links (Leaflet, jQuery, Bootstrap,
-Awesome Markers, Font Awesome) are dropped, and Leaflet's JS and CSS are inlined from the
-``django-js-lib-leaflet`` package (plain Leaflet 1.9.4); no tile layer is added unless asked for.
+The page loads nothing from the network. Leaflet's JS and CSS are inlined from the
+``django-js-lib-leaflet`` package (plain Leaflet 1.9.4), and so is the page's own script (layer
+switching, legends, tooltips, popups and the kecamatan search); no tile layer is added unless asked
+for.
 
-Every text that comes from data (kecamatan names and codes, values) is HTML-escaped before it
-reaches the page; braces are escaped too, because branca re-reads rendered snippets as Jinja
-templates (a name such as ``{{ 7*7 }}`` would otherwise be evaluated).
+The polygons are embedded once, as one GeoJSON whose features carry every layer's value: switching
+layers restyles the same polygons, so the file grows with the number of areas, not with the number
+of layers. The geometry is simplified as a coverage to fit a size budget (see
+:mod:`umkm_geo.render._simplify`); the tolerance used is written into the page and returned.
+
+Text from data (kecamatan names and codes, sector names) reaches the page only as JSON (with ``<``,
+``>`` and ``&`` escaped, so it cannot close the script element) and is put into the page with
+``textContent``, never as HTML: a kecamatan named ``<script>alert(1)</script>`` shows as that text.
+Titles, legends and layer names written into the HTML are escaped with :func:`html.escape`.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import functools
 import html
+import json
 import os
 import re
-from collections.abc import Sequence
-from importlib import resources
+import time
+import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element, MacroElement
-from folium.template import Template
 
 from umkm_geo._atomic import write_text
+from umkm_geo._errors import ConfigError, TableError
+from umkm_geo._results import payload, result_table
 from umkm_geo.classification import NODATA_CLASS, ClassBreaks, format_number
 from umkm_geo.indicators import Indicator
+from umkm_geo.render._atlas_page import SCHEME_NAMES, UI, render_page
+from umkm_geo.render._simplify import TOLERANCES_M, WebGeometry, fit_geometry
 from umkm_geo.render._style import (
     EDGE_COLOR,
     ILLUSTRATIVE_STAMP,
-    LISA_COLORS,
     NODATA_COLOR,
+    SCHEMES,
     LegendEntry,
     category_legend,
     choropleth_legend,
     lisa_categories,
-    lisa_label,
     nodata_label,
 )
 
-#: Package (PyPI ``django-js-lib-leaflet``) and folder holding ``leaflet.js`` and ``leaflet.css``.
-LEAFLET_PACKAGE = "js_lib_leaflet"
-LEAFLET_DIR = ("static", "js_lib_leaflet")
+#: Page-size budget cap in bytes (national kecamatan atlas: under 15 MB).
+MAX_PAGE_BYTES = 14_500_000
 
-_PAGE_CSS = """
-.leaflet-container { background: #f4f4f1; font-family: system-ui, sans-serif; }
-.leaflet-control-attribution { max-width: 60vw; }
-.leaflet-control-layers { font-size: 13px; }
-.umkm-box { background: rgba(255,255,255,0.94); border: 1px solid #bbb; border-radius: 4px;
-  padding: 6px 10px; box-shadow: 0 1px 4px rgba(0,0,0,0.25);
-  font: 13px/1.35 system-ui, sans-serif; }
-.umkm-header { max-width: 45vw; }
-.umkm-title { font-size: 16px; font-weight: 600; }
-.umkm-stamp { margin-top: 6px; color: #b2182b; border: 2px solid #b2182b; font-weight: 700; }
-.umkm-legend { max-width: 320px; }
-.umkm-legend h4 { margin: 0 0 4px 0; font-size: 13px; }
-.umkm-legend .row { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
-.umkm-legend .swatch { width: 18px; height: 12px; border: 1px solid #777; flex: none; }
-.umkm-legend .swatch.dashed { border-style: dashed; }
-.umkm-legend .count { color: #555; }
-.foliumtooltip th, .foliumtooltip td { text-align: left; }
-"""
+#: Above this many areas the polygons are drawn on a canvas instead of as SVG paths.
+CANVAS_THRESHOLD = 2000
+
+#: Known basemaps for the optional online ``tiles`` extra: URL template and attribution.
+TILES: Mapping[str, tuple[str, str]] = {
+    "OpenStreetMap": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "© OpenStreetMap contributors (ODbL)",
+    ),
+}
+
+#: Layer-control groups: heading of each group in Bahasa Indonesia and English.
+GROUPS: Mapping[str, Mapping[str, str]] = {
+    "indicator": {"id": "Indikator", "en": "Indicators"},
+    "statistic": {"id": "Statistik spasial", "en": "Spatial statistics"},
+    "basis": {"id": "Sektor basis (LQ)", "en": "Basis sectors (LQ)"},
+}
+
+#: Order of the popup's sections: layer groups and ``"details"`` (the popup-only rows).
+POPUP_ORDER = ("statistic", "details", "basis", "indicator")
 
 
 def _text(value: object) -> str:
-    """HTML-escape ``value`` for the page, braces included (see the module docstring)."""
-    return html.escape(str(value), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    """HTML-escape ``value`` for the page."""
+    return html.escape(str(value), quote=True)
 
 
-class _Raw(Element):
-    """An element rendered verbatim (no Jinja pass over its text)."""
+def _json(value: object) -> str:
+    """Compact JSON that is safe inside a ``<script>`` element (``<``, ``>``, ``&`` escaped)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self._text = text
 
-    def render(self, **kwargs: Any) -> str:
-        return self._text
+def _lang(lang: str) -> str:
+    if lang not in ("id", "en"):
+        msg = f"Unknown language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
+        raise ConfigError(msg)
+    return lang
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -102,6 +112,16 @@ class ChoroplethLayer:
     values: pd.Series
     classes: ClassBreaks
 
+    @property
+    def key(self) -> str:
+        """Identifier of the layer (the indicator's key)."""
+        return self.indicator.key
+
+    @property
+    def group(self) -> str:
+        """Layer-control group (a key of :data:`GROUPS`)."""
+        return "indicator"
+
     def label(self, lang: str = "id") -> str:
         """Layer name in ``lang``."""
         return self.indicator.label(lang)
@@ -109,7 +129,7 @@ class ChoroplethLayer:
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class CategoryLayer:
-    """A LISA cluster layer with the fixed category colours.
+    """A categorical layer (LISA, Gi*, local Geary, significance, Klassen, LQ basis) with fixed colours.
 
     Parameters
     ----------
@@ -118,192 +138,503 @@ class CategoryLayer:
     label_id, label_en
         Layer name in Bahasa Indonesia and in English.
     values
-        LISA category codes (``"HH"``, ``"LL"``, ``"LH"``, ``"HL"``, ``"ns"``, ``"island"``,
-        missing for no data), indexed like the map frame.
+        Category codes of ``scheme`` (e.g. ``"HH"``, ``"ns"``, ``"island"`` for LISA), missing for
+        no data, indexed like the map frame.
+    scheme
+        Name of the colour scheme, a key of :data:`umkm_geo.render._style.SCHEMES`.
+    popup
+        List the category in the popup of every area.
+    short_id, short_en
+        Shorter names for the popup rows (default: the layer names).
     """
 
     key: str
     label_id: str
     label_en: str
     values: pd.Series
+    scheme: str = "lisa"
+    popup: bool = True
+    short_id: str = ""
+    short_en: str = ""
+
+    def __post_init__(self) -> None:
+        if self.scheme not in SCHEMES:
+            msg = f"Unknown category scheme {self.scheme!r} for layer {self.key!r}; use one of {sorted(SCHEMES)}."
+            raise ConfigError(msg)
+
+    @property
+    def group(self) -> str:
+        """Layer-control group (a key of :data:`GROUPS`)."""
+        return "basis" if self.scheme == "basis" else "statistic"
 
     def label(self, lang: str = "id") -> str:
         """Layer name in ``lang``."""
         return self.label_en if lang == "en" else self.label_id
 
+    def short(self, lang: str = "id") -> str:
+        """Name of the layer's popup row in ``lang``."""
+        return (self.short_en if lang == "en" else self.short_id) or self.label(lang)
 
-@functools.lru_cache(maxsize=1)
-def leaflet_assets() -> tuple[str, str]:
-    """Return Leaflet's JS and CSS from the installed ``django-js-lib-leaflet`` package.
 
-    The CSS's images (layer-control icon, markers) are inlined as data URIs.
+@dataclasses.dataclass(frozen=True, eq=False)
+class DetailRow:
+    """A value listed in every area's popup without a map layer of its own (p-values, LQ, ...).
 
-    Returns
-    -------
-    tuple of str
-        ``(javascript, css)``.
+    Parameters
+    ----------
+    key
+        Identifier of the row.
+    label_id, label_en
+        Row name in Bahasa Indonesia and in English.
+    values
+        Numbers (formatted with ``decimals`` and the separators of the page's language) or, with
+        ``decimals=None``, text shown as it is; missing values show as ``"–"``.
+    decimals
+        Decimals of numeric values; ``None`` for text.
+    unit_id, unit_en
+        Unit written after a number.
+    values_en
+        Text for English pages, if it differs from ``values``.
     """
-    try:
-        folder = resources.files(LEAFLET_PACKAGE).joinpath(*LEAFLET_DIR)
-    except ModuleNotFoundError:
-        msg = (
-            "The offline web map needs Leaflet from the package 'django-js-lib-leaflet'; "
-            "install it with: pip install django-js-lib-leaflet"
-        )
-        raise ModuleNotFoundError(msg) from None
-    js = folder.joinpath("leaflet.js").read_text(encoding="utf-8")
-    css = folder.joinpath("leaflet.css").read_text(encoding="utf-8")
 
-    def inline(match: re.Match[str]) -> str:
-        data = folder.joinpath("images", match.group(1)).read_bytes()
-        return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
+    key: str
+    label_id: str
+    label_en: str
+    values: pd.Series
+    decimals: int | None = None
+    unit_id: str = ""
+    unit_en: str = ""
+    values_en: pd.Series | None = None
 
-    css = re.sub(r"url\(images/([\w.-]+\.png)\)", inline, css)
-    return js, css
+    def label(self, lang: str = "id") -> str:
+        """Row name in ``lang``."""
+        return self.label_en if lang == "en" else self.label_id
+
+    def formatted(self, index: pd.Index, lang: str = "id") -> list[str | None]:
+        """The values aligned to ``index``, formatted for ``lang`` (``None`` when missing)."""
+        source = self.values_en if lang == "en" and self.values_en is not None else self.values
+        values = _aligned(source, index, f"Popup row {self.key!r}")
+        unit = self.unit_en if lang == "en" else self.unit_id
+        out: list[str | None] = []
+        for value in values:
+            if value is None or pd.isna(value):
+                out.append(None)
+            elif self.decimals is None:
+                out.append(str(value))
+            else:
+                text = format_number(float(value), self.decimals, lang=lang)
+                out.append(f"{text} {unit}" if unit else text)
+        return out
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class AtlasResult:
+    """The written web atlas: where it is, how big, and how its geometry was simplified.
+
+    Attributes
+    ----------
+    path
+        The HTML file.
+    n_bytes
+        Size of the file in bytes.
+    max_bytes
+        The size budget.
+    n_areas, layers, details
+        Number of polygons, layer keys (in control order) and popup-row keys.
+    geometry
+        The simplification record (tolerance, vertices, ...).
+    lang
+        Language of the page.
+    seconds
+        Time taken to build and write the page.
+    """
+
+    path: Path
+    n_bytes: int
+    max_bytes: int
+    n_areas: int
+    layers: tuple[str, ...]
+    details: tuple[str, ...]
+    geometry: WebGeometry
+    lang: str
+    seconds: float
+
+    @property
+    def tolerance_m(self) -> float:
+        """Simplification tolerance used, in metres (0: not simplified)."""
+        return self.geometry.tolerance_m
+
+    def to_dict(self) -> dict[str, Any]:
+        """Statistics (size, counts, time) and settings (language, layers, simplification)."""
+        statistics = {
+            "n_bytes": self.n_bytes,
+            "n_areas": self.n_areas,
+            "n_layers": len(self.layers),
+            "n_vertices": self.geometry.n_vertices,
+            "seconds": round(self.seconds, 3),
+        }
+        settings = {
+            "path": str(self.path),
+            "lang": self.lang,
+            "max_bytes": self.max_bytes,
+            "layers": list(self.layers),
+            "details": list(self.details),
+            "leaflet": "Leaflet 1.9.4 inlined from django-js-lib-leaflet",
+            **self.geometry.settings(),
+        }
+        return payload("web_atlas", statistics, settings)
+
+    def table(self) -> pd.DataFrame:
+        """The :meth:`to_dict` as a long table."""
+        return result_table(self.to_dict())
+
+
+def default_max_bytes(n_areas: int) -> int:
+    """Default page-size budget: 1.5 MB plus 2 kB per area, at most :data:`MAX_PAGE_BYTES`.
+
+    1.55 MB for Blitar (25 kecamatan), 2.8 MB for Jawa Timur (666), 14.5 MB for the 7,285
+    kecamatan of Indonesia.
+    """
+    return min(MAX_PAGE_BYTES, 1_500_000 + 2_000 * n_areas)
 
 
 def _aligned(series: pd.Series, index: pd.Index, what: str) -> pd.Series:
     missing = index.difference(series.index)
     if len(missing):
-        msg = f"{what} has no entry for {len(missing)} areas of the map, e.g. {list(missing[:3])}."
-        raise ValueError(msg)
+        msg = (
+            f"{what} has no entry for {len(missing)} areas of the map, e.g. {list(missing[:3])}; "
+            "give a value (or NaN for no data) for every kecamatan of the map frame."
+        )
+        raise TableError(msg)
     return series.reindex(index)
 
 
-def _tooltip(name: object, code: object, rows: Sequence[tuple[str, str]]) -> str:
-    head = f"<b>{_text(name)}</b> <span style='color:#666'>({_text(code)})</span>"
-    body = "".join(f"<tr><th>{_text(k)}</th><td>{_text(v)}</td></tr>" for k, v in rows)
-    return f"{head}<table>{body}</table>"
+@dataclasses.dataclass(frozen=True)
+class _Layer:
+    """One layer as the page sees it: palette and per-area palette index and value text."""
+
+    meta: dict[str, Any]
+    codes: list[int]
+    texts: list[str | None] | None
+    legend_title: str
+    legend: list[LegendEntry]
+    note: str
 
 
-def _choropleth_features(
-    frame: gpd.GeoDataFrame, layer: ChoroplethLayer, lang: str
-) -> tuple[pd.Series, pd.Series, list[LegendEntry]]:
+def _choropleth(layer: ChoroplethLayer, index: pd.Index, lang: str) -> _Layer:
     ind = layer.indicator
-    values = _aligned(layer.values, frame.index, f"Layer {ind.key!r}")
-    yb = _aligned(layer.classes.yb, frame.index, f"Classes of {ind.key!r}").astype(int)
-    labels = layer.classes.labels(ind.decimals, lang=lang)
-    class_word = "Class" if lang == "en" else "Kelas"
-    tips, fills = [], []
-    for code, name, value, cls in zip(frame.index, frame["nama"], values, yb, strict=True):
+    values = _aligned(layer.values, index, f"Layer {ind.key!r}")
+    yb = _aligned(layer.classes.yb, index, f"Classes of {ind.key!r}").astype(int)
+    mismatch = index[(yb == NODATA_CLASS).to_numpy() != values.isna().to_numpy()]
+    if len(mismatch):
+        msg = (
+            f"The classes of {ind.key!r} do not belong to its values: {len(mismatch)} areas are missing in one "
+            f"and not in the other, e.g. {list(mismatch[:3])}; classify the layer's own values."
+        )
+        raise TableError(msg)
+    nodata = layer.classes.k  # palette position of "no data"
+    codes, texts = [], []
+    for value, cls in zip(values, yb, strict=True):
         if cls == NODATA_CLASS or pd.isna(value):
-            shown, cls_text = nodata_label(lang), nodata_label(lang)
+            codes.append(nodata)
+            texts.append(None)
         else:
-            unit = ind.unit(lang)
-            shown = format_number(value, ind.decimals, lang=lang) + (f" {unit}" if unit else "")
-            cls_text = labels[cls]
-        tips.append(_tooltip(name, code, [(ind.label(lang), shown), (class_word, cls_text)]))
-        fills.append(layer.classes.color_for(int(cls)))
-    entries = choropleth_legend(layer.classes, decimals=ind.decimals, lang=lang)
-    return pd.Series(tips, index=frame.index), pd.Series(fills, index=frame.index), entries
+            codes.append(int(cls))
+            texts.append(format_number(float(value), ind.decimals, lang=lang))
+    classes = layer.classes
+    ui = UI[lang]
+    note = ui["classes"].format(scheme=SCHEME_NAMES.get(classes.scheme, {}).get(lang, classes.scheme), k=classes.k)
+    if classes.k < classes.k_requested and classes.scheme in ("quantiles", "fisher_jenks"):
+        note += ui["collapsed"].format(k=classes.k_requested)
+    meta = {
+        "key": ind.key,
+        "label": layer.label(lang),
+        "kind": "choropleth",
+        "group": layer.group,
+        "popup": True,
+        "unit": ind.unit(lang),
+        "colors": [*classes.colors, NODATA_COLOR],
+        "dashed": [False] * classes.k + [True],
+        "labels": [*classes.labels(ind.decimals, lang=lang), nodata_label(lang)],
+    }
+    legend = choropleth_legend(classes, decimals=ind.decimals, lang=lang)
+    return _Layer(meta, codes, texts, ind.title(lang), legend, note)
 
 
-def _category_features(
-    frame: gpd.GeoDataFrame, layer: CategoryLayer, lang: str
-) -> tuple[pd.Series, pd.Series, list[LegendEntry]]:
-    codes = lisa_categories(_aligned(layer.values, frame.index, f"Layer {layer.key!r}"))
-    tips, fills = [], []
-    for code, name, cat in zip(frame.index, frame["nama"], codes, strict=True):
-        shown = nodata_label(lang) if cat is None else lisa_label(cat, lang)
-        tips.append(_tooltip(name, code, [(layer.label(lang), shown)]))
-        fills.append(NODATA_COLOR if cat is None else LISA_COLORS[cat])
-    entries = category_legend(codes, lang)
-    return pd.Series(tips, index=frame.index), pd.Series(fills, index=frame.index), entries
+def _category(layer: CategoryLayer, index: pd.Index, lang: str) -> _Layer:
+    sch = SCHEMES[layer.scheme]
+    values = lisa_categories(_aligned(layer.values, index, f"Layer {layer.key!r}"), layer.scheme)
+    position = {code: i for i, code in enumerate(sch.codes)}
+    nodata = len(sch.codes)
+    codes = [nodata if code is None else position[code] for code in values]
+    meta = {
+        "key": layer.key,
+        "label": layer.label(lang),
+        "short": layer.short(lang),
+        "kind": "category",
+        "group": layer.group,
+        "popup": layer.popup,
+        "unit": "",
+        "colors": [*(sch.colors[c] for c in sch.codes), NODATA_COLOR],
+        "dashed": [bool(sch.hatches.get(c)) for c in sch.codes] + [True],
+        "labels": [*(sch.label(c, lang) for c in sch.codes), nodata_label(lang)],
+    }
+    legend = category_legend(values, lang, layer.scheme)
+    return _Layer(meta, codes, None, layer.label(lang), legend, "")
 
 
-def _legend_html(element_id: str, title: str, entries: Sequence[LegendEntry], shown: bool) -> str:
+def _legend_html(i: int, layer: _Layer, shown: bool) -> str:
     rows = "".join(
         f"<div class='row' data-key='{_text(e.key)}'>"
-        f"<span class='swatch{' dashed' if e.hatch else ''}' style='background:{e.color}'></span>"
+        f"<span class='swatch{' dashed' if e.hatch else ''}' style='background:{_text(e.color)}'></span>"
         f"<span class='label'>{_text(e.label)}</span>"
         f"<span class='count'>(n={e.count})</span></div>"
-        for e in entries
+        for e in layer.legend
     )
+    note = f"<div class='note'>{_text(layer.note)}</div>" if layer.note else ""
     display = "block" if shown else "none"
     return (
-        f"<div class='umkm-box umkm-legend' id='{element_id}' style='display:{display}'>"
-        f"<h4>{_text(title)}</h4>{rows}</div>"
+        f"<div class='umkm-box umkm-legend' id='legend-{i}' data-layer='{i}' data-key='{_text(layer.meta['key'])}'"
+        f" style='display:{display}'><h4>{_text(layer.legend_title)}</h4>{rows}{note}</div>"
     )
 
 
-class _Overlay(MacroElement):
-    """Dock the title box and the legends in Leaflet's corners; switch legends with the layer.
+def _layer_control_html(layers: Sequence[_Layer], lang: str) -> str:
+    parts = [
+        "<div id='umkm-layers' class='umkm-box umkm-layers'><details open>"
+        f"<summary>{_text(UI[lang]['layers'])}</summary>"
+    ]
+    for group, names in GROUPS.items():
+        members = [(i, layer) for i, layer in enumerate(layers) if layer.meta["group"] == group]
+        if not members:
+            continue
+        parts.append(f"<fieldset data-group='{group}'><legend>{_text(names[lang])}</legend>")
+        for i, layer in members:
+            checked = " checked" if i == 0 else ""
+            parts.append(
+                f"<label><input type='radio' name='umkm-layer' value='{i}'{checked}>"
+                f"<span>{_text(layer.meta['label'])}</span></label>"
+            )
+        parts.append("</fieldset>")
+    parts.append("</details></div>")
+    return "".join(parts)
 
-    Leaflet stacks the controls of one corner, so the legends sit above the attribution and the
-    title above nothing else, whatever the window size.
+
+def _resolve_tiles(tiles: str | None, attribution: str | None) -> dict[str, str] | None:
+    if tiles is None:
+        return None
+    if tiles in TILES:
+        url, default_attribution = TILES[tiles]
+    elif re.match(r"^https?://", tiles) and "{z}" in tiles:
+        url, default_attribution = tiles, None
+    else:
+        msg = f"Unknown basemap {tiles!r}; use one of {sorted(TILES)} or a URL template with {{z}}/{{x}}/{{y}}."
+        raise ConfigError(msg)
+    text = attribution or default_attribution
+    if not text:
+        msg = f"The basemap {tiles!r} needs its attribution (tiles_attribution=...)."
+        raise ConfigError(msg)
+    return {"url": url, "attribution": _text(text)}
+
+
+def write_atlas(
+    frame: gpd.GeoDataFrame,
+    layers: Sequence[ChoroplethLayer | CategoryLayer],
+    *,
+    title: str,
+    credits: str,
+    illustrative: bool,
+    path: str | os.PathLike[str],
+    lang: str = "id",
+    details: Sequence[DetailRow] = (),
+    max_bytes: int | None = None,
+    decimals: int = 5,
+    tolerances_m: Sequence[float] = TOLERANCES_M,
+    tiles: str | None = None,
+    tiles_attribution: str | None = None,
+) -> AtlasResult:
+    """Write an offline web atlas: one polygon set, one switchable layer per indicator or statistic.
+
+    Parameters
+    ----------
+    frame
+        Areas (any CRS) indexed by kecamatan code, with a ``nama`` column (and optionally
+        ``kab_nama``, shown in tooltips, popups and search results).
+    layers
+        The layers, in control order; the first is shown on opening.
+    title
+        Page and map title.
+    credits
+        Source and licence, shown in the map's attribution.
+    illustrative
+        Show :data:`~umkm_geo.render._style.ILLUSTRATIVE_STAMP` on the page.
+    path
+        Destination ``.html`` file (written atomically, folders created).
+    lang
+        ``"id"`` or ``"en"``: labels and number format.
+    details
+        Extra popup rows (p-values, LQ, ...), after the layers' values.
+    max_bytes
+        Page-size budget; the geometry is simplified until the page fits. ``None``:
+        :func:`default_max_bytes`.
+    decimals
+        Decimals of the coordinates (5: about 1 m).
+    tolerances_m
+        Candidate simplification tolerances in metres (see :func:`~umkm_geo.render._simplify.fit_geometry`).
+    tiles
+        Optional online basemap: a name in :data:`TILES` or an ``https://.../{z}/{x}/{y}.png``
+        template. ``None`` (the default) keeps the page offline.
+    tiles_attribution
+        Attribution of a basemap given as a URL template.
+
+    Returns
+    -------
+    AtlasResult
+        Path, size and the simplification tolerance used (also written into the page).
+
+    Raises
+    ------
+    ConfigError
+        For an unknown language, scheme or basemap, no layer, or duplicate layer keys.
+    TableError
+        If the frame lacks a CRS or ``nama``, has duplicate codes, or a layer misses an area.
+
+    Warns
+    -----
+    UserWarning
+        If the page is over the budget even at the largest tolerance.
     """
+    start = time.perf_counter()
+    lang = _lang(lang)
+    if not layers:
+        msg = "The web atlas needs at least one layer."
+        raise ConfigError(msg)
+    keys = [layer.key for layer in layers]
+    duplicated = sorted({k for k in keys if keys.count(k) > 1})
+    if duplicated:
+        msg = f"Layer keys must be unique; {duplicated} appear more than once."
+        raise ConfigError(msg)
+    if frame.crs is None:
+        msg = "The map frame has no CRS; set it (EPSG:4326 for longitude/latitude)."
+        raise TableError(msg)
+    if "nama" not in frame.columns:
+        msg = f"The map frame needs a 'nama' column for tooltips and search; it has {list(frame.columns)}."
+        raise TableError(msg)
+    if not frame.index.is_unique:
+        duplicated_codes = sorted(set(frame.index[frame.index.duplicated()]))[:5]
+        msg = f"The map frame's codes must be unique; duplicated, e.g.: {duplicated_codes}."
+        raise TableError(msg)
+    tile_spec = _resolve_tiles(tiles, tiles_attribution)
+    geo = frame.to_crs("EPSG:4326")
+    index = geo.index
+    ui = UI[lang]
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var map = {{ this._parent.get_name() }};
-            function dock(id, position) {
-                var el = document.getElementById(id);
-                if (!el) { return; }
-                var control = L.control({position: position});
-                control.onAdd = function () {
-                    L.DomEvent.disableClickPropagation(el);
-                    L.DomEvent.disableScrollPropagation(el);
-                    return el;
-                };
-                control.addTo(map);
-            }
-            dock("umkm-header", "topleft");
-            dock("umkm-legends", "bottomright");
-            var pairs = [
-            {%- for name in this.group_names %}
-                [{{ name }}, "legend-{{ name }}"],
-            {%- endfor %}
-            ];
-            map.on("baselayerchange", function (e) {
-                pairs.forEach(function (pair) {
-                    var el = document.getElementById(pair[1]);
-                    if (el) { el.style.display = pair[0] === e.layer ? "block" : "none"; }
-                });
-            });
-        })();
-        {% endmacro %}
-        """
+    built = [
+        _choropleth(la, index, lang) if isinstance(la, ChoroplethLayer) else _category(la, index, lang) for la in layers
+    ]
+    detail_values = [row.formatted(index, lang) for row in details]
+    kab = geo["kab_nama"] if "kab_nama" in geo.columns else pd.Series(None, index=index, dtype=object)
+    props = []
+    for i, (code, name, kab_name) in enumerate(zip(index, geo["nama"], kab, strict=True)):
+        item: dict[str, Any] = {"i": i, "kode": str(code), "nama": "" if pd.isna(name) else str(name)}
+        if kab_name is not None and not pd.isna(kab_name):
+            item["kab"] = str(kab_name)
+        item["c"] = [layer.codes[i] for layer in built]
+        item["v"] = [None if layer.texts is None else layer.texts[i] for layer in built]
+        item["d"] = [values[i] for values in detail_values]
+        props.append(_json(item))
+
+    header = [f"<div class='umkm-box umkm-title'>{_text(title)}</div>"]
+    if illustrative:
+        header.append(f"<div class='umkm-box umkm-stamp'>{_text(ILLUSTRATIVE_STAMP)}</div>")
+    header.append(
+        "<div class='umkm-box umkm-search' role='search'>"
+        f"<label for='umkm-search-input'>{_text(ui['search'])}</label>"
+        f"<input id='umkm-search-input' type='search' autocomplete='off' spellcheck='false'"
+        f" placeholder='{_text(ui['placeholder'])}' aria-controls='umkm-search-results'>"
+        "<ul id='umkm-search-results' role='listbox'></ul></div>"
     )
-
-    def __init__(self, group_names: Sequence[str]) -> None:
-        super().__init__()
-        self._name = "Overlay"
-        self.group_names = list(group_names)
-
-
-class _MapExtras(MacroElement):
-    """Add the (already escaped) credits to the attribution and a metric scale bar."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.text|tojson }});
-        L.control.scale({imperial: false, maxWidth: 160}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
+    header_html = f"<div id='umkm-header' class='umkm-header'>{''.join(header)}</div>\n"
+    control_html = _layer_control_html(built, lang) + "\n" if len(built) > 1 else ""
+    legends_html = (
+        "<div id='umkm-legends'>" + "".join(_legend_html(i, la, i == 0) for i, la in enumerate(built)) + "</div>"
     )
+    minx, miny, maxx, maxy = (float(v) for v in geo.total_bounds)
 
-    def __init__(self, credits_html: str) -> None:
-        super().__init__()
-        self._name = "MapExtras"
-        self.text = credits_html
+    def data_head(web: WebGeometry | None) -> str:
+        if web is None:
+            note = ""
+        elif web.tolerance_m > 0:
+            note = ui["simplified"].format(m=format_number(web.tolerance_m, 0, lang=lang))
+        else:
+            note = ui["unsimplified"].format(d=web.decimals)
+        meta = {
+            "lang": lang,
+            "text": {**ui, "nodata": nodata_label(lang)},
+            "credits": _text(credits),
+            "geometry_note": _text(note),
+            "geometry": None if web is None else web.settings(),
+            "tiles": tile_spec,
+            "edge": EDGE_COLOR,
+            "weight": 0.8 if len(index) <= 1000 else 0.3,
+            "canvas": len(index) > CANVAS_THRESHOLD,
+            "bounds": [[miny, minx], [maxy, maxx]],
+            "group_labels": {k: v[lang] for k, v in GROUPS.items()},
+            "popup_order": list(POPUP_ORDER),
+            "layers": [layer.meta for layer in built],
+            "details": [{"key": row.key, "label": row.label(lang)} for row in details],
+        }
+        return _json(meta)[:-1] + ',"geojson":{"type":"FeatureCollection","features":['
 
+    data_tail = "]}}"
 
-def _style(feature: dict[str, Any]) -> dict[str, Any]:
-    props = feature["properties"]
-    return {
-        "fillColor": props["fill"],
-        "fillOpacity": 0.85,
-        "color": EDGE_COLOR,
-        "weight": 0.8,
-        "dashArray": "4 3" if props["dashed"] else None,
-    }
+    def features(geometries: Sequence[str]) -> list[str]:
+        return [f'{{"type":"Feature","properties":{p},"geometry":{g}}}' for p, g in zip(props, geometries, strict=True)]
 
+    def render(web: WebGeometry | None, geometries: Sequence[str]) -> str:
+        return render_page(
+            title=title,
+            lang=lang,
+            header=header_html,
+            control=control_html,
+            legends=legends_html,
+            data_head=data_head(web),
+            features=features(geometries),
+            data_tail=data_tail,
+            tolerance_m=0.0 if web is None else web.tolerance_m,
+        )
 
-def _highlight(feature: dict[str, Any]) -> dict[str, Any]:
-    return {"weight": 2.5, "color": "#000000"}
+    budget = default_max_bytes(len(index)) if max_bytes is None else int(max_bytes)
+    # Everything but the geometry; 2 kB of slack for the settings that depend on the tolerance.
+    overhead = len(render(None, ["null"] * len(index)).encode("utf-8")) - 4 * len(index) + 2_000
+    web = fit_geometry(
+        geo.geometry.to_numpy(),
+        max_bytes=max(budget - overhead, 0),
+        decimals=decimals,
+        tolerances_m=tolerances_m,
+    )
+    page = render(web, web.geojson)
+    size = len(page.encode("utf-8"))
+    if size > budget:
+        warnings.warn(
+            f"The web atlas {os.fspath(path)!r} is {size / 1e6:.2f} MB, over its budget of {budget / 1e6:.2f} MB "
+            f"even with the largest simplification tolerance ({web.tolerance_m:g} m); it was written anyway. "
+            "Use fewer layers or popup rows, or allow a larger budget (max_bytes).",
+            UserWarning,
+            stacklevel=2,
+        )
+    written = write_text(path, page)
+    return AtlasResult(
+        path=written,
+        n_bytes=size,
+        max_bytes=budget,
+        n_areas=len(index),
+        layers=tuple(keys),
+        details=tuple(row.key for row in details),
+        geometry=web,
+        lang=lang,
+        seconds=time.perf_counter() - start,
+    )
 
 
 def atlas_html(
@@ -316,114 +647,23 @@ def atlas_html(
     lang: str = "id",
     path: str | os.PathLike[str],
     tiles: str | None = None,
+    details: Sequence[DetailRow] = (),
+    max_bytes: int | None = None,
 ) -> Path:
-    """Write an offline web atlas with one switchable layer per indicator or LISA map.
+    """Write the web atlas and return its path.
 
-    Parameters
-    ----------
-    frame
-        Areas (any CRS) indexed by kecamatan code, with a ``nama`` column.
-    layers
-        The layers, in control order; the first is shown on opening.
-    title
-        Page and map title.
-    credits
-        Source and licence, shown in the map's attribution.
-    illustrative
-        Show :data:`~umkm_geo.render._style.ILLUSTRATIVE_STAMP` on the page.
-    lang
-        ``"id"`` or ``"en"``: labels and number format.
-    path
-        Destination ``.html`` file (written atomically, folders created).
-    tiles
-        A folium tile layer name or URL for a background map. ``None`` (the default) keeps the
-        page offline; a tile layer needs internet access when the page is opened.
-
-    Returns
-    -------
-    Path
-        ``path``.
+    Same as :func:`write_atlas` with the default budget and decimals; that function also returns
+    the page size and the simplification tolerance.
     """
-    if lang not in ("id", "en"):
-        msg = f"Unknown language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
-        raise ValueError(msg)
-    if not layers:
-        msg = "The web atlas needs at least one layer."
-        raise ValueError(msg)
-    if frame.crs is None:
-        msg = "The map frame has no CRS; set it (EPSG:4326 for longitude/latitude)."
-        raise ValueError(msg)
-    if "nama" not in frame.columns:
-        msg = f"The map frame needs a 'nama' column for the tooltips; it has {list(frame.columns)}."
-        raise ValueError(msg)
-    geo = frame.to_crs("EPSG:4326")
-    minx, miny, maxx, maxy = geo.total_bounds
-
-    fmap = folium.Map(
-        location=[(miny + maxy) / 2, (minx + maxx) / 2],
-        tiles=None,
-        zoom_start=10,
-        zoom_control="bottomleft",
-    )
-    # Instance attributes: folium's class-level CDN lists stay untouched for other maps.
-    fmap.default_js = []
-    fmap.default_css = []
-    root = fmap.get_root()
-    root.title = _text(title)
-    js, css = leaflet_assets()
-    root.header.add_child(_Raw(f"<style>{css}</style>"), name="leaflet_css")
-    root.header.add_child(_Raw(f"<script>{js}</script>"), name="leaflet_js")
-    root.header.add_child(_Raw(f"<style>{_PAGE_CSS}</style>"), name="umkm_css")
-    if tiles is not None:
-        folium.TileLayer(tiles, control=False).add_to(fmap)
-
-    legends, group_names = [], []
-    for i, layer in enumerate(layers):
-        if isinstance(layer, ChoroplethLayer):
-            tips, fills, entries = _choropleth_features(geo, layer, lang)
-            legend_title = layer.indicator.title(lang)
-        else:
-            tips, fills, entries = _category_features(geo, layer, lang)
-            legend_title = layer.label(lang)
-        data = gpd.GeoDataFrame(
-            {
-                "tooltip": tips.to_numpy(),
-                "fill": fills.to_numpy(),
-                # Areas hatched in the PNG (no data, no neighbours) get a dashed outline.
-                "dashed": fills.isin([e.color for e in entries if e.hatch]).to_numpy(),
-            },
-            geometry=geo.geometry.to_numpy(),
-            crs=geo.crs,
-        )
-        group = folium.FeatureGroup(
-            name=_text(layer.label(lang)),
-            overlay=False,
-            show=i == 0,
-        )
-        folium.GeoJson(
-            data,
-            style_function=_style,
-            highlight_function=_highlight,
-            tooltip=folium.GeoJsonTooltip(fields=["tooltip"], labels=False, sticky=True),
-        ).add_to(group)
-        group.add_to(fmap)
-        group_names.append(group.get_name())
-        legends.append(_legend_html(f"legend-{group.get_name()}", legend_title, entries, shown=i == 0))
-
-    if len(layers) > 1:
-        folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    _Overlay(group_names).add_to(fmap)
-    _MapExtras(_text(credits)).add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
-
-    header = [f"<div class='umkm-box umkm-title'>{_text(title)}</div>"]
-    if illustrative:
-        header.append(f"<div class='umkm-box umkm-stamp'>{_text(ILLUSTRATIVE_STAMP)}</div>")
-    overlay = (
-        f"<div id='umkm-header' class='umkm-header'>{''.join(header)}</div>\n"
-        f"<div id='umkm-legends'>{''.join(legends)}</div>"
-    )
-    root.html.add_child(_Raw(overlay), name="umkm_overlay")
-
-    page = root.render().replace("<html>", f'<html lang="{_text(lang)}">', 1)
-    return write_text(path, page)
+    return write_atlas(
+        frame,
+        layers,
+        title=title,
+        credits=credits,
+        illustrative=illustrative,
+        lang=lang,
+        path=path,
+        tiles=tiles,
+        details=details,
+        max_bytes=max_bytes,
+    ).path

@@ -1,0 +1,340 @@
+"""The web atlas in a real headless Chromium (Playwright with the system browser).
+
+The page must work offline: no console error, no request outside the file itself. Most tests use a
+small synthetic 5 x 5 grid; one opens the atlas of the real Blitar run.
+"""
+
+import io
+import shutil
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from umkm_geo.classification import classify
+from umkm_geo.indicators import COUNT, DENSITY
+from umkm_geo.render._style import NODATA_COLOR, SCHEMES
+from umkm_geo.render.atlas_layers import atlas_layers
+from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, DetailRow, write_atlas
+
+CHROMIUM = "/usr/bin/chromium"
+
+CELL = 0.08
+EVIL = "<script>alert(1)</script>"
+BRACES = "{{ 7*7 }}"
+NAMES = {8: EVIL, 9: BRACES, 13: "Sanan Kulon", 17: "Sananwetan"}
+
+
+def grid_frame():
+    rows = []
+    for i in range(5):
+        for j in range(5):
+            x, y = 112.0 + j * CELL, -8.3 + i * CELL
+            number = i * 5 + j + 1
+            rows.append(
+                {
+                    "kode": f"35.05.{number:02d}",
+                    "nama": NAMES.get(number, f"Kec {number}"),
+                    "kab_nama": "Kabupaten Uji",
+                    "geometry": box(x, y, x + CELL, y + CELL),
+                }
+            )
+    return gpd.GeoDataFrame(rows, crs="EPSG:4326").set_index("kode")
+
+
+FRAME = grid_frame()
+DENSITY_VALUES = pd.Series(np.linspace(10.5, 250.25, 25), index=FRAME.index, name=DENSITY.key)
+DENSITY_VALUES.iloc[4] = np.nan
+COUNT_VALUES = pd.Series(np.arange(25) * 37.0 + 1200, index=FRAME.index, name=COUNT.key)
+CLUSTERS = pd.Series(["HH", "LL", "ns", "island", "HL"] * 5, index=FRAME.index)
+HOT = pd.Series(["hot", "ns", "cold", "island", "ns"] * 5, index=FRAME.index)
+P_VALUES = pd.Series(np.linspace(0.001, 0.9, 25), index=FRAME.index)
+LAYERS = [
+    ChoroplethLayer(DENSITY, DENSITY_VALUES, classify(DENSITY_VALUES, scheme="quantiles", k=5)),
+    ChoroplethLayer(COUNT, COUNT_VALUES, classify(COUNT_VALUES, scheme="equal_interval", k=4)),
+    CategoryLayer("lisa_density", "Klaster LISA kepadatan", "LISA clusters", CLUSTERS),
+    CategoryLayer("gi_density", "Titik panas Gi*", "Gi* hot spots", HOT, scheme="gi_star"),
+]
+DETAILS = [DetailRow("p", "p LISA", "LISA p", P_VALUES, 3)]
+
+
+def density_fills():
+    classes = LAYERS[0].classes
+    return [classes.color_for(int(c)) for c in classes.yb]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Fail, never skip: CI must run these (see the Debian 'chromium' package in .ci/run).
+    try:
+        from playwright.sync_api import sync_playwright
+    except ModuleNotFoundError:
+        pytest.fail("The browser tests need Playwright: pip install -e '.[dev]'")
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"The browser tests need the system Chromium at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def atlas(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("atlas")
+    result = write_atlas(
+        FRAME,
+        LAYERS,
+        details=DETAILS,
+        title="Atlas uji",
+        credits="Sumber: uji & contoh (CC BY 4.0)",
+        illustrative=True,
+        path=folder / "atlas.html",
+    )
+    return result.path
+
+
+class Tab:
+    """A page that records console errors, page errors, dialogs and every request."""
+
+    def __init__(self, browser, path, width=1000, height=700):
+        self.page = browser.new_page(viewport={"width": width, "height": height})
+        self.problems, self.requests, self.dialogs = [], [], []
+        self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.uri = path.as_uri()
+        self.page.goto(self.uri)
+        self.page.wait_for_selector("#umkm-map.leaflet-container path.leaflet-interactive")
+
+    def fills(self):
+        return self.page.eval_on_selector_all(
+            "path.leaflet-interactive", "els => els.map(e => [e.getAttribute('data-kode'), e.getAttribute('fill')])"
+        )
+
+    def area(self, kode):
+        return self.page.locator(f"path.leaflet-interactive[data-kode='{kode}']")
+
+    def tooltip(self):
+        """Text of the newest tooltip (a closed one fades out for 200 ms)."""
+        return self.page.locator(".leaflet-tooltip").last.inner_text()
+
+    def popup(self):
+        """The newest popup's content, once shown."""
+        popup = self.page.locator(".leaflet-popup-content").last
+        popup.wait_for()
+        return popup
+
+    def visible_legends(self):
+        return self.page.locator(".umkm-legend:visible h4").all_inner_texts()
+
+    def choose_layer(self, text):
+        self.page.locator("#umkm-layers label", has_text=text).click()
+
+    def assert_clean(self):
+        assert self.problems == []
+        assert self.dialogs == []  # no alert() ran
+        assert self.requests == [self.uri]  # offline: the file itself and nothing else
+
+
+@pytest.fixture
+def tab(browser, atlas):
+    opened = Tab(browser, atlas)
+    yield opened
+    opened.page.close()
+
+
+def test_page_loads_offline_and_draws_every_area(tab):
+    assert tab.page.locator("path.leaflet-interactive").count() == len(FRAME)
+    assert sorted(k for k, _ in tab.fills()) == list(FRAME.index)
+    assert "Sumber: uji & contoh (CC BY 4.0)" in tab.page.inner_text(".leaflet-control-attribution")
+    assert "Batas tidak disederhanakan" in tab.page.inner_text(".leaflet-control-attribution")
+    assert tab.visible_legends() == [DENSITY.title("id")]
+    assert "Data ilustrasi" in tab.page.inner_text("#umkm-header")
+    tab.assert_clean()
+
+
+def test_toggling_layers_changes_fills_and_legend(tab):
+    expected_density = dict(zip(FRAME.index, density_fills(), strict=True))
+    assert dict(tab.fills()) == expected_density
+    assert expected_density["35.05.05"] == NODATA_COLOR
+
+    tab.choose_layer("Klaster LISA")
+    lisa = SCHEMES["lisa"].colors
+    assert dict(tab.fills()) == {k: lisa[c] for k, c in CLUSTERS.items()}
+    assert tab.visible_legends() == ["Klaster LISA kepadatan"]
+    dashed = tab.page.locator("path.leaflet-interactive[stroke-dasharray]")
+    assert sorted(dashed.evaluate_all("els => els.map(e => e.getAttribute('data-kode'))")) == sorted(
+        CLUSTERS.index[CLUSTERS == "island"]
+    )
+
+    tab.choose_layer("Titik panas")
+    gi = SCHEMES["gi_star"].colors
+    assert dict(tab.fills()) == {k: gi[c] for k, c in HOT.items()}
+    assert tab.visible_legends() == ["Titik panas Gi*"]
+
+    tab.choose_layer("Kepadatan UMKM")
+    assert dict(tab.fills()) == expected_density
+    assert tab.visible_legends() == [DENSITY.title("id")]
+    tab.assert_clean()
+
+
+def test_tooltip_shows_name_code_and_the_layer_value(tab):
+    tab.area("35.05.01").dispatch_event("mouseover")
+    tip = tab.tooltip()
+    assert "Kec 1" in tip and "35.05.01" in tip and "Kabupaten Uji" in tip
+    assert "10,5 unit usaha per km²" in tip  # Indonesian decimal comma
+    assert "Kelas" in tip and LAYERS[0].classes.labels(1)[0] in tip
+    tab.area("35.05.01").dispatch_event("mouseout")
+
+    tab.area("35.05.08").dispatch_event("mouseover")
+    assert EVIL in tab.tooltip()  # shown as text, not run
+    tab.area("35.05.08").dispatch_event("mouseout")
+    tab.area("35.05.09").dispatch_event("mouseover")
+    assert BRACES in tab.tooltip()  # not evaluated as a template
+    tab.area("35.05.09").dispatch_event("mouseout")
+
+    tab.choose_layer("Klaster LISA")
+    tab.area("35.05.01").dispatch_event("mouseover")
+    tip = tab.tooltip()
+    assert "Klaster LISA kepadatan" in tip and "Tinggi-Tinggi (HH)" in tip
+    assert "unit usaha" not in tip
+    tab.assert_clean()
+
+
+def test_search_finds_kecamatan_by_name_and_opens_the_popup(tab):
+    search = tab.page.locator("#umkm-search-input")
+    results = tab.page.locator("#umkm-search-results li")
+    start_zoom = tab.page.evaluate("window.umkmAtlas.map.getZoom()")
+
+    search.fill("sanan")
+    assert [t.split(" 35.05")[0] for t in results.all_inner_texts()] == ["Sanan Kulon", "Sananwetan"]
+    search.fill("KULON")
+    assert results.count() == 1
+    search.fill("sanankulon")  # spaces do not matter
+    assert results.all_inner_texts()[0].startswith("Sanan Kulon")
+    search.fill("<script")  # names from data are searchable text too
+    assert results.all_inner_texts()[0].startswith(EVIL)
+    search.fill("zzz")
+    assert results.all_inner_texts() == ["Tidak ditemukan"]
+
+    search.fill("sanan")
+    search.press("ArrowDown")
+    search.press("ArrowDown")
+    search.press("Enter")  # the second match
+    text = tab.popup().inner_text()
+    assert text.startswith("Sananwetan")
+    assert results.count() == 0
+    assert tab.page.evaluate("window.umkmAtlas.map.getZoom()") > start_zoom
+    # The map is centred on the chosen kecamatan (number 17: column 1, row 3 of the grid).
+    lat, lng = tab.page.evaluate("(() => { var c = window.umkmAtlas.map.getCenter(); return [c.lat, c.lng]; })()")
+    assert 112.0 + CELL < lng < 112.0 + 2 * CELL and -8.3 + 3 * CELL < lat < -8.3 + 4 * CELL
+
+    search.fill("Sanan K")
+    results.first.click()
+    assert tab.popup().inner_text().startswith("Sanan Kulon")
+    tab.assert_clean()
+
+
+def test_popup_lists_every_value_of_the_kecamatan(tab):
+    tab.area("35.05.13").click()  # the centre of the grid; 13 is "Sanan Kulon"
+    popup = tab.popup()
+    rows = popup.locator("tr").evaluate_all(
+        "trs => trs.map(tr => [tr.querySelector('th').textContent, tr.querySelector('td').textContent])"
+    )
+    i = 12  # position of kecamatan 13
+    # density: linspace(10.5, 250.25, 25)[12] = 10.5 + 12 * 9.989583 = 130.375 -> "130,4" (1 decimal)
+    # count: 12 * 37 + 1200 = 1644 -> "1.644"; p: 0.001 + 12 * 0.037458 = 0.4505 -> "0,450"
+    # (binary 0.45049999... rounds down)
+    # Statistics and their p-values first, then the indicators.
+    assert rows == [
+        ["Statistik spasial", ""],
+        ["Klaster LISA kepadatan", SCHEMES["lisa"].label(CLUSTERS.iloc[i])],
+        ["Titik panas Gi*", SCHEMES["gi_star"].label(HOT.iloc[i])],
+        ["Rincian", ""],
+        ["p LISA", f"{P_VALUES.iloc[i]:.3f}".replace(".", ",")],
+        ["Indikator", ""],
+        ["Kepadatan UMKM", "130,4 unit usaha per km²"],
+        ["Jumlah UMKM", "1.644 unit usaha"],
+    ]
+    assert popup.locator("b").first.inner_text() == "Sanan Kulon"
+    assert popup.locator("tr.current th").all_inner_texts() == ["Kepadatan UMKM"]  # the layer shown
+    tab.assert_clean()
+
+
+def test_screenshot_is_not_blank(tab):
+    from PIL import Image
+
+    image = np.asarray(Image.open(io.BytesIO(tab.page.screenshot())).convert("RGB"))
+    colours, counts = np.unique(image.reshape(-1, 3), axis=0, return_counts=True)
+    assert len(colours) > 50
+    # The five classes, the no-data grey, the background and the panels each cover > 0.5 % of the view.
+    assert (counts > 0.005 * image.shape[0] * image.shape[1]).sum() >= 7
+    background = np.array([0xF4, 0xF4, 0xF1])
+    assert (np.abs(image.astype(int) - background).sum(axis=2) > 30).mean() > 0.3  # the map is drawn
+
+
+def test_english_page(browser, tmp_path):
+    path = write_atlas(
+        FRAME,
+        LAYERS,
+        details=DETAILS,
+        title="Test atlas",
+        credits="c",
+        illustrative=False,
+        lang="en",
+        path=tmp_path / "en.html",
+    ).path
+    tab = Tab(browser, path)
+    try:
+        assert tab.page.inner_text("#umkm-header label") == "Find a kecamatan"
+        tab.choose_layer("Number of UMKM")
+        tab.area("35.05.01").dispatch_event("mouseover")
+        assert "1,200 businesses" in tab.tooltip()
+        assert tab.visible_legends() == [COUNT.title("en")]
+        assert tab.page.locator(".umkm-stamp").count() == 0
+        tab.assert_clean()
+    finally:
+        tab.page.close()
+
+
+def test_real_blitar_atlas(browser, blitar_run, tmp_path):
+    area, _ = blitar_run
+    layers, details = atlas_layers(area.frame, area.results)
+    result = write_atlas(
+        area.frame,
+        layers,
+        details=details,
+        title="Atlas UMKM Blitar",
+        credits=area.provenance["boundary_credit"],
+        illustrative=True,
+        path=tmp_path / "blitar.html",
+    )
+    assert result.n_bytes < 2_000_000 and result.tolerance_m == 0
+    tab = Tab(browser, result.path, width=1280, height=800)
+    try:
+        assert tab.page.locator("path.leaflet-interactive").count() == len(area.frame) == 25
+        tab.choose_layer("Klaster LISA —")
+        clusters = area.results["lisa"].frame()["cluster"]
+        fills = [fill for _, fill in tab.fills()]
+        for code, colour in SCHEMES["lisa"].colors.items():
+            assert fills.count(colour) == int((clusters == code).sum()), code
+        assert tab.visible_legends()[0].startswith("Klaster LISA — Kepadatan UMKM")
+
+        tab.page.locator("#umkm-search-input").fill("sanan")
+        names = tab.page.locator("#umkm-search-results li").all_inner_texts()
+        assert [n.split(" 35.")[0] for n in names] == ["Sanankulon", "Sananwetan"]
+        tab.page.locator("#umkm-search-results li", has_text="Sananwetan").click()
+        text = tab.popup().inner_text()
+        assert text.startswith("Sananwetan") and "Kota Blitar" in text
+        assert "Kepadatan UMKM" in text and "Tipologi Klassen" in text and "Sektor basis (LQ > 1)" in text
+
+        from PIL import Image
+
+        image = np.asarray(Image.open(io.BytesIO(tab.page.screenshot())).convert("RGB"))
+        assert len(np.unique(image.reshape(-1, 3), axis=0)) > 50
+        tab.assert_clean()
+    finally:
+        tab.page.close()
