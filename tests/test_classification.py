@@ -1,13 +1,20 @@
 import json
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_rgb
 
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo.classification import SCHEMES, classify, format_number
-from umkm_geo.render._style import NODATA_COLOR, sequential_colors
+from umkm_geo.classification import LQ_BINS, SCHEMES, classify, format_number, lq_classes
+from umkm_geo.render._style import (
+    DIVERGING_CMAP,
+    NODATA_COLOR,
+    diverging_colors,
+    diverging_positions,
+    sequential_colors,
+)
 
 
 def series(values, name="x"):
@@ -88,11 +95,13 @@ def test_user_defined_adds_a_class_up_to_the_maximum():
 
 def test_box_plot_drops_classes_below_the_data():
     cb = classify(series(np.arange(10)), scheme="box_plot")
-    # mapclassify's first (low-outlier) bin, -4.5, lies below every value.
-    assert cb.upper == (2.25, 4.5, 6.75, 13.5)
+    # mapclassify's first (low-outlier) bin, -4.5, lies below every value; without high outliers
+    # the 4th quartile ends at the maximum (9), not at the upper fence (6.75 + 1.5 * 4.5 = 13.5).
+    assert cb.upper == (2.25, 4.5, 6.75, 9.0)
     assert cb.counts == (3, 2, 2, 3)
     assert cb.k_requested == 5
     assert cb.k == 4
+    assert cb.roles == ("q1", "q2", "q3", "q4")
 
 
 def test_constant_values_make_one_class():
@@ -135,6 +144,7 @@ def test_to_dict_is_json_ready():
     assert [c["label"] for c in out["classes"]] == cb.labels(1)
     assert [c["count"] for c in out["classes"]] == [3, 3]
     assert [c["color"] for c in out["classes"]] == list(cb.colors)
+    assert out["center"] is None
 
 
 def test_fisher_jenks_with_fewer_distinct_values_than_classes():
@@ -143,3 +153,124 @@ def test_fisher_jenks_with_fewer_distinct_values_than_classes():
     assert (cb.k_requested, cb.k) == (4, 2)
     assert cb.upper == (3.0, 7.0)
     assert cb.counts == (2, 3)
+
+
+def test_box_map_labels_name_the_outliers_and_quartiles():
+    # y = 0..9 and 30 (n = 11): Q1 = 2.5, median = 5, Q3 = 7.5 (linear interpolation), IQR = 5,
+    # fences -5 and 15; 30 is a high outlier, nothing is below -5.
+    values = series([*range(10), 30])
+    cb = classify(values, scheme="box_plot")
+    assert cb.upper == (2.5, 5.0, 7.5, 15.0, 30.0)
+    assert cb.counts == (3, 3, 2, 2, 1)
+    assert cb.roles == ("q1", "q2", "q3", "q4", "high_outlier")
+    assert cb.labels(1) == [
+        "Kuartil 1: 0,0 – 2,5",
+        "Kuartil 2: 2,5 – 5,0",
+        "Kuartil 3: 5,0 – 7,5",
+        "Kuartil 4: 7,5 – 15,0",
+        "Pencilan atas: 15,0 – 30,0",
+    ]
+    assert cb.labels(0, lang="en")[-1] == "High outliers: 15 – 30"
+    assert [c["role"] for c in cb.to_dict()["classes"]] == list(cb.roles)
+    # Colours diverge at the median: two quartile classes below it, three classes above.
+    assert cb.center == 5.0
+    assert cb.colors == diverging_colors(2, 3)
+
+
+def test_box_map_low_outliers():
+    # -40 and 0..9 (n = 11): Q1 = 1.5, median = 4, Q3 = 6.5, IQR = 5, fences -6 and 14.
+    cb = classify(series([-40, *range(10)]), scheme="box_plot")
+    assert cb.roles == ("low_outlier", "q1", "q2", "q3", "q4")
+    assert cb.upper == (-6.0, 1.5, 4.0, 6.5, 9.0)
+    assert cb.counts == (1, 2, 3, 2, 3)
+    assert cb.labels(1)[0] == "Pencilan bawah: -40,0 – -6,0"
+    assert cb.labels(1, lang="en")[1] == "1st quartile: -6.0 – 1.5"
+
+
+def test_values_of_both_signs_get_a_palette_diverging_at_zero():
+    # Equal intervals of width 40 / 4 = 10 from -10: bounds 0, 10, 20, 30; 0 is already a bound.
+    cb = classify(series([-10, -5, 5, 10, 20, 30]), scheme="equal_interval", k=4)
+    assert cb.center == 0.0
+    assert cb.upper == (0.0, 10.0, 20.0, 30.0)
+    assert cb.counts == (2, 2, 1, 1)
+    assert cb.colors == diverging_colors(1, 3)
+    assert cb.describe() == "Klasifikasi: interval sama, 4 kelas; warna berbalik di 0"
+    assert classify(series([-10, -5, 5, 10, 20, 30]), scheme="equal_interval", k=4, center=None).colors == (
+        sequential_colors(4)
+    )
+    assert classify(series([1, 2, 3, 4]), scheme="equal_interval", k=2).center is None
+
+
+def test_a_class_across_the_centre_is_split_there():
+    # Natural breaks with k = 2 group {-3, -1, 2, 4} and {10, 12}; the first class straddles 0
+    # and is split at 0, so 3 classes are made from the 2 asked for.
+    cb = classify(series([-3, -1, 2, 4, 10, 12]), scheme="fisher_jenks", k=2)
+    assert (cb.k_requested, cb.k) == (2, 3)
+    assert cb.upper == (0.0, 4.0, 12.0)
+    assert cb.counts == (2, 2, 2)
+    assert cb.labels(0) == ["-3 – 0", "0 – 4", "4 – 12"]
+    assert cb.colors == diverging_colors(1, 2)
+
+
+def test_an_empty_class_below_the_centre_merges_into_the_one_under_it():
+    # Natural breaks k = 3: {-13, -7}, {12, 13, 19}, {30}, bounds -7, 19, 30. Splitting at 0 leaves
+    # (-7, 0] empty; the first class then ends at 0 (same members) so that no legend row reads
+    # "-7 – 19" for a class of positive values.
+    cb = classify(series([-13, -7, 12, 13, 19, 30]), scheme="fisher_jenks", k=3)
+    assert cb.upper == (0.0, 19.0, 30.0)
+    assert cb.counts == (2, 3, 1)
+    assert cb.labels(0) == ["-13 – 0", "0 – 19", "19 – 30"]
+
+
+def test_a_break_near_the_centre_moves_onto_it():
+    # Equal intervals from -13.2 to 52.8 (width 13.2): the first bound is 0.0 up to rounding
+    # error, which must not leave a sliver class "0,0 – 0,0".
+    values = series(np.linspace(-13.2, 52.8, 11))
+    cb = classify(values, scheme="equal_interval", k=5)
+    assert cb.k == 5
+    assert cb.upper[0] == 0.0
+    assert len(set(cb.labels(1))) == 5
+
+
+def test_diverging_palette_is_symmetric_around_the_centre():
+    near, far = 0.12, 0.45
+    assert diverging_positions(2, 2) == pytest.approx((0.5 - far, 0.5 - near, 0.5 + near, 0.5 + far))
+    # With 1 class below and 3 above, the class just below gets the intensity of the one just above.
+    low, *high = diverging_positions(1, 3)
+    assert 0.5 - low == pytest.approx(high[0] - 0.5)
+    assert diverging_positions(1, 1, neutral=True)[1] == 0.5
+    cmap = mpl.colormaps[DIVERGING_CMAP]
+    for p, color in zip(diverging_positions(3, 3), diverging_colors(3, 3), strict=True):
+        assert color == mpl.colors.to_hex(cmap(p))
+    blue, red = to_rgb(diverging_colors(1, 1)[0]), to_rgb(diverging_colors(1, 1)[1])
+    assert blue[2] > blue[0] and red[0] > red[2]
+    with pytest.raises(ValueError, match="at least one class"):
+        diverging_positions(0, 0)
+
+
+def test_lq_classes_diverge_at_one_with_fixed_bounds():
+    # Bounds 0.5, 0.8, 1, 1.25, 2 and the maximum 3; empty classes inside the range are kept so
+    # that every sector's map has the same classes. LQ = 1 is not basis (LQ <= 1).
+    cb = lq_classes(series([0.4, 0.9, 1.0, 1.1, 3.0, np.nan]))
+    assert cb.upper == (*LQ_BINS, 3.0)
+    assert cb.counts == (1, 0, 2, 1, 0, 1)
+    assert cb.center == 1.0
+    assert cb.colors == diverging_colors(3, 3)
+    assert cb.yb.tolist() == [0, 2, 2, 3, 5, -1]
+    assert cb.describe("en") == "Classes: fixed class bounds, 6 classes; colours diverge at 1"
+
+
+def test_bad_centre_is_a_config_error():
+    with pytest.raises(ConfigError, match="'median'"):
+        classify(series([1, 2, 3]), center="median")
+    with pytest.raises(ConfigError, match="finite"):
+        classify(series([1, 2, 3]), center=float("nan"))
+    with pytest.raises(ConfigError, match="box map diverges at its median"):
+        classify(series([1, 2, 3]), scheme="box_plot", center=0)
+
+
+def test_describe_reports_the_classes_made():
+    with pytest.warns(UserWarning):
+        cb = classify(series([1, 1, 1, 1, 1, 1, 2, 3, 4, 10]), scheme="quantiles", k=5)
+    assert cb.describe() == "Klasifikasi: kuantil, 3 kelas (5 diminta; nilai kembar)"
+    assert cb.describe("en") == "Classes: quantiles, 3 classes (5 requested; tied values)"

@@ -1,26 +1,42 @@
+import itertools
+import xml.etree.ElementTree as ET
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from matplotlib.colors import to_hex
+from matplotlib.colors import to_hex, to_rgb
 from shapely.geometry import box
 
-from umkm_geo.classification import classify
-from umkm_geo.indicators import DENSITY
+from umkm_geo.classification import classify, lq_classes
+from umkm_geo.indicators import CHANGE_PCT, DENSITY, PER_1000
+from umkm_geo.local_stats import local_gi_star, local_moran
+from umkm_geo.regional import klassen
+from umkm_geo.render._labels import GID_LABEL, GID_LEADER
+from umkm_geo.render._mapbase import GID_KEY, GID_NOTE, GID_SCALE, km_text
 from umkm_geo.render._style import (
     ILLUSTRATIVE_STAMP,
     LISA_CODES,
     LISA_COLORS,
     NODATA_COLOR,
+    SCHEMES,
     choropleth_legend,
+    diverging_colors,
     lisa_label,
+    significance_bands,
 )
 from umkm_geo.render.static import (
     GID_STAMP,
+    category_figure,
     choropleth_figure,
+    klassen_figure,
     lisa_figure,
+    local_figure,
+    lq_figure,
     save_figure,
+    significance_figure,
 )
+from umkm_geo.weights import build_weights
 
 CELL = 0.08  # degrees
 
@@ -224,3 +240,267 @@ def test_save_figure_rejects_other_formats(tmp_path, frame, density):
     with pytest.raises(ValueError, match=r"\.png or \.svg"):
         save_figure(fig, tmp_path / "peta.jpg")
     assert list(tmp_path.iterdir()) == []
+
+
+# --- layout: footer, notes, labels --------------------------------------------------------------
+
+
+def label_texts(fig):
+    return [t for t in fig.axes[0].texts if t.get_gid() == GID_LABEL]
+
+
+def key_text(fig):
+    keys = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == GID_KEY]
+    return keys[0] if keys else ""
+
+
+def assert_labels_do_not_overlap(fig):
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in label_texts(fig)]
+    for a, b in itertools.combinations(boxes, 2):
+        assert not a.overlaps(b), (a, b)
+    (stamp,) = [t for t in ax.texts if t.get_gid() == GID_STAMP] or [None]
+    avoid = [a.get_window_extent(renderer) for a in ax.artists if a.get_gid() == GID_SCALE]
+    if stamp is not None:
+        avoid.append(stamp.get_bbox_patch().get_window_extent(renderer))
+    for label, other in itertools.product(boxes, avoid):
+        assert not label.overlaps(other)
+    for label in boxes:
+        assert ax.bbox.x0 <= label.x0 and label.x1 <= ax.bbox.x1
+        assert ax.bbox.y0 <= label.y0 and label.y1 <= ax.bbox.y1
+    return boxes
+
+
+def test_footer_has_credits_and_the_date(frame, density):
+    classes = classify(density, scheme="quantiles", k=4)
+    fig = choropleth_figure(
+        frame, DENSITY, classes, title="t", credits="Sumber: uji (CC BY)", illustrative=False, date="2025-01-31"
+    )
+    (date,) = [t.get_text() for t in fig.texts if t.get_gid() == "map-date"]
+    assert date.startswith("Dibuat 2025-01-31 · umkm_geo ")
+    fig = choropleth_figure(frame, DENSITY, classes, title="t", credits="c", illustrative=False, lang="en")
+    (date,) = [t.get_text() for t in fig.texts if t.get_gid() == "map-date"]
+    assert date.startswith("Made 20")
+
+
+def test_legend_note_names_the_classification(frame, density):
+    # Rounded to hundreds the values take 3 distinct values: 5 quantile classes collapse.
+    with pytest.warns(UserWarning, match="classes instead of 5"):
+        classes = classify(density.round(-2), scheme="quantiles", k=5)
+    assert classes.k < 5
+    fig = choropleth_figure(frame, DENSITY, classes, title="t", credits="c", illustrative=False)
+    (note,) = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == GID_NOTE]
+    assert note.replace("\n", " ") == f"Klasifikasi: kuantil, {classes.k} kelas (5 diminta; nilai kembar)"
+    assert len(fig.axes[0].get_legend().get_texts()) == classes.k + 1  # and the no-data row
+
+
+def test_scale_bar_text_uses_the_decimal_comma():
+    assert km_text(2500, "id") == "2,5 km"
+    assert km_text(2500, "en") == "2.5 km"
+    assert km_text(500, "id") == "500 m"
+
+
+def test_blitar_labels_do_not_overlap(blitar):
+    frame = blitar.frame
+    values = pd.Series(np.arange(len(frame), dtype=float), index=frame.index, name=DENSITY.key)
+    classes = classify(values, scheme="quantiles", k=5)
+    fig = choropleth_figure(
+        frame, DENSITY, classes, title="Blitar", credits="c", illustrative=True, labels=frame["nama"]
+    )
+    boxes = assert_labels_do_not_overlap(fig)
+    drawn = [t.get_text() for t in label_texts(fig)]
+    key = key_text(fig)
+    # Every kecamatan is named: on the map, or by a number on the map explained in the key.
+    for name in frame["nama"]:
+        numbered = [line.split()[0] for line in key.splitlines() if line.endswith(f"  {name}")]
+        assert name in drawn or (numbered and numbered[0] in drawn), name
+    # 25 kecamatan, most of them large enough: nearly all names are written out in full.
+    assert sum(name in drawn for name in frame["nama"]) >= 22
+    assert len(boxes) == len(frame)
+    # The three small kecamatan of Kota Blitar cannot all hold their name: at least one leader.
+    assert [line for line in fig.axes[0].lines if line.get_gid() == GID_LEADER]
+
+
+def test_crowded_areas_fall_back_to_leaders_numbers_and_the_key():
+    # 40 cells of 0.004 degrees (~440 m, a few pixels) in the middle of one 55 km square.
+    rows = []
+    for i, j in itertools.product(range(8), range(5)):
+        x, y = 112.24 + j * 0.004, -8.16 + i * 0.004
+        rows.append({"kode": f"s{i}{j}", "nama": f"Desa Kecil {i}{j}", "geometry": box(x, y, x + 0.004, y + 0.004)})
+    cells = gpd.GeoDataFrame(rows, crs="EPSG:4326").set_index("kode")
+    outer = box(112.0, -8.4, 112.5, -7.9).difference(cells.union_all())
+    frame = pd.concat([gpd.GeoDataFrame({"nama": ["Besar"]}, geometry=[outer], crs="EPSG:4326", index=["big"]), cells])
+    values = pd.Series(np.arange(len(frame), dtype=float), index=frame.index, name="x")
+    with pytest.warns(UserWarning, match="named in the key under the legend"):
+        fig = choropleth_figure(
+            frame, DENSITY, classify(values, k=3), title="t", credits="c", illustrative=True, labels=frame["nama"]
+        )
+    assert_labels_do_not_overlap(fig)
+    drawn = [t.get_text() for t in label_texts(fig)]
+    key = key_text(fig).splitlines()
+    assert "Besar" in drawn
+    assert key[0] == "Nomor pada peta:"
+    numbers = {line.split("  ")[0]: line.split("  ")[1] for line in key[1:] if not line.startswith("–")}
+    unlabelled = [line for line in key[1:] if line.startswith("–")]
+    assert all(n in drawn for n in numbers)  # every number in the key is on the map
+    assert all(line.endswith("(tanpa label di peta)") for line in unlabelled)
+    # Every name is accounted for exactly once: written out, numbered, or listed as unlabelled.
+    written = [name for name in frame["nama"] if name in drawn]
+    listed = [line[3:].removesuffix(" (tanpa label di peta)") for line in unlabelled]
+    assert sorted(written + list(numbers.values()) + listed) == sorted(frame["nama"])
+    assert [line for line in fig.axes[0].lines if line.get_gid() == GID_LEADER]
+
+
+def test_too_many_areas_are_not_labelled():
+    big = grid(13)  # 169 areas
+    values = pd.Series(np.arange(len(big), dtype=float), index=big.index, name="x")
+    with pytest.warns(UserWarning, match="169 areas are too many to label"):
+        fig = choropleth_figure(
+            big, DENSITY, classify(values, k=3), title="t", credits="c", illustrative=False, labels=big["nama"]
+        )
+    assert label_texts(fig) == []
+
+
+# --- diverging choropleths, categorical maps ----------------------------------------------------
+
+
+def test_growth_map_diverges_at_zero(frame):
+    # -24 .. 24 in steps of 2; bounds -12, 0, 12, 24: two classes below 0 and two above.
+    growth = pd.Series(np.arange(-24.0, 26.0, 2.0), index=frame.index, name=CHANGE_PCT.key)
+    classes = classify(growth, scheme="user_defined", bins=[-12, 0, 12, 24])
+    assert classes.center == 0.0
+    fig = choropleth_figure(frame, CHANGE_PCT, classes, title="t", credits="c", illustrative=False)
+    collections = fills(fig)
+    colors = diverging_colors(2, 2)
+    for i, color in enumerate(colors):
+        assert {to_hex(f) for f in collections[f"fill-{i}"].get_facecolors()} == {color}
+    # Negative growth is blue, positive red; equally far from 0, equally strong.
+    for below, above in ((1, 2), (0, 3)):
+        b, r = to_rgb(colors[below]), to_rgb(colors[above])
+        assert b[2] > b[0] and r[0] > r[2]
+        assert sum(b) == pytest.approx(sum(r), abs=0.25)
+    assert sum(to_rgb(colors[0])) < sum(to_rgb(colors[1]))  # farther from 0 is darker
+    (note,) = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == GID_NOTE]
+    assert "warna berbalik di 0" in note.replace("\n", " ")
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMES))
+def test_category_maps_keep_fixed_colours(frame, name):
+    sch = SCHEMES[name]
+    present = sch.codes[1:]  # the first code is absent from the map
+    codes = pd.Series([present[i % len(present)] for i in range(len(frame))], index=frame.index)
+    fig = category_figure(frame, codes, name, title="t", credits="c", illustrative=False, lang="en")
+    collections = fills(fig)
+    assert f"fill-{sch.codes[0]}" not in collections
+    for code in present:
+        assert {to_hex(f) for f in collections[f"fill-{code}"].get_facecolors()} == {sch.colors[code]}
+        assert len(collections[f"fill-{code}"].get_paths()) == int((codes == code).sum())
+    legend = fig.axes[0].get_legend()
+    assert [to_hex(h.get_facecolor()) for h in legend.legend_handles] == [sch.colors[c] for c in sch.codes]
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts[0] == f"{sch.label(sch.codes[0], 'en')} (n=0)"
+    assert legend.get_title().get_text().replace("\n", " ") == sch.title["en"]
+
+
+@pytest.fixture
+def grid_graph(frame):
+    return build_weights(frame, method="rook").graph
+
+
+@pytest.fixture
+def hot_corner(frame):
+    # High values in the lower-left 2 x 2 corner of the 5 x 5 grid, low elsewhere.
+    rows, cols = np.divmod(np.arange(25), 5)
+    return pd.Series(np.where((rows < 2) & (cols < 2), 50.0, 1.0) + cols, index=frame.index, name="y")
+
+
+def test_local_figure_draws_gi_star_hot_spots(frame, grid_graph, hot_corner):
+    result = local_gi_star(hot_corner, grid_graph, permutations=99, seed=1)
+    fig = local_figure(frame, result, title="Gi*", credits="c", illustrative=False)
+    legend = fig.axes[0].get_legend()
+    assert legend.get_title().get_text() == "Getis-Ord Gi*"
+    counts = result.counts()
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts == [f"{SCHEMES['gi_star'].label(code)} (n={counts[code]})" for code in SCHEMES["gi_star"].codes]
+    assert counts["hot"] > 0
+    assert len(fills(fig)["fill-hot"].get_paths()) == counts["hot"]
+    assert "Getis-Ord Gi*; p semu dua sisi, 99 permutasi, seed 1; α = 0,05, koreksi: tanpa" in all_texts(fig)
+
+
+def test_significance_map_bands_the_p_values(frame, hot_corner):
+    # The grid plus one square far away: a unit without neighbours.
+    far = gpd.GeoDataFrame({"nama": ["Pulau"]}, geometry=[box(113.0, -8.3, 113.08, -8.22)], crs="EPSG:4326")
+    areas = pd.concat([frame, far.set_axis(["35.05.99"])])
+    values = pd.concat([hot_corner, pd.Series([3.0], index=["35.05.99"])]).rename("y")
+    with pytest.warns(UserWarning, match="35.05.99"):
+        graph = build_weights(areas, method="rook").graph
+    result = local_moran(values, graph, permutations=99, seed=2)
+    fig = significance_figure(areas, result, title="p", credits="c", illustrative=False)
+    data = result.frame()
+    expected = significance_bands(data["p_value"], island=data["cluster"].eq("island")).value_counts()
+    collections = fills(fig)
+    for code, n in expected.items():
+        assert len(collections[f"fill-{code}"].get_paths()) == n
+        assert {to_hex(f) for f in collections[f"fill-{code}"].get_facecolors()} == {
+            SCHEMES["significance"].colors[code]
+        }
+    assert expected["island"] == 1
+    assert collections["fill-island"].get_hatch()
+    legend = fig.axes[0].get_legend()
+    assert legend.get_title().get_text() == "Signifikansi (p semu dua sisi)"
+    assert [t.get_text() for t in legend.get_texts()][-1] == "Tanpa tetangga (n=1)"
+
+
+def test_lq_map_diverges_at_one(frame):
+    # LQ 0.4, 0.5, ..., 2.8: (0.8, 1.0] holds 0.9 and 1.0 (not basis); 18 units have LQ > 1.
+    lq = pd.Series(np.linspace(0.4, 2.8, 25).round(1), index=frame.index, name="kerajinan")
+    fig = lq_figure(frame, lq, sector_label="kerajinan", title="LQ", credits="c", illustrative=False)
+    classes = lq_classes(lq)
+    collections = fills(fig)
+    basis = lq > 1
+    red = [k for k, c in collections.items() if np.subtract(*to_rgb(c.get_facecolors()[0])[::2]) > 0]
+    # Units with LQ > 1 (basis) are exactly the ones drawn in the red (upper) classes.
+    upper_classes = [f"fill-{i}" for i, (low, _) in enumerate(classes.bounds()) if low >= 1.0]
+    assert sorted(red) == sorted(upper_classes)
+    assert sum(len(collections[k].get_paths()) for k in upper_classes) == basis.sum()
+    legend = fig.axes[0].get_legend()
+    assert legend.get_title().get_text() == "LQ sektor kerajinan"
+    assert [t.get_text() for t in legend.get_texts()][2] == "0,80 – 1,00 (n=2)"
+    assert basis.sum() == 18
+    (note,) = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == GID_NOTE]
+    assert "sektor basis" in note
+
+
+def test_klassen_map_lists_quadrants_and_references(frame):
+    rows, cols = np.divmod(np.arange(25), 5)
+    level = pd.Series(rows * 10.0, index=frame.index)  # mean 20
+    growth = pd.Series(cols * 5.0, index=frame.index)  # mean 10
+    result = klassen(level, growth)
+    fig = klassen_figure(
+        frame, result, level=PER_1000, growth=CHANGE_PCT, title="Klassen", credits="c", illustrative=False
+    )
+    # Quadrant I: row >= 2 and col >= 2 (3 x 3 = 9); II: row >= 2, col < 2 (6); III: 6; IV: 4.
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert texts == [
+        "I Maju dan tumbuh pesat (n=9)",
+        "II Maju tapi tertekan (n=6)",
+        "III Berkembang cepat (n=6)",
+        "IV Relatif tertinggal (n=4)",
+    ]
+    (note,) = [t.get_text() for t in fig.axes[0].texts if t.get_gid() == GID_NOTE]
+    note = note.replace("\n", " ")
+    assert "UMKM per 1.000 penduduk = 20,0 unit usaha per 1.000 jiwa" in note
+    assert "Pertumbuhan UMKM = 10,0 persen" in note
+
+
+def test_svg_is_written_and_parseable(tmp_path, frame, density):
+    classes = classify(density, scheme="quantiles", k=4)
+    fig = choropleth_figure(frame, DENSITY, classes, title="t", credits="c", illustrative=True, labels=frame["nama"])
+    # One figure saved in both formats, as ``make maps`` does.
+    assert save_figure(fig, tmp_path / "peta.png", dpi=50).read_bytes().startswith(b"\x89PNG")
+    path = save_figure(fig, tmp_path / "peta.svg")
+    root = ET.parse(path).getroot()
+    assert root.tag.endswith("svg")
+    ids = {el.get("id") for el in root.iter()}
+    assert {GID_STAMP, "map-legend", "fill-0", "outline", GID_LABEL} <= ids

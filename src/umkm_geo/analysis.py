@@ -325,6 +325,7 @@ def compute_regional(area: StudyArea, config: Config) -> StudyArea:
         return _skip(area, "Klassen typology", f"growth indicator {cfg.klassen_growth!r} not available (one year?)")
     level = area.frame[level_key].rename(level_key)
     growth = area.frame[cfg.klassen_growth].rename(cfg.klassen_growth)
+    area = area.with_result("klassen_indicators", (level_key, cfg.klassen_growth))
     return area.with_result("klassen", klassen(level, growth))
 
 

@@ -163,11 +163,19 @@ class CovariatesConfig:
 
 @dataclasses.dataclass(frozen=True)
 class MapsConfig:
-    """``[maps]``: classification scheme and class count shared by PNG and HTML."""
+    """``[maps]``: classification shared by PNG and HTML, and the static map formats.
+
+    ``scheme`` is one of fisher_jenks (natural breaks), quantiles, equal_interval, box_plot (box map)
+    or user_defined (with ``bins``, the upper bounds of the classes of the analysed indicator; other
+    indicators then use natural breaks); ``formats`` lists the static formats written for every
+    figure (``png``, ``svg``).
+    """
 
     scheme: str = "fisher_jenks"
     k: int = 5
+    bins: tuple[float, ...] = ()
     dpi: int = 200
+    formats: tuple[str, ...] = ("png", "svg")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -212,6 +220,13 @@ class Config:
 def _coerce(section: str, key: str, value: Any, hint: Any) -> Any:
     origin = typing.get_origin(hint)
     where = f"[{section}] {key}"
+    if origin is tuple and typing.get_args(hint)[0] is float:
+        if not isinstance(value, list | tuple) or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        ):
+            msg = f"{where} must be a list of numbers, not {value!r}."
+            raise ConfigError(msg)
+        return tuple(float(v) for v in value)
     if origin is tuple:
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
             msg = f"{where} must be a list of strings, not {value!r}."
@@ -274,6 +289,7 @@ _CHOICES = {
     ("weights", "method"): ("auto", "queen", "rook", "fuzzy", "knn", "distance_band"),
     ("weights", "islands"): ("keep", "nearest"),
     ("weights", "transform"): ("r", "b"),
+    ("maps", "scheme"): ("fisher_jenks", "quantiles", "equal_interval", "box_plot", "user_defined"),
     ("statistics", "correction"): ("none", "fdr", "bonferroni"),
     ("statistics", "p_value"): ("two-sided", "folded"),
 }
@@ -283,6 +299,7 @@ _LIST_CHOICES = {
     ("statistics", "global_statistics"): ("moran", "geary", "general_g", "join_counts", "moran_rate", "moran_bv"),
     ("statistics", "local_statistics"): ("moran", "gi_star", "geary", "moran_bv"),
     ("covariates", "stats"): ("sum", "mean", "min", "max", "median", "std", "count"),
+    ("maps", "formats"): ("png", "svg"),
 }
 
 
@@ -313,6 +330,15 @@ def _validate(config: Config, source: str) -> None:
         raise ConfigError(msg)
     if stats.permutations < 99 or stats.gap_permutations < 99:
         msg = f"{source}: [statistics] permutations must be at least 99."
+        raise ConfigError(msg)
+    if config.maps.scheme == "user_defined" and not config.maps.bins:
+        msg = (
+            f"{source}: [maps] scheme = 'user_defined' needs bins, the upper bounds of the classes, "
+            "e.g. bins = [10, 50, 100]."
+        )
+        raise ConfigError(msg)
+    if not config.maps.formats:
+        msg = f"{source}: [maps] formats is empty; use ['png'], ['svg'] or both."
         raise ConfigError(msg)
     if config.maps.k < 2:
         msg = f"{source}: [maps] k = {config.maps.k}; use at least 2 classes."

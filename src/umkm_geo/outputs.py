@@ -232,6 +232,7 @@ def write_run_record(
             "regional": _result_dicts((k, results[k]) for k in ("lq", "shift_share", "klassen") if k in results),
             "covariates": _result_dicts(results.get("zonal", {}).items()),
             "density_surface": results["density"].to_dict() if "density" in results else None,
+            "atlas": results["atlas"].to_dict() if "atlas" in results else None,
             "skipped": dict(results.get("skipped", {})),
         },
         "versions": _versions(),

@@ -25,8 +25,6 @@ from umkm_geo.groups import Grouping, blitar_grouping, read_grouping
 from umkm_geo.indicators import add_indicators, area_km2
 from umkm_geo.join import join_counts
 from umkm_geo.outputs import stamped, write_run_record, write_tables
-from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, atlas_html
-from umkm_geo.render.static import choropleth_figure, lisa_figure, save_figure
 from umkm_geo.sources.boundaries import load_kecamatan
 from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
@@ -218,153 +216,40 @@ def write_density_surface(area: StudyArea, config: Config, out_dir: Path) -> lis
 
 
 def classify_indicators(area: StudyArea, config: Config) -> StudyArea:
-    """Stage 6 (classification): class breaks computed once per mapped indicator."""
-    breaks = {
-        key: classify(area.frame[key], scheme=config.maps.scheme, k=config.maps.k)
-        for key in area.results["indicators"]
-        if area.frame[key].notna().sum() >= 2 and area.frame[key].nunique() >= 2
-    }
+    """Stage 6 (classification): class breaks computed once per indicator, shared by PNG and HTML.
+
+    ``[maps] scheme = "user_defined"`` applies ``bins`` to the analysed indicator; the others then
+    use natural breaks.
+    """
+    maps = config.maps
+    breaks = {}
+    for key in area.results["indicators"]:
+        values = area.frame[key]
+        if values.notna().sum() < 2 or values.nunique() < 2:
+            continue
+        scheme, bins = maps.scheme, None
+        if scheme == "user_defined":
+            if key == config.statistics.indicator:
+                bins = list(maps.bins)
+            else:
+                scheme = "fisher_jenks"
+        breaks[key] = classify(values, scheme=scheme, k=maps.k, bins=bins)
     return area.with_result("classes", breaks)
 
 
-MAPPED = ("umkm_density", "umkm_count", "umkm_per_1000", "umkm_change_pct")
-_TEXT = {
-    "id": {
-        "lisa_title": "Klaster LISA",
-        "lisa_sub": "Moran lokal, {p}; α = {alpha}, koreksi: {corr}; {perm} permutasi, seed {seed}",
-        "illustrative_sub": "Data ilustrasi (bukan statistik resmi)",
-        "year": "tahun",
-        "weights": "bobot {method}",
-    },
-    "en": {
-        "lisa_title": "LISA clusters",
-        "lisa_sub": "Local Moran, {p}; α = {alpha}, correction: {corr}; {perm} permutations, seed {seed}",
-        "illustrative_sub": "Illustrative data (not official statistics)",
-        "year": "year",
-        "weights": "{method} weights",
-    },
-}
-
-
-_CORRECTION = {
-    "id": {"none": "tanpa", "fdr": "FDR (Benjamini–Hochberg)", "bonferroni": "Bonferroni"},
-    "en": {"none": "none", "fdr": "FDR (Benjamini–Hochberg)", "bonferroni": "Bonferroni"},
-}
-
-
-def _credits(area: StudyArea, lang: str) -> str:
-    table = area.provenance.get("umkm_table", {})
-    source = "Data UMKM: " if lang == "id" else "UMKM data: "
-    if area.provenance.get("illustrative"):
-        source += (
-            "data ilustrasi umkm_geo (seed "
-            + str(area.provenance.get("demo", {}) and area.provenance["demo"]["seed"])
-            + ")"
-        )
-    else:
-        source += Path(str(table.get("path", ""))).name
-    return f"{area.provenance['boundary_credit']}. {source}."
-
-
-def _lisa_map(
-    area: StudyArea, config: Config, maps: Path, *, credits: str, illustrative: bool
-) -> tuple[Path, CategoryLayer]:
-    """The LISA cluster PNG and its atlas layer."""
-    lang = config.study.lang
-    text = _TEXT[lang]
-    frame = area.frame
-    indicators = area.results["indicators"]
-    lisa = area.results["lisa"]
-    settings = lisa.settings
-    clusters = lisa.frame()["cluster"].reindex(frame.index)
-    analysed = indicators[config.statistics.indicator]
-    lisa_sub = text["lisa_sub"].format(
-        p=settings.get("p_value_type", lisa.p_value),
-        alpha=lisa.alpha,
-        corr=_CORRECTION[lang][lisa.correction],
-        perm=lisa.permutations,
-        seed=lisa.seed,
-    )
-    weights = area.results["weights"]
-    lisa_sub += " · " + text["weights"].format(method=weights.method)
-    title = f"{config.study.title}: {text['lisa_title']} — {analysed.label(lang)}"
-    two = lisa.p_value == "two-sided"
-    p_short = {
-        "id": "p dua sisi" if two else "p satu sisi (folded)",
-        "en": "two-sided p" if two else "folded p",
-    }
-    fig = lisa_figure(
-        frame,
-        clusters,
-        title=title,
-        subtitle=lisa_sub,
-        credits=credits,
-        illustrative=illustrative,
-        lang=lang,
-        labels=frame["nama"],
-    )
-    path = save_figure(fig, maps / f"lisa_{analysed.key}.png", dpi=config.maps.dpi)
-    layer = CategoryLayer(
-        key=f"lisa_{analysed.key}",
-        label_id=f"Klaster LISA — {analysed.label('id')} ({p_short['id']}, α {lisa.alpha:g})",
-        label_en=f"LISA clusters — {analysed.label('en')} ({p_short['en']}, α {lisa.alpha:g})",
-        values=clusters,
-    )
-    return path, layer
-
-
 def render_maps(area: StudyArea, config: Config, out_dir: Path) -> list[Path]:
-    """Stage 7 (renderers): choropleth PNGs, the LISA PNG and the interactive HTML atlas."""
-    lang = config.study.lang
-    text = _TEXT[lang]
-    maps = out_dir / "maps"
-    illustrative = bool(area.provenance.get("illustrative"))
-    credits = _credits(area, lang)
-    frame = area.frame
-    indicators = area.results["indicators"]
-    classes = area.results["classes"]
-    year = area.results.get("indicator_year")
-    written: list[Path] = []
-    sub_parts = [f"{area.frame['kab_nama'].nunique()} kab/kota, {len(area)} kecamatan"]
-    if year and year > 0:
-        sub_parts.append(f"{text['year']} {year}")
-    if illustrative:
-        sub_parts.append(text["illustrative_sub"])
-    subtitle = " · ".join(sub_parts)
-    layers: list[ChoroplethLayer | CategoryLayer] = []
-    for key in MAPPED:
-        if key not in classes:
-            continue
-        ind = indicators[key]
-        fig = choropleth_figure(
-            frame,
-            ind,
-            classes[key],
-            title=f"{config.study.title}: {ind.label(lang)}",
-            subtitle=subtitle,
-            credits=credits,
-            illustrative=illustrative,
-            lang=lang,
-            labels=frame["nama"],
-        )
-        written.append(save_figure(fig, maps / f"{key}.png", dpi=config.maps.dpi))
-        layers.append(ChoroplethLayer(indicator=ind, values=frame[key], classes=classes[key]))
-    if "lisa" in area.results:
-        path, layer = _lisa_map(area, config, maps, credits=credits, illustrative=illustrative)
-        written.append(path)
-        layers.append(layer)
-    written.append(
-        atlas_html(
-            frame,
-            layers,
-            title=config.study.title,
-            credits=credits,
-            illustrative=illustrative,
-            lang=lang,
-            path=maps / "atlas.html",
-        )
-    )
-    return written
+    """Stage 7 (renderers): every map and chart the results allow (PNG, SVG) and the HTML atlas."""
+    from umkm_geo.render.maps import render_all
+
+    result = render_all(area, config, out_dir)
+    return list(result.paths)
+
+
+def write_report(area: StudyArea, config: Config, out_dir: Path, images: dict[str, Path]) -> Path:
+    """Stage 7d: ``report.html``, self-contained, with the maps embedded."""
+    from umkm_geo.render.report import report_html
+
+    return report_html(area, images=images, config=config, path=out_dir / "report.html", lang=config.study.lang)
 
 
 def run(config: Config) -> StudyArea:
@@ -396,9 +281,14 @@ def run(config: Config) -> StudyArea:
     area = timed("regional", compute_regional, area, config)
     area = timed("classification", classify_indicators, area, config)
     outputs = list(area.results.get("tables_written", ()))
-    outputs += timed("maps", render_maps, area, config, out_dir)
+    from umkm_geo.render.maps import render_all
+
+    maps = timed("maps", render_all, area, config, out_dir)
+    outputs += list(maps.paths)
+    area = area.with_result("atlas", maps.atlas)
     outputs += timed("density_surface", write_density_surface, area, config, out_dir)
     outputs += timed("csv", write_tables, area, out_dir)
+    outputs.append(timed("report", write_report, area, config, out_dir, maps.images))
     timings["total"] = time.perf_counter() - t0
     outputs.append(write_run_record(area, config, out_dir, outputs, timings))
     return area.with_result("outputs", outputs)

@@ -32,6 +32,14 @@ ILLUSTRATIVE_STAMP = "Data ilustrasi / illustrative data — not official statis
 #: Colormap sampled for the choropleth classes (ColorBrewer yellow-orange-red, sequential).
 SEQUENTIAL_CMAP = "YlOrRd"
 
+#: Colormap of classes on both sides of a centre (ColorBrewer red-blue, reversed: below the centre
+#: blue, above red, as LL and HH in the LISA scheme); used for growth (centre 0) and LQ (centre 1).
+DIVERGING_CMAP = "RdBu_r"
+
+#: Offsets from the middle of :data:`DIVERGING_CMAP` of the class nearest to the centre and of the
+#: class farthest from it (the middle itself is near white).
+DIVERGING_OFFSETS = (0.12, 0.45)
+
 #: Fill colour, hatch and labels of areas without a value.
 NODATA_COLOR = "#bdbdbd"
 NODATA_HATCH = "///"
@@ -182,6 +190,18 @@ def significance_bands(p: pd.Series, *, island: pd.Series | None = None) -> pd.S
 #: Outline colour of the polygons.
 EDGE_COLOR = "#4d4d4d"
 
+#: Colours of the non-map charts (Moran scatter plot, group comparison).
+CHART_COLORS: Mapping[str, str] = MappingProxyType(
+    {
+        "point": "#525252",  # a unit without a category
+        "ns_point": "#bdbdbd",  # a unit not significant in the scatter plot
+        "box": "#deebf7",  # box of a box plot
+        "box_edge": "#4d4d4d",
+        "mean": "#b2182b",  # mean marker and the Moran regression line
+        "axis": "#969696",  # the zero lines
+    }
+)
+
 
 @dataclasses.dataclass(frozen=True)
 class LegendEntry:
@@ -239,6 +259,53 @@ def sequential_colors(k: int) -> tuple[str, ...]:
     cmap = mpl.colormaps[SEQUENTIAL_CMAP]
     positions = [0.55] if k == 1 else np.linspace(0.12, 0.95, k)
     return tuple(to_hex(cmap(float(p))) for p in positions)
+
+
+def diverging_positions(n_below: int, n_above: int, *, neutral: bool = False) -> tuple[float, ...]:
+    """Positions in :data:`DIVERGING_CMAP` of the classes of a diverging palette, low to high.
+
+    The ``j``-th class from the centre gets the offset ``d_j`` from the middle (0.5) on either side,
+    so the palette is symmetric: the same distance in classes from the centre gives the same
+    intensity below and above it, however many classes each side has.
+
+    Parameters
+    ----------
+    n_below, n_above
+        Number of classes below and above the centre.
+    neutral
+        Add one class at the centre itself (position 0.5) between them.
+
+    Returns
+    -------
+    tuple of float
+        ``n_below + neutral + n_above`` positions, increasing.
+    """
+    if n_below < 0 or n_above < 0 or n_below + n_above + neutral < 1:
+        msg = f"A diverging palette needs at least one class, not {n_below} below and {n_above} above."
+        raise ValueError(msg)
+    m = max(n_below, n_above, 1)
+    near, far = DIVERGING_OFFSETS
+    offsets = [near + (far - near) * j / (m - 1) for j in range(m)] if m > 1 else [(near + far) / 2]
+    below = [0.5 - offsets[j] for j in reversed(range(n_below))]
+    above = [0.5 + offsets[j] for j in range(n_above)]
+    return tuple([*below, *([0.5] if neutral else []), *above])
+
+
+def diverging_colors(n_below: int, n_above: int, *, neutral: bool = False) -> tuple[str, ...]:
+    """Hex colours of a diverging palette: blues below the centre, reds above, low to high.
+
+    Parameters
+    ----------
+    n_below, n_above, neutral
+        See :func:`diverging_positions`.
+
+    Returns
+    -------
+    tuple of str
+        One colour per class, sampled from :data:`DIVERGING_CMAP` at :func:`diverging_positions`.
+    """
+    cmap = mpl.colormaps[DIVERGING_CMAP]
+    return tuple(to_hex(cmap(p)) for p in diverging_positions(n_below, n_above, neutral=neutral))
 
 
 def nodata_label(lang: str = "id") -> str:
