@@ -24,8 +24,29 @@ STAMP = ILLUSTRATIVE_NOTE
 def test_default_run_writes_maps_tables_and_record(blitar_run):
     area, out = blitar_run
     assert len(area) == 25
-    for name in ("umkm_density.png", "lisa_umkm_density.png", "atlas.html"):
-        assert (out / "maps" / name).stat().st_size > 10_000
+    figures = (
+        "umkm_density",
+        "umkm_change_pct",
+        "lisa_umkm_density",
+        "significance_umkm_density",
+        "gi_star_umkm_density",
+        "geary_umkm_density",
+        "moran_bv_umkm_density",
+        "moran_scatter_umkm_density",
+        "north_south",
+        "klassen",
+        "lq_perdagangan",
+        "small_multiples_years",
+        "small_multiples_sectors",
+    )
+    for name in figures:
+        for fmt in ("png", "svg"):
+            assert (out / "maps" / f"{name}.{fmt}").stat().st_size > 10_000, name
+    assert (out / "maps" / "atlas.html").stat().st_size < 2_000_000
+    report = (out / "report.html").read_text(encoding="utf-8")
+    pngs = sorted((out / "maps").glob("*.png"))
+    assert report.count("data:image/png;base64,") == len(pngs)
+    assert STAMP in report
     for name in (
         "indicators.csv",
         "lisa.csv",
