@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.legend import Legend
 from matplotlib.patches import Patch
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
@@ -131,6 +132,12 @@ def aligned(series: pd.Series, index: pd.Index, what: str) -> pd.Series:
         msg = f"{what} has no entry for {len(missing)} areas of the map, e.g. {list(missing[:3])}."
         raise ValueError(msg)
     return series.reindex(index)
+
+
+def class_keys(yb: pd.Series, index: pd.Index, what: str) -> pd.Series:
+    """Legend keys of class codes ``yb`` (aligned to ``index``): the class as text, ``"nodata"`` for ``-1``."""
+    codes = aligned(yb, index, what).astype(int)
+    return codes.astype(str).where(codes >= 0, "nodata")
 
 
 def map_extent(frame: gpd.GeoDataFrame, *, illustrative: bool) -> tuple[float, float, float, float]:
@@ -246,37 +253,35 @@ def new_chart(plot_size: tuple[float, float], texts: FigureText, *, side: float 
     fig, footer, height = new_figure(width, bottom_gap + h + top_gap, texts)
     ax = fig.add_axes((left / width, (footer + bottom_gap) / height, w / width, h / height))
     if texts.illustrative:
-        fig.text(
-            (left + w / 2) / width,
-            (footer + bottom_gap + h + top_gap - 0.08) / height,
-            ILLUSTRATIVE_STAMP,
-            ha="center",
-            va="top",
-            fontsize=9,
-            fontweight="bold",
-            color="#b2182b",
-            bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": "#b2182b", "lw": 1.2},
-            gid=GID_STAMP,
-        )
+        figure_stamp(fig, (left + w / 2) / width, (footer + bottom_gap + h + top_gap - 0.08) / height)
     return fig, ax
 
 
-def stamp(ax: Axes, *, y: float = 0.985) -> None:
-    """Put the illustrative-data stamp at the top centre of ``ax``."""
-    ax.text(
-        0.5,
+def _stamp_text(where: Figure | Axes, x: float, y: float, *, size: float, pad: float, lw: float, **kwargs) -> Text:
+    """The illustrative-data stamp, its top centre at ``(x, y)`` of ``where`` (a figure or axes)."""
+    return where.text(
+        x,
         y,
         ILLUSTRATIVE_STAMP,
-        transform=ax.transAxes,
         ha="center",
         va="top",
-        fontsize=10,
+        fontsize=size,
         fontweight="bold",
         color="#b2182b",
-        bbox={"boxstyle": "round,pad=0.4", "facecolor": "white", "edgecolor": "#b2182b", "lw": 1.5},
-        zorder=10,
+        bbox={"boxstyle": f"round,pad={pad}", "facecolor": "white", "edgecolor": "#b2182b", "lw": lw},
         gid=GID_STAMP,
+        **kwargs,
     )
+
+
+def stamp(ax: Axes, *, y: float = 0.985) -> Text:
+    """Put the illustrative-data stamp at the top centre of ``ax`` (a map); returns the text."""
+    return _stamp_text(ax, 0.5, y, size=10, pad=0.4, lw=1.5, transform=ax.transAxes, zorder=10)
+
+
+def figure_stamp(fig: Figure, x: float, y: float) -> Text:
+    """Put the (smaller) stamp of charts and small multiples at figure fraction ``(x, y)`` (its top centre)."""
+    return _stamp_text(fig, x, y, size=9, pad=0.35, lw=1.2)
 
 
 def scale_bar(ax: Axes, lang: str, *, size: float = 8) -> AnchoredSizeBar:
@@ -316,8 +321,13 @@ def north_arrow(ax: Axes, lang: str, *, x: float = 1.08, y: float = 0.97) -> Non
     )
 
 
-def plot_groups(ax: Axes, frame: gpd.GeoDataFrame, keys: pd.Series, entries: Sequence[LegendEntry]) -> None:
-    """Draw the areas of each legend row as one collection (``gid`` = ``"fill-<key>"``), then outlines."""
+def plot_groups(
+    ax: Axes, frame: gpd.GeoDataFrame, keys: pd.Series, entries: Sequence[LegendEntry], *, extent: Sequence[float]
+) -> None:
+    """Draw the areas of each legend row as one collection (``gid`` = ``"fill-<key>"``), then outlines.
+
+    The axes are then set to equal aspect and to ``extent`` (x0, x1, y0, y1): geopandas autoscales them.
+    """
     for entry in entries:
         part = frame.loc[(keys == entry.key).to_numpy()]
         if part.empty:
@@ -334,6 +344,9 @@ def plot_groups(ax: Axes, frame: gpd.GeoDataFrame, keys: pd.Series, entries: Seq
             collection.set_gid(f"fill-{entry.key}")
     frame.boundary.plot(ax=ax, color=EDGE_COLOR, linewidth=0.5)
     ax.collections[-1].set_gid("outline")
+    ax.set_aspect("equal")
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
 
 
 def legend(

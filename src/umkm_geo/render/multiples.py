@@ -20,11 +20,11 @@ from umkm_geo.classification import ClassBreaks, classify
 from umkm_geo.indicators import Indicator
 from umkm_geo.render._mapbase import (
     GID_NOTE,
-    GID_STAMP,
     LEGEND_WIDTH,
     MARGIN,
     FigureText,
-    aligned,
+    class_keys,
+    figure_stamp,
     legend,
     map_extent,
     new_figure,
@@ -34,7 +34,7 @@ from umkm_geo.render._mapbase import (
     projected,
     scale_bar,
 )
-from umkm_geo.render._style import ILLUSTRATIVE_STAMP, choropleth_legend
+from umkm_geo.render._style import choropleth_legend
 
 __all__ = ["PANEL_LEVEL", "shared_classes", "small_multiples_figure", "stack_panels"]
 
@@ -167,7 +167,8 @@ def small_multiples_figure(
     ncols = ncols or min(len(panels), 3)
     nrows = math.ceil(len(panels) / ncols)
     proj = projected(frame)
-    x0, x1, y0, y1 = map_extent(proj, illustrative=False)
+    extent = map_extent(proj, illustrative=False)
+    x0, x1, y0, y1 = extent
     aspect = (y1 - y0) / (x1 - x0)
     panel_w = min(PANEL_MAX_WIDTH, (ROW_WIDTH - (ncols - 1) * GAP) / ncols)
     panel_h = panel_w * aspect
@@ -194,29 +195,14 @@ def small_multiples_figure(
         except KeyError:
             msg = f"classes has no values of panel {panel!r}; classify every panel with shared_classes()."
             raise ValueError(msg) from None
-        codes = aligned(panel_yb, proj.index, f"classes of panel {panel!r}").astype(int)
-        keys = codes.astype(str).where(codes >= 0, "nodata")
-        plot_groups(ax, proj, keys, entries)
-        ax.set_aspect("equal")
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
+        keys = class_keys(panel_yb, proj.index, f"classes of panel {panel!r}")
+        plot_groups(ax, proj, keys, entries, extent=extent)
         name = (panel_titles or {}).get(panel, panel.replace("_", " "))
         ax.set_title(name, fontsize=10, fontweight="bold", loc="left")
         if n == 0:
             scale_bar(ax, lang, size=7)
     if illustrative:
-        fig.text(
-            (MARGIN + maps_w / 2) / width,
-            (footer + body - 0.06) / height,
-            ILLUSTRATIVE_STAMP,
-            ha="center",
-            va="top",
-            fontsize=9,
-            fontweight="bold",
-            color="#b2182b",
-            bbox={"boxstyle": "round,pad=0.35", "facecolor": "white", "edgecolor": "#b2182b", "lw": 1.2},
-            gid=GID_STAMP,
-        )
+        figure_stamp(fig, (MARGIN + maps_w / 2) / width, (footer + body - 0.06) / height)
     column = fig.add_axes(
         ((MARGIN + maps_w + 0.1) / width, footer / height, (LEGEND_WIDTH - 0.2) / width, body / height)
     )

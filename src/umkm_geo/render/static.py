@@ -42,6 +42,7 @@ from umkm_geo.render._mapbase import (
     FigureText,
     aligned,
     artist_boxes,
+    class_keys,
     legend,
     map_extent,
     new_map,
@@ -130,9 +131,9 @@ def _draw(
     frame: gpd.GeoDataFrame,
     keys: pd.Series,
     entries: Sequence[LegendEntry],
+    texts: FigureText,
     *,
     legend_title: str,
-    texts: FigureText,
     labels: pd.Series | None,
     note: str | None,
 ) -> Figure:
@@ -140,22 +141,53 @@ def _draw(
     proj = projected(frame)
     extent = map_extent(proj, illustrative=texts.illustrative)
     fig, ax = new_map(extent, texts)
-    plot_groups(ax, proj, keys.reindex(proj.index), entries)
-    # After plotting: geopandas autoscales the axes.
-    ax.set_aspect("equal")
-    ax.set_xlim(extent[0], extent[1])
-    ax.set_ylim(extent[2], extent[3])
+    plot_groups(ax, proj, keys.reindex(proj.index), entries, extent=extent)
     obstacles = [scale_bar(ax, texts.lang)]
     north_arrow(ax, texts.lang)
     if texts.illustrative:
-        stamp(ax)
-        obstacles.append(next(t for t in ax.texts if t.get_gid() == GID_STAMP))
+        obstacles.append(stamp(ax))
     box = legend(ax, entries, legend_title)
     placed = []
     if labels is not None:
         placed = place_labels(ax, proj, labels, obstacles=artist_boxes(ax, *obstacles))
     notes_below(ax, box, [(GID_NOTE, note or ""), (GID_KEY, label_key(placed, texts.lang))])
     return fig
+
+
+def _choropleth(
+    frame: gpd.GeoDataFrame,
+    indicator: Indicator,
+    classes: ClassBreaks,
+    texts: FigureText,
+    *,
+    labels: pd.Series | None,
+    legend_title: str | None = None,
+    note: str | None = None,
+) -> Figure:
+    """:func:`choropleth_figure` with the texts already made (the body every classified map shares)."""
+    keys = class_keys(classes.yb, frame.index, "classes.yb")
+    entries = choropleth_legend(classes, decimals=indicator.decimals, lang=texts.lang)
+    legend_title = legend_title or indicator.title(texts.lang)
+    note = classes.describe(texts.lang) if note is None else note
+    return _draw(frame, keys, entries, texts, legend_title=legend_title, labels=labels, note=note)
+
+
+def _categories(
+    frame: gpd.GeoDataFrame,
+    codes: pd.Series,
+    scheme_name: str,
+    texts: FigureText,
+    *,
+    labels: pd.Series | None,
+    legend_title: str | None = None,
+    note: str | None = None,
+) -> Figure:
+    """:func:`category_figure` with the texts already made (the body every categorical map shares)."""
+    legend_title = legend_title or scheme(scheme_name).title[texts.lang]  # raises for an unknown scheme
+    values = lisa_categories(aligned(codes, frame.index, "codes"), scheme_name)
+    keys = values.where(values.notna(), "nodata")
+    entries = category_legend(values, texts.lang, scheme_name)
+    return _draw(frame, keys, entries, texts, legend_title=legend_title, labels=labels, note=note)
 
 
 def choropleth_figure(
@@ -208,18 +240,7 @@ def choropleth_figure(
         A figure not attached to pyplot; save it with :func:`save_figure`.
     """
     texts = FigureText(title, subtitle, credits, illustrative, lang, date)
-    yb = aligned(classes.yb, frame.index, "classes.yb").astype(int)
-    keys = yb.astype(str).where(yb >= 0, "nodata")
-    entries = choropleth_legend(classes, decimals=indicator.decimals, lang=lang)
-    return _draw(
-        frame,
-        keys,
-        entries,
-        legend_title=legend_title or indicator.title(lang),
-        texts=texts,
-        labels=labels,
-        note=classes.describe(lang) if note is None else note,
-    )
+    return _choropleth(frame, indicator, classes, texts, labels=labels, legend_title=legend_title, note=note)
 
 
 def category_figure(
@@ -268,19 +289,7 @@ def category_figure(
         If a code is not one of the scheme's or the scheme is unknown.
     """
     texts = FigureText(title, subtitle, credits, illustrative, lang, date)
-    sch = scheme(scheme_name)
-    values = lisa_categories(aligned(codes, frame.index, "codes"), scheme_name)
-    keys = values.where(values.notna(), "nodata")
-    entries = category_legend(values, lang, scheme_name)
-    return _draw(
-        frame,
-        keys,
-        entries,
-        legend_title=legend_title or sch.title[lang],
-        texts=texts,
-        labels=labels,
-        note=note,
-    )
+    return _categories(frame, codes, scheme_name, texts, labels=labels, legend_title=legend_title, note=note)
 
 
 def lisa_figure(
@@ -301,19 +310,8 @@ def lisa_figure(
     ``clusters`` holds ``"HH"``, ``"LL"``, ``"LH"``, ``"HL"``, ``"ns"``, ``"island"`` (no
     neighbours) or missing (no data); name the p-value type, alpha and permutations in the subtitle.
     """
-    return category_figure(
-        frame,
-        clusters,
-        "lisa",
-        title=title,
-        subtitle=subtitle,
-        credits=credits,
-        illustrative=illustrative,
-        lang=lang,
-        labels=labels,
-        legend_title=legend_title,
-        date=date,
-    )
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
+    return _categories(frame, clusters, "lisa", texts, labels=labels, legend_title=legend_title)
 
 
 def local_subtitle(result: LocalResult, lang: str = "id") -> str:
@@ -359,19 +357,9 @@ def local_figure(
     -------
     matplotlib.figure.Figure
     """
-    clusters = result.frame()["cluster"]
-    return category_figure(
-        frame,
-        clusters,
-        LOCAL_SCHEMES[result.statistic],
-        title=title,
-        subtitle=local_subtitle(result, lang) if subtitle is None else subtitle,
-        credits=credits,
-        illustrative=illustrative,
-        lang=lang,
-        labels=labels,
-        date=date,
-    )
+    subtitle = local_subtitle(result, lang) if subtitle is None else subtitle
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
+    return _categories(frame, result.frame()["cluster"], LOCAL_SCHEMES[result.statistic], texts, labels=labels)
 
 
 def significance_figure(
@@ -405,6 +393,8 @@ def significance_figure(
     -------
     matplotlib.figure.Figure
     """
+    subtitle = local_subtitle(result, lang) if subtitle is None else subtitle
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
     data = result.frame()
     codes = significance_bands(data["p_value"], island=data["cluster"].eq("island"))
     t = _TEXT[lang]
@@ -412,20 +402,8 @@ def significance_figure(
     if result.correction != "none":
         threshold = format_number(result.threshold, 4, lang=lang).rstrip("0").rstrip(",.")
         note = t["threshold"].format(t=threshold, corr=t.get(result.correction, result.correction))
-    return category_figure(
-        frame,
-        codes,
-        "significance",
-        title=title,
-        subtitle=local_subtitle(result, lang) if subtitle is None else subtitle,
-        credits=credits,
-        illustrative=illustrative,
-        lang=lang,
-        labels=labels,
-        legend_title=t["significance"].format(p=t.get(result.p_value, result.p_value)),
-        note=note,
-        date=date,
-    )
+    legend_title = t["significance"].format(p=t.get(result.p_value, result.p_value))
+    return _categories(frame, codes, "significance", texts, labels=labels, legend_title=legend_title, note=note)
 
 
 def lq_figure(
@@ -462,24 +440,14 @@ def lq_figure(
     -------
     matplotlib.figure.Figure
     """
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
     values = aligned(lq, frame.index, "lq")
     classes = lq_classes(values) if classes is None else classes
     t = _TEXT[lang]
     indicator = Indicator(str(lq.name or "lq"), "LQ", "LQ", "", "", 2)
-    return choropleth_figure(
-        frame,
-        indicator,
-        classes,
-        title=title,
-        subtitle=subtitle,
-        credits=credits,
-        illustrative=illustrative,
-        lang=lang,
-        labels=labels,
-        legend_title=t["lq_title"].format(sector=sector_label),
-        note=f"{t['lq_note']}\n{classes.describe(lang)}",
-        date=date,
-    )
+    legend_title = t["lq_title"].format(sector=sector_label)
+    note = f"{t['lq_note']}\n{classes.describe(lang)}"
+    return _choropleth(frame, indicator, classes, texts, labels=labels, legend_title=legend_title, note=note)
 
 
 def klassen_figure(
@@ -513,6 +481,7 @@ def klassen_figure(
     -------
     matplotlib.figure.Figure
     """
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
     t = _TEXT[lang]
     note = t["klassen_note"].format(
         level=level.label(lang),
@@ -520,19 +489,7 @@ def klassen_figure(
         growth=growth.label(lang),
         gv=f"{format_number(result.growth_reference, growth.decimals, lang=lang)} {growth.unit(lang)}".strip(),
     )
-    return category_figure(
-        frame,
-        result.frame()["quadrant"],
-        "klassen",
-        title=title,
-        subtitle=subtitle,
-        credits=credits,
-        illustrative=illustrative,
-        lang=lang,
-        labels=labels,
-        note=note,
-        date=date,
-    )
+    return _categories(frame, result.frame()["quadrant"], "klassen", texts, labels=labels, note=note)
 
 
 def _save_png(fig: Figure, path: Path, *, dpi: int) -> None:
