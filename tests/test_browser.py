@@ -1,4 +1,4 @@
-"""The web atlas in a real headless Chromium (Playwright with the system browser).
+"""The web atlas (a folium map) in a real headless Chromium (Playwright with the system browser).
 
 The page must work offline: no console error, no request outside the file itself. Most tests use a
 small synthetic 5 x 5 grid; one opens the atlas of the real Blitar run.
@@ -107,7 +107,7 @@ class Tab:
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.uri = path.as_uri()
         self.page.goto(self.uri)
-        self.page.wait_for_selector("#umkm-map.leaflet-container path.leaflet-interactive")
+        self.page.wait_for_selector(".folium-map.leaflet-container path.leaflet-interactive")
 
     def fills(self):
         return self.page.eval_on_selector_all(
@@ -153,6 +153,9 @@ def test_page_loads_offline_and_draws_every_area(tab):
     assert "Batas tidak disederhanakan" in tab.page.inner_text(".leaflet-control-attribution")
     assert tab.visible_legends() == [DENSITY.title("id")]
     assert "Data ilustrasi" in tab.page.inner_text("#umkm-header")
+    # A folium map with Leaflet only: none of folium's other defaults (jQuery, Bootstrap) is loaded.
+    assert tab.page.locator(".folium-map").count() == 1
+    assert tab.page.evaluate("[typeof L, typeof jQuery, typeof bootstrap]") == ["object", "undefined", "undefined"]
     tab.assert_clean()
 
 

@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
+import folium
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -82,9 +83,14 @@ def page(tmp_path, frame, layers):
 
 
 def data_block(text):
-    """The page's JSON data block, decoded as the browser's JSON.parse would."""
+    """The page's JSON data block and the one GeoJSON folium embeds, decoded as the browser would."""
     raw = re.search(r"<script type='application/json' id='umkm-data'>(.*?)</script>", text, re.S).group(1)
-    return json.loads(raw)
+    data = json.loads(raw)
+    # folium.GeoJson writes ``geo_json_<id>_add(<GeoJSON>);`` on one line.
+    added = re.findall(r"^\s*geo_json_\w+_add\((.*)\);$", text, re.M)
+    assert len(added) == 1
+    data["geojson"] = json.loads(added[0])
+    return data
 
 
 def legends(text):
@@ -137,7 +143,8 @@ def test_geometry_is_embedded_once_whatever_the_number_of_layers(tmp_path, frame
     three = build(tmp_path, detailed, layers, name="three.html")
     for result in (one, three):
         text = result.path.read_text(encoding="utf-8")
-        assert text.count('"type":"Polygon"') == 25
+        assert text.count('"type": "Polygon"') == 25
+        assert text.count("L.geoJson(") == 1  # one folium.GeoJson holds every layer
         data = data_block(text)
         features = data["geojson"]["features"]
         assert [f["properties"]["kode"] for f in features] == list(frame.index)
@@ -235,8 +242,49 @@ def test_page_is_offline(page):
     for host in ("cdn.jsdelivr.net", "code.jquery.com", "cdnjs.cloudflare.com", "bootstrapcdn", "unpkg.com"):
         assert host not in text
     assert "tile.openstreetmap" not in text  # no basemap unless asked for
+    assert "L.tileLayer(" not in text
     assert "Leaflet 1.9.4" in text  # inlined from the installed package
+    assert text.count("Leaflet 1.9.4, a JS library") == 1  # once, and no other copy of Leaflet
     assert data_block(text)["tiles"] is None
+
+
+def test_page_is_a_folium_map_and_folium_is_left_as_it_was(page):
+    result, text = page
+    settings = result.to_dict()["settings"]
+    assert settings["folium"] == folium.__version__
+    assert settings["leaflet"].startswith("Leaflet 1.9.4 inlined from django-js-lib-leaflet")
+    assert re.search(r'<div class="folium-map" id="map_\w+"', text)
+    assert text.count("L.map(") == 1 and text.count("L.geoJson(") == 1
+    # Only this map dropped folium's CDN links: folium's own lists, and new maps, keep them.
+    assert ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js") in folium.Map.default_js
+    assert dict(folium.Map(tiles=None).default_js)["jquery"].startswith("https://code.jquery.com/")
+
+
+def test_same_input_writes_the_same_bytes(tmp_path, frame, layers):
+    first = build(tmp_path, frame, layers, name="a.html").path.read_bytes()
+    second = build(tmp_path, frame, layers, name="b.html").path.read_bytes()
+    assert first == second  # folium's random element ids are fixed
+
+
+def test_template_syntax_in_data_is_never_evaluated(tmp_path, frame, layers):
+    # branca parses every rendered macro as a Jinja template again; text from data must not be.
+    jinja = "{% if 1 %}x{% endif %} {# c #} {{ 7*7 }} {%"
+    frame = frame.assign(kab_nama=jinja)
+    frame.loc["35.05.10", "nama"] = jinja
+    lisa = CategoryLayer("lisa_jinja", jinja, jinja, layers[2].values)
+    details = [DetailRow("t", jinja, jinja, pd.Series(jinja, index=frame.index))]
+    result = build(tmp_path, frame, [layers[0], lisa], details=details, title=jinja, credits=jinja)
+    text = result.path.read_text(encoding="utf-8")
+    data = data_block(text)
+    props = data["geojson"]["features"][9]["properties"]
+    assert (props["nama"], props["kab"], props["d"]) == (jinja, jinja, [jinja])
+    assert data["layers"][1]["label"] == jinja and data["details"][0]["label"] == jinja
+    assert data["credits"] == html.escape(jinja)
+    assert f"<title>{html.escape(jinja)}</title>" in text
+    assert legends(text)["legend-1"][0] == jinja
+    control = re.search(r"<div id='umkm-layers'.*?</details></div>", text).group(0)
+    assert html.unescape(re.findall(r"<span>(.*?)</span>", control)[1]) == jinja
+    assert f"<div class='umkm-box umkm-title'>{html.escape(jinja)}</div>" in text
 
 
 def test_optional_basemap_is_named_and_credited(tmp_path, frame, layers):
@@ -246,6 +294,11 @@ def test_optional_basemap_is_named_and_credited(tmp_path, frame, layers):
         "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
         "attribution": "© OpenStreetMap contributors (ODbL)",
     }
+    # folium's tile layer draws it, under the polygons.
+    text = result.path.read_text(encoding="utf-8")
+    assert text.count("L.tileLayer(") == 1
+    assert text.index('"https://tile.openstreetmap.org/{z}/{x}/{y}.png"') < text.index("L.geoJson(")
+    assert '"attribution": "\\u00a9 OpenStreetMap contributors (ODbL)"' in text
     with pytest.raises(ConfigError, match="attribution"):
         build(tmp_path, frame, layers[:1], tiles="https://example.org/{z}/{x}/{y}.png")
     with pytest.raises(ConfigError, match="'Stamen'"):

@@ -1,19 +1,22 @@
 """The web atlas: one self-contained, offline HTML page with a switchable layer per indicator and statistic.
 
-The page loads nothing from the network. Leaflet's JS and CSS are inlined from the
-``django-js-lib-leaflet`` package (plain Leaflet 1.9.4), and so is the page's own script (layer
-switching, legends, tooltips, popups and the kecamatan search); no tile layer is added unless asked
-for.
+The page is a folium map (see :mod:`umkm_geo.render._atlas_page`): ``folium.Map`` without tiles,
+one ``folium.GeoJson`` and branca ``MacroElement`` elements for the data block, the feature logic
+(styles, tooltips, popups), the title and kecamatan search, the layer switch and the legends. It
+loads nothing from the network: folium's CDN links are dropped and Leaflet's JS and CSS are
+inlined from the ``django-js-lib-leaflet`` package (plain Leaflet 1.9.4); no tile layer is added
+unless asked for.
 
-The polygons are embedded once, as one GeoJSON whose features carry every layer's value: switching
-layers restyles the same polygons, so the file grows with the number of areas, not with the number
-of layers. The geometry is simplified as a coverage to fit a size budget (see
+The polygons are embedded once, in the one GeoJSON whose features carry every layer's value:
+switching layers restyles the same polygons, so the file grows with the number of areas, not with
+the number of layers. The geometry is simplified as a coverage to fit a size budget (see
 :mod:`umkm_geo.render._simplify`); the tolerance used is written into the page and returned.
 
-Text from data (kecamatan names and codes, sector names) reaches the page only as JSON (with ``<``,
-``>`` and ``&`` escaped, so it cannot close the script element) and is put into the page with
-``textContent``, never as HTML: a kecamatan named ``<script>alert(1)</script>`` shows as that text.
-Titles, legends and layer names written into the HTML are escaped with :func:`html.escape`.
+Text from data (kecamatan names and codes, sector names) reaches the scripts only as JSON (with
+``<``, ``>``, ``&`` and ``'`` escaped, so it cannot close the script element) and is put into the
+page with ``textContent``, never as HTML: a kecamatan named ``<script>alert(1)</script>`` shows as
+that text, and one named ``{{ 7*7 }}`` is never evaluated as a template. Titles, legends and layer
+names written into the HTML are escaped by the templates.
 """
 
 from __future__ import annotations
@@ -25,11 +28,12 @@ import os
 import re
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from umkm_geo._atomic import write_text
@@ -37,7 +41,7 @@ from umkm_geo._errors import ConfigError, TableError
 from umkm_geo._results import payload, result_table
 from umkm_geo.classification import NODATA_CLASS, ClassBreaks, format_number
 from umkm_geo.indicators import Indicator
-from umkm_geo.render._atlas_page import SCHEME_NAMES, UI, render_page
+from umkm_geo.render._atlas_page import SCHEME_NAMES, UI, library_versions, render_page
 from umkm_geo.render._simplify import TOLERANCES_M, WebGeometry, fit_geometry
 from umkm_geo.render._style import (
     EDGE_COLOR,
@@ -77,14 +81,8 @@ POPUP_ORDER = ("statistic", "details", "basis", "indicator")
 
 
 def _text(value: object) -> str:
-    """HTML-escape ``value`` for the page."""
+    """HTML-escape ``value`` (for Leaflet's attribution, which is HTML)."""
     return html.escape(str(value), quote=True)
-
-
-def _json(value: object) -> str:
-    """Compact JSON that is safe inside a ``<script>`` element (``<``, ``>``, ``&`` escaped)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def _lang(lang: str) -> str:
@@ -279,7 +277,7 @@ class AtlasResult:
             "max_bytes": self.max_bytes,
             "layers": list(self.layers),
             "details": list(self.details),
-            "leaflet": "Leaflet 1.9.4 inlined from django-js-lib-leaflet",
+            **library_versions(),
             **self.geometry.settings(),
         }
         return payload("web_atlas", statistics, settings)
@@ -383,41 +381,17 @@ def _category(layer: CategoryLayer, index: pd.Index, lang: str) -> _Layer:
     return _Layer(meta, codes, None, layer.label(lang), legend, "")
 
 
-def _legend_html(i: int, layer: _Layer, shown: bool) -> str:
-    rows = "".join(
-        f"<div class='row' data-key='{_text(e.key)}'>"
-        f"<span class='swatch{' dashed' if e.hatch else ''}' style='background:{_text(e.color)}'></span>"
-        f"<span class='label'>{_text(e.label)}</span>"
-        f"<span class='count'>(n={e.count})</span></div>"
-        for e in layer.legend
-    )
-    note = f"<div class='note'>{_text(layer.note)}</div>" if layer.note else ""
-    display = "block" if shown else "none"
-    return (
-        f"<div class='umkm-box umkm-legend' id='legend-{i}' data-layer='{i}' data-key='{_text(layer.meta['key'])}'"
-        f" style='display:{display}'><h4>{_text(layer.legend_title)}</h4>{rows}{note}</div>"
-    )
+def _legend(layer: _Layer) -> dict[str, Any]:
+    return {"key": layer.meta["key"], "title": layer.legend_title, "rows": layer.legend, "note": layer.note}
 
 
-def _layer_control_html(layers: Sequence[_Layer], lang: str) -> str:
-    parts = [
-        "<div id='umkm-layers' class='umkm-box umkm-layers'><details open>"
-        f"<summary>{_text(UI[lang]['layers'])}</summary>"
-    ]
+def _control_groups(layers: Sequence[_Layer], lang: str) -> list[dict[str, Any]]:
+    groups = []
     for group, names in GROUPS.items():
-        members = [(i, layer) for i, layer in enumerate(layers) if layer.meta["group"] == group]
-        if not members:
-            continue
-        parts.append(f"<fieldset data-group='{group}'><legend>{_text(names[lang])}</legend>")
-        for i, layer in members:
-            checked = " checked" if i == 0 else ""
-            parts.append(
-                f"<label><input type='radio' name='umkm-layer' value='{i}'{checked}>"
-                f"<span>{_text(layer.meta['label'])}</span></label>"
-            )
-        parts.append("</fieldset>")
-    parts.append("</details></div>")
-    return "".join(parts)
+        members = [(i, layer.meta["label"]) for i, layer in enumerate(layers) if layer.meta["group"] == group]
+        if members:
+            groups.append({"key": group, "label": names[lang], "layers": members})
+    return groups
 
 
 def _resolve_tiles(tiles: str | None, attribution: str | None) -> dict[str, str] | None:
@@ -435,6 +409,34 @@ def _resolve_tiles(tiles: str | None, attribution: str | None) -> dict[str, str]
         msg = f"The basemap {tiles!r} needs its attribution (tiles_attribution=...)."
         raise ConfigError(msg)
     return {"url": url, "attribution": _text(text)}
+
+
+def _fit_page(
+    geoms: np.ndarray,
+    render: Callable[[WebGeometry], str],
+    budget: int,
+    base: int,
+    decimals: int,
+    tolerances_m: Sequence[float],
+) -> tuple[WebGeometry, str, int]:
+    """Simplify the geometry with the smallest tolerance whose page fits ``budget`` bytes.
+
+    :func:`~umkm_geo.render._simplify.fit_geometry` counts compact GeoJSON; the page holds a little
+    more per polygon (folium writes the GeoJSON with a space after each separator, about 10 %). If
+    the page is over the budget, the geometry budget shrinks by the page's own ratio and only larger
+    tolerances are tried, until the page fits or no larger tolerance is left.
+    """
+    target = budget - base
+    ladder = tuple(float(t) for t in tolerances_m)
+    while True:
+        web = fit_geometry(geoms, max_bytes=max(target, 0), decimals=decimals, tolerances_m=ladder)
+        page = render(web)
+        size = len(page.encode("utf-8"))
+        larger = tuple(t for t in ladder if t > web.tolerance_m)
+        if size <= budget or not larger:
+            return web, page, size
+        target = int(target * web.n_bytes / max(size - base, 1))
+        ladder = larger
 
 
 def write_atlas(
@@ -542,33 +544,17 @@ def write_atlas(
         item["c"] = [layer.codes[i] for layer in built]
         item["v"] = [None if layer.texts is None else layer.texts[i] for layer in built]
         item["d"] = [values[i] for values in detail_values]
-        props.append(_json(item))
-
-    header = [f"<div class='umkm-box umkm-title'>{_text(title)}</div>"]
-    if illustrative:
-        header.append(f"<div class='umkm-box umkm-stamp'>{_text(ILLUSTRATIVE_STAMP)}</div>")
-    header.append(
-        "<div class='umkm-box umkm-search' role='search'>"
-        f"<label for='umkm-search-input'>{_text(ui['search'])}</label>"
-        f"<input id='umkm-search-input' type='search' autocomplete='off' spellcheck='false'"
-        f" placeholder='{_text(ui['placeholder'])}' aria-controls='umkm-search-results'>"
-        "<ul id='umkm-search-results' role='listbox'></ul></div>"
-    )
-    header_html = f"<div id='umkm-header' class='umkm-header'>{''.join(header)}</div>\n"
-    control_html = _layer_control_html(built, lang) + "\n" if len(built) > 1 else ""
-    legends_html = (
-        "<div id='umkm-legends'>" + "".join(_legend_html(i, la, i == 0) for i, la in enumerate(built)) + "</div>"
-    )
+        props.append(item)
     minx, miny, maxx, maxy = (float(v) for v in geo.total_bounds)
 
-    def data_head(web: WebGeometry | None) -> str:
+    def data(web: WebGeometry | None) -> dict[str, Any]:
         if web is None:
             note = ""
         elif web.tolerance_m > 0:
             note = ui["simplified"].format(m=format_number(web.tolerance_m, 0, lang=lang))
         else:
             note = ui["unsimplified"].format(d=web.decimals)
-        meta = {
+        return {
             "lang": lang,
             "text": {**ui, "nodata": nodata_label(lang)},
             "credits": _text(credits),
@@ -584,37 +570,30 @@ def write_atlas(
             "layers": [layer.meta for layer in built],
             "details": [{"key": row.key, "label": row.label(lang)} for row in details],
         }
-        return _json(meta)[:-1] + ',"geojson":{"type":"FeatureCollection","features":['
 
-    data_tail = "]}}"
+    groups = _control_groups(built, lang)
+    legends = [_legend(layer) for layer in built]
 
-    def features(geometries: Sequence[str]) -> list[str]:
-        return [f'{{"type":"Feature","properties":{p},"geometry":{g}}}' for p, g in zip(props, geometries, strict=True)]
-
-    def render(web: WebGeometry | None, geometries: Sequence[str]) -> str:
+    def render(web: WebGeometry | None) -> str:
+        geometries = [None] * len(index) if web is None else [json.loads(g) for g in web.geojson]
+        features = [{"type": "Feature", "properties": p, "geometry": g} for p, g in zip(props, geometries, strict=True)]
         return render_page(
             title=title,
             lang=lang,
-            header=header_html,
-            control=control_html,
-            legends=legends_html,
-            data_head=data_head(web),
-            features=features(geometries),
-            data_tail=data_tail,
+            data=data(web),
+            features=features,
+            stamp=ILLUSTRATIVE_STAMP if illustrative else None,
+            groups=groups,
+            legends=legends,
             tolerance_m=0.0 if web is None else web.tolerance_m,
+            canvas=len(index) > CANVAS_THRESHOLD,
+            tiles=tile_spec,
         )
 
     budget = default_max_bytes(len(index)) if max_bytes is None else int(max_bytes)
-    # Everything but the geometry; 2 kB of slack for the settings that depend on the tolerance.
-    overhead = len(render(None, ["null"] * len(index)).encode("utf-8")) - 4 * len(index) + 2_000
-    web = fit_geometry(
-        geo.geometry.to_numpy(),
-        max_bytes=max(budget - overhead, 0),
-        decimals=decimals,
-        tolerances_m=tolerances_m,
-    )
-    page = render(web, web.geojson)
-    size = len(page.encode("utf-8"))
+    # Everything but the geometry (each ``null`` stands for one).
+    base = len(render(None).encode("utf-8")) - 4 * len(index)
+    web, page, size = _fit_page(geo.geometry.to_numpy(), render, budget, base, decimals, tolerances_m)
     if size > budget:
         warnings.warn(
             f"The web atlas {os.fspath(path)!r} is {size / 1e6:.2f} MB, over its budget of {budget / 1e6:.2f} MB "
