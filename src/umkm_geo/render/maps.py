@@ -156,14 +156,17 @@ def _choropleths(ctx: _Context) -> Figures:
     for key in MAPPED:
         if key in classes:
             ind = indicators[key]
-            yield key, choropleth_figure(
-                ctx.area.frame,
-                ind,
-                classes[key],
-                title=ctx.title(ind.label(ctx.lang)),
-                subtitle=ctx.subtitle,
-                labels=ctx.labels,
-                **ctx.common,
+            yield (
+                key,
+                choropleth_figure(
+                    ctx.area.frame,
+                    ind,
+                    classes[key],
+                    title=ctx.title(ind.label(ctx.lang)),
+                    subtitle=ctx.subtitle,
+                    labels=ctx.labels,
+                    **ctx.common,
+                ),
             )
 
 
@@ -179,22 +182,28 @@ def _local_maps(ctx: _Context) -> Figures:
         if name == "moran_bv":
             second = indicators.get(str(result.settings.get("y")))
             what += f" × lag {second.label(ctx.lang) if second else result.settings.get('y')}"
-        yield key, local_figure(
-            ctx.area.frame,
-            result,
-            title=ctx.title(what),
-            subtitle=f"{ctx.subtitle} · {weights}",
-            labels=ctx.labels,
-            **ctx.common,
-        )
-        if name == "moran":
-            yield f"significance_{analysed.key}", significance_figure(
+        yield (
+            key,
+            local_figure(
                 ctx.area.frame,
                 result,
-                title=ctx.title(f"{ctx.text('significance')} — {analysed.label(ctx.lang)}"),
+                title=ctx.title(what),
                 subtitle=f"{ctx.subtitle} · {weights}",
                 labels=ctx.labels,
                 **ctx.common,
+            ),
+        )
+        if name == "moran":
+            yield (
+                f"significance_{analysed.key}",
+                significance_figure(
+                    ctx.area.frame,
+                    result,
+                    title=ctx.title(f"{ctx.text('significance')} — {analysed.label(ctx.lang)}"),
+                    subtitle=f"{ctx.subtitle} · {weights}",
+                    labels=ctx.labels,
+                    **ctx.common,
+                ),
             )
 
 
@@ -207,31 +216,37 @@ def _charts(ctx: _Context) -> Figures:
     if "moran" in results:
         present = y.dropna()
         graph = ctx.area.weights if len(present) == len(y) else ctx.area.weights.subgraph(present.index)
-        yield f"moran_scatter_{analysed.key}", moran_scatter_figure(
-            present,
-            graph,
-            moran=results["moran"],
-            indicator=analysed,
-            title=ctx.title(f"{ctx.text('moran')} — {analysed.label(ctx.lang)}"),
-            lisa=results.get("lisa"),
-            subtitle=ctx.subtitle,
-            labels=ctx.labels,
-            **ctx.common,
+        yield (
+            f"moran_scatter_{analysed.key}",
+            moran_scatter_figure(
+                present,
+                graph,
+                moran=results["moran"],
+                indicator=analysed,
+                title=ctx.title(f"{ctx.text('moran')} — {analysed.label(ctx.lang)}"),
+                lisa=results.get("lisa"),
+                subtitle=ctx.subtitle,
+                labels=ctx.labels,
+                **ctx.common,
+            ),
         )
     if "gap_table" in results:
         gap = results["gap_table"]
         column = gap.groups_frame().index.name or "wilayah"
         indicator = results["indicators"].get(str(gap.variable), analysed)
         what = ctx.text("groups" if column == "wilayah" else "groups_kab")
-        yield "north_south", group_comparison_figure(
-            ctx.area.frame[indicator.key],
-            ctx.area.frame[column],
-            indicator=indicator,
-            title=ctx.title(f"{what} — {indicator.label(ctx.lang)}"),
-            gap=gap,
-            subtitle=ctx.subtitle,
-            seed=ctx.config.statistics.seed,
-            **ctx.common,
+        yield (
+            "north_south",
+            group_comparison_figure(
+                ctx.area.frame[indicator.key],
+                ctx.area.frame[column],
+                indicator=indicator,
+                title=ctx.title(f"{what} — {indicator.label(ctx.lang)}"),
+                gap=gap,
+                subtitle=ctx.subtitle,
+                seed=ctx.config.statistics.seed,
+                **ctx.common,
+            ),
         )
 
 
@@ -246,27 +261,33 @@ def _regional_maps(ctx: _Context) -> Figures:
             subtitle = f"{subtitle} · LQ {ctx.text('year')} {lq.year}"
         for sector in lq.lq.columns:
             label = str(sector).replace("_", " ")
-            yield f"lq_{sector}", lq_figure(
-                ctx.area.frame,
-                lq.lq[sector].reindex(ctx.area.frame.index),
-                sector_label=label,
-                title=ctx.title(ctx.text("lq", sector=label)),
-                subtitle=subtitle,
-                labels=ctx.labels,
-                **ctx.common,
+            yield (
+                f"lq_{sector}",
+                lq_figure(
+                    ctx.area.frame,
+                    lq.lq[sector].reindex(ctx.area.frame.index),
+                    sector_label=label,
+                    title=ctx.title(ctx.text("lq", sector=label)),
+                    subtitle=subtitle,
+                    labels=ctx.labels,
+                    **ctx.common,
+                ),
             )
     if "klassen" in results:
         level_key, growth_key = results["klassen_indicators"]
         indicators = results["indicators"]
-        yield "klassen", klassen_figure(
-            ctx.area.frame,
-            results["klassen"],
-            level=indicators[level_key],
-            growth=indicators[growth_key],
-            title=ctx.title(ctx.text("klassen")),
-            subtitle=ctx.subtitle,
-            labels=ctx.labels,
-            **ctx.common,
+        yield (
+            "klassen",
+            klassen_figure(
+                ctx.area.frame,
+                results["klassen"],
+                level=indicators[level_key],
+                growth=indicators[growth_key],
+                title=ctx.title(ctx.text("klassen")),
+                subtitle=ctx.subtitle,
+                labels=ctx.labels,
+                **ctx.common,
+            ),
         )
 
 
@@ -279,27 +300,33 @@ def _multiples(ctx: _Context) -> Figures:
     years = [c for c in frame.columns if c.startswith("umkm_count_") and c[len("umkm_count_") :].isdigit()]
     if len(years) >= 2:
         values = frame[years].rename(columns=lambda c: c[len("umkm_count_") :])
-        yield "small_multiples_years", small_multiples_figure(
-            frame,
-            values,
-            shared_classes(values, scheme=maps.scheme, k=maps.k),
-            indicator=indicators["umkm_count"],
-            title=ctx.title(ctx.text("years")),
-            subtitle=ctx.subtitle,
-            **ctx.common,
+        yield (
+            "small_multiples_years",
+            small_multiples_figure(
+                frame,
+                values,
+                shared_classes(values, scheme=maps.scheme, k=maps.k),
+                indicator=indicators["umkm_count"],
+                title=ctx.title(ctx.text("years")),
+                subtitle=ctx.subtitle,
+                **ctx.common,
+            ),
         )
     shares = [c for c in frame.columns if c.startswith("share_")]
     if len(shares) >= 2:
         values = frame[shares].rename(columns=lambda c: c[len("share_") :].replace("_", " "))
-        yield "small_multiples_sectors", small_multiples_figure(
-            frame,
-            values,
-            shared_classes(values, scheme=maps.scheme, k=maps.k),
-            indicator=indicators[shares[0]],
-            title=ctx.title(ctx.text("sectors")),
-            subtitle=ctx.subtitle,
-            legend_title=ctx.text("share_legend"),
-            **ctx.common,
+        yield (
+            "small_multiples_sectors",
+            small_multiples_figure(
+                frame,
+                values,
+                shared_classes(values, scheme=maps.scheme, k=maps.k),
+                indicator=indicators[shares[0]],
+                title=ctx.title(ctx.text("sectors")),
+                subtitle=ctx.subtitle,
+                legend_title=ctx.text("share_legend"),
+                **ctx.common,
+            ),
         )
 
 
