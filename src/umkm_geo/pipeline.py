@@ -9,6 +9,7 @@ classification -> renderers; each returns a new :class:`StudyArea`.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import warnings
 from pathlib import Path
@@ -19,7 +20,7 @@ from umkm_geo._errors import JoinError
 from umkm_geo.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
 from umkm_geo.classification import classify
 from umkm_geo.codes import load_crosswalk
-from umkm_geo.config import Config
+from umkm_geo.config import Config, StudyConfig
 from umkm_geo.demo import demo_totals, generate_demo_counts, generate_demo_population
 from umkm_geo.groups import Grouping, blitar_grouping, read_grouping
 from umkm_geo.indicators import add_indicators, area_km2
@@ -252,6 +253,26 @@ def write_report(area: StudyArea, config: Config, out_dir: Path, images: dict[st
     return report_html(area, images=images, config=config, path=out_dir / "report.html", lang=config.study.lang)
 
 
+def titled(config: Config, area: StudyArea) -> Config:
+    """Name the study after its kab/kota when the region was changed but the title was not.
+
+    The default title is Blitar's; a run on ``--region 35.07`` would otherwise print "UMKM
+    Kabupaten dan Kota Blitar" on every map of Kabupaten Malang.
+    """
+    default = StudyConfig()
+    if config.study.title != default.title or config.study.region == default.region:
+        return config
+    names = list(dict.fromkeys(area.frame["kab_nama"]))
+    joined = (
+        names[0]
+        if len(names) == 1
+        else ", ".join(names[:-1]) + (" dan " if config.study.lang == "id" else " and ") + names[-1]
+    )
+    if len(names) > 4:
+        joined = f"{len(names)} kabupaten/kota"
+    return dataclasses.replace(config, study=dataclasses.replace(config.study, title=f"UMKM {joined}"))
+
+
 def run(config: Config) -> StudyArea:
     """Run the whole ``maps`` pipeline and write every output.
 
@@ -272,6 +293,7 @@ def run(config: Config) -> StudyArea:
         return result
 
     area = timed("boundaries", load_study_area, config)
+    config = titled(config, area)
     area = timed("tables", load_counts, area, config, out_dir)
     area = timed("indicators", compute_indicators, area, config, out_dir)
     area = timed("covariates", compute_covariates, area, config)
