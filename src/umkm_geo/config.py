@@ -162,6 +162,54 @@ class CovariatesConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class SurveyConfig:
+    """``[survey]``: the sample plan, the questionnaire file and its scoring.
+
+    ``responses`` is ``"demo"`` (illustrative answers for Blitar), ``"none"`` or the path of a CSV/XLSX
+    of answers (one row per respondent, items named ``{aspect}_{kebutuhan|akses}_{i}``).
+    ``method`` is slovin or cochran with margin of error ``margin``; every kecamatan gets at least
+    ``minimum`` respondents. ``quadrant_reference`` is ``mean`` (the area means) or ``midpoint`` (3).
+    """
+
+    responses: str = "demo"
+    sheet: str = ""
+    method: str = "slovin"
+    margin: float = 0.1
+    minimum: int = 5
+    aspects: tuple[str, ...] = ("modal", "pasar", "kebijakan", "digital")
+    bootstrap: int = 999
+    quadrant_reference: str = "mean"
+    strict: bool = True
+
+
+@dataclasses.dataclass(frozen=True)
+class FFAConfig:
+    """``[ffa]``: Force Field Analysis factors (``"demo"``, ``"none"`` or a CSV/XLSX) and optional tables.
+
+    ``pairwise`` (factor x factor, 1 = the row is more urgent) and ``linkage`` (factor x factor scores
+    1-5) are CSV paths; without ``pairwise`` the factors' ``urgensi`` column is used.
+    """
+
+    factors: str = "demo"
+    pairwise: str = ""
+    linkage: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ProductsConfig:
+    """``[products]``: produk unggulan table (``"demo"``, ``"none"`` or a CSV/XLSX) and MPE weights.
+
+    ``criteria`` and ``weights`` are parallel lists: each ``kriteria_<name>`` column of the table and its
+    weight in the exponential comparison method (MPE).
+    """
+
+    table: str = "demo"
+    criteria: tuple[str, ...] = ()
+    weights: tuple[float, ...] = ()
+    rank_by: str = "mpe"
+
+
+@dataclasses.dataclass(frozen=True)
 class MapsConfig:
     """``[maps]``: classification shared by PNG and HTML, and the static map formats.
 
@@ -198,6 +246,9 @@ class Config:
     inequality: InequalityConfig = InequalityConfig()
     regional: RegionalConfig = RegionalConfig()
     covariates: CovariatesConfig = CovariatesConfig()
+    survey: SurveyConfig = SurveyConfig()
+    ffa: FFAConfig = FFAConfig()
+    products: ProductsConfig = ProductsConfig()
     maps: MapsConfig = MapsConfig()
     output: OutputConfig = OutputConfig()
     base_dir: str = "."
@@ -289,6 +340,9 @@ _CHOICES = {
     ("weights", "method"): ("auto", "queen", "rook", "fuzzy", "knn", "distance_band"),
     ("weights", "islands"): ("keep", "nearest"),
     ("weights", "transform"): ("r", "b"),
+    ("survey", "method"): ("slovin", "cochran"),
+    ("survey", "quadrant_reference"): ("mean", "midpoint"),
+    ("products", "rank_by"): ("mpe", "output"),
     ("maps", "scheme"): ("fisher_jenks", "quantiles", "equal_interval", "box_plot", "user_defined"),
     ("statistics", "correction"): ("none", "fdr", "bonferroni"),
     ("statistics", "p_value"): ("two-sided", "folded"),
@@ -300,6 +354,7 @@ _LIST_CHOICES = {
     ("statistics", "local_statistics"): ("moran", "gi_star", "geary", "moran_bv"),
     ("covariates", "stats"): ("sum", "mean", "min", "max", "median", "std", "count"),
     ("maps", "formats"): ("png", "svg"),
+    ("survey", "aspects"): ("modal", "pasar", "kebijakan", "lahan", "memulai_usaha", "anti_rente", "digital"),
 }
 
 
@@ -320,6 +375,15 @@ def _validate(config: Config, source: str) -> None:
             f"{source}: [covariates] rasters, names and stats must be lists of the same length "
             f"(one name and one of 'sum'/'mean' per file); got {len(cov.rasters)}, {len(cov.names)}, {len(cov.stats)}."
         )
+        raise ConfigError(msg)
+    if len(config.products.criteria) != len(config.products.weights):
+        msg = (
+            f"{source}: [products] criteria and weights must be lists of the same length (one weight per "
+            f"kriteria_<name> column); got {len(config.products.criteria)} and {len(config.products.weights)}."
+        )
+        raise ConfigError(msg)
+    if not 0 < config.survey.margin < 1:
+        msg = f"{source}: [survey] margin = {config.survey.margin}; use a margin of error between 0 and 1, e.g. 0.1."
         raise ConfigError(msg)
     if config.weights.k < 1:
         msg = f"{source}: [weights] k = {config.weights.k}; use at least 1 neighbour."

@@ -149,6 +149,16 @@ SCHEMES: Mapping[str, CategoryScheme] = MappingProxyType(
             ],
             ("Tipologi Klassen", "Klassen typology"),
         ),
+        "quadrant": _scheme(
+            "quadrant",
+            [
+                ("prioritas", "#d7191c", "Kebutuhan tinggi, akses rendah", "High need, low access"),
+                ("terpenuhi", "#1a9641", "Kebutuhan tinggi, akses tinggi", "High need, high access"),
+                ("laten", "#fdae61", "Kebutuhan rendah, akses rendah", "Low need, low access"),
+                ("mapan", "#a6d96a", "Kebutuhan rendah, akses tinggi", "Low need, high access"),
+            ],
+            ("Kuadran kebutuhan–akses", "Need–access quadrant"),
+        ),
         "basis": _scheme(
             "basis",
             [
@@ -167,12 +177,29 @@ LISA_HATCHES: Mapping[str, str] = SCHEMES["lisa"].hatches
 LISA_LABELS: Mapping[str, Mapping[str, str]] = SCHEMES["lisa"].labels
 
 
-def scheme(name: str) -> CategoryScheme:
-    """The categorical scheme ``name`` (a key of :data:`SCHEMES`)."""
+def scheme(name: str | CategoryScheme) -> CategoryScheme:
+    """The categorical scheme ``name`` (a key of :data:`SCHEMES`, or a scheme, returned as is)."""
+    if isinstance(name, CategoryScheme):
+        return name
     if name not in SCHEMES:
         msg = f"Unknown category scheme {name!r}; use one of {sorted(SCHEMES)}."
         raise ValueError(msg)
     return SCHEMES[name]
+
+
+#: Qualitative colours for maps of arbitrary categories (e.g. each kecamatan's leading product).
+QUALITATIVE_CMAP = "tab20"
+
+
+def qualitative_scheme(name: str, codes: list[str], *, title: tuple[str, str] = ("", "")) -> CategoryScheme:
+    """A scheme for categories known only at run time (e.g. product names), in the order given.
+
+    Colours come from :data:`QUALITATIVE_CMAP` by position in ``codes`` (sort ``codes`` for stable
+    colours); labels are the codes themselves in both languages.
+    """
+    cmap = mpl.colormaps[QUALITATIVE_CMAP]
+    rows = [(code, to_hex(cmap(i % cmap.N)), code, code) for i, code in enumerate(codes)]
+    return _scheme(name, rows, title)
 
 
 def significance_bands(p: pd.Series, *, island: pd.Series | None = None) -> pd.Series:
@@ -338,11 +365,12 @@ def lisa_categories(values: pd.Series, scheme_name: str = "lisa") -> pd.Series:
     ValueError
         If a value is not a LISA code.
     """
-    valid = scheme(scheme_name).codes
+    sch = scheme(scheme_name)
+    valid = sch.codes
     codes = values.astype(object).where(values.notna(), None)
     unknown = sorted({str(c) for c in codes.dropna()} - set(valid))
     if unknown:
-        msg = f"Unknown {scheme_name} categories {unknown} in {values.name!r}; valid codes: {list(valid)}."
+        msg = f"Unknown {sch.name} categories {unknown} in {values.name!r}; valid codes: {list(valid)}."
         raise ValueError(msg)
     return codes
 

@@ -48,11 +48,13 @@ from umkm_geo.render._style import (
     ILLUSTRATIVE_STAMP,
     NODATA_COLOR,
     SCHEMES,
+    CategoryScheme,
     LegendEntry,
     category_legend,
     choropleth_legend,
     lisa_categories,
     nodata_label,
+    scheme,
 )
 
 #: Page-size budget cap in bytes (national kecamatan atlas: under 15 MB).
@@ -139,7 +141,8 @@ class CategoryLayer:
         Category codes of ``scheme`` (e.g. ``"HH"``, ``"ns"``, ``"island"`` for LISA), missing for
         no data, indexed like the map frame.
     scheme
-        Name of the colour scheme, a key of :data:`umkm_geo.render._style.SCHEMES`.
+        Name of the colour scheme, a key of :data:`umkm_geo.render._style.SCHEMES`, or a scheme made
+        at run time (:func:`umkm_geo.render._style.qualitative_scheme`).
     popup
         List the category in the popup of every area.
     short_id, short_en
@@ -150,13 +153,13 @@ class CategoryLayer:
     label_id: str
     label_en: str
     values: pd.Series
-    scheme: str = "lisa"
+    scheme: str | CategoryScheme = "lisa"
     popup: bool = True
     short_id: str = ""
     short_en: str = ""
 
     def __post_init__(self) -> None:
-        if self.scheme not in SCHEMES:
+        if not isinstance(self.scheme, CategoryScheme) and self.scheme not in SCHEMES:
             msg = f"Unknown category scheme {self.scheme!r} for layer {self.key!r}; use one of {sorted(SCHEMES)}."
             raise ConfigError(msg)
 
@@ -360,7 +363,7 @@ def _choropleth(layer: ChoroplethLayer, index: pd.Index, lang: str) -> _Layer:
 
 
 def _category(layer: CategoryLayer, index: pd.Index, lang: str) -> _Layer:
-    sch = SCHEMES[layer.scheme]
+    sch = scheme(layer.scheme)
     values = lisa_categories(_aligned(layer.values, index, f"Layer {layer.key!r}"), layer.scheme)
     position = {code: i for i, code in enumerate(sch.codes)}
     nodata = len(sch.codes)
