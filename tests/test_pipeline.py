@@ -38,6 +38,12 @@ def test_default_run_writes_maps_tables_and_record(blitar_run):
         "lq_perdagangan",
         "small_multiples_years",
         "small_multiples_sectors",
+        "survei_akses_rata2",
+        "survei_kesenjangan_rata2",
+        "survei_kuadran",
+        "survei_lisa_kesenjangan",
+        "produk_unggulan",
+        "ffa",
     )
     for name in figures:
         for fmt in ("png", "svg"):
@@ -62,6 +68,13 @@ def test_default_run_writes_maps_tables_and_record(blitar_run):
         "shift_share.csv",
         "klassen.csv",
         "population_demo.csv",
+        "survei_rencana_sampel.csv",
+        "survei_skor_kecamatan.csv",
+        "survei_reliabilitas.csv",
+        "survei_lisa_kesenjangan.csv",
+        "ffa_strategi.csv",
+        "produk_unggulan.csv",
+        "produk_mpe.csv",
         "join_qa.csv",
         "class_breaks.csv",
     ):
@@ -91,8 +104,9 @@ def test_illustrative_stamp_on_every_output(blitar_run):
     assert len(csvs) >= 9
     for csv in csvs:
         table = pd.read_csv(csv)
-        column = "catatan_data" if "catatan_data" in table else "keterangan"
-        assert column in table, csv.name
+        columns = [c for c in ("catatan_data", "Catatan data", "keterangan") if c in table]
+        assert columns, csv.name
+        column = columns[0]
         assert (table[column] == STAMP).all(), csv.name
     html = (out / "maps" / "atlas.html").read_text(encoding="utf-8")
     assert STAMP in html

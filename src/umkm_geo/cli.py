@@ -22,6 +22,7 @@ from umkm_geo import _atomic
 from umkm_geo._errors import ConfigError, UmkmGeoError
 from umkm_geo.cli_stats import COMMANDS as STATS_COMMANDS
 from umkm_geo.cli_stats import add_parsers as add_stats_parsers
+from umkm_geo.cli_stats import add_survey_parsers
 from umkm_geo.config import Config, load_config
 
 EXIT_OK, EXIT_BUG, EXIT_CONFIG, EXIT_DATA = 0, 1, 2, 3
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--output", help="write the CSV to this file instead of printing it")
     template.add_argument("--years", default="", help="comma-separated years to give one row each, e.g. 2019,2020")
     add_stats_parsers(sub)
+    add_survey_parsers(sub)
     return parser
 
 

@@ -52,8 +52,8 @@ _LOCAL_SETTINGS = ("statistic", "p_value_type", "permutations", "seed", "alpha",
 
 def stamped(table: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
     """Add the illustrative-data note as a first column when the data are illustrative."""
-    if not illustrative:
-        return table
+    if not illustrative or "catatan_data" in table or "Catatan data" in table or "keterangan" in table:
+        return table  # already stamped by the result that made it
     out = table.copy()
     out.insert(0, "catatan_data", ILLUSTRATIVE_NOTE)
     return out
@@ -167,6 +167,13 @@ def _classes(area: StudyArea, write: _Writer) -> None:
     write("class_breaks", pd.DataFrame(rows))
 
 
+def _survey(area: StudyArea, write: _Writer) -> None:
+    from umkm_geo.survey.stage import survey_outputs
+
+    for name, table in survey_outputs(area).items():
+        write(name, table)
+
+
 #: Table groups, in the order they are written.
 _SECTIONS: tuple[Callable[[StudyArea, _Writer], None], ...] = (
     _indicators,
@@ -176,6 +183,7 @@ _SECTIONS: tuple[Callable[[StudyArea, _Writer], None], ...] = (
     _inequality,
     _regional,
     _covariates,
+    _survey,
     _classes,
 )
 
@@ -233,6 +241,9 @@ def write_run_record(
             "covariates": _result_dicts(results.get("zonal", {}).items()),
             "density_surface": results["density"].to_dict() if "density" in results else None,
             "atlas": results["atlas"].to_dict() if "atlas" in results else None,
+            "survey": _result_dicts(
+                (k, results[k]) for k in ("survey_plan", "survey_scores", "gap_lisa", "ffa", "mpe") if k in results
+            ),
             "skipped": dict(results.get("skipped", {})),
         },
         "versions": _versions(),

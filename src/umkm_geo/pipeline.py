@@ -29,6 +29,7 @@ from umkm_geo.outputs import stamped, write_run_record, write_tables
 from umkm_geo.sources.boundaries import load_kecamatan
 from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
+from umkm_geo.survey.stage import compute_survey
 from umkm_geo.tables import read_count_table
 from umkm_geo.weights import build_weights
 
@@ -301,6 +302,7 @@ def run(config: Config) -> StudyArea:
     area = timed("statistics", compute_statistics, area, config)
     area = timed("inequality", compute_inequality, area, config)
     area = timed("regional", compute_regional, area, config)
+    area = timed("survey", compute_survey, area, config)
     area = timed("classification", classify_indicators, area, config)
     outputs = list(area.results.get("tables_written", ()))
     from umkm_geo.render.maps import render_all

@@ -41,6 +41,10 @@ _TEXT = {
         "years": "Jumlah UMKM per tahun",
         "sectors": "Pangsa sektor UMKM",
         "share_legend": "Pangsa sektor (persen)",
+        "survey_note": "Skor survei UMKM (skala Likert 1–5), rata-rata aspek; kesenjangan = kebutuhan − akses",
+        "quadrant": "Kuadran kebutuhan–akses (rata-rata aspek)",
+        "products": "Produk unggulan per kecamatan",
+        "ffa": "Analisis medan kekuatan (FFA)",
         "umkm": "Data UMKM: ",
         "demo": "data ilustrasi umkm_geo (seed {seed})",
     },
@@ -57,6 +61,10 @@ _TEXT = {
         "years": "Number of UMKM per year",
         "sectors": "Sector shares of UMKM",
         "share_legend": "Sector share (percent)",
+        "survey_note": "UMKM survey scores (Likert 1–5), mean over aspects; gap = need − access",
+        "quadrant": "Need–access quadrant (mean over aspects)",
+        "products": "Leading product per kecamatan",
+        "ffa": "Force field analysis (FFA)",
         "umkm": "UMKM data: ",
         "demo": "umkm_geo illustrative data (seed {seed})",
     },
@@ -330,8 +338,99 @@ def _multiples(ctx: _Context) -> Figures:
         )
 
 
+def _survey_maps(ctx: _Context) -> Figures:
+    from umkm_geo.render.static import category_figure, choropleth_figure, local_figure
+
+    results, frame = ctx.area.results, ctx.area.frame
+    indicators, classes = results["indicators"], results["classes"]
+    survey_note = ctx.text("survey_note") if "survey_scores" in results else None
+    for key in ("akses_rata2", "kesenjangan_rata2"):
+        if key in classes:
+            ind = indicators[key]
+            yield (
+                f"survei_{key}",
+                choropleth_figure(
+                    frame,
+                    ind,
+                    classes[key],
+                    title=ctx.title(ind.label(ctx.lang)),
+                    subtitle=ctx.subtitle,
+                    labels=ctx.labels,
+                    note=survey_note,
+                    **ctx.common,
+                ),
+            )
+    if "kuadran_kebutuhan_akses" in frame:
+        yield (
+            "survei_kuadran",
+            category_figure(
+                frame,
+                frame["kuadran_kebutuhan_akses"],
+                "quadrant",
+                title=ctx.title(ctx.text("quadrant")),
+                subtitle=ctx.subtitle,
+                labels=ctx.labels,
+                note=survey_note,
+                **ctx.common,
+            ),
+        )
+    if "gap_lisa" in results:
+        yield (
+            "survei_lisa_kesenjangan",
+            local_figure(
+                frame,
+                results["gap_lisa"],
+                title=ctx.title(
+                    f"{_LOCAL_TITLES[ctx.lang]['moran']} — {indicators['kesenjangan_rata2'].label(ctx.lang)}"
+                ),
+                subtitle=ctx.subtitle,
+                labels=ctx.labels,
+                **ctx.common,
+            ),
+        )
+    if "leading" in results:
+        from umkm_geo.render._style import qualitative_scheme
+
+        products = results["leading"]["produk"].reindex(frame.index)
+        codes = sorted(products.dropna().unique())
+        sch = qualitative_scheme("produk", codes, title=("Produk unggulan", "Leading product"))
+        yield (
+            "produk_unggulan",
+            category_figure(
+                frame,
+                products,
+                sch,
+                title=ctx.title(ctx.text("products")),
+                subtitle=ctx.subtitle,
+                labels=ctx.labels,
+                **ctx.common,
+            ),
+        )
+    if "ffa" in results:
+        from umkm_geo.render.ffa_diagram import ffa_figure
+
+        yield (
+            "ffa",
+            ffa_figure(
+                results["ffa"],
+                title=ctx.title(ctx.text("ffa")),
+                lang=ctx.lang,
+                illustrative=results["ffa"].illustrative,
+                credits=ctx.credits,
+                subtitle=results["ffa"].balance.sentence(ctx.lang),
+            ),
+        )
+
+
 #: Figure groups in the order they are drawn (and appear in the report).
-FIGURES: tuple[Callable[[_Context], Figures], ...] = (_choropleths, _local_maps, _charts, _regional_maps, _multiples)
+FIGURES: tuple[Callable[[_Context], Figures], ...] = (
+    _choropleths,
+    _local_maps,
+    _charts,
+    _regional_maps,
+    _multiples,
+    _survey_maps,
+)
 
 
 def render_all(area: StudyArea, config: Config, out_dir: Path) -> MapSet:
