@@ -251,7 +251,23 @@ def write_report(area: StudyArea, config: Config, out_dir: Path, images: dict[st
     """Stage 7d: ``report.html``, self-contained, with the maps embedded."""
     from umkm_geo.render.report import report_html
 
-    return report_html(area, images=images, config=config, path=out_dir / "report.html", lang=config.study.lang)
+    lang = config.study.lang
+    captions = {key: text[0 if lang == "id" else 1] for key, text in _CAPTIONS.items() if key in images}
+    return report_html(area, images=images, config=config, path=out_dir / "report.html", lang=lang, captions=captions)
+
+
+#: Report captions of the survey, FFA and produk unggulan figures (id, en).
+_CAPTIONS = {
+    "survei_akses_rata2": ("Skor akses rata-rata hasil survei (skala 1–5)", "Mean access score from the survey (1–5)"),
+    "survei_kesenjangan_rata2": (
+        "Kesenjangan kebutuhan − akses hasil survei (poin skala)",
+        "Survey need − access gap (scale points)",
+    ),
+    "survei_kuadran": ("Kuadran kebutuhan–akses per kecamatan", "Need–access quadrant per kecamatan"),
+    "survei_lisa_kesenjangan": ("Klaster LISA kesenjangan kebutuhan–akses", "LISA clusters of the need–access gap"),
+    "produk_unggulan": ("Produk unggulan per kecamatan (metode MPE)", "Leading product per kecamatan (MPE)"),
+    "ffa": ("Diagram analisis medan kekuatan (FFA)", "Force field analysis diagram"),
+}
 
 
 def titled(config: Config, area: StudyArea) -> Config:
