@@ -104,6 +104,7 @@ def test_illustrative_stamp_on_every_output(blitar_run):
     assert len(csvs) >= 9
     for csv in csvs:
         table = pd.read_csv(csv)
+        assert "index" not in table.columns, f"{csv.name} carries a bare row number"
         columns = [c for c in ("catatan_data", "Catatan data", "keterangan") if c in table]
         assert columns, csv.name
         column = columns[0]

@@ -213,6 +213,11 @@ def compute_survey(area: StudyArea, config: Config) -> StudyArea:
     return area
 
 
+def _flat(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a named index as a column (an unnamed row number is dropped)."""
+    return table.reset_index(drop=all(name is None for name in table.index.names))
+
+
 def survey_outputs(area: StudyArea) -> dict[str, pd.DataFrame]:
     """The survey, FFA and produk unggulan tables a run writes (name -> table)."""
     from umkm_geo.ffa import strategy_table
@@ -226,22 +231,22 @@ def survey_outputs(area: StudyArea) -> dict[str, pd.DataFrame]:
         out["survei_masalah_jawaban"] = results["responses"].issues
         scores = results["survey_scores"]
         out["survei_skor_kecamatan"] = names.join(scores.kecamatan.set_index("kode"), how="right").reset_index()
-        out["survei_skor_kelompok"] = scores.groups.reset_index()
-        out["survei_skor_wilayah"] = scores.overall.reset_index()
-        out["survei_reliabilitas"] = scores.reliability.reset_index()
+        out["survei_skor_kelompok"] = _flat(scores.groups)
+        out["survei_skor_wilayah"] = _flat(scores.overall)
+        out["survei_reliabilitas"] = _flat(scores.reliability)
         out["survei_pengaturan"] = scores.table()
     for key, name in (("gap_lisa", "survei_lisa_kesenjangan"), ("gap_density_bv", "survei_lisa_kesenjangan_kepadatan")):
         if key in results:
             out[name] = names.join(results[key].frame(), how="right").reset_index()
     if "ffa" in results:
-        out["ffa_faktor"] = results["ffa"].factors.reset_index()
+        out["ffa_faktor"] = _flat(results["ffa"].factors)
         out["ffa_strategi"] = strategy_table(results["ffa"])
         out["ffa_pengaturan"] = results["ffa"].table()
     if "leading" in results:
-        out["produk_unggulan"] = results["leading"].reset_index()
+        out["produk_unggulan"] = _flat(results["leading"])
     if "mpe" in results:
         out["produk_mpe"] = results["mpe"].scores.reset_index(drop=True)
         out["produk_mpe_pengaturan"] = results["mpe"].table()
     if "product_lq" in results:
-        out["produk_lq"] = results["product_lq"].basis.reset_index()
+        out["produk_lq"] = _flat(results["product_lq"].basis)
     return out
