@@ -319,7 +319,7 @@ def test_real_blitar_atlas(browser, blitar_run, tmp_path):
     tab = Tab(browser, result.path, width=1280, height=800)
     try:
         assert tab.page.locator("path.leaflet-interactive").count() == len(area.frame) == 25
-        tab.choose_layer("Klaster LISA —")
+        tab.choose_layer("Klaster LISA — Kepadatan UMKM")
         clusters = area.results["lisa"].frame()["cluster"]
         fills = [fill for _, fill in tab.fills()]
         for code, colour in SCHEMES["lisa"].colors.items():

@@ -49,6 +49,9 @@ def test_default_run_writes_maps_tables_and_record(blitar_run):
         for fmt in ("png", "svg"):
             assert (out / "maps" / f"{name}.{fmt}").stat().st_size > 10_000, name
     assert (out / "maps" / "atlas.html").stat().st_size < 2_000_000
+    atlas = (out / "maps" / "atlas.html").read_text(encoding="utf-8")
+    for layer in ("kuadran_kebutuhan_akses", "lisa_kesenjangan", "produk_unggulan", "klassen"):
+        assert f'"{layer}"' in atlas, layer
     report = (out / "report.html").read_text(encoding="utf-8")
     pngs = sorted((out / "maps").glob("*.png"))
     assert report.count("data:image/png;base64,") == len(pngs)

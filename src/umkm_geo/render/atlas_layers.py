@@ -19,7 +19,7 @@ import pandas as pd
 from umkm_geo._errors import ConfigError
 from umkm_geo.classification import ClassBreaks, format_number
 from umkm_geo.indicators import Indicator
-from umkm_geo.render._style import SCHEMES, significance_bands
+from umkm_geo.render._style import SCHEMES, qualitative_scheme, significance_bands
 from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, DetailRow
 
 _P_WORDS: Mapping[str, Mapping[str, str]] = {
@@ -216,4 +216,42 @@ def atlas_layers(
                 values_en=summary("en"),
             )
         )
+    layers += _survey_layers(frame, results)
     return layers, details
+
+
+def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any]) -> list[CategoryLayer]:
+    """Layers of the survey and produk unggulan: need/access quadrant, LISA of the gap, leading product."""
+    layers: list[CategoryLayer] = []
+    if "kuadran_kebutuhan_akses" in frame:
+        sch = SCHEMES["quadrant"]
+        layers.append(
+            CategoryLayer(
+                "kuadran_kebutuhan_akses",
+                sch.title["id"],
+                sch.title["en"],
+                frame["kuadran_kebutuhan_akses"].astype(object),
+                scheme="quadrant",
+            )
+        )
+    gap = results.get("gap_lisa")
+    if gap is not None:
+        layers.append(
+            CategoryLayer(
+                "lisa_kesenjangan",
+                "Klaster LISA — kesenjangan kebutuhan–akses",
+                "LISA clusters — need–access gap",
+                gap.frame()["cluster"].reindex(frame.index).astype(object),
+                scheme="lisa",
+                popup=False,
+            )
+        )
+    leading = results.get("leading")
+    if leading is not None:
+        products = leading["produk"].reindex(frame.index).astype(object)
+        products = products.where(products.notna(), None)
+        sch = qualitative_scheme(
+            "produk", sorted(products.dropna().unique()), title=("Produk unggulan", "Leading product")
+        )
+        layers.append(CategoryLayer("produk_unggulan", "Produk unggulan", "Leading product", products, scheme=sch))
+    return layers
