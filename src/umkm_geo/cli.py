@@ -22,7 +22,8 @@ from umkm_geo import _atomic
 from umkm_geo._errors import ConfigError, UmkmGeoError
 from umkm_geo.cli_stats import COMMANDS as STATS_COMMANDS
 from umkm_geo.cli_stats import add_parsers as add_stats_parsers
-from umkm_geo.cli_stats import add_survey_parsers
+from umkm_geo.cli_survey import COMMANDS as SURVEY_COMMANDS
+from umkm_geo.cli_survey import add_parsers as add_survey_parsers
 from umkm_geo.config import Config, load_config
 
 EXIT_OK, EXIT_BUG, EXIT_CONFIG, EXIT_DATA = 0, 1, 2, 3
@@ -108,10 +109,10 @@ def _cmd_template(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _stats_command(name: str):
+def _stats_command(name: str, commands: dict):
     def run(args: argparse.Namespace) -> int:
         start = time.perf_counter()
-        path = STATS_COMMANDS[name](args)
+        path = commands[name](args)
         print(f"umkm-geo {name}: wrote {path} in {time.perf_counter() - start:.2f} s", file=sys.stderr)
         return EXIT_OK
 
@@ -122,7 +123,8 @@ COMMANDS = {
     "maps": _cmd_maps,
     "validate": _cmd_validate,
     "template": _cmd_template,
-    **{name: _stats_command(name) for name in STATS_COMMANDS},
+    **{name: _stats_command(name, STATS_COMMANDS) for name in STATS_COMMANDS},
+    **{name: _stats_command(name, SURVEY_COMMANDS) for name in SURVEY_COMMANDS},
 }
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["COMMANDS", "add_parsers", "add_survey_parsers"]
+__all__ = ["COMMANDS", "add_parsers", "write_csv"]
 
 _WEIGHTS = ("queen", "rook", "fuzzy", "knn", "distance_band")
 
@@ -106,115 +106,6 @@ def add_parsers(sub: Any) -> None:
     density.add_argument("--illustrative", action="store_true", help="stamp the file as illustrative data")
 
 
-def add_survey_parsers(sub: Any) -> None:
-    """Add the survey, FFA and produk unggulan subcommands (they work on a region's kecamatan)."""
-    plan = sub.add_parser("survey-plan", help="sample size (Slovin/Cochran) and its allocation per kecamatan")
-    plan.add_argument("counts", help="CSV with kode (or kecamatan) and jumlah (UMKM per kecamatan)")
-    plan.add_argument("--method", choices=("slovin", "cochran"), default="slovin")
-    plan.add_argument("--margin", type=float, default=0.1, help="margin of error e (default 0.1)")
-    plan.add_argument("--minimum", type=int, default=5, help="respondents per kecamatan at least (default 5)")
-    plan.add_argument("--lang", choices=("id", "en"), default="id")
-    plan.add_argument("--output", "-o", required=True)
-
-    score = sub.add_parser("survey-score", help="need/access scores, gap, Cronbach's alpha from a questionnaire")
-    score.add_argument("responses", help="CSV/XLSX, one row per respondent, items {aspect}_{kebutuhan|akses}_{i}")
-    score.add_argument("--region", required=True, help="Kemendagri codes of the study area, e.g. 35.05,35.72")
-    score.add_argument("--counts", default="", help="CSV kode,jumlah: UMKM per kecamatan for post-stratification")
-    score.add_argument("--bootstrap", type=int, default=999)
-    score.add_argument("--seed", type=int, default=12345)
-    score.add_argument("--lenient", action="store_true", help="keep valid answers, report and blank bad ones")
-    score.add_argument("--output", "-o", required=True, help="scores per kecamatan (CSV); also _issues, _reliability")
-
-    ffa = sub.add_parser("ffa", help="Force Field Analysis: factor weights, key success factors, diagram")
-    ffa.add_argument("factors", help="CSV/XLSX of factors (kode, jenis, faktor, sumber, urgensi, dukungan)")
-    ffa.add_argument("--pairwise", default="", help="CSV factor x factor, 1 = the row is more urgent")
-    ffa.add_argument("--linkage", default="", help="CSV factor x factor linkage scores 1-5")
-    ffa.add_argument("--lang", choices=("id", "en"), default="id")
-    ffa.add_argument("--output", "-o", required=True, help="ranked strategy table (CSV); the diagram next to it")
-
-    prod = sub.add_parser("produk", help="produk unggulan: MPE ranking and the leading product per kecamatan")
-    prod.add_argument("table", help="CSV/XLSX of products per kecamatan (kriteria_<name> ratings for MPE)")
-    prod.add_argument("--region", required=True, help="Kemendagri codes of the study area")
-    prod.add_argument("--weights", default="", help="MPE weights, e.g. pasar=5,bahan_baku=4")
-    prod.add_argument("--by", choices=("mpe", "output", "jumlah_unit", "nilai"), default="mpe")
-    prod.add_argument("--output", "-o", required=True)
-
-
-def _units(region: str) -> Any:
-    from umkm_geo.sources.boundaries import load_kecamatan
-
-    return load_kecamatan(region).frame
-
-
-def _cmd_survey_plan(args: argparse.Namespace) -> Path:
-    import pandas as pd
-
-    from umkm_geo.survey.design import survey_plan
-
-    table = pd.read_csv(args.counts, dtype={"kode": str})
-    key = "kode" if "kode" in table else "kecamatan"
-    if key not in table or "jumlah" not in table:
-        msg = f"{args.counts}: needs a kode (or kecamatan) column and a jumlah column; it has {list(table.columns)}."
-        raise DataSourceError(msg)
-    counts = table.set_index(key)["jumlah"]
-    plan = survey_plan(counts, method=args.method, e=args.margin, minimum=args.minimum)
-    return _write_csv(plan.fieldwork_table(lang=args.lang), args.output)
-
-
-def _cmd_survey_score(args: argparse.Namespace) -> Path:
-    import pandas as pd
-
-    from umkm_geo.survey.responses import read_responses
-    from umkm_geo.survey.scoring import score_survey
-
-    units = _units(args.region)
-    responses = read_responses(args.responses, units=units, strict=not args.lenient)
-    population = None
-    if args.counts:
-        counts = pd.read_csv(args.counts, dtype={"kode": str})
-        population = counts.set_index("kode")["jumlah"]
-    scores = score_survey(responses.long, population=population, n_boot=args.bootstrap, seed=args.seed)
-    stem = str(Path(args.output).with_suffix(""))
-    _write_csv(responses.issues, f"{stem}_issues.csv")
-    _write_csv(scores.reliability.reset_index(), f"{stem}_reliability.csv")
-    _write_csv(scores.table(), f"{stem}_settings.csv")
-    table = units[["nama"]].join(scores.kecamatan.set_index("kode"), how="right").reset_index()
-    return _write_csv(table, args.output)
-
-
-def _cmd_ffa(args: argparse.Namespace) -> Path:
-    from umkm_geo.ffa import force_field, strategy_table
-    from umkm_geo.render.ffa_diagram import ffa_figure
-    from umkm_geo.render.static import save_figure
-
-    result = force_field(args.factors, pairwise=args.pairwise or None, linkage=args.linkage or None)
-    out = Path(args.output)
-    _write_csv(result.factors.reset_index(), str(out.with_suffix("")) + "_factors.csv")
-    title = "Analisis medan kekuatan (FFA)" if args.lang == "id" else "Force field analysis (FFA)"
-    fig = ffa_figure(result, title=title, lang=args.lang, subtitle=result.balance.sentence(args.lang))
-    save_figure(fig, out.with_suffix(".png"))
-    return _write_csv(strategy_table(result), args.output)
-
-
-def _cmd_produk(args: argparse.Namespace) -> Path:
-    from umkm_geo.survey.products import leading_products, mpe_ranking, read_products
-
-    units = _units(args.region)
-    table = read_products(args.table, units=units)
-    weights: dict[str, float] = {}
-    for item in filter(None, args.weights.split(",")):
-        name, _, value = item.partition("=")
-        try:
-            weights[name.strip()] = float(value)
-        except ValueError as exc:
-            msg = f"--weights item {item!r} must be name=number, e.g. pasar=5."
-            raise ConfigError(msg) from exc
-    if weights:
-        _write_csv(mpe_ranking(table, weights=weights).scores, str(Path(args.output).with_suffix("")) + "_mpe.csv")
-    leading = leading_products(table, by=args.by, weights=weights or None, units=units.index)
-    return _write_csv(leading.reset_index(), args.output)
-
-
 def _read(path: str, id_column: str) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
@@ -276,7 +167,8 @@ def _weights(frame: gpd.GeoDataFrame, args: argparse.Namespace, *, lean: bool) -
     return result.graph, f"{args.weights} (row-standardised)"
 
 
-def _write_csv(table: pd.DataFrame, path: str) -> Path:
+def write_csv(table: pd.DataFrame, path: str) -> Path:
+    """Write ``table`` as CSV (no index) atomically and return the path."""
     return _atomic.write_text(path, table.to_csv(index=False))
 
 
@@ -311,7 +203,7 @@ def _cmd_local(args: argparse.Namespace) -> Path:
     for key in ("statistic", "p_value_type", "permutations", "seed", "alpha", "correction", "engine"):
         table[key] = result.settings[key]
     table["weights"] = description
-    return _write_csv(table.reset_index(), args.output)
+    return write_csv(table.reset_index(), args.output)
 
 
 def _second(frame: pd.DataFrame, args: argparse.Namespace, option: str, why: str) -> pd.Series:
@@ -381,7 +273,7 @@ def _cmd_global(args: argparse.Namespace) -> Path:
         tables.append(result.table())
     table = pd.concat(tables, ignore_index=True)
     table["weights"] = description
-    return _write_csv(table, args.output)
+    return write_csv(table, args.output)
 
 
 def _cmd_inequality(args: argparse.Namespace) -> Path:
@@ -407,9 +299,9 @@ def _cmd_inequality(args: argparse.Namespace) -> Path:
     )
     out = Path(args.output)
     stem = out.with_suffix("")
-    _write_csv(table.groups_frame().reset_index(), f"{stem}_groups.csv")
-    _write_csv(table.pairs_frame(), f"{stem}_pairs.csv")
-    return _write_csv(table.measures_frame(), str(out))
+    write_csv(table.groups_frame().reset_index(), f"{stem}_groups.csv")
+    write_csv(table.pairs_frame(), f"{stem}_pairs.csv")
+    return write_csv(table.measures_frame(), str(out))
 
 
 def _count_table(path: str, id_column: str) -> pd.DataFrame:
@@ -451,8 +343,8 @@ def _cmd_regional(args: argparse.Namespace) -> Path:
         result = regional.klassen(level, growth)
         table = result.frame().reset_index()
     settings = result.table()
-    _write_csv(settings, str(Path(args.output).with_suffix("")) + "_settings.csv")
-    return _write_csv(table, args.output)
+    write_csv(settings, str(Path(args.output).with_suffix("")) + "_settings.csv")
+    return write_csv(table, args.output)
 
 
 def _cmd_zonal(args: argparse.Namespace) -> Path:
@@ -464,7 +356,7 @@ def _cmd_zonal(args: argparse.Namespace) -> Path:
     table = result.frame()
     table["raster"] = Path(args.raster).name
     table["raster_sha256"] = result.settings.get("sha256", "")
-    return _write_csv(table.reset_index(), args.output)
+    return write_csv(table.reset_index(), args.output)
 
 
 def _cmd_density(args: argparse.Namespace) -> Path:
@@ -490,8 +382,4 @@ COMMANDS = {
     "regional": _cmd_regional,
     "zonal": _cmd_zonal,
     "density": _cmd_density,
-    "survey-plan": _cmd_survey_plan,
-    "survey-score": _cmd_survey_score,
-    "ffa": _cmd_ffa,
-    "produk": _cmd_produk,
 }
