@@ -41,7 +41,7 @@ from umkm_geo._errors import AnalysisError, TableError
 from umkm_geo._results import payload, result_table
 from umkm_geo.classification import format_number
 from umkm_geo.demo import ILLUSTRATIVE_NOTE
-from umkm_geo.tables import _read_raw, slug
+from umkm_geo.tables import read_raw, slug
 
 __all__ = [
     "BF_DEFINITION",
@@ -369,7 +369,7 @@ def read_factors(path: str | Path, *, sheet: str | int | None = None) -> pd.Data
         that is not a number or is outside 1-5, a missing ``dukungan``.
     """
     path = Path(path)
-    raw = _read_raw(path, sheet)
+    raw = read_raw(path, sheet)
     return _clean_factors(raw, where=str(path), rows=[f"row {i + 2}" for i in range(len(raw))])
 
 
@@ -396,7 +396,7 @@ def read_matrix(path: str | Path, *, sheet: str | int | None = None) -> pd.DataF
         If a cell is not a number (named by row and column).
     """
     path = Path(path)
-    raw = _read_raw(path, sheet)
+    raw = read_raw(path, sheet)
     if raw.shape[1] < 2:
         msg = f"{path}: a factor x factor table needs the codes in the first column and one column per factor."
         raise TableError(msg)

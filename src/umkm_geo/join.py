@@ -72,7 +72,7 @@ class JoinReport:
         }
 
 
-def _kab_matches(kab_in: str, kab_nama: str) -> bool:
+def kab_matches(kab_in: str, kab_nama: str) -> bool:
     """Whether a typed kab/kota ("Kab. Blitar", "Kota Blitar", "Blitar") fits ``kab_nama``."""
     typed = normalise_name(kab_in)
     full = normalise_name(kab_nama)
@@ -153,7 +153,7 @@ def join_counts(
         else:
             candidates = by_name.get(normalise_name(rec.nama_in), [])
             if rec.kab_in:
-                candidates = [c for c in candidates if _kab_matches(rec.kab_in, frame.at[c, "kab_nama"])]
+                candidates = [c for c in candidates if kab_matches(rec.kab_in, frame.at[c, "kab_nama"])]
             if not candidates:
                 hint = suggest(rec.nama_in, names)
                 detail = "no kecamatan of that name in the study area"

@@ -96,7 +96,13 @@ def slug(text: object) -> str:
     return _SLUG.sub("_", str(text).strip().lower()).strip("_")
 
 
-def _read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
+def read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
+    """Read a CSV (delimiter sniffed, cells as text) or an Excel sheet (empty cells as ``""``).
+
+    Errors (unreadable sheet or CSV, unknown encoding, unsupported format) name the file.
+
+    Shared by every table reader (UMKM counts, questionnaire answers, FFA factors, products).
+    """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         try:
@@ -205,7 +211,7 @@ def read_count_table(
     if not file.is_file():
         msg = f"Table {file} does not exist."
         raise TableError(msg)
-    raw = _read_raw(file, sheet)
+    raw = read_raw(file, sheet)
     if raw.empty:
         msg = f"{file}: the table has no rows."
         raise TableError(msg)

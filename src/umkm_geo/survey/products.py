@@ -28,10 +28,10 @@ import pandas as pd
 from umkm_geo._errors import ConfigError, TableError
 from umkm_geo._results import payload, result_table
 from umkm_geo.codes import normalise_code
-from umkm_geo.join import _kab_matches
+from umkm_geo.join import kab_matches
 from umkm_geo.names import normalise_name, suggest
 from umkm_geo.regional.lq import LQResult, location_quotient
-from umkm_geo.tables import CODE_ALIASES, KAB_ALIASES, NAME_ALIASES, _read_raw, slug
+from umkm_geo.tables import CODE_ALIASES, KAB_ALIASES, NAME_ALIASES, read_raw, slug
 
 __all__ = [
     "MPE_DEFINITION",
@@ -73,7 +73,7 @@ def _raw_table(path_or_frame: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, 
         if not file.is_file():
             msg = f"Product table {file} does not exist."
             raise TableError(msg)
-        raw = _read_raw(file, None)
+        raw = read_raw(file, None)
         where = str(file)
     if raw.empty:
         msg = f"{where}: the product table has no rows."
@@ -123,7 +123,7 @@ def _match_unit(
         return code, None
     candidates = by_name.get(normalise_name(name_in), [])
     if kab_in and "kab_nama" in units.columns:
-        candidates = [c for c in candidates if _kab_matches(kab_in, str(units.at[c, "kab_nama"]))]
+        candidates = [c for c in candidates if kab_matches(kab_in, str(units.at[c, "kab_nama"]))]
     if not candidates:
         hint = suggest(name_in, units["nama"].tolist())
         tip = f"; close names: {hint}" if hint else ""

@@ -28,10 +28,10 @@ import pandas as pd
 
 from umkm_geo._errors import ConfigError, TableError
 from umkm_geo.codes import code_level, normalise_code
-from umkm_geo.join import _kab_matches
+from umkm_geo.join import kab_matches
 from umkm_geo.names import normalise_name, suggest
 from umkm_geo.sources.registry import file_sha256
-from umkm_geo.tables import KAB_ALIASES, SECTOR_ALIASES, _read_raw, slug
+from umkm_geo.tables import KAB_ALIASES, SECTOR_ALIASES, read_raw, slug
 
 __all__ = [
     "DEFAULT_ASPECTS",
@@ -192,7 +192,7 @@ def _load(path: str | Path | pd.DataFrame, sheet: str | int | None) -> tuple[pd.
     if not file.is_file():
         msg = f"Response file {file} does not exist."
         raise TableError(msg)
-    return _read_raw(file, sheet), str(file), file_sha256(file)
+    return read_raw(file, sheet), str(file), file_sha256(file)
 
 
 def _first(columns: dict[str, str], aliases: Sequence[str]) -> str | None:
@@ -271,7 +271,7 @@ def _match_unit(text: str, kab: str, units: pd.DataFrame, by_name: dict[str, lis
             return None, "unknown kecamatan", f"the code {code} is not in the study area"
     candidates = by_name.get(normalise_name(text), [])
     if kab and "kab_nama" in units.columns:
-        candidates = [c for c in candidates if _kab_matches(kab, units.at[c, "kab_nama"])]
+        candidates = [c for c in candidates if kab_matches(kab, units.at[c, "kab_nama"])]
     if not candidates:
         close = suggest(text, units["nama"].astype(str).tolist())
         hint = f"did you mean {', '.join(close)}?" if close else "no close name in the study area"
