@@ -330,31 +330,58 @@ def local_moran(
     """
     check_options(alpha=alpha, correction=correction, p_value=p_value)
     values = _check_inputs(y, graph, permutations=permutations, seed=seed, min_permutations=1, statistic="local Moran")
-    ids = pd.Index(graph.unique_ids)
-    matrix, indptr, weights = _csr(graph)
-    z = _standardise(values)
-    den = float(z @ z)
-    lag = matrix @ z
-    n = len(z)
-    observed = (n - 1) * z * lag / den
-    counts = conditional_permutation(
-        indptr, weights, observed, z, (n - 1) * z / den, permutations=permutations, seed=seed, n_threads=n_threads
-    )
-    quadrant = _quadrants(z, lag)
-    quadrant[counts.n_ge < 0] = None
-    return _finish(
+    return _moran(
+        values,
+        values,
+        graph,
         statistic="local_moran",
         variable=_name(y),
         index=y.index,
-        ids=ids,
+        permutations=permutations,
+        seed=seed,
+        options={"alpha": alpha, "correction": correction, "p_value": p_value},
+        n_threads=n_threads,
+        settings={"transformation": graph.transformation, "definition": "Anselin (1995) local Moran's I"},
+    )
+
+
+def _moran(
+    vx: np.ndarray,
+    vy: np.ndarray,
+    graph: Graph,
+    *,
+    statistic: str,
+    variable: str | None,
+    index: pd.Index,
+    permutations: int,
+    seed: int,
+    options: dict[str, Any],
+    n_threads: int | None,
+    settings: dict[str, Any],
+) -> LocalResult:
+    """Local Moran of ``vx`` against the lag of ``vy`` (the univariate LISA when they are the same)."""
+    matrix, indptr, weights = _csr(graph)
+    zx, zy = _standardise(vx), _standardise(vy)
+    den = float(zx @ zx)
+    lag = matrix @ zy
+    n = len(zx)
+    observed = (n - 1) * zx * lag / den
+    counts = conditional_permutation(
+        indptr, weights, observed, zy, (n - 1) * zx / den, permutations=permutations, seed=seed, n_threads=n_threads
+    )
+    quadrant = _quadrants(zx, lag)
+    quadrant[counts.n_ge < 0] = None
+    return _finish(
+        statistic=statistic,
+        variable=variable,
+        index=index,
+        ids=pd.Index(graph.unique_ids),
         observed=observed,
         counts=counts,
         labels=lambda _mean: quadrant,
         extra={"quadrant": quadrant},
-        alpha=alpha,
-        correction=correction,
-        p_value=p_value,
-        settings={"transformation": graph.transformation, "definition": "Anselin (1995) local Moran's I"},
+        settings=settings,
+        **options,
     )
 
 
@@ -397,31 +424,17 @@ def local_moran_bv(
     options = {"permutations": permutations, "seed": seed, "min_permutations": 1, "statistic": "bivariate LISA"}
     vx = _check_inputs(x, graph, **options)
     vy = _check_inputs(y, graph, **options)
-    ids = pd.Index(graph.unique_ids)
-    matrix, indptr, weights = _csr(graph)
-    zx, zy = _standardise(vx), _standardise(vy)
-    den = float(zx @ zx)
-    lag = matrix @ zy
-    n = len(zx)
-    observed = (n - 1) * zx * lag / den
-    counts = conditional_permutation(
-        indptr, weights, observed, zy, (n - 1) * zx / den, permutations=permutations, seed=seed, n_threads=n_threads
-    )
-    quadrant = _quadrants(zx, lag)
-    quadrant[counts.n_ge < 0] = None
-    variable = f"{_name(x)} ~ lag({_name(y)})"
-    return _finish(
+    return _moran(
+        vx,
+        vy,
+        graph,
         statistic="local_moran_bv",
-        variable=variable,
+        variable=f"{_name(x)} ~ lag({_name(y)})",
         index=x.index,
-        ids=ids,
-        observed=observed,
-        counts=counts,
-        labels=lambda _mean: quadrant,
-        extra={"quadrant": quadrant},
-        alpha=alpha,
-        correction=correction,
-        p_value=p_value,
+        permutations=permutations,
+        seed=seed,
+        options={"alpha": alpha, "correction": correction, "p_value": p_value},
+        n_threads=n_threads,
         settings={
             "transformation": graph.transformation,
             "x": _name(x),
