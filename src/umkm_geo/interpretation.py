@@ -184,6 +184,10 @@ def _test_phrase(alternative: str, permutations: int, lang: str) -> str:
 
 # --- global statistics ---------------------------------------------------------------------------
 
+_POSITIVE = ("autokorelasi spasial positif yang signifikan", "significant positive spatial autocorrelation")
+_NEGATIVE = ("autokorelasi spasial negatif yang signifikan", "significant negative spatial autocorrelation")
+_NO_AUTOCORRELATION = ("tidak ada autokorelasi spasial yang signifikan", "no significant spatial autocorrelation")
+
 #: How each global result (by ``to_dict()["result"]``) is read: the keys of the statistic, its
 #: expectation, z-value and pseudo p-value; its name and symbol; the readings (id, en) when it is
 #: significantly above / below its expectation, or neither; decimals (3 unless given).
@@ -196,9 +200,9 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "p": "p_sim",
             "name": ("Moran's I global", "Global Moran's I"),
             "symbol": "I",
-            "above": ("autokorelasi spasial positif yang signifikan", "significant positive spatial autocorrelation"),
-            "below": ("autokorelasi spasial negatif yang signifikan", "significant negative spatial autocorrelation"),
-            "neither": ("tidak ada autokorelasi spasial yang signifikan", "no significant spatial autocorrelation"),
+            "above": _POSITIVE,
+            "below": _NEGATIVE,
+            "neither": _NO_AUTOCORRELATION,
         },
         "moran_rate": {
             "z": "z_rand",
@@ -207,9 +211,9 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "p": "p_sim",
             "name": ("Moran's I laju (Empirical Bayes)", "Empirical-Bayes rate Moran's I"),
             "symbol": "I",
-            "above": ("autokorelasi spasial positif yang signifikan", "significant positive spatial autocorrelation"),
-            "below": ("autokorelasi spasial negatif yang signifikan", "significant negative spatial autocorrelation"),
-            "neither": ("tidak ada autokorelasi spasial yang signifikan", "no significant spatial autocorrelation"),
+            "above": _POSITIVE,
+            "below": _NEGATIVE,
+            "neither": _NO_AUTOCORRELATION,
         },
         "geary": {
             "z": "z_rand",
@@ -218,9 +222,9 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "p": "p_sim",
             "name": ("Geary's C", "Geary's C"),
             "symbol": "C",
-            "above": ("autokorelasi spasial negatif yang signifikan", "significant negative spatial autocorrelation"),
-            "below": ("autokorelasi spasial positif yang signifikan", "significant positive spatial autocorrelation"),
-            "neither": ("tidak ada autokorelasi spasial yang signifikan", "no significant spatial autocorrelation"),
+            "above": _NEGATIVE,
+            "below": _POSITIVE,
+            "neither": _NO_AUTOCORRELATION,
         },
         "general_g": {
             "z": "z_norm",
