@@ -20,7 +20,7 @@ import pandas as pd
 import scipy.stats
 
 from umkm_geo._inference import P_VALUE_DEFINITIONS, _accepts, _islands, _legacy_numpy_seed
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
@@ -119,7 +119,7 @@ def _run_fields(n: int, graph: Graph, permutations: int, seed: int, settings: di
     }
 
 
-class _GlobalResult:
+class _GlobalResult(TableMixin):
     """``to_dict`` and ``table`` of a global result (a frozen dataclass with a ``settings`` field).
 
     The statistics are the fields in their order, except those in :data:`_NOT_STATISTICS`;
@@ -133,7 +133,3 @@ class _GlobalResult:
         """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
         names = [f.name for f in dataclasses.fields(self) if f.name not in _NOT_STATISTICS]
         return payload(self._result, {name: getattr(self, name) for name in names}, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["RESULT_TABLE_COLUMNS", "payload", "plain", "result_table"]
+__all__ = ["RESULT_TABLE_COLUMNS", "TableMixin", "payload", "plain", "result_table"]
 
 #: Columns of :func:`result_table` and of every ``table()`` method.
 RESULT_TABLE_COLUMNS = ("result", "section", "name", "value")
@@ -73,3 +73,11 @@ def result_table(result: Mapping[str, Any]) -> pd.DataFrame:
                 value = "; ".join(str(v) for v in value)
             rows.append((result["result"], section, name, value))
     return pd.DataFrame(rows, columns=list(RESULT_TABLE_COLUMNS)).astype({"value": object})
+
+
+class TableMixin:
+    """Gives a result with ``to_dict()`` the shared ``table()`` (see :func:`result_table`)."""
+
+    def table(self) -> pd.DataFrame:
+        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
+        return result_table(self.to_dict())  # type: ignore[attr-defined]

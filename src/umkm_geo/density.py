@@ -31,7 +31,7 @@ from affine import Affine
 from umkm_geo._atomic import atomic_path
 from umkm_geo._errors import ConfigError, TableError
 from umkm_geo._raster_io import check_flag, check_frame, raster_versions
-from umkm_geo._results import payload, plain, result_table
+from umkm_geo._results import TableMixin, payload, plain
 from umkm_geo.demo import ILLUSTRATIVE_NOTE
 from umkm_geo.weights import utm_crs
 
@@ -105,7 +105,7 @@ _EDGE_CORRECTION = (
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class DensityResult:
+class DensityResult(TableMixin):
     """A UMKM density surface written as a GeoTIFF.
 
     Attributes
@@ -164,10 +164,6 @@ class DensityResult:
             "transform": list(self.transform)[:6],
         }
         return payload("density_surface", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 @dataclasses.dataclass(frozen=True)

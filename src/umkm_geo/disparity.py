@@ -38,7 +38,7 @@ from umkm_geo._disparity_input import (
 )
 from umkm_geo._errors import ConfigError
 from umkm_geo._inference import _check_permutations
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.gap import GAP_P_VALUE_DEFINITION, group_gap
 from umkm_geo.inequality_indices import (
     INDEX_DEFINITIONS,
@@ -92,7 +92,7 @@ _PAIR_COLUMNS = ("a", "b", "n_a", "n_b", "mean_a", "mean_b", "difference", "rati
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class GapTable:
+class GapTable(TableMixin):
     """Per-group summaries, pairwise gaps and area-wide inequality for one grouping.
 
     Attributes
@@ -191,10 +191,6 @@ class GapTable:
             for column in ("difference", "ratio", "p_value"):
                 statistics[f"{column}:{row.a}-{row.b}"] = getattr(row, column)
         return payload("gap_table", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _group_summary(prepared: _Prepared, grouping: str) -> pd.DataFrame:

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, TableError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.classification import format_number
 from umkm_geo.demo import ILLUSTRATIVE_NOTE
 from umkm_geo.tables import read_raw, slug
@@ -170,7 +170,7 @@ class ForceBalance:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class FFAResult:
+class FFAResult(TableMixin):
     """A Force Field Analysis.
 
     Attributes
@@ -213,10 +213,6 @@ class FFAResult:
         for kode, tnb in self.factors["TNB"].items():
             statistics[f"TNB_{kode}"] = float(tnb)
         return payload("force_field", statistics, self.settings)
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 # --- reading -----------------------------------------------------------------------------------

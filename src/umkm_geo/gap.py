@@ -20,7 +20,7 @@ import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._inference import _check_permutations, _check_same_units
-from umkm_geo._results import result_table
+from umkm_geo._results import TableMixin
 
 __all__ = ["GAP_P_VALUE_DEFINITION", "GapResult", "group_gap"]
 
@@ -35,7 +35,7 @@ _GROUP_COLUMNS = ("n", "n_missing", "mean", "median", "min", "max", "sum")
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class GapResult:
+class GapResult(TableMixin):
     """Difference between the means of two groups, with a permutation test.
 
     Attributes
@@ -104,10 +104,6 @@ class GapResult:
             },
             "settings": dict(self.settings),
         }
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _describe(values: pd.Series, groups: pd.Series) -> pd.DataFrame:

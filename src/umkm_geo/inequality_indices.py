@@ -38,7 +38,7 @@ from umkm_geo._disparity_input import (
     _weights,
 )
 from umkm_geo._errors import ConfigError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 
 __all__ = [
     "INDEX_DEFINITIONS",
@@ -118,7 +118,7 @@ def _theil_groups(x: np.ndarray, p: np.ndarray, labels: pd.Series, grouping: str
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class TheilResult:
+class TheilResult(TableMixin):
     """Theil's T, with its between/within decomposition when groups were given.
 
     Attributes
@@ -207,10 +207,6 @@ class TheilResult:
                 statistics[f"x_share:{g}"] = row["x_share"]
                 statistics[f"population_share:{g}"] = row["population_share"]
         return payload("theil", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _theil_from(prepared: _Prepared, grouping: str | None) -> TheilResult:
@@ -305,7 +301,7 @@ def theil(
 
 
 @dataclasses.dataclass(frozen=True)
-class WilliamsonResult:
+class WilliamsonResult(TableMixin):
     """Williamson's population-weighted coefficient of variation.
 
     Attributes
@@ -348,10 +344,6 @@ class WilliamsonResult:
             "n": self.n,
         }
         return payload("williamson", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _cv(x: np.ndarray) -> float:
@@ -441,7 +433,7 @@ def _gini_value(x: np.ndarray, p: np.ndarray) -> float:
 
 
 @dataclasses.dataclass(frozen=True)
-class GiniResult:
+class GiniResult(TableMixin):
     """Gini coefficient, population-weighted or not.
 
     Attributes
@@ -480,10 +472,6 @@ class GiniResult:
             "n": self.n,
         }
         return payload("gini", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _gini_from(prepared: _Prepared) -> GiniResult:

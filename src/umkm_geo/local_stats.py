@@ -46,7 +46,7 @@ from umkm_geo._inference import (
     check_options,
     significance,
 )
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.permutation import PermutationCounts, conditional_permutation
 
 if TYPE_CHECKING:  # libpysal takes about a second to import; a lean CLI run never needs it
@@ -83,7 +83,7 @@ _STAT_COLUMN: Mapping[str, str] = MappingProxyType(
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class LocalResult:
+class LocalResult(TableMixin):
     """A local statistic per unit with pseudo p-values and labels.
 
     Attributes
@@ -160,10 +160,6 @@ class LocalResult:
         }
         statistics.update({f"n_{label}": int(c) for label, c in self.counts().items()})
         return payload(self.statistic, statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 #: Backwards-compatible name: local Moran returns a :class:`LocalResult`.

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
@@ -99,7 +99,7 @@ _MAX_PERMUTATIONS = 2**31 - 1
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class PermutationCounts:
+class PermutationCounts(TableMixin):
     """Per-unit counts and moments of conditionally permuted statistics.
 
     Attributes
@@ -186,10 +186,6 @@ class PermutationCounts:
             "numpy_version": np.__version__,
         }
         return payload("conditional_permutation", statistics, settings)
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def csr_arrays(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -31,7 +31,7 @@ from libpysal.graph import Graph
 from umkm_geo._disparity_input import _WEIGHTING, _check_series, _prepare, _Prepared, _variable, _versions
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._inference import P_VALUE_DEFINITIONS, _check_permutations, _check_same_units
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 
 __all__ = ["ENGINE", "SPATIAL_GINI_DEFINITIONS", "SpatialGiniResult", "spatial_gini"]
 
@@ -67,7 +67,7 @@ _CHUNK_VALUES = 2**19
 
 
 @dataclasses.dataclass(frozen=True)
-class SpatialGiniResult:
+class SpatialGiniResult(TableMixin):
     """Rey & Smith's (2013) spatial Gini: the Gini split into neighbour and non-neighbour pairs.
 
     Attributes
@@ -145,10 +145,6 @@ class SpatialGiniResult:
             "n_islands": self.n_islands,
         }
         return payload("spatial_gini", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _check_graph(x: pd.Series, graph: Graph) -> None:

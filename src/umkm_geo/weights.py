@@ -42,7 +42,7 @@ from scipy.sparse.csgraph import connected_components
 
 from umkm_geo._contiguity import binary_graph, contiguity_graph, is_polygonal
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 
 __all__ = [
     "DEFAULT_K",
@@ -195,7 +195,7 @@ METHODS: Mapping[str, str] = MappingProxyType({name: spec.description for name, 
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class WeightsResult:
+class WeightsResult(TableMixin):
     """Spatial weights and a summary of their neighbour structure.
 
     Attributes
@@ -346,10 +346,6 @@ class WeightsResult:
             "shapely_version": shapely.__version__,
         }
         return payload("weights", statistics, settings)
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`result_table`)."""
-        return result_table(self.to_dict())
 
 
 def min_threshold_m(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> float:

@@ -35,7 +35,7 @@ from shapely.geometry import box
 
 from umkm_geo._errors import ConfigError, DataSourceError
 from umkm_geo._raster_io import check_flag, check_frame, raster_versions
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.sources.registry import file_sha256
 
 __all__ = ["ZONAL_STATISTICS", "ZonalResult", "zonal_statistics"]
@@ -76,7 +76,7 @@ _READ_WHOLE_MB = 256.0
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class ZonalResult:
+class ZonalResult(TableMixin):
     """Statistics of one raster band per polygon.
 
     Attributes
@@ -129,10 +129,6 @@ class ZonalResult:
             "partial_units": [str(u) for u in self.partial_units],
         }
         return payload("zonal_statistics", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _check_stats(stats: str | Iterable[str]) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.regional._tables import (
     _TIE_TOLERANCE,
     _check_year,
@@ -41,7 +41,7 @@ LQ_DEFINITION = (
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class LQResult:
+class LQResult(TableMixin):
     """Location quotients of every sector in every unit, with the basis sectors.
 
     Attributes
@@ -82,10 +82,6 @@ class LQResult:
         per_sector = flags.groupby(level="sektor", sort=False).sum()
         statistics.update({f"n_basis_units_{sector}": int(n) for sector, n in per_sector.items()})
         return payload("location_quotient", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def location_quotient(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.regional._tables import (
     _count_settings,
     _count_tables,
@@ -51,7 +51,7 @@ SHIFT_SHARE_COMPONENTS: Mapping[str, str] = MappingProxyType(
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class ShiftShareResult:
+class ShiftShareResult(TableMixin):
     """Shift-share decomposition of the change of each sector in each unit between two years.
 
     Attributes
@@ -117,10 +117,6 @@ class ShiftShareResult:
             "identity_max_abs_error": self.identity_error,
         }
         return payload("shift_share", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _check_year_option(value: Any, name: str) -> int:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.regional._tables import _TIE_TOLERANCE, _check_unit_series, _listed, _same_units, _versions
 
 __all__ = ["KLASSEN_DEFINITION", "KLASSEN_LABELS", "KlassenResult", "growth_rate", "klassen"]
@@ -89,7 +89,7 @@ def growth_rate(counts_start: pd.Series, counts_end: pd.Series) -> pd.Series:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class KlassenResult:
+class KlassenResult(TableMixin):
     """Klassen typology: the quadrant of each unit by level and growth.
 
     Attributes
@@ -136,10 +136,6 @@ class KlassenResult:
         statistics.update({f"n_{quadrant}": int(n) for quadrant, n in self.counts().items()})
         statistics["n_unclassified"] = int(self.data["quadrant"].isna().sum())
         return payload("klassen", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _reference_value(value: Any, values: pd.Series, name: str) -> tuple[float, str]:

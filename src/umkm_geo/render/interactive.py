@@ -38,7 +38,7 @@ import pandas as pd
 
 from umkm_geo._atomic import write_text
 from umkm_geo._errors import ConfigError, TableError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.classification import NODATA_CLASS, ClassBreaks, format_number
 from umkm_geo.indicators import Indicator
 from umkm_geo.render._atlas_page import SCHEME_NAMES, UI, library_versions, render_page
@@ -229,7 +229,7 @@ class DetailRow:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class AtlasResult:
+class AtlasResult(TableMixin):
     """The written web atlas: where it is, how big, and how its geometry was simplified.
 
     Attributes
@@ -284,10 +284,6 @@ class AtlasResult:
             **self.geometry.settings(),
         }
         return payload("web_atlas", statistics, settings)
-
-    def table(self) -> pd.DataFrame:
-        """The :meth:`to_dict` as a long table."""
-        return result_table(self.to_dict())
 
 
 def default_max_bytes(n_areas: int) -> int:

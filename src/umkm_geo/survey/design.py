@@ -22,7 +22,7 @@ import pandas as pd
 
 from umkm_geo._allocation import largest_remainder
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.demo import ILLUSTRATIVE_NOTE
 
 __all__ = ["MINIMUM_RULE", "PLAN_COLUMNS", "SurveyPlan", "cochran", "slovin", "survey_plan"]
@@ -165,7 +165,7 @@ _METHODS = {"slovin": slovin, "cochran": cochran}
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class SurveyPlan:
+class SurveyPlan(TableMixin):
     """Sample size and quota of respondents per kecamatan.
 
     Attributes
@@ -203,10 +203,6 @@ class SurveyPlan:
             "kecamatan_min_applied": int(t["n_min_applied"].sum()),
         }
         return payload("survey_plan", statistics, self.settings)
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
     def fieldwork_table(self, lang: str = "id", *, total: bool = True) -> pd.DataFrame:
         """The plan as a sheet for the field team.

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import ConfigError, TableError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.codes import normalise_code
 from umkm_geo.join import kab_matches
 from umkm_geo.names import normalise_name, suggest
@@ -293,7 +293,7 @@ def _check_products(products: pd.DataFrame, needed: tuple[str, ...]) -> None:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class MPEResult:
+class MPEResult(TableMixin):
     """Candidate products ranked by the exponential comparison method (MPE).
 
     Attributes
@@ -330,10 +330,6 @@ class MPEResult:
             "top_product_overall": str(self.overall.index[0]),
         }
         return payload("mpe_ranking", statistics, dict(self.settings))
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def mpe_ranking(products: pd.DataFrame, *, weights: Mapping[str, float]) -> MPEResult:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
-from umkm_geo._results import payload, result_table
+from umkm_geo._results import TableMixin, payload
 from umkm_geo.demo import ILLUSTRATIVE_NOTE
 
 __all__ = [
@@ -182,7 +182,7 @@ def cronbach_alpha(items: pd.DataFrame) -> tuple[float, int, str]:
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class SurveyScores:
+class SurveyScores(TableMixin):
     """Need and access scores of a survey.
 
     Attributes
@@ -246,10 +246,6 @@ class SurveyScores:
         for _, row in self.reliability.iterrows():
             stats[f"alpha_{row['aspek']}_{row['dimensi']}"] = float(row["cronbach_alpha"])
         return payload("survey_scores", stats, self.settings)
-
-    def table(self) -> pd.DataFrame:
-        """Return :meth:`to_dict` as a long table (see :func:`umkm_geo._results.result_table`)."""
-        return result_table(self.to_dict())
 
 
 def _check_long(long: pd.DataFrame, lo: float, hi: float) -> pd.DataFrame:
