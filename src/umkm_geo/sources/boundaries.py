@@ -54,6 +54,9 @@ class BoundarySet:
         Codes whose geometry was invalid as stored and was repaired, by file.
     notes
         Anything the user should know (kecamatan without desa, desa outside the kecamatan list).
+    repairs
+        One row per repaired unit of a user's file: ``kode``, ``nama``, ``masalah`` (why it was
+        invalid), area before and after the repair (km²) and the change in per cent.
     """
 
     frame: gpd.GeoDataFrame
@@ -63,6 +66,7 @@ class BoundarySet:
     repaired: Mapping[str, tuple[str, ...]]
     notes: tuple[str, ...]
     credit: str
+    repairs: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
     def provenance(self) -> dict[str, Any]:
         """JSON-ready provenance for the run record."""
@@ -72,6 +76,7 @@ class BoundarySet:
                 "credit": self.credit,
                 "files": [f.record() for f in self.files],
                 "repaired_geometries": {k: list(v) for k, v in self.repaired.items() if v},
+                "repairs": self.repairs.to_dict(orient="records"),
                 "notes": list(self.notes),
             },
             "topology": dict(self.topology),
