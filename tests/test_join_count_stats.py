@@ -300,3 +300,38 @@ def test_above_median_codes_ties_as_zero():
     assert above_median(pd.Series([4, 1, 3, 2], name="x")).tolist() == [1, 0, 1, 0]
     with pytest.raises(AnalysisError, match=r"missing or non-numeric values for \['c'\]"):
         above_median(pd.Series([1.0, 2.0, np.nan], index=list("abc"), name="umkm"))
+
+
+def _island_first():
+    """3 x 3 rook lattice and a far cell ``a_far`` that sorts (and sits) first: an island at position 0."""
+    far = lattice(1, 1)
+    far.index = pd.Index(["a_far"], name="kode")
+    far.geometry = far.geometry.translate(0.5, 0.5)
+    frame = pd.concat([far, lattice(3, 3)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        graph = build_weights(frame, method="rook").graph
+    assert graph.unique_ids[0] == "a_far" and graph.cardinalities["a_far"] == 0
+    return graph
+
+
+def test_join_count_moments_with_an_island_first_match_full_enumeration():
+    # libpysal stores the island as a zero self-weight at the start of the CSR arrays. Counting the
+    # joins must not drop that zero in place from a matrix that shares memory with the weights'
+    # cached sparse array: that shifted the arrays under the cached matrix and made S2 wrong
+    # (S2 = 120 of the 3 x 3 rook lattice read as a larger value), so E and z of the join counts
+    # were off. Exact mean and variance over all C(10, 4) arrangements are the reference.
+    graph = _island_first()
+    binary = graph.transform("B")
+    # S0 = 24 directed rook links; S2 = sum_i (2 k_i)^2 = 4 * (4 * 4 + 4 * 9 + 16) = 272
+    assert (binary.summary().s0, binary.summary().s2) == (24, 272)
+    _joins(binary)
+    assert binary.summary().s2 == 272  # the weights are left as they were
+    ids = list(graph.unique_ids)
+    y = pd.Series(np.isin(ids, ["a_far", "r0c0", "r0c1", "r2c2"]).astype(int), index=ids, name="b")
+    result = join_counts(y, graph, permutations=9, seed=0)
+    every_bb, every_bw = _all_arrangements(graph, 4)
+    assert result.expected_BB == pytest.approx(every_bb.mean(), abs=1e-12)
+    assert result.expected_BW == pytest.approx(every_bw.mean(), abs=1e-12)
+    assert result.z_BB == pytest.approx((result.BB - every_bb.mean()) / every_bb.std(), abs=1e-9)
+    assert result.z_BW == pytest.approx((result.BW - every_bw.mean()) / every_bw.std(), abs=1e-9)

@@ -135,9 +135,11 @@ def _joins(binary: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     A pair linked both ways weighs 1 and a pair linked one way (asymmetric k-nearest neighbours)
     1/2, so that ``BB = sum w y_i y_j`` equals esda's count over directed links divided by two;
     a self-link, if any, weighs half its value, as in esda. The zero self-weights with which a
-    ``Graph`` encodes islands are not joins.
+    ``Graph`` encodes islands are not joins. ``binary.sparse`` is copied first: dropping those zeros
+    in place from an array that shares memory with the graph's cached ``sparse`` would shift the
+    arrays under the cache and corrupt every later use of it (such as ``S2`` of ``summary()``).
     """
-    adjacency = scipy.sparse.csr_array(binary.sparse, dtype=float)
+    adjacency = scipy.sparse.csr_array(binary.sparse, dtype=float, copy=True)
     adjacency.eliminate_zeros()
     pairs = scipy.sparse.coo_array(
         scipy.sparse.triu((adjacency + adjacency.T) / 2.0, k=1) + scipy.sparse.diags_array(adjacency.diagonal() / 2.0)
