@@ -149,9 +149,10 @@ def test_complete_graph_draws_all_others_so_every_simulation_equals_the_observed
     np.testing.assert_array_equal(counts.n_le, 99)
     np.testing.assert_array_equal(counts.sd, 0.0)
     np.testing.assert_array_equal(counts.mean, observed)
-    # p = min(2 * (99 + 1) / 100, 1) = 1 and folded (min(99, 0) + 1) / 100 = 0.01
+    # p = min(2 * (99 + 1) / 100, 1) = 1 and folded, ties extreme, (min(99, 99) + 1) / 100 = 1
+    # (esda < 2.10's (min(G, R - G) + 1) / (R + 1) gave 0.01: "significant" with no variation at all)
     np.testing.assert_array_equal(counts.p_two_sided(), 1.0)
-    np.testing.assert_array_equal(counts.p_folded(), 0.01)
+    np.testing.assert_array_equal(counts.p_folded(), 1.0)
 
 
 @pytest.mark.parametrize("engine", ENGINE_PARAMS)
@@ -559,7 +560,7 @@ def test_p_values_and_z_by_hand():
     # R = 999. Unit 0: G = 0, L = 999 -> two-sided min(2 * 1 / 1000, 1) = 0.002, folded 1 / 1000.
     # Unit 1: G = 10, L = 990 -> 2 * 11 / 1000 = 0.022; folded (min(10, 989) + 1) / 1000 = 0.011.
     # Unit 2: G = 999, L = 0 -> 0.002; folded (min(999, 0) + 1) / 1000 = 0.001.
-    # Unit 3: G = L = 600 -> min(2 * 601 / 1000, 1) = 1; folded (min(600, 399) + 1) / 1000 = 0.4.
+    # Unit 3: G = L = 600 (200 ties) -> min(2 * 601 / 1000, 1) = 1; folded, ties extreme: 601 / 1000.
     # Unit 4: island.
     counts = PermutationCounts(
         n_ge=np.array([0, 10, 999, 600, -1]),
@@ -572,7 +573,7 @@ def test_p_values_and_z_by_hand():
         n_threads=1,
     )
     np.testing.assert_allclose(counts.p_two_sided(), [0.002, 0.022, 0.002, 1.0, np.nan])
-    np.testing.assert_allclose(counts.p_folded(), [0.001, 0.011, 0.001, 0.4, np.nan])
+    np.testing.assert_allclose(counts.p_folded(), [0.001, 0.011, 0.001, 0.601, np.nan])
     # z = (obs - mean) / sd: (3 - 0) / 2 = 1.5, (2 - 1) / 0.5 = 2, (-4 + 1) / 1 = -3, 1 / 0 = inf
     np.testing.assert_allclose(counts.z(np.array([3.0, 2.0, -4.0, 1.5, 0.0])), [1.5, 2.0, -3.0, np.inf, np.nan])
     with pytest.raises(AnalysisError, match="observed has shape"):

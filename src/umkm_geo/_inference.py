@@ -25,37 +25,57 @@ if TYPE_CHECKING:  # libpysal and esda take about a second to import; load them 
     from libpysal.graph import Graph
 
 
+#: Relative tolerance of a tie between a simulated and the observed statistic: values within
+#: ``TIE_TOLERANCE * max(1, |observed|)`` of each other are equal in exact arithmetic but may differ
+#: in the last bits. The local engine (:mod:`umkm_geo.permutation`) uses the same tolerance.
+TIE_TOLERANCE = 1e-12
+
+
+def _tail_counts(observed: np.ndarray, simulated: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``G = #{sim >= obs - tol}`` and ``L = #{sim <= obs + tol}`` per row: ties count on both sides."""
+    tol = (TIE_TOLERANCE * np.maximum(1.0, np.abs(observed)))[:, None]
+    greater = (simulated >= observed[:, None] - tol).sum(axis=1)
+    lesser = (simulated <= observed[:, None] + tol).sum(axis=1)
+    return greater, lesser
+
+
 def _p_two_sided(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
-    """Two-sided pseudo p-value, ``min(2 * (min(G, L) + 1) / (R + 1), 1)``."""
+    """Two-sided pseudo p-value, ``min(2 * (min(G, L) + 1) / (R + 1), 1)``; NaN for a NaN statistic."""
     r = simulated.shape[1]
-    greater = (simulated >= observed[:, None]).sum(axis=1)
-    lesser = (simulated <= observed[:, None]).sum(axis=1)
-    return np.minimum(2.0 * (np.minimum(greater, lesser) + 1.0) / (r + 1.0), 1.0)
+    greater, lesser = _tail_counts(observed, simulated)
+    p = np.minimum(2.0 * (np.minimum(greater, lesser) + 1.0) / (r + 1.0), 1.0)
+    return np.where(np.isfinite(observed), p, np.nan)
 
 
 def _p_folded(observed: np.ndarray, simulated: np.ndarray) -> np.ndarray:
-    """Folded pseudo p-value of esda < 2.10, ``(min(G, R - G) + 1) / (R + 1)``."""
+    """Folded (one-sided) pseudo p-value, ``(min(G, L) + 1) / (R + 1)``, ties extreme; NaN for a NaN statistic."""
     r = simulated.shape[1]
-    greater = (simulated >= observed[:, None]).sum(axis=1)
-    return (np.minimum(greater, r - greater) + 1.0) / (r + 1.0)
+    greater, lesser = _tail_counts(observed, simulated)
+    p = (np.minimum(greater, lesser) + 1.0) / (r + 1.0)
+    return np.where(np.isfinite(observed), p, np.nan)
 
+
+_COUNTS = (
+    "G = #{sim >= obs - tol}, L = #{sim <= obs + tol}, tol = 1e-12 * max(1, |obs|) (ties count on both "
+    "sides), R = number of permutations; NaN when the statistic is NaN"
+)
 
 #: Pseudo p-value variants: name -> (function of observed and simulations, definition).
 P_VALUE_DEFINITIONS: Mapping[str, tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], str]] = MappingProxyType(
     {
         "two-sided": (
             _p_two_sided,
-            "p = min(2 * (min(G, L) + 1) / (R + 1), 1), where G = #{sim >= obs}, "
-            "L = #{sim <= obs} and R = number of permutations; as "
+            f"p = min(2 * (min(G, L) + 1) / (R + 1), 1), where {_COUNTS}; as "
             "esda.significance.calculate_significance(alternative='two-sided') "
             "(pysal/esda#199, #281, #504)",
         ),
         "folded": (
             _p_folded,
-            "p = (min(G, R - G) + 1) / (R + 1), where G = #{sim >= obs} and "
-            "R = number of permutations: one-sided in the tail the data pick, about half "
-            "the two-sided value; esda < 2.10 p_sim, alternative='directed' in "
-            "esda.significance (not esda's alternative='folded', which folds about the mean)",
+            f"p = (min(G, L) + 1) / (R + 1), where {_COUNTS}: one-sided in the tail the data pick, "
+            "ties counted as extreme, about half the two-sided value; esda < 2.10 p_sim "
+            "((min(G, R - G) + 1) / (R + 1)) when no simulation ties the observed value, "
+            "alternative='directed' in esda.significance (not esda's alternative='folded', which "
+            "folds about the mean)",
         ),
     }
 )

@@ -81,7 +81,7 @@ ENGINES: Mapping[str, str] = MappingProxyType(
 PERMUTATION_P_DEFINITIONS: Mapping[str, str] = MappingProxyType(
     {
         "two-sided": "p = min(2 * (min(G, L) + 1) / (R + 1), 1)",
-        "folded": "p = (min(G, R - G) + 1) / (R + 1)",
+        "folded": "p = (min(G, L) + 1) / (R + 1), ties counted as extreme",
         "counts": (
             "G = #{sim >= obs - tol}, L = #{sim <= obs + tol}, tol = 1e-12 * max(1, |obs|) so that "
             "exact ties count on both sides; R = number of permutations"
@@ -140,9 +140,13 @@ class PermutationCounts(TableMixin):
         return np.where(self.islands, np.nan, p)
 
     def p_folded(self) -> np.ndarray:
-        """Folded pseudo p-values (esda < 2.10 ``p_sim``), ``(min(n_ge, R - n_ge) + 1) / (R + 1)``; NaN for islands."""
+        """Folded pseudo p-values, ``(min(n_ge, n_le) + 1) / (R + 1)``; NaN for islands.
+
+        One-sided in the tail the data pick, ties counted as extreme; esda < 2.10 ``p_sim``
+        (``(min(n_ge, R - n_ge) + 1) / (R + 1)``) when no simulation ties the observed value.
+        """
         r = self.permutations
-        p = (np.minimum(self.n_ge, r - self.n_ge) + 1.0) / (r + 1.0)
+        p = (np.minimum(self.n_ge, self.n_le) + 1.0) / (r + 1.0)
         return np.where(self.islands, np.nan, p)
 
     def z(self, observed: np.ndarray) -> np.ndarray:

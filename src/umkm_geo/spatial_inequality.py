@@ -30,7 +30,7 @@ from libpysal.graph import Graph
 
 from umkm_geo._disparity_input import _WEIGHTING, _check_series, _prepare, _Prepared, _variable, _versions
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._inference import P_VALUE_DEFINITIONS, _check_permutations, _check_same_units
+from umkm_geo._inference import P_VALUE_DEFINITIONS, TIE_TOLERANCE, _check_permutations, _check_same_units
 from umkm_geo._results import TableMixin, payload
 
 __all__ = ["ENGINE", "SPATIAL_GINI_DEFINITIONS", "SpatialGiniResult", "spatial_gini"]
@@ -224,6 +224,14 @@ def _permuted_neighbour_sums(x: np.ndarray, links: _Links, *, permutations: int,
     return out
 
 
+def _upper_tail_p(observed: float, simulated: np.ndarray) -> float:
+    """``(#{sim >= obs - tol} + 1) / (R + 1)``, ties within the tolerance of the local engine extreme; NaN for NaN."""
+    if not np.isfinite(observed):
+        return float("nan")
+    tol = TIE_TOLERANCE * max(1.0, abs(observed))
+    return float(((simulated >= observed - tol).sum() + 1) / (len(simulated) + 1))
+
+
 def _spatial_gini_from(prepared: _Prepared, graph: Graph, *, permutations: int, seed: int) -> SpatialGiniResult:
     if prepared.dropped:
         graph = graph.subgraph(prepared.x.index)
@@ -268,7 +276,10 @@ def _spatial_gini_from(prepared: _Prepared, graph: Graph, *, permutations: int, 
         "p_sim_folded_definition": (
             "as inequality.gini.Gini_Spatial p_sim: (min(G, R - G) + 1) / (R + 1), G = #{wcg_perm >= wcg}"
         ),
-        "p_polarization_definition": "(#{polarization_perm >= polarization} + 1) / (R + 1), upper tail",
+        "p_polarization_definition": (
+            "(#{polarization_perm >= polarization - tol} + 1) / (R + 1), upper tail, "
+            "tol = 1e-12 * max(1, |polarization|)"
+        ),
         "z_definition": "z = (wcg - mean(wcg_perm)) / sd(wcg_perm), sd with divisor R",
         "permutation": (
             "random relabelling of all units: permutation r is the r-th rng.permutation(x) of "
@@ -301,7 +312,7 @@ def _spatial_gini_from(prepared: _Prepared, graph: Graph, *, permutations: int, 
         expected_wcg=expected,
         sd_wcg=sd,
         z_wcg=z,
-        p_polarization=float(((polarization_perm >= polarization).sum() + 1) / (permutations + 1)),
+        p_polarization=_upper_tail_p(polarization, polarization_perm),
         n=n,
         n_neighbour_pairs=n_neighbour_pairs,
         n_islands=links.n_islands,
