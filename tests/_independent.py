@@ -233,6 +233,34 @@ def brute_force_local_p(
     return two_sided, folded
 
 
+def spdep_local_g_star(y: pd.Series, neighbours: Mapping[str, frozenset[str]]) -> pd.DataFrame:
+    """Gi* and its analytical z as R's ``spdep::localG`` computes them, with plain Python loops.
+
+    The weights are binary with the unit itself included (``include.self``): ``w_ij = 1`` for
+    ``j = i`` and each neighbour. spdep (R/localG.R, ``gstari``):
+    ``xbar = mean(x)``, ``s2 = sum((x - xbar)^2) / n`` (divisor n), ``W_i = sum_j w_ij``,
+    ``S1_i = sum_j w_ij^2``, ``E = W_i xbar``, ``V = s2 (n S1_i - W_i^2) / (n - 1)`` and
+    ``z = (sum_j w_ij x_j - E) / sqrt(V)``; ``G*_i = sum_j w_ij x_j / sum(x)``. Returns the
+    columns ``G`` (binary weights), ``G_row`` (``G / W_i``, the row-standardised Gi* that esda and
+    umkm_geo report) and ``z``, indexed like ``neighbours``.
+    """
+    ids = list(neighbours)
+    x = {i: float(y[i]) for i in ids}
+    n = len(ids)
+    xbar = sum(x.values()) / n
+    s2 = sum((v - xbar) ** 2 for v in x.values()) / n
+    total = sum(x.values())
+    rows = {}
+    for i in ids:
+        window = [i, *neighbours[i]]
+        w_i = float(len(window))  # sum of the weights, all 1
+        s1_i = float(len(window))  # sum of their squares
+        lag = sum(x[j] for j in window)
+        variance = s2 * (n * s1_i - w_i**2) / (n - 1)
+        rows[i] = {"G": lag / total, "G_row": lag / total / w_i, "z": (lag - w_i * xbar) / variance**0.5}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
 def kode_index(n: int) -> pd.Index:
     """Ids ``35.05.01`` ... ``35.05.{n}`` like Kemendagri kecamatan codes, named ``kode``."""
     return pd.Index([f"35.05.{i:02d}" for i in range(1, n + 1)], name="kode")

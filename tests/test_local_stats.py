@@ -5,20 +5,24 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.stats
+from libpysal.graph import Graph
 
 from _independent import (
     brute_force_local_p,
     graph_neighbour_sets,
+    lattice,
     neighbour_sets,
     pygeoda_global_moran,
     pygeoda_local_moran,
     pygeoda_queen_neighbours,
     pygeoda_weights_from_graph,
+    spdep_local_g_star,
 )
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._results import RESULT_TABLE_COLUMNS
 from umkm_geo.global_stats import global_moran
 from umkm_geo.local_stats import CATEGORIES, CLUSTER_LABELS, local_geary, local_gi_star, local_moran, local_moran_bv
+from umkm_geo.weights import build_weights
 
 # --- local Moran ----------------------------------------------------------------------------
 
@@ -283,15 +287,59 @@ def test_bivariate_of_a_variable_with_itself_is_the_univariate_lisa(tessellation
     np.testing.assert_array_equal(bi["p_value"], uni["p_value"])
 
 
-def test_gi_star_equals_esda_value_and_analytical_z(tessellation):
+def test_gi_star_equals_esda_value_and_the_spdep_analytical_z(tessellation):
+    # Gi* is esda's row-standardised value; its z is spdep's localG (binary weights with self,
+    # variance from the weights' own sums W_i = S1_i = k_i + 1), re-implemented in _independent.
+    # esda's G_Local gives the same z only on binary weights: with transform="R" it takes the row
+    # sum of the row-standardised weights (1) as the cardinality, and z comes out far too small.
     y, graph, _ = tessellation
     result = local_gi_star(y, graph, permutations=99, seed=2).frame()
+    spdep = spdep_local_g_star(y, graph_neighbour_sets(graph)).reindex(result.index)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
-        expected = esda.G_Local(y.to_numpy(), graph.transform("B"), transform="R", star=True, permutations=0)
-    np.testing.assert_allclose(result["Gi"].to_numpy(), expected.Gs, rtol=0, atol=1e-12)
-    np.testing.assert_allclose(result["z_norm"].to_numpy(), expected.Zs, rtol=0, atol=1e-9)
-    np.testing.assert_allclose(result["p_norm"], 2 * scipy.stats.norm.sf(np.abs(expected.Zs)), atol=1e-12)
+        rows = esda.G_Local(y.to_numpy(), graph.transform("B"), transform="R", star=True, permutations=0)
+        binary = esda.G_Local(y.to_numpy(), graph.transform("B"), transform="B", star=True, permutations=0)
+    np.testing.assert_allclose(result["Gi"].to_numpy(), rows.Gs, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(result["Gi"], spdep["G_row"], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(result["z_norm"], spdep["z"], rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(result["z_norm"].to_numpy(), binary.Zs, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(result["p_norm"], 2 * scipy.stats.norm.sf(np.abs(spdep["z"])), rtol=1e-9, atol=1e-15)
+    assert np.abs(result["z_norm"]).max() > 1.5 * np.abs(rows.Zs).max()  # the row-sum z was too small
+
+
+def test_gi_star_z_on_a_hand_worked_lattice():
+    # 3 x 3 rook lattice, 9 at the centre, 0 elsewhere: n = 9, mean 1, s^2 = (8^2 + 8 * 1^2) / 9 = 8.
+    # Binary weights with self, W_i = S1_i = k_i + 1; z_i = (sum of the window - W_i * 1) / sqrt(V_i),
+    # V_i = 8 (9 W_i - W_i^2) / 8 = W_i (9 - W_i):
+    #   centre (W = 5): (9 - 5) / sqrt(20) = 2 / sqrt(5) = 0.894
+    #   edge   (W = 4, the centre in its window): (9 - 4) / sqrt(20) = sqrt(5) / 2 = 1.118
+    #   corner (W = 3): (0 - 3) / sqrt(18) = -1 / sqrt(2) = -0.707
+    frame = lattice(3, 3)
+    graph = build_weights(frame, method="rook").graph
+    y = pd.Series(0.0, index=frame.index, name="umkm")
+    y["r1c1"] = 9.0
+    result = local_gi_star(y, graph, permutations=9, seed=0).frame()
+    expected = {"r1c1": 2 / np.sqrt(5), "r0c1": np.sqrt(5) / 2, "r1c0": np.sqrt(5) / 2, "r0c0": -1 / np.sqrt(2)}
+    for unit, z in expected.items():
+        assert result.loc[unit, "z_norm"] == pytest.approx(z, abs=1e-12), unit
+    # Gi* itself: the centre's window holds all of the total, 9 / 9, row-standardised 1 / 5
+    assert result.loc["r1c1", "Gi"] == pytest.approx(1 / 5, abs=1e-15)
+    assert result.loc["r0c0", "p_norm"] == pytest.approx(2 * scipy.stats.norm.sf(1 / np.sqrt(2)), abs=1e-12)
+
+
+def test_gi_star_islands_and_all_covering_windows_get_no_z(with_island):
+    # An island's window is itself alone: no Gi* z or p. A unit whose window holds every unit has
+    # V = s^2 (n W - W^2) / (n - 1) = 0: no z either (not -inf or +inf).
+    y, graph = with_island
+    result = local_gi_star(y - y.min(), graph, permutations=19, seed=0).frame()
+    assert np.isnan(result.loc["far", "z_norm"]) and np.isnan(result.loc["far", "p_norm"])
+    assert result.drop(index="far")["z_norm"].notna().all()
+    triangle = Graph.from_adjacency(
+        pd.DataFrame({"focal": list("aabbcc"), "neighbor": list("bcacab"), "weight": 1.0})
+    ).transform("r")
+    values = pd.Series([1.0, 2.0, 4.0], index=list("abc"), name="umkm")
+    three = local_gi_star(values, triangle, permutations=9, seed=0).frame()
+    assert three["z_norm"].isna().all() and three["p_norm"].isna().all()
 
 
 def test_gi_star_finds_the_hot_and_the_cold_block(two_blocks):

@@ -450,6 +450,30 @@ def _binary_with_self(graph: Graph) -> scipy.sparse.csr_array:
     return scipy.sparse.csr_array(scipy.sparse.diags_array(1.0 / rows) @ star)
 
 
+def _gi_star_z(
+    values: np.ndarray, star: scipy.sparse.csr_array, observed: np.ndarray, *, island: np.ndarray
+) -> np.ndarray:
+    """Analytical z of Gi* with the moments of Getis & Ord (1995) as R's ``spdep::localG`` computes them.
+
+    For the weights ``w*`` actually used (here row-standardised), ``W_i = sum_j w*_ij`` and
+    ``S1_i = sum_j w*_ij^2``: ``E[Gi*] = W_i / n`` and
+    ``Var[Gi*] = s^2 (n S1_i - W_i^2) / ((n - 1) (sum y)^2)`` with ``s^2 = sum (y - mean)^2 / n``.
+    The z does not depend on the scaling of a row: binary weights with self (``W_i = S1_i = k_i + 1``)
+    give the same z. NaN for islands and for a unit whose window holds every unit (zero variance).
+    """
+    n = len(values)
+    total = float(values.sum())
+    s2 = float(((values - values.mean()) ** 2).sum()) / n
+    w_sum = np.asarray(star.sum(axis=1)).ravel()
+    s1 = np.asarray(star.multiply(star).sum(axis=1)).ravel()
+    spread = n * s1 - w_sum**2
+    var_g = s2 * spread / (n - 1) / total**2
+    degenerate = island | (spread <= 1e-12 * w_sum**2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        z = (observed - w_sum / n) / np.sqrt(var_g)
+    return np.where(degenerate, np.nan, z)
+
+
 def local_gi_star(
     y: pd.Series,
     graph: Graph,
@@ -475,8 +499,9 @@ def local_gi_star(
     -------
     LocalResult
         Columns ``Gi`` (equal to esda's ``G_Local(y, graph, transform="R", star=True).Gs`` on
-        the binary graph), ``z_norm`` and ``p_norm`` (analytical z and two-sided normal p, as in
-        esda's ``Zs``), ``z_sim``, ``p_value``, ``significant`` and ``cluster`` (``"hot"`` for a
+        the binary graph), ``z_norm`` and ``p_norm`` (analytical z and two-sided normal p with the
+        variance of Getis & Ord (1995) as ``spdep::localG``, i.e. esda's ``Zs`` on binary weights,
+        ``transform="B"``; NaN for islands), ``z_sim``, ``p_value``, ``significant`` and ``cluster`` (``"hot"`` for a
         significant unit whose neighbourhood sum is above its expectation, ``"cold"`` below).
 
     Raises
@@ -509,14 +534,7 @@ def local_gi_star(
     others.eliminate_zeros()
     others.sort_indices()
     n = len(values)
-    # analytical moments as esda's G_Local(star=True): N = n, cardinality = row sum of w*
-    mean = total / n
-    variance = (values**2).sum() / n - mean**2
-    cardinality = np.asarray(star.sum(axis=1)).ravel()
-    expected = cardinality / n
-    var_g = cardinality * (n - cardinality) / (n - 1) / n**2 * variance / mean**2
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z_norm = (observed - expected) / np.sqrt(var_g)
+    z_norm = _gi_star_z(values, star, observed, island=np.diff(star.indptr) == 1)
     counts = conditional_permutation(
         others.indptr.astype(np.int64),
         np.ascontiguousarray(others.data, dtype=float),
@@ -548,7 +566,12 @@ def local_gi_star(
             "transformation": "binary with self-weight 1, row-standardised (Gi*)",
             "definition": "Getis-Ord Gi*: sum_j w*_ij y_j / sum_j y_j (Getis & Ord 1992; Ord & Getis 1995)",
             "hot_cold_rule": "hot if Gi* is above the mean of its permutations, cold if below",
-            "p_norm": "two-sided, normal approximation with esda's G_Local moments",
+            "p_norm": (
+                "two-sided, normal approximation with the moments of Getis & Ord (1995) as spdep::localG: "
+                "E = W_i / n, Var = s^2 (n S1_i - W_i^2) / ((n - 1) (sum y)^2), s^2 with divisor n, W_i and S1_i "
+                "the sum and sum of squares of unit i's weights (binary with self: k_i + 1); NaN for islands and "
+                "for a unit whose window holds every unit"
+            ),
         },
     )
 
