@@ -46,3 +46,11 @@ class JoinError(UmkmGeoError):
 
 class AnalysisError(UmkmGeoError):
     """A statistic cannot be computed on the given data (e.g. constant values)."""
+
+
+class OutputError(UmkmGeoError):
+    """The outputs cannot be written (the CLI exits with code 4).
+
+    The output folder is not writable or not a folder, another run is writing to it, or it holds files
+    umkm_geo did not write where its output set goes.
+    """

@@ -1,19 +1,23 @@
 """The ``maps`` pipeline, stage by stage, from a config to every output.
 
 :func:`run` executes every stage from a :class:`~umkm_geo.config.Config` and writes
-``<output>/maps/*.png``, ``<output>/maps/*.html``, ``<output>/tables/*.csv`` and
-``<output>/run.json`` (inputs with hashes, config, seed, package versions, timings). Every file is
-written atomically. Stages: sources -> tables -> indicators -> weights -> statistics ->
-classification -> renderers; each returns a new :class:`StudyArea`.
+``<output>/maps/*.png``, ``<output>/maps/*.html``, ``<output>/tables/*.csv``, ``<output>/report.html``
+and ``<output>/run.json`` (inputs with hashes, config, seed, package versions, timings, outputs) into
+a staging folder, then replaces the previous output set with them as a whole. Stages: sources ->
+tables -> indicators -> weights -> statistics -> classification -> renderers; each returns a new
+:class:`StudyArea`, and the stages before the renderers write no file.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 import time
 import warnings
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from umkm_geo import _atomic
 from umkm_geo._errors import JoinError
@@ -25,12 +29,12 @@ from umkm_geo.demo import demo_totals, generate_demo_counts, generate_demo_popul
 from umkm_geo.groups import Grouping, blitar_grouping, read_grouping
 from umkm_geo.indicators import add_indicators, area_km2
 from umkm_geo.join import join_counts
-from umkm_geo.outputs import stamped, write_run_record, write_tables
+from umkm_geo.outputs import staged_output, stamped, write_join_qa, write_run_record, write_tables
 from umkm_geo.sources.boundaries import load_kecamatan
 from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
 from umkm_geo.survey.stage import compute_survey
-from umkm_geo.tables import read_count_table
+from umkm_geo.tables import CountTable, read_count_table
 from umkm_geo.weights import build_weights
 
 
@@ -93,10 +97,24 @@ def _grouping(config: Config) -> Grouping | None:
     )
 
 
-def load_counts(area: StudyArea, config: Config, out_dir: Path) -> StudyArea:
-    """Stage 2 (tables): read (or generate, for the demo) the UMKM table and join it."""
-    tables_dir = out_dir / "tables"
+def _read_demo_table(demo: pd.DataFrame) -> CountTable:
+    """Read the generated demo table back through the reader of users' tables, from its CSV text."""
+    with tempfile.TemporaryDirectory(prefix="umkm-geo-") as scratch:
+        path = _atomic.write_text(Path(scratch) / "umkm_counts_demo.csv", demo.to_csv(index=False))
+        table = read_count_table(path)
+    return dataclasses.replace(table, source=Path("tables") / "umkm_counts_demo.csv")
+
+
+def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) -> StudyArea:
+    """Stage 2 (tables): read (or generate, for the demo) the UMKM table and join it.
+
+    Writes nothing: the join QA table (and the demo's counts and totals) go to ``results["tables"]``
+    for :func:`umkm_geo.outputs.write_tables`; on a :class:`JoinError` the QA table is ``exc.qa``.
+    The demo table is recorded as ``tables/umkm_counts_demo.csv``, its path in the output set.
+    ``out_dir`` is not used (kept for existing callers).
+    """
     illustrative = False
+    tables: dict[str, Any] = {}
     demo_record: dict[str, Any] | None = None
     if config.data.umkm == "demo":
         totals = demo_totals(area.frame, area_km2(area.frame))
@@ -117,33 +135,31 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path) -> StudyArea:
             area_km2=area_km2(area.frame),
             seed=config.data.demo_seed,
         )
-        table_path = _atomic.write_text(tables_dir / "umkm_counts_demo.csv", demo.to_csv(index=False))
-        _atomic.write_text(tables_dir / "demo_totals.csv", stamped(totals, True).to_csv(index=False))
+        tables = {"umkm_counts_demo": demo, "demo_totals": stamped(totals, True)}
+        table_path = None
         demo_record = {"seed": config.data.demo_seed, "totals": totals.to_dict(orient="records")}
         illustrative = True
     else:
         table_path = config.resolve(config.data.umkm)
-    table = read_count_table(
-        table_path,
-        sheet=config.data.sheet or None,
-        code_column=config.data.code_column or None,
-        name_column=config.data.name_column or None,
-        kab_column=config.data.kab_column or None,
-    )
+    if table_path is None:
+        table = _read_demo_table(tables["umkm_counts_demo"])
+    else:
+        table = read_count_table(
+            table_path,
+            sheet=config.data.sheet or None,
+            code_column=config.data.code_column or None,
+            name_column=config.data.name_column or None,
+            kab_column=config.data.kab_column or None,
+        )
     illustrative = illustrative or table.illustrative
     try:
         counts, report = join_counts(area.frame, table, allow_missing=config.data.allow_missing)
     except JoinError as exc:
-        if exc.report is not None:
-            qa = stamped(exc.report.issues, illustrative)
-            _atomic.write_text(tables_dir / "join_qa.csv", qa.to_csv(index=False))
+        exc.qa = None if exc.report is None else stamped(exc.report.issues, illustrative)
         raise
-    qa = stamped(report.issues, illustrative)
-    written = [_atomic.write_text(tables_dir / "join_qa.csv", qa.to_csv(index=False))]
-    if config.data.umkm == "demo":
-        written += [tables_dir / "umkm_counts_demo.csv", tables_dir / "demo_totals.csv"]
+    tables = {"join_qa": stamped(report.issues, illustrative), **tables}
     area = area.with_result("counts", counts).with_result("join_report", report)
-    area = area.with_result("tables_written", tuple(written))
+    area = area.with_result("tables", tables)
     return area.with_provenance(
         umkm_table=table.record(), join=report.record(), illustrative=illustrative, demo=demo_record
     )
@@ -152,8 +168,8 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path) -> StudyArea:
 def compute_indicators(area: StudyArea, config: Config, out_dir: Path | None = None) -> StudyArea:
     """Stage 3 (indicators), with the population table (or, for the demo, an illustrative one).
 
-    The illustrative demo population is written to ``out_dir/tables/population_demo.csv`` when
-    ``out_dir`` is given.
+    Writes nothing: the illustrative demo population goes to ``results["tables"]["population_demo"]``
+    (written as ``tables/population_demo.csv``). ``out_dir`` is not used (kept for existing callers).
     """
     population = None
     if config.data.population:
@@ -170,9 +186,7 @@ def compute_indicators(area: StudyArea, config: Config, out_dir: Path | None = N
             area.frame, totals=totals, area_km2=area_km2(area.frame), seed=config.data.demo_seed
         )
         population = demo.set_index("kode")["penduduk"]
-        if out_dir is not None:
-            path = _atomic.write_text(out_dir / "tables" / "population_demo.csv", demo.to_csv(index=False))
-            area = area.with_result("tables_written", (*area.results.get("tables_written", ()), path))
+        area = area.with_result("tables", {**area.results.get("tables", {}), "population_demo": demo})
         area = area.with_provenance(
             population_demo={"seed": config.data.demo_seed, "totals": totals.to_dict(orient="records")}
         )
@@ -291,15 +305,57 @@ def titled(config: Config, area: StudyArea) -> Config:
 
 
 def run(config: Config) -> StudyArea:
-    """Run the whole ``maps`` pipeline and write every output.
+    """Run the whole ``maps`` pipeline and replace the output set with the new one, as a whole.
+
+    The output set is what a run owns in the output folder (``config.output_dir()``): ``maps/``,
+    ``tables/``, ``report.html`` and ``run.json``, whose ``outputs`` list names every file of the set
+    (paths relative to the output folder). Anything else in the folder (``.gitkeep``, the
+    ``join_qa.csv`` of ``validate``, the user's own files) is never touched.
+
+    How the set is replaced (:func:`umkm_geo.outputs.staged_output`):
+
+    1. The output folder is locked (``flock``: a second run into the same folder stops with a
+       message), a swap a killed run left half done is completed, and staging folders of killed
+       runs (``.umkm-geo.staging-*``) are removed. If ``maps/``, ``tables/``, ``report.html`` or
+       ``run.json`` hold a file the set's ``run.json`` does not list (a file the user put there, or
+       left by an older umkm-geo), the run stops before any work: it would have to delete it.
+    2. Every stage runs and every output is written into ``<output>/.umkm-geo.staging-<pid>-<ns>/``
+       (same file system, so the swap is made of renames). ``run.json`` is written last; paths in it
+       are relative to the set's folder, so nothing in the set points into the staging folder.
+    3. With SIGINT and SIGTERM held back for the few renames: the staging folder is renamed
+       ``.umkm-geo.ready-*`` (the commit point), the old entries are renamed into
+       ``.umkm-geo.old-*`` (``run.json`` first), the new ones into place (``run.json`` last), and the
+       old set is deleted. Renames inside one folder cannot fail half-way, Ctrl-C and SIGTERM wait
+       for them, and a run killed outright (SIGKILL, power cut) between the commit point and the
+       end leaves a ``ready`` folder that the next run installs before anything else. So the folder
+       holds either the old complete set or the new one.
+
+    An error, Ctrl-C or SIGTERM before the commit point removes the staging folder and leaves the
+    previous set byte for byte as it was. A run stopped by the join of the UMKM table writes the
+    join QA table to ``<output>/join_qa.csv`` (outside the set), like ``umkm-geo validate``.
 
     Returns
     -------
     StudyArea
-        The final study area (results, provenance and the list of outputs in
+        The final study area (results, provenance and the files of the installed set in
         ``results["outputs"]``).
+
+    Raises
+    ------
+    OutputError
+        The output folder cannot be written, is in use by another run or holds unknown files where
+        the set goes.
     """
     out_dir = config.output_dir()
+    with staged_output(out_dir) as stage:
+        staging = stage.path
+        area, written = _run_into(config, staging, out_dir)
+        stage.commit()
+    return _moved(area, staging, out_dir).with_result("outputs", [out_dir / p.relative_to(staging) for p in written])
+
+
+def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, list[Path]]:
+    """Every stage, writing every output into ``staging``; returns the study area and the files written."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
 
@@ -311,8 +367,15 @@ def run(config: Config) -> StudyArea:
 
     area = timed("boundaries", load_study_area, config)
     config = titled(config, area)
-    area = timed("tables", load_counts, area, config, out_dir)
-    area = timed("indicators", compute_indicators, area, config, out_dir)
+    try:
+        area = timed("tables", load_counts, area, config)
+    except JoinError as exc:
+        if getattr(exc, "qa", None) is None:
+            raise
+        path = write_join_qa(exc.qa, out_dir)
+        msg = f"{exc}\nEvery issue is listed in {path}. The previous outputs in {out_dir} are untouched."
+        raise JoinError(msg, report=exc.report) from exc
+    area = timed("indicators", compute_indicators, area, config)
     area = timed("covariates", compute_covariates, area, config)
     area = timed("weights", compute_weights, area, config)
     area = timed("statistics", compute_statistics, area, config)
@@ -320,15 +383,23 @@ def run(config: Config) -> StudyArea:
     area = timed("regional", compute_regional, area, config)
     area = timed("survey", compute_survey, area, config)
     area = timed("classification", classify_indicators, area, config)
-    outputs = list(area.results.get("tables_written", ()))
     from umkm_geo.render.maps import render_all
 
-    maps = timed("maps", render_all, area, config, out_dir)
-    outputs += list(maps.paths)
+    maps = timed("maps", render_all, area, config, staging)
+    outputs = list(maps.paths)
     area = area.with_result("atlas", maps.atlas)
-    outputs += timed("density_surface", write_density_surface, area, config, out_dir)
-    outputs += timed("csv", write_tables, area, out_dir)
-    outputs.append(timed("report", write_report, area, config, out_dir, maps.images))
+    outputs += timed("density_surface", write_density_surface, area, config, staging)
+    outputs += timed("csv", write_tables, area, staging)
+    outputs.append(timed("report", write_report, area, config, staging, maps.images))
     timings["total"] = time.perf_counter() - t0
-    outputs.append(write_run_record(area, config, out_dir, outputs, timings))
-    return area.with_result("outputs", outputs)
+    outputs.append(write_run_record(area, config, staging, outputs, timings))
+    return area, outputs
+
+
+def _moved(area: StudyArea, staging: Path, out_dir: Path) -> StudyArea:
+    """Results that name a file of the set (the atlas, the density surface) name it in ``out_dir``."""
+    for key, value in area.results.items():
+        path = getattr(value, "path", None)
+        if dataclasses.is_dataclass(value) and isinstance(path, Path) and path.is_relative_to(staging):
+            area = area.with_result(key, dataclasses.replace(value, path=out_dir / path.relative_to(staging)))
+    return area
