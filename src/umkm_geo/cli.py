@@ -1,47 +1,75 @@
 """The ``umkm-geo`` command: ``maps``, ``template``, ``validate`` and the statistics commands.
 
 The statistics commands (``local``, ``global``, ``inequality``, ``regional``, ``zonal``,
-``density``) live in :mod:`umkm_geo.cli_stats`.
+``density``) live in :mod:`umkm_geo.cli_stats`, the survey, FFA and produk commands in
+:mod:`umkm_geo.cli_survey`.
 
-Exit codes: 0 success, 1 unexpected internal error (a bug: please report it with the traceback),
-2 bad command line or configuration, 3 bad input data (the message says which file, row or feature
-and what to do).
+Every failure prints one message naming the file, row, column or setting and what to do, and exits
+with a documented code (:data:`EXIT_CODES`); a Python traceback is printed only with ``--debug``.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import signal
 import sys
+import threading
 import time
+import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from umkm_geo import _atomic
-from umkm_geo._errors import ConfigError, UmkmGeoError
+from umkm_geo._errors import ConfigError, JoinError, OutputError, UmkmGeoError
 from umkm_geo.cli_stats import COMMANDS as STATS_COMMANDS
 from umkm_geo.cli_stats import add_parsers as add_stats_parsers
 from umkm_geo.cli_survey import COMMANDS as SURVEY_COMMANDS
 from umkm_geo.cli_survey import add_parsers as add_survey_parsers
 from umkm_geo.config import Config, load_config
 
-EXIT_OK, EXIT_BUG, EXIT_CONFIG, EXIT_DATA = 0, 1, 2, 3
+EXIT_OK, EXIT_BUG, EXIT_CONFIG, EXIT_DATA, EXIT_OUTPUT = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
+
+#: Exit codes of every ``umkm-geo`` command (also in ``--help`` and the README).
+EXIT_CODES = {
+    EXIT_OK: "success",
+    EXIT_BUG: "internal error (a bug: run again with --debug and report the traceback)",
+    EXIT_CONFIG: "bad command line, configuration file or setting",
+    EXIT_DATA: "bad input data (the message names the file, row, column or feature and what to do)",
+    EXIT_OUTPUT: "the output cannot be written (folder not writable, in use by another run, or holding files"
+    " umkm-geo did not write); previous outputs are untouched",
+    EXIT_INTERRUPTED: "interrupted by Ctrl-C (SIGINT); previous outputs are untouched",
+    EXIT_TERMINATED: "stopped by SIGTERM; previous outputs are untouched",
+}
+
+_EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4} {text}" for code, text in EXIT_CODES.items())
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` (staging clean-up) runs."""
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="umkm-geo",
         description="Maps of UMKM across Indonesian kecamatan: boundaries, joins, statistics, maps.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--debug", action="store_true", help="print the Python traceback of any error")
     sub = parser.add_subparsers(dest="command", required=True)
-    maps = sub.add_parser("maps", help="run the whole pipeline and write maps, tables and run.json")
+    maps = sub.add_parser(
+        "maps", help="run the whole pipeline and replace the output set (maps, tables, report, run.json)"
+    )
     maps.add_argument("--config", help="TOML config file (default: the Blitar demo case)")
     maps.add_argument("--region", help="override [study] region, e.g. 35.05,35.72")
     maps.add_argument("--output", help="override [output] dir")
     validate = sub.add_parser(
         "validate",
-        help="check the boundaries, the table and the join; write nothing but the QA table",
+        help="check the boundaries, the table and the join; write nothing but <output>/join_qa.csv",
     )
     validate.add_argument("--config", help="TOML config file")
     validate.add_argument("--region", help="override [study] region")
@@ -52,6 +80,12 @@ def _parser() -> argparse.ArgumentParser:
     template.add_argument("--years", default="", help="comma-separated years to give one row each, e.g. 2019,2020")
     add_stats_parsers(sub)
     add_survey_parsers(sub)
+    for command in sub.choices.values():
+        command.epilog = _EPILOG
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="print the Python traceback of any error"
+        )
     return parser
 
 
@@ -81,13 +115,24 @@ def _cmd_maps(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from umkm_geo.outputs import write_join_qa
     from umkm_geo.pipeline import load_counts, load_study_area
 
     config = _config(args)
+    out_dir = config.output_dir()
     area = load_study_area(config)
-    area = load_counts(area, config, config.output_dir())
+    try:
+        area = load_counts(area, config)
+    except JoinError as exc:
+        if getattr(exc, "qa", None) is None:
+            raise
+        path = write_join_qa(exc.qa, out_dir)
+        msg = f"{exc}\nEvery issue is listed in {path}."
+        raise JoinError(msg, report=exc.report) from exc
+    path = write_join_qa(area.results["tables"]["join_qa"], out_dir)
     print(area.results["join_report"].summary())
     print(f"topology: {area.provenance['topology']['reason']}")
+    print(f"join QA table: {path}")
     return EXIT_OK
 
 
@@ -129,19 +174,71 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``umkm-geo`` command; returns the exit code."""
+    """Entry point of the ``umkm-geo`` command; returns the exit code (see :data:`EXIT_CODES`)."""
     args = _parser().parse_args(argv)
-    with warnings.catch_warnings():
-        warnings.simplefilter("default")
-        warnings.formatwarning = lambda message, category, *_a, **_k: f"umkm-geo: warning: {message}\n"
+    debug = bool(getattr(args, "debug", False))
+    with _user_warnings(), _sigterm_interrupts():
         try:
             return COMMANDS[args.command](args)
-        except ConfigError as exc:
-            print(f"umkm-geo: configuration error: {exc}", file=sys.stderr)
-            return EXIT_CONFIG
-        except UmkmGeoError as exc:
-            print(f"umkm-geo: error: {exc}", file=sys.stderr)
-            return EXIT_DATA
+        except BaseException as exc:
+            if isinstance(exc, SystemExit):
+                raise
+            if debug:
+                traceback.print_exc()
+            code, message = _failure(exc)
+            print(f"umkm-geo: {message}", file=sys.stderr)
+            return code
+
+
+def _failure(exc: BaseException) -> tuple[int, str]:
+    """The exit code and the one-line (or one-paragraph) message of a failure."""
+    if isinstance(exc, Terminated):
+        return EXIT_TERMINATED, "stopped by SIGTERM; no output was half-written and previous outputs are in place."
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED, "interrupted (Ctrl-C); no output was half-written and previous outputs are in place."
+    if isinstance(exc, ConfigError):
+        return EXIT_CONFIG, f"configuration error: {exc}"
+    if isinstance(exc, OutputError):
+        return EXIT_OUTPUT, f"output error: {exc}"
+    if isinstance(exc, UmkmGeoError):
+        return EXIT_DATA, f"error: {exc}"
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return EXIT_OUTPUT, f"cannot read or write{where}: {exc.strerror or exc}. Check the path and its permissions."
+    return (
+        EXIT_BUG,
+        f"internal error: {type(exc).__name__}: {exc} (run again with --debug to see the traceback and report it)",
+    )
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"umkm-geo: warning: {message}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _user_warnings() -> Iterator[None]:
+    """Warnings as one ``umkm-geo: warning:`` line each, for the duration of the command only."""
+    with warnings.catch_warnings():  # restores the filters and warnings.showwarning on exit
+        warnings.simplefilter("default")
+        warnings.showwarning = _show_warning
+        yield
+
+
+@contextlib.contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while the command runs, so that clean-up runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
 
 
 if __name__ == "__main__":
