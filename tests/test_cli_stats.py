@@ -1,10 +1,14 @@
+import errno
+import os
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 import rasterio
 
 from _independent import lattice, write_geotiff
-from umkm_geo.cli import EXIT_CONFIG, EXIT_DATA, EXIT_OK, main
+from umkm_geo.cli import EXIT_CONFIG, EXIT_DATA, EXIT_OK, EXIT_OUTPUT, main
 from umkm_geo.local_stats import local_moran
 from umkm_geo.sparse_weights import contiguity_weights
 from umkm_geo.weights import build_weights
@@ -157,3 +161,44 @@ def test_a_geoparquet_index_serves_as_the_id(layer, tmp_path):
     out = tmp_path / "lisa.csv"
     assert main(["local", str(path), "--column", "umkm", "--output", str(out)]) == EXIT_OK
     assert list(pd.read_csv(out)["kode"]) == list(frame.index)
+
+
+def test_files_that_cannot_be_read_or_written_give_one_message_and_a_code(layer, tmp_path, capsys):
+    _, path = layer
+    missing = tmp_path / "no_such.csv"
+    assert main(["regional", str(missing), "--method", "lq", "--output", str(tmp_path / "lq.csv")]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert f"{missing} does not exist" in err and "Traceback" not in err
+    garbled = tmp_path / "garbled.csv"
+    garbled.write_bytes(b"kode,sektor\n\xff\xfe\x00,\n")
+    assert main(["regional", str(garbled), "--method", "lq", "--output", str(tmp_path / "lq.csv")]) == EXIT_DATA
+    assert f"{garbled}: cannot read it as a CSV table" in capsys.readouterr().err
+    a_file = tmp_path / "a_file"
+    a_file.write_text("")
+    out = a_file / "lisa.csv"  # a folder that cannot exist: its parent is a file
+    assert main(["local", str(path), "--column", "umkm", "--output", str(out)]) == EXIT_OUTPUT
+    err = capsys.readouterr().err
+    assert err.startswith(f"umkm-geo: cannot read or write {a_file}: ") and "Traceback" not in err
+    assert main(["local", str(path), "--column", "umkm", "--output", str(out), "--debug"]) == EXIT_OUTPUT
+    assert "Traceback (most recent call last)" in capsys.readouterr().err
+
+
+def test_a_command_writing_several_files_writes_all_or_none(layer, tmp_path, monkeypatch, capsys):
+    _, path = layer
+    out = tmp_path / "gap.csv"
+    argv = ["inequality", str(path), "--column", "umkm", "--group", "wilayah", "--output", str(out)]
+    assert main([*argv, "--permutations", "99"]) == EXIT_OK
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert set(before) == {"gap.csv", "gap_groups.csv", "gap_pairs.csv"}
+    write_text = Path.write_text
+
+    def disk_full_at_pairs(self, *args, **kwargs):
+        if self.name.startswith(".gap_pairs.csv."):  # the temporary file of gap_pairs.csv
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return write_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", disk_full_at_pairs)
+    assert main([*argv, "--permutations", "199", "--population", "penduduk"]) == EXIT_OUTPUT
+    err = capsys.readouterr().err
+    assert f"cannot read or write {tmp_path / 'gap_pairs.csv'}: No space left on device" in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # none replaced, no temporary file left

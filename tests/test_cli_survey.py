@@ -80,3 +80,15 @@ def test_produk_command_ranks_by_mpe(files):
     # a product listed in several desa counts with its mean total value; the leader has the highest
     best = mpe.groupby(["kode", "produk"])["nilai_total"].mean().groupby(level="kode").max()
     np.testing.assert_allclose(leading.loc[best.index, "skor"], best, rtol=1e-12)
+
+
+def test_a_missing_or_unreadable_table_is_named(tmp_path, capsys):
+    missing = tmp_path / "counts.csv"
+    assert main(["survey-plan", str(missing), "--output", str(tmp_path / "plan.csv")]) == EXIT_DATA
+    err = capsys.readouterr().err
+    assert f"{missing} does not exist" in err and "Traceback" not in err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    assert main(["survey-plan", str(empty), "--output", str(tmp_path / "plan.csv")]) == EXIT_DATA
+    assert f"{empty}: cannot read it as a CSV table" in capsys.readouterr().err
+    assert not (tmp_path / "plan.csv").exists()

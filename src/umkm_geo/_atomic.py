@@ -1,6 +1,7 @@
 """Atomic file output: write to a temporary file in the target folder, then rename.
 
-A reader (or a crashed run) never sees a half-written output file.
+A reader (or a crashed run) never sees a half-written output file; :func:`write_texts` writes a group
+of files so that a failure while writing (disk full, no permission) replaces none of them.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 
@@ -35,6 +36,10 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         yield tmp_path
         os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; outputs are shared files
         os.replace(tmp_path, target)
+    except OSError as exc:
+        if exc.filename is None or Path(exc.filename) != tmp_path:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc  # name the file the user asked for
     finally:
         if tmp_path.exists():
             tmp_path.unlink()
@@ -45,6 +50,17 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return Path(path)
+
+
+def write_texts(items: Mapping[str | os.PathLike[str], str]) -> list[Path]:
+    """Write several files (path -> UTF-8 text): all to temporary files first, then all renamed into place.
+
+    If writing any of them fails, none of the targets is touched.
+    """
+    with contextlib.ExitStack() as stack:
+        for path, text in items.items():
+            stack.enter_context(atomic_path(path)).write_text(text, encoding="utf-8")
+    return [Path(path) for path in items]
 
 
 def write_with(path: str | os.PathLike[str], writer: Callable[[Path], object]) -> Path:

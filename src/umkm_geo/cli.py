@@ -202,6 +202,8 @@ def _failure(exc: BaseException) -> tuple[int, str]:
         return EXIT_OUTPUT, f"output error: {exc}"
     if isinstance(exc, UmkmGeoError):
         return EXIT_DATA, f"error: {exc}"
+    if isinstance(exc, FileNotFoundError):  # writers create their folders: a missing file is an input
+        return EXIT_DATA, f"error: {exc.filename or exc} does not exist; check the path."
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if exc.filename else ""
         return EXIT_OUTPUT, f"cannot read or write{where}: {exc.strerror or exc}. Check the path and its permissions."

@@ -3,9 +3,9 @@
 ``local``, ``global``, ``inequality``, ``regional``, ``zonal`` and ``density`` each read one
 file (a GeoPackage, GeoJSON, Shapefile or GeoParquet of polygons with a value column; a CSV for the
 tables), compute one family of statistics with the same functions as ``umkm-geo maps``, and write a
-CSV (or GeoTIFF) whose rows carry the settings. They import only what they need: ``local`` with
-queen or rook weights never loads libpysal or esda, so a run on 10,000 polygons takes about a
-second.
+CSV (or GeoTIFF) whose rows carry the settings; a command that writes several files writes all of
+them or, if writing fails, none. They import only what they need: ``local`` with queen or rook
+weights never loads libpysal or esda, so a run on 10,000 polygons takes about a second.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-__all__ = ["COMMANDS", "add_parsers", "write_csv"]
+__all__ = ["COMMANDS", "add_parsers", "read_csv", "write_csv", "write_csvs"]
 
 _WEIGHTS = ("queen", "rook", "fuzzy", "knn", "distance_band")
 
@@ -172,6 +172,26 @@ def write_csv(table: pd.DataFrame, path: str) -> Path:
     return _atomic.write_text(path, table.to_csv(index=False))
 
 
+def write_csvs(tables: dict[str, pd.DataFrame]) -> list[Path]:
+    """Write several tables (path -> table) as CSV: all of them, or none if writing one fails."""
+    return _atomic.write_texts({path: table.to_csv(index=False) for path, table in tables.items()})
+
+
+def read_csv(path: str, **options: Any) -> pd.DataFrame:
+    """Read a CSV named on the command line; a missing or unreadable file stops with a message naming it."""
+    import pandas as pd
+
+    file = Path(path)
+    if not file.is_file():
+        msg = f"{file} does not exist (or is not a file); check the path."
+        raise DataSourceError(msg)
+    try:
+        return pd.read_csv(file, **options)
+    except (ValueError, OSError) as exc:  # pandas' ParserError, EmptyDataError and UnicodeDecodeError are ValueErrors
+        msg = f"{file}: cannot read it as a CSV table ({exc}). Save it as a comma-separated UTF-8 CSV and try again."
+        raise DataSourceError(msg) from exc
+
+
 def _cmd_local(args: argparse.Namespace) -> Path:
     from umkm_geo import local_stats
 
@@ -297,17 +317,19 @@ def _cmd_inequality(args: argparse.Namespace) -> Path:
         graph=graph,
         theil_by={c: frame[c] for c in args.theil_by},
     )
-    out = Path(args.output)
-    stem = out.with_suffix("")
-    write_csv(table.groups_frame().reset_index(), f"{stem}_groups.csv")
-    write_csv(table.pairs_frame(), f"{stem}_pairs.csv")
-    return write_csv(table.measures_frame(), str(out))
+    stem = Path(args.output).with_suffix("")
+    written = write_csvs(
+        {
+            f"{stem}_groups.csv": table.groups_frame().reset_index(),
+            f"{stem}_pairs.csv": table.pairs_frame(),
+            args.output: table.measures_frame(),
+        }
+    )
+    return written[-1]
 
 
 def _count_table(path: str, id_column: str) -> pd.DataFrame:
-    import pandas as pd
-
-    table = pd.read_csv(path, dtype={id_column or "kode": str})
+    table = read_csv(path, dtype={id_column or "kode": str})
     column = id_column or "kode"
     required = {column, "sektor", "tahun", "jumlah"}
     if not required <= set(table.columns):
@@ -323,9 +345,7 @@ def _cmd_regional(args: argparse.Namespace) -> Path:
     years = sorted(int(y) for y in counts["tahun"].dropna().unique())
     reference = None
     if args.reference:
-        import pandas as pd
-
-        reference = pd.read_csv(args.reference)
+        reference = read_csv(args.reference)
     if args.method == "lq":
         year = args.year or years[-1]
         ref = None if reference is None else reference[reference["tahun"] == year].groupby("sektor")["jumlah"].sum()
@@ -342,9 +362,8 @@ def _cmd_regional(args: argparse.Namespace) -> Path:
         growth = regional.growth_rate(totals[base], totals[end])
         result = regional.klassen(level, growth)
         table = result.frame().reset_index()
-    settings = result.table()
-    write_csv(settings, str(Path(args.output).with_suffix("")) + "_settings.csv")
-    return write_csv(table, args.output)
+    settings = {str(Path(args.output).with_suffix("")) + "_settings.csv": result.table()}
+    return write_csvs({**settings, args.output: table})[-1]
 
 
 def _cmd_zonal(args: argparse.Namespace) -> Path:

@@ -2,6 +2,7 @@
 
 Each reads the user's file (counts, questionnaire answers, FFA factors, product table), runs the same
 functions as ``make maps`` and writes CSV tables (and the FFA diagram) whose rows carry the settings.
+The CSV tables of one command are written together: all of them, or none if writing fails.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from umkm_geo._errors import ConfigError, DataSourceError
-from umkm_geo.cli_stats import write_csv
+from umkm_geo.cli_stats import read_csv, write_csv, write_csvs
 
 __all__ = ["COMMANDS", "add_parsers"]
 
@@ -57,11 +58,9 @@ def _units(region: str) -> Any:
 
 
 def _cmd_survey_plan(args: argparse.Namespace) -> Path:
-    import pandas as pd
-
     from umkm_geo.survey.design import survey_plan
 
-    table = pd.read_csv(args.counts, dtype={"kode": str})
+    table = read_csv(args.counts, dtype={"kode": str})
     key = "kode" if "kode" in table else "kecamatan"
     if key not in table or "jumlah" not in table:
         msg = f"{args.counts}: needs a kode (or kecamatan) column and a jumlah column; it has {list(table.columns)}."
@@ -72,7 +71,6 @@ def _cmd_survey_plan(args: argparse.Namespace) -> Path:
 
 
 def _cmd_survey_score(args: argparse.Namespace) -> Path:
-    import pandas as pd
 
     from umkm_geo.survey.responses import read_responses
     from umkm_geo.survey.scoring import score_survey
@@ -81,15 +79,20 @@ def _cmd_survey_score(args: argparse.Namespace) -> Path:
     responses = read_responses(args.responses, units=units, strict=not args.lenient)
     population = None
     if args.counts:
-        counts = pd.read_csv(args.counts, dtype={"kode": str})
+        counts = read_csv(args.counts, dtype={"kode": str})
         population = counts.set_index("kode")["jumlah"]
     scores = score_survey(responses.long, population=population, n_boot=args.bootstrap, seed=args.seed)
     stem = str(Path(args.output).with_suffix(""))
-    write_csv(responses.issues, f"{stem}_issues.csv")
-    write_csv(scores.reliability.reset_index(), f"{stem}_reliability.csv")
-    write_csv(scores.table(), f"{stem}_settings.csv")
     table = units[["nama"]].join(scores.kecamatan.set_index("kode"), how="right").reset_index()
-    return write_csv(table, args.output)
+    written = write_csvs(
+        {
+            f"{stem}_issues.csv": responses.issues,
+            f"{stem}_reliability.csv": scores.reliability.reset_index(),
+            f"{stem}_settings.csv": scores.table(),
+            args.output: table,
+        }
+    )
+    return written[-1]
 
 
 def _cmd_ffa(args: argparse.Namespace) -> Path:
@@ -99,11 +102,14 @@ def _cmd_ffa(args: argparse.Namespace) -> Path:
 
     result = force_field(args.factors, pairwise=args.pairwise or None, linkage=args.linkage or None)
     out = Path(args.output)
-    write_csv(result.factors.reset_index(), str(out.with_suffix("")) + "_factors.csv")
+    tables = {
+        str(out.with_suffix("")) + "_factors.csv": result.factors.reset_index(),
+        args.output: strategy_table(result),
+    }
     title = "Analisis medan kekuatan (FFA)" if args.lang == "id" else "Force field analysis (FFA)"
     fig = ffa_figure(result, title=title, lang=args.lang, subtitle=result.balance.sentence(args.lang))
     save_figure(fig, out.with_suffix(".png"))
-    return write_csv(strategy_table(result), args.output)
+    return write_csvs(tables)[-1]
 
 
 def _cmd_produk(args: argparse.Namespace) -> Path:
@@ -119,10 +125,11 @@ def _cmd_produk(args: argparse.Namespace) -> Path:
         except ValueError as exc:
             msg = f"--weights item {item!r} must be name=number, e.g. pasar=5."
             raise ConfigError(msg) from exc
+    tables = {}
     if weights:
-        write_csv(mpe_ranking(table, weights=weights).scores, str(Path(args.output).with_suffix("")) + "_mpe.csv")
+        tables[str(Path(args.output).with_suffix("")) + "_mpe.csv"] = mpe_ranking(table, weights=weights).scores
     leading = leading_products(table, by=args.by, weights=weights or None, units=units.index)
-    return write_csv(leading.reset_index(), args.output)
+    return write_csvs({**tables, args.output: leading.reset_index()})[-1]
 
 
 #: Survey commands: name -> function of the parsed arguments returning the written file.
