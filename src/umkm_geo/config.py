@@ -228,7 +228,11 @@ class MapsConfig:
 
 @dataclasses.dataclass(frozen=True)
 class OutputConfig:
-    """``[output]``: where outputs go (relative to the folder the command runs in)."""
+    """``[output]``: the output folder (relative to the folder the command runs in).
+
+    A ``maps`` run owns ``maps/``, ``tables/``, ``report.html`` and ``run.json`` in it and replaces
+    them as a whole (see :func:`umkm_geo.pipeline.run`); other files there are left alone.
+    """
 
     dir: str = "outputs"
 
