@@ -5,7 +5,18 @@ The statistics commands (``local``, ``global``, ``inequality``, ``regional``, ``
 :mod:`umkm_geo.cli_survey`.
 
 Every failure prints one message naming the file, row, column or setting and what to do, and exits
-with a documented code (:data:`EXIT_CODES`); a Python traceback is printed only with ``--debug``.
+with a documented code (:data:`EXIT_CODES`, also in ``--help`` and the README); a Python traceback is
+printed only with ``--debug`` (accepted by every command)::
+
+    0    success
+    1    internal error: a bug (run again with --debug and report the traceback)
+    2    bad command line, configuration file or setting (ConfigError, argparse)
+    3    bad input data (other UmkmGeoError subclasses; a missing input file)
+    4    the output cannot be written (OutputError; any other OSError, with the path)
+    130  interrupted by Ctrl-C (SIGINT)
+    143  stopped by SIGTERM (raised as :class:`Terminated`, a KeyboardInterrupt, so clean-up runs)
+
+In cases 1-4, 130 and 143 a ``maps`` run leaves the previous output set as it was.
 """
 
 from __future__ import annotations
