@@ -7,6 +7,7 @@ different numbering: they are mapped through a crosswalk table, never by positio
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -15,9 +16,11 @@ import pandas as pd
 
 from umkm_geo._errors import RegionError, TableError
 from umkm_geo._resources import data_dir
+from umkm_geo._table_read import decode_text, sniff_delimiter
 
 _CODE = re.compile(r"^\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?$")
 _UNDOTTED = re.compile(r"^\d{2}(?:\d{2}(?:\d{2}(?:\d{4})?)?)?$")
+_BPS = re.compile(r"^(?:ID)?\d{7}$", re.I)
 LEVELS = {1: "provinsi", 2: "kabupaten/kota", 3: "kecamatan", 4: "desa/kelurahan"}
 
 
@@ -41,6 +44,11 @@ def normalise_code(value: object) -> str | None:
         parts = [text[:2], text[2:4], text[4:6], text[6:]]
         return ".".join(p for p in parts if p)
     return None
+
+
+def is_bps_code(value: object) -> bool:
+    """Whether ``value`` looks like a 7-digit BPS kecamatan code (``3505010`` or COD-AB ``ID3505010``)."""
+    return bool(_BPS.match(str(value).strip()))
 
 
 def parse_region(spec: str | Sequence[str]) -> tuple[str, ...]:
@@ -94,21 +102,41 @@ def load_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
     Parameters
     ----------
     path
-        CSV with columns ``kode_bps`` and ``kode_kemendagri`` (others are kept). Defaults to the
-        shipped Blitar crosswalk (``data/facts/kode_crosswalk.csv``).
+        CSV (any common delimiter and encoding) with columns ``kode_bps`` (``3505010`` or
+        ``ID3505010``) and ``kode_kemendagri`` (others are kept). Defaults to the shipped Blitar
+        crosswalk (``data/facts/kode_crosswalk.csv``). The path is kept in ``attrs["source"]`` for
+        messages.
     """
     file = Path(path) if path is not None else data_dir("facts") / "kode_crosswalk.csv"
-    table = pd.read_csv(file, dtype=str)
+    if not file.is_file():
+        msg = f"Crosswalk {file} does not exist."
+        raise TableError(msg)
+    text = decode_text(file)
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, sep=sniff_delimiter(text))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        msg = (
+            f"Crosswalk {file} is not a readable CSV ({exc}); save it as 'CSV UTF-8' with columns"
+            " kode_bps,kode_kemendagri."
+        )
+        raise TableError(msg) from exc
     missing = {"kode_bps", "kode_kemendagri"} - set(table.columns)
     if missing:
         msg = f"Crosswalk {file} lacks the columns {sorted(missing)}; it has {list(table.columns)}."
         raise TableError(msg)
-    table = table.dropna(subset=["kode_bps"])
-    table["kode_bps"] = table["kode_bps"].str.strip()
+    table = table.dropna(subset=["kode_bps"]).copy()
+    table["kode_bps"] = table["kode_bps"].str.strip().str.upper().str.removeprefix("ID")
+    table["kode_kemendagri"] = table["kode_kemendagri"].str.strip()
     dupes = table["kode_bps"][table["kode_bps"].duplicated()].tolist()
     if dupes:
         msg = f"Crosswalk {file} maps these BPS codes more than once: {dupes}."
         raise TableError(msg)
+    bad = [c for c in table["kode_kemendagri"].dropna() if normalise_code(c) is None]
+    if bad:
+        msg = f"Crosswalk {file}: {bad[:5]} in column kode_kemendagri are not Kemendagri codes (35.05.01)."
+        raise TableError(msg)
+    table["kode_kemendagri"] = [normalise_code(c) for c in table["kode_kemendagri"]]
+    table.attrs["source"] = str(file)
     return table
 
 
@@ -123,5 +151,6 @@ def bps_to_kemendagri(values: Iterable[object], crosswalk: pd.DataFrame) -> dict
     for value in values:
         text = str(value).strip()
         key = text[2:] if text.upper().startswith("ID") else text
-        out[text] = lookup.get(key)
+        found = lookup.get(key)
+        out[text] = None if found is None or pd.isna(found) else found
     return out

@@ -54,9 +54,14 @@ class DataConfig:
 
     umkm: str = "demo"
     sheet: str = ""
+    header_row: int = 0
     code_column: str = ""
     name_column: str = ""
     kab_column: str = ""
+    count_columns: tuple[str, ...] = ()
+    sectors: tuple[str, ...] = ()
+    ignore_columns: tuple[str, ...] = ()
+    crosswalk: str = ""
     allow_missing: bool = False
     year: int = 0
     population: str = ""
@@ -388,6 +393,20 @@ def _validate(config: Config, source: str) -> None:
         raise ConfigError(msg)
     if not 0 < config.survey.margin < 1:
         msg = f"{source}: [survey] margin = {config.survey.margin}; use a margin of error between 0 and 1, e.g. 0.1."
+        raise ConfigError(msg)
+    data = config.data
+    if data.header_row < 0:
+        msg = (
+            f"{source}: [data] header_row = {data.header_row}; give the row of the column names"
+            " (1 = the first row) or 0 to find it."
+        )
+        raise ConfigError(msg)
+    both = sorted(set(data.count_columns) & set(data.ignore_columns))
+    if both:
+        msg = (
+            f"{source}: [data] count_columns and ignore_columns both name {both}; a column is either"
+            " counted or ignored."
+        )
         raise ConfigError(msg)
     if config.weights.k < 1:
         msg = f"{source}: [weights] k = {config.weights.k}; use at least 1 neighbour."

@@ -1,8 +1,10 @@
 """Normalisation and matching of kecamatan names.
 
-"Kec. Sanan Kulon", "KECAMATAN SANANKULON" and "Sanankulon" all normalise to ``"sanankulon"``:
-case, spaces, punctuation and the prefixes "Kec."/"Kecamatan" are ignored, so spelling with or
-without a space between name parts ("Sanan Kulon" = "Sanankulon") matches.
+"Kec. Sanan Kulon", "KECAMATAN SANANKULON", "070 Sanankulon" and "Sanankulon" all normalise to
+``"sanankulon"``: case, spaces, punctuation, the prefixes "Kec."/"Kecamatan" and a leading number
+(BPS tables write the kecamatan's code suffix, "010 Bakung"; lists write "1. Wonodadi") are
+ignored, so spelling with or without a space between name parts ("Sanan Kulon" = "Sanankulon")
+matches.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import unicodedata
 from collections.abc import Iterable
 
 _PREFIX = re.compile(r"^\s*(?:kecamatan|kec)\b\.?\s*", re.I)
+#: BPS tables number kecamatan by their code suffix ("010 Bakung", "010. Bakung"); lists do "1. Wonodadi".
+_NUMBER = re.compile(r"^\s*\d{1,3}(?:[.)]\s*|\s+)(?=\D)")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
@@ -22,7 +26,7 @@ def normalise_name(value: object) -> str:
     Parameters
     ----------
     value
-        A name as typed in a table, e.g. ``"Kec. Sanan Kulon"``.
+        A name as typed in a table, e.g. ``"Kec. Sanan Kulon"`` or ``"070. Sanankulon"``.
 
     Returns
     -------
@@ -36,7 +40,7 @@ def normalise_name(value: object) -> str:
     if text.strip().lower() in ("", "nan", "none"):
         return ""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = _PREFIX.sub("", text)
+    text = _PREFIX.sub("", _NUMBER.sub("", text))
     return _NON_ALNUM.sub("", text.lower())
 
 

@@ -1,16 +1,37 @@
-"""Reading UMKM count tables (CSV or XLSX, long or wide, keyed by code or by name).
+"""Reading UMKM count tables (CSV, XLSX or XLS; long or wide; keyed by code or by name).
 
-Long layout: one row per kecamatan (× sector × year) with a count column (``jumlah_umkm``).
-Wide layout: one row per kecamatan, one column per sector, per year (``2019``) or per sector and
-year (``perdagangan_2019``). Kecamatan are identified by a code column (Kemendagri ``35.05.01`` or
-BPS ``3505010``) or a name column, optionally with a kab/kota column to tell same-named kecamatan
-apart. Counts must be non-negative whole numbers; every bad cell is reported by file, row and column.
+Long layout: one row per kecamatan (× sector × year) with one count column (``jumlah_umkm``).
+Wide layout: one row per kecamatan, one count column per sector, per year (``2019``) or per sector
+and year (``perdagangan_2019``). Kecamatan are identified by a code column (Kemendagri ``35.05.01``
+or BPS ``3505010``) or a name column, optionally with a kab/kota column to tell same-named kecamatan
+apart.
+
+A user's numbers are never changed silently:
+
+- Only count columns are summed: ``jumlah_umkm`` (or ``jumlah``, ``total``, ...), a year, a
+  documented sector (:data:`SECTORS`), ``<sector>_<year>``, or a column named in ``count_columns``
+  or ``sectors``. A row-number column (``No``, ``Nomor``, ``#`` holding 1, 2, 3, ...) and text columns
+  are ignored with a warning; any other column holding numbers stops the run and says how to
+  declare it (``count_columns``) or leave it out (``ignore_columns``).
+- Total and subtotal rows (``Jumlah``, ``Total``, ``Jumlah/Total``) are left out and reported (with
+  whether they agree with the kecamatan rows); notes below the table (``Sumber: ...``) are skipped.
+- Title rows above the header and two-row (merged) headers are recognised; the warning names the
+  row used (or give it with ``header_row``).
+- A blank cell is "no data", never 0: it is kept as missing and the join reports it.
+- ``1.234`` and ``1,234`` are 1234 (thousands separators, groups of exactly three digits); a decimal
+  (``1.5``, ``12,5``), a negative number or text is refused with its file, row and column.
+- A desa-level table (one row per desa) and a list of businesses are recognised and refused with
+  what to do.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import io
+import itertools
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +39,18 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import TableError
+from umkm_geo._table_read import (
+    choose_sheet,
+    column_letter,
+    decode_text,
+    excel_book,
+    file_kind,
+    is_blank,
+    read_grid,
+    sheets_with_data,
+    sniff_delimiter,
+)
+from umkm_geo.codes import code_level, normalise_code
 from umkm_geo.sources.registry import file_sha256
 
 CODE_ALIASES = (
@@ -31,13 +64,123 @@ CODE_ALIASES = (
 )
 NAME_ALIASES = ("kecamatan", "nama_kecamatan", "nama_kec", "nama")
 KAB_ALIASES = ("kab_kota", "kabupaten_kota", "kabkota", "kabupaten", "kota")
-SECTOR_ALIASES = ("sektor", "sector")
+SECTOR_ALIASES = ("sektor", "sector", "sektor_usaha", "jenis_usaha", "bidang_usaha", "lapangan_usaha")
 YEAR_ALIASES = ("tahun", "year")
+#: Names of the count column of a long table.
 COUNT_ALIASES = ("jumlah_umkm", "jumlah", "umkm", "count", "n_umkm", "total")
+#: Column names (alone or before a year, ``jumlah_umkm_2023``) that hold the total number of UMKM.
+TOTAL_NAMES = (
+    *COUNT_ALIASES,
+    "jumlah_total",
+    "jumlah_usaha",
+    "jumlah_unit_usaha",
+    "banyaknya_umkm",
+    "banyak_umkm",
+    "jumlah_pelaku_umkm",
+    "jumlah_pelaku_usaha",
+)
+#: Words that, before a year, name the year's total (``Tahun 2023``).
+_YEAR_STEMS = ("tahun", "thn", "th", "year")
+#: Sector names recognised as count columns of a wide table (compared after lower-casing, with
+#: spaces and punctuation as ``_``, a leading ``sektor_`` and ``_dan_`` dropped). Size classes
+#: (mikro, kecil, menengah) count the same way. Other sectors: ``[data] sectors``.
+SECTORS = (
+    "perdagangan",
+    "makanan_minuman",
+    "kuliner",
+    "kerajinan",
+    "kriya",
+    "jasa",
+    "jasa_lainnya",
+    "pertanian",
+    "pertanian_olahan",
+    "perkebunan",
+    "peternakan",
+    "perikanan",
+    "kehutanan",
+    "industri",
+    "industri_pengolahan",
+    "pengolahan",
+    "fashion",
+    "fesyen",
+    "konveksi",
+    "tekstil",
+    "otomotif",
+    "konstruksi",
+    "transportasi",
+    "akomodasi",
+    "pariwisata",
+    "ekonomi_kreatif",
+    "pertambangan",
+    "aneka_usaha",
+    "lainnya",
+    "lain_lain",
+    "mikro",
+    "kecil",
+    "menengah",
+    "usaha_mikro",
+    "usaha_kecil",
+    "usaha_menengah",
+)
+#: Columns that only describe a row (never counts).
+NOTE_ALIASES = ("keterangan", "ket", "catatan", "note", "notes", "sumber", "source")
+#: Names of a row-number column (also ``#`` and a column without a name holding 0/1, 2, 3, ...).
+ROW_NUMBER_NAMES = ("no", "nomor", "no_urut", "nomor_urut", "nr", "urut")
+#: Columns that make a table desa-level (one row per desa/kelurahan).
+DESA_ALIASES = (
+    "desa",
+    "kelurahan",
+    "desa_kelurahan",
+    "kelurahan_desa",
+    "desa_kel",
+    "kel_desa",
+    "nama_desa",
+    "nama_kelurahan",
+    "nama_desa_kelurahan",
+    "kode_desa",
+    "kode_kelurahan",
+)
+#: Columns of a list of businesses (one row per UMKM) rather than counts.
+BUSINESS_ALIASES = (
+    "nama_usaha",
+    "nama_umkm",
+    "nama_pemilik",
+    "pemilik",
+    "nik",
+    "nib",
+    "alamat",
+    "alamat_usaha",
+    "no_hp",
+    "nomor_hp",
+    "no_telp",
+    "telepon",
+)
 TOTAL_SECTOR = "total"
+#: Cell texts that mean "no data" like a blank cell (BPS writes ``...`` for "not available").
+NO_DATA = ("", "...", "…", "na", "n/a", "n.a", "n.a.", "nan")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
-_SECTOR_YEAR = re.compile(r"^(.*?)[\s_:\-]+((?:19|20)\d{2})$")
+_SLUG_YEAR = re.compile(r"^(.+?)_((?:19|20)\d{2})$")
+_YEAR_SLUG = re.compile(r"^((?:19|20)\d{2})_(.+)$")
 _SLUG = re.compile(r"[^0-9a-z]+")
+_DASHES = ("-", "–", "—", "--")
+_NUMBERISH = re.compile(r"^[+\-(]?\s*[\d.,\s]*\d[\d.,\s]*\)?\s*%?$")
+_COLUMN_NUMBER = re.compile(r"^\(\d{1,3}\)$")
+_FOOTNOTE = re.compile(r"^\s*(?:(?:sumber|source|catatan|note|notes|keterangan|ket)\s*[:.]|\*|\d\)|[a-z]\)\s)", re.I)
+_TOTAL_LABELS = (
+    "jumlah",
+    "total",
+    "subtotal",
+    "grandtotal",
+    "jumlahtotal",
+    "totaljumlah",
+    "jumlahseluruhnya",
+    "jumlahkeseluruhan",
+    "totalkeseluruhan",
+)
+_KNOWN_COUNTS = (
+    "umkm_geo counts jumlah_umkm (or jumlah, total), a year (2023), a sector (perdagangan, jasa, ...;"
+    " the list is in the README) and <sector>_<year> (perdagangan_2023)."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,9 +190,10 @@ class CountTable:
     Attributes
     ----------
     data
-        Long DataFrame with columns ``row`` (row number in the file, header = 1), ``kode_in`` and
-        ``nama_in`` (the identifiers as typed; one may be empty), ``kab_in``, ``sektor``, ``tahun``
-        (nullable integer) and ``jumlah`` (int64).
+        Long DataFrame with columns ``row`` (row number in the file as a spreadsheet shows it),
+        ``kolom`` (the column the count is in), ``kode_in`` and ``nama_in`` (the identifiers as
+        typed; one may be empty), ``kab_in``, ``sektor``, ``tahun`` (nullable integer) and
+        ``jumlah`` (nullable integer: ``<NA>`` is a blank cell, "no data", never 0).
     source
         File read.
     sha256
@@ -58,6 +202,15 @@ class CountTable:
         ``"long"`` or ``"wide"``.
     key
         ``"kode"`` or ``"nama"``: how rows are matched to kecamatan.
+    illustrative
+        A note column says the numbers are illustrative.
+    header_row
+        Row of the column names (the first of two for a two-row header).
+    notes
+        What the reader recognised and did (header found, columns and rows left out); each was
+        also issued as a warning.
+    ignored_columns
+        Columns not read as counts (row numbers, text, ``ignore_columns``).
     """
 
     data: pd.DataFrame
@@ -66,6 +219,9 @@ class CountTable:
     layout: str
     key: str
     illustrative: bool = False
+    header_row: int = 1
+    notes: tuple[str, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
 
     @property
     def sectors(self) -> tuple[str, ...]:
@@ -77,6 +233,11 @@ class CountTable:
         """Years in the table, sorted (empty when the table has no year)."""
         return tuple(sorted(int(y) for y in self.data["tahun"].dropna().unique()))
 
+    @property
+    def blanks(self) -> pd.DataFrame:
+        """The blank cells (no data) of the table."""
+        return self.data[self.data["jumlah"].isna()]
+
     def record(self) -> dict[str, object]:
         """JSON-ready description for the run record."""
         return {
@@ -85,8 +246,12 @@ class CountTable:
             "layout": self.layout,
             "key": self.key,
             "rows": len(self.data),
+            "blank_cells": int(self.data["jumlah"].isna().sum()),
             "sectors": list(self.sectors),
             "years": list(self.years),
+            "header_row": self.header_row,
+            "ignored_columns": list(self.ignored_columns),
+            "notes": list(self.notes),
             "illustrative": self.illustrative,
         }
 
@@ -96,86 +261,323 @@ def slug(text: object) -> str:
     return _SLUG.sub("_", str(text).strip().lower()).strip("_")
 
 
+def sector_key(text: object) -> str:
+    """Key a sector name is recognised by (``"Sektor Makanan dan Minuman"`` -> ``makanan_minuman``)."""
+    key = slug(text).replace("_dan_", "_")
+    return key.removeprefix("sektor_")
+
+
 def read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
-    """Read a CSV (delimiter sniffed, cells as text) or an Excel sheet (empty cells as ``""``).
+    """Read a CSV (delimiter sniffed, cells as text) or a spreadsheet sheet (empty cells as ``""``).
 
-    Errors (unreadable sheet or CSV, unknown encoding, unsupported format) name the file.
+    The first row holds the column names. Errors (empty file, unknown sheet, which lists the
+    sheets, unreadable file, unknown encoding, unsupported format) name the file. Spreadsheets
+    (``.xlsx``, ``.xls``, ``.ods``) are read with python-calamine; text in UTF-8, UTF-16 or
+    Windows-1252.
 
-    Shared by every table reader (UMKM counts, questionnaire answers, FFA factors, products).
+    Shared by every table reader (questionnaire answers, FFA factors, products).
     """
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        try:
-            raw = pd.read_excel(path, sheet_name=sheet if sheet is not None else 0, dtype=object)
-        except ValueError as exc:
-            msg = f"{path}: cannot read sheet {sheet!r}: {exc}"
-            raise TableError(msg) from exc
-        return raw.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else v)
-    if suffix in (".csv", ".txt", ".tsv"):
-        for encoding in ("utf-8-sig", "cp1252"):
+    if file_kind(path) == "excel":
+        book = excel_book(path)
+        with book:
+            chosen = choose_sheet(path, [str(n) for n in book.sheet_names], sheet)
             try:
-                return pd.read_csv(
-                    path,
-                    dtype=str,
-                    keep_default_na=False,
-                    sep=None,
-                    engine="python",
-                    encoding=encoding,
-                )
-            except UnicodeDecodeError:
-                continue
-            except pd.errors.ParserError as exc:
-                msg = f"{path}: not a readable CSV table ({exc})."
+                raw = pd.read_excel(book, sheet_name=chosen, dtype=object)
+            except Exception as exc:
+                msg = f"{path}: cannot read sheet {chosen!r}: {exc}"
                 raise TableError(msg) from exc
-        msg = f"{path}: unknown text encoding; save it as UTF-8 CSV."
+        return raw.map(lambda v: "" if is_blank(v) else v)
+    text = decode_text(path)
+    if not text.strip():
+        msg = f"{path}: the file is empty (it holds no cells)."
         raise TableError(msg)
-    msg = f"{path}: unsupported table format {suffix!r}; use .csv or .xlsx."
-    raise TableError(msg)
-
-
-def _find(columns: dict[str, str], aliases: Sequence[str], override: str | None, path: Path) -> str | None:
-    if override is not None:
-        if override not in columns.values():
-            msg = f"{path}: column {override!r} not found; the columns are {list(columns.values())}."
-            raise TableError(msg)
-        return override
-    for alias in aliases:
-        if alias in columns:
-            return columns[alias]
-    return None
+    try:
+        return pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, sep=sniff_delimiter(text), engine="python"
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        msg = f"{path}: not a readable CSV table ({exc})."
+        raise TableError(msg) from exc
 
 
 def parse_count(value: object) -> tuple[int | None, str | None]:
-    """Parse one count cell: ``(value, None)`` or ``(None, reason)``."""
-    if isinstance(value, bool):
+    """Parse one count cell.
+
+    Returns
+    -------
+    (int, None)
+        A count. ``1.234``, ``1,234`` and ``1 234`` are 1234 (thousands separators with groups
+        of exactly three digits); ``12.0`` and ``12,00`` are 12.
+    (None, None)
+        No data: a blank cell (or ``...``, ``n/a``, which BPS and spreadsheets use for "not
+        available"). Never read as 0.
+    (None, reason)
+        Not a count: negative, a decimal number (``1.5``, ``12,5``), ``-``, a date or text.
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, bool | np.bool_):
         return None, f"{value!r} is not a count"
     if isinstance(value, int | np.integer):
         return (int(value), None) if value >= 0 else (None, f"{value} is negative")
     if isinstance(value, float | np.floating):
         if np.isnan(value):
-            return None, "the cell is empty"
+            return None, None
         if value < 0:
             return None, f"{value:g} is negative"
         if value != int(value):
-            return None, f"{value:g} is not a whole number"
+            return None, f"{value:g} is a decimal number; a count of UMKM must be a whole number"
         return int(value), None
-    text = str(value).strip()
-    if text == "":
-        return None, "the cell is empty (enter 0 if there are none)"
+    if isinstance(value, datetime.date | datetime.time | pd.Timestamp):
+        shown = f"{value:%Y-%m-%d}" if isinstance(value, datetime.date) else str(value)
+        return None, (
+            f"{shown} is a date, not a count (the spreadsheet may have turned a typed number into a date);"
+            " format the column as Number and type the count again"
+        )
+    text = " ".join(str(value).replace("\u00a0", " ").replace("\u202f", " ").split())
+    if text.lower() in NO_DATA:
+        return None, None
+    if text in _DASHES:
+        return None, (
+            f"{text!r} is not a count: in BPS tables '-' means none (0), elsewhere it often means unknown;"
+            " write 0 if there are none, or leave the cell empty if the number is unknown"
+        )
     if re.fullmatch(r"\d+", text):
         return int(text), None
-    if re.fullmatch(r"-\s*\d+(?:[.,]\d+)?", text):
-        return None, f"{text!r} is negative"
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
-        return None, (
-            f"{text!r} has a thousands separator; write the number without separators"
-            f" ({text.replace('.', '').replace(',', '')})"
-        )
-    if re.fullmatch(r"\d+[.,]0+", text):
+    for sep in (".", ",", " "):
+        if re.fullmatch(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+", text):
+            return int(text.replace(sep, "")), None
+    if re.fullmatch(r"\d+[.,]0{1,2}", text):
         return int(re.split(r"[.,]", text)[0]), None
-    if re.fullmatch(r"\d*[.,]\d+", text):
-        return None, f"{text!r} is not a whole number"
+    if re.fullmatch(r"-\s*\d[\d.,\s]*", text):
+        return None, f"{text!r} is negative"
+    if re.fullmatch(r"\d+[.,]\d+|\d{1,3}(?:([.,])\d{3})+(?!\1)[.,]\d{1,2}", text):
+        return None, f"{text!r} is a decimal number; a count of UMKM must be a whole number"
+    if re.fullmatch(r"[\d.,\s]+%", text):
+        return None, f"{text!r} is a percentage, not a count"
+    if re.fullmatch(r"[\d.,\s]+", text):
+        return None, f"{text!r} cannot be read as a whole number; write the count with digits only (e.g. 1234)"
     return None, f"{text!r} is not a number"
+
+
+# --------------------------------------------------------------------------------------- reading
+
+
+def _text(value: object) -> str:
+    """A cell as text: integral floats without ``.0``, whitespace collapsed."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, bool | np.bool_):
+        return str(value)
+    return " ".join(str(value).replace("\u00a0", " ").split())
+
+
+def _candidates(value: object) -> list[str]:
+    """Texts a header cell may be recognised by: itself, its first line, its parts around ``/``."""
+    raw = value if isinstance(value, str) else _text(value)
+    out = [_text(raw)]
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    if len(lines) > 1:
+        out += lines
+    for part in re.split(r"[/\n]", raw):
+        if part.strip():
+            out.append(part.strip())
+    return list(dict.fromkeys(t for t in out if t))
+
+
+@dataclasses.dataclass
+class _Header:
+    top: int
+    used: list[int]
+    names: list[str]
+    texts: list[list[str]]
+    given: bool
+
+
+def _id_header(texts: list[str], overrides: Sequence[str]) -> bool:
+    slugs = {slug(t) for t in texts}
+    wanted = set(CODE_ALIASES) | set(NAME_ALIASES) | {slug(o) for o in overrides}
+    return bool(slugs & wanted)
+
+
+def _headerish(text: str) -> bool:
+    """Whether a cell can be part of a header (text, a year or a column number, not a count)."""
+    return bool(_YEAR.match(text) or _COLUMN_NUMBER.match(text) or not _NUMBERISH.match(text))
+
+
+def _find_header(rows: list[list[object]], header_row: int | None, overrides: Sequence[str], file: Path) -> _Header:
+    if header_row:
+        if header_row > len(rows):
+            msg = f"{file}: [data] header_row = {header_row}, but the table has only {len(rows)} rows."
+            raise TableError(msg)
+        top = header_row - 1
+    else:
+        top = next(
+            (i for i, row in enumerate(rows[:30]) if any(_id_header(_candidates(v), overrides) for v in row)),
+            None,
+        )
+        if top is None:
+            top = next(i for i, row in enumerate(rows) if any(not is_blank(v) for v in row))
+    width = max(len(r) for r in rows)
+    upper = [_text(v) for v in rows[top]] + [""] * (width - len(rows[top]))
+    id_cols = [j for j, v in enumerate(rows[top]) if _id_header(_candidates(v), overrides)]
+    used = [top]
+    lower: list[str] | None = None
+    nxt = top + 1
+    if id_cols and nxt < len(rows):
+        cells = [(j, _text(v)) for j, v in enumerate(rows[nxt]) if not is_blank(v)]
+        numbering = len(cells) >= 2 and all(_COLUMN_NUMBER.match(t) for _, t in cells)
+        if cells and not numbering and all(j not in id_cols and _headerish(t) for j, t in cells):
+            lower = [_text(v) for v in rows[nxt]] + [""] * (width - len(rows[nxt]))
+            used.append(nxt)
+            nxt += 1
+    if nxt < len(rows):
+        cells = [_text(v) for v in rows[nxt] if not is_blank(v)]
+        if len(cells) >= 2 and all(_COLUMN_NUMBER.match(t) for t in cells):
+            used.append(nxt)
+    names: list[str] = []
+    texts: list[list[str]] = []
+    filled: list[str] = []
+    for j in range(width):
+        up = upper[j]
+        low = lower[j] if lower is not None else ""
+        if not up and low and j > 0 and lower is not None and lower[j - 1] and filled[j - 1]:
+            up = filled[j - 1]  # a merged cell spanning several columns holds its text in the first
+        filled.append(up)
+        name = " ".join(p for p in (up, low) if p)
+        if low:
+            cands = [name, *([f"{low} {up}"] if up else []), *_candidates(low)]
+        else:
+            cands = _candidates(rows[top][j]) if up else []
+        names.append(name)
+        texts.append(list(dict.fromkeys(cands or [name])))
+    return _Header(top=top, used=used, names=names, texts=texts, given=bool(header_row))
+
+
+def _find(
+    texts: list[list[str]], names: list[str], aliases: Sequence[str], override: str | None, file: Path, key: str
+) -> int | None:
+    if override:
+        for j, name in enumerate(names):
+            if name == override.strip() or (slug(name) and slug(name) == slug(override)):
+                return j
+        msg = f"{file}: column {override!r} ([data] {key}) not found; the columns are {_listed(names)}."
+        raise TableError(msg)
+    for alias in aliases:
+        for j, cands in enumerate(texts):
+            if alias in {slug(t) for t in cands}:
+                return j
+    return None
+
+
+def _listed(names: Sequence[str]) -> list[str]:
+    return [n if n else f"{column_letter(j)} (no name)" for j, n in enumerate(names)]
+
+
+def _col(names: Sequence[str], j: int) -> str:
+    return repr(names[j]) if names[j] else f"{column_letter(j)} (no name)"
+
+
+def _count_spec(
+    texts: list[str], total_names: Sequence[str], sectors: set[str], years_total: bool = True
+) -> tuple[str, int | None] | None:
+    """``(sector, year)`` of a documented count column, or ``None``.
+
+    The header's own text decides; otherwise its parts (``Perdagangan/Trade``), unless they name
+    different counts (``Perdagangan/Jasa`` is neither: declare it in ``[data] sectors``).
+    """
+    specs = [_one_spec(text, total_names, sectors, years_total) for text in texts]
+    if specs and specs[0] is not None:
+        return specs[0]
+    found = {s for s in specs if s is not None}
+    return found.pop() if len(found) == 1 else None
+
+
+def _one_spec(
+    text: str, total_names: Sequence[str], sectors: set[str], years_total: bool
+) -> tuple[str, int | None] | None:
+    key = slug(text)
+    if not key:
+        return None
+    if _YEAR.match(key):
+        return (TOTAL_SECTOR, int(key)) if years_total else None
+    stem, year = _split_year(text)
+    if stem in total_names or (year is not None and stem in _YEAR_STEMS):
+        return TOTAL_SECTOR, year
+    if sector_key(stem) in sectors:
+        return stem, year
+    return None
+
+
+def _split_year(name: str) -> tuple[str, int | None]:
+    key = slug(name)
+    match = _SLUG_YEAR.match(key) or _YEAR_SLUG.match(key)
+    if not match:
+        return key, None
+    first, second = match.groups()
+    return (first, int(second)) if _YEAR.match(second) else (second, int(first))
+
+
+def _is_total_label(text: str) -> bool:
+    key = re.sub(r"[^a-z]", "", text.lower())
+    return key in _TOTAL_LABELS or (len(key) > 5 and key.startswith(("jumlah", "total", "subtotal")))
+
+
+def _row_numbers(values: list[object], named: bool) -> bool:
+    """Whether a column holds row numbers.
+
+    Named (``No``): 1..n in any order (the rows may have been sorted), or whole numbers that
+    increase or start again at 1 (a table of a kabupaten and a kota numbered separately).
+    Without a name (a spreadsheet's index column): 0/1, 2, 3, ... exactly.
+    """
+    numbers = []
+    for v in values:
+        if is_blank(v):
+            if named:
+                continue
+            return False
+        if isinstance(v, bool | np.bool_):
+            return False
+        if isinstance(v, int | np.integer) or (isinstance(v, float | np.floating) and float(v).is_integer()):
+            numbers.append(int(v))
+        elif isinstance(v, str) and re.fullmatch(r"\d+\.?", v.strip()):
+            numbers.append(int(v.strip().rstrip(".")))
+        else:
+            return False
+    if not numbers:
+        return False
+    if named:
+        if sorted(numbers) == list(range(1, len(numbers) + 1)):
+            return True  # 1..n, also after the rows were sorted
+        return numbers[0] in (0, 1) and all(b > a or b == 1 for a, b in itertools.pairwise(numbers))
+    return numbers[0] in (0, 1) and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def _is_code_name(texts: list[str]) -> bool:
+    """Whether a header names a code column (``Kode Kab``, ``kd_prov``, ``ID``): never counts."""
+    return any(
+        key == "id" or key.startswith(("kode", "code", "kd_", "id_")) or key.endswith(("_code", "_id", "_kode"))
+        for key in (slug(t) for t in texts)
+    )
+
+
+def _numberish(value: object) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return False
+    if isinstance(value, int | float | np.integer | np.floating):
+        return not is_blank(value)
+    text = _text(value)
+    return bool(text) and text not in _DASHES and bool(_NUMBERISH.match(text))
+
+
+def _rows_text(rows: Sequence[int]) -> str:
+    return f"row {rows[0]}" if len(rows) == 1 else "rows " + ", ".join(str(r) for r in rows)
+
+
+def _warn(note: str) -> None:
+    warnings.warn(note, UserWarning, stacklevel=3)
 
 
 def read_count_table(
@@ -186,130 +588,485 @@ def read_count_table(
     name_column: str | None = None,
     kab_column: str | None = None,
     count_aliases: Sequence[str] = COUNT_ALIASES,
+    count_columns: Sequence[str] = (),
+    sectors: Sequence[str] = (),
+    ignore_columns: Sequence[str] = (),
+    header_row: int | None = None,
+    role: str = "umkm",
 ) -> CountTable:
-    """Read and validate a UMKM count table.
+    """Read and validate a UMKM count table (or, with ``role="population"``, a population table).
 
     Parameters
     ----------
     path
-        CSV (any delimiter, UTF-8) or XLSX file.
+        CSV/TXT (any common delimiter; UTF-8, UTF-16 or Windows-1252), XLSX, XLS or ODS file.
     sheet
-        XLSX sheet name or index (default: the first sheet).
+        Spreadsheet sheet name or index (default: the first sheet).
     code_column, name_column, kab_column
         Column names to use; by default they are found among common names (``kode``,
         ``kecamatan``, ``kab_kota`` and variants).
     count_aliases
         Column names that hold the counts in the long layout.
+    count_columns
+        Further columns that hold counts (``[data] count_columns``); a column of the same name
+        before a year (``Jumlah Usaha 2023``) is read as that year's count.
+    sectors
+        Further sector names (``[data] sectors``): wide columns of these names (with or without a
+        year) are counts of that sector; in a long table, the sector column must hold only these.
+    ignore_columns
+        Columns to leave out (``[data] ignore_columns``).
+    header_row
+        Row of the column names (1 = the first row); by default the first row naming a kecamatan
+        column (``kode``, ``kecamatan``, ...) among the first 30.
+    role
+        ``"umkm"`` or ``"population"`` (then only ``count_aliases`` and years are counts, no sectors).
 
     Raises
     ------
     TableError
-        A column is missing, or a count cell is empty, negative or not a whole number (all bad
-        cells are listed with their row and column).
+        The file is empty or unreadable; a column is missing; a column holds numbers but is not a
+        count column; the table is desa-level or a list of businesses; or count cells are
+        negative, decimal or not numbers (all bad cells are listed with their row and column).
     """
     file = Path(path)
     if not file.is_file():
         msg = f"Table {file} does not exist."
         raise TableError(msg)
-    raw = read_raw(file, sheet)
-    if raw.empty:
-        msg = f"{file}: the table has no rows."
+    grid = read_grid(file, sheet)
+    if grid.empty:
+        raise TableError(_empty_message(file, grid))
+    rows = grid.rows
+    width = max(len(r) for r in rows)
+    rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    overrides = [c for c in (code_column, name_column) if c]
+    header = _find_header(rows, header_row, overrides, file)
+    names, texts = header.names, header.texts
+    notes: list[str] = []
+    _check_duplicate_names(names, file)
+    start = max(header.used) + 1
+    body = [(i + 1, rows[i]) for i in range(start, len(rows))]
+
+    code_j = _find(texts, names, CODE_ALIASES, code_column, file, "code_column")
+    name_j = _find(texts, names, NAME_ALIASES, name_column, file, "name_column")
+    kab_j = _find(texts, names, KAB_ALIASES, kab_column, file, "kab_column")
+    _refuse_desa_or_business(file, names, texts, body, code_j, name_j, bool(count_columns))
+    if code_j is None and name_j is None:
+        raise TableError(_no_kecamatan_message(file, grid, header, names))
+    sector_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
+    year_j = _find(texts, names, YEAR_ALIASES, None, file, "")
+    id_cols = [j for j in (code_j, name_j, kab_j) if j is not None]
+    note_cols = [j for j, cands in enumerate(texts) if {slug(t) for t in cands} & set(NOTE_ALIASES)]
+    note_cols = [j for j in note_cols if j not in id_cols]
+    header_note = _header_note(file, rows, header)
+    if header_note:
+        notes.append(header_note)
+
+    # ---- rows: blank, notes below the table, total and subtotal rows, data
+    label_cols = set(id_cols) | {0} | {j for j, n in enumerate(names) if not n or slug(n) in ROW_NUMBER_NAMES}
+    data_rows: list[tuple[int, list[object]]] = []
+    totals: list[tuple[int, str, list[object]]] = []
+    footnotes: list[tuple[int, str]] = []
+    for number, cells in body:
+        filled = [(j, v) for j, v in enumerate(cells) if not is_blank(v)]
+        if not filled:
+            continue
+        if len(filled) == 1 and isinstance(filled[0][1], str) and _FOOTNOTE.match(filled[0][1]):
+            footnotes.append((number, _text(filled[0][1])))
+            continue
+        label = next((_text(cells[j]) for j in sorted(label_cols) if _is_total_label(_text(cells[j]))), None)
+        shown = repr(label)
+        if label is None and code_j is not None:
+            code = normalise_code(_text(cells[code_j]))
+            if code is not None and code_level(code) <= 2:
+                label = code
+                shown = f"{_text(cells[code_j])!r}, a {'province' if code_level(code) == 1 else 'kab/kota'} code"
+        if label is not None:
+            totals.append((number, shown, cells))
+            continue
+        data_rows.append((number, cells))
+    if not data_rows:
+        msg = f"{file}: the table has no kecamatan rows below its header (row {header.top + 1})."
         raise TableError(msg)
-    raw.columns = [str(c).strip() for c in raw.columns]
-    columns = {slug(c): c for c in raw.columns}
-    code_col = _find(columns, CODE_ALIASES, code_column, file)
-    name_col = _find(columns, NAME_ALIASES, name_column, file)
-    if code_col is None and name_col is None:
-        msg = (
-            f"{file}: no kecamatan column; name one of {list(CODE_ALIASES)} (codes) or"
-            f" {list(NAME_ALIASES)} (names). The columns are {list(raw.columns)}."
-        )
-        raise TableError(msg)
-    kab_col = _find(columns, KAB_ALIASES, kab_column, file)
-    sector_col = _find(columns, SECTOR_ALIASES, None, file)
-    year_col = _find(columns, YEAR_ALIASES, None, file)
-    count_col = _find(columns, count_aliases, None, file)
-    id_cols = [c for c in (code_col, name_col, kab_col) if c is not None]
-    # Columns that only describe the row (never counts).
-    meta_cols = set(id_cols) | {
-        columns[a] for a in ("keterangan", "catatan", "note", "notes", "sumber", "source") if a in columns
-    }
 
-    rows = np.arange(len(raw)) + 2
-    key = "kode" if code_col is not None else "nama"
-    records: list[dict[str, object]] = []
-    problems: list[str] = []
+    # ---- columns: counts, row numbers, text, ignored, unknown numbers
+    total_names = tuple(count_aliases) if role == "population" else TOTAL_NAMES
+    known_sectors = set() if role == "population" else set(SECTORS)
+    known_sectors |= {sector_key(s) for s in sectors}
+    user_counts = _resolve(count_columns, names, file, "count_columns")
+    ignored = _resolve(ignore_columns, names, file, "ignore_columns")
+    fixed = set(id_cols) | set(note_cols) | {j for j in (sector_j, year_j) if j is not None}
+    counts: dict[int, tuple[str, int | None]] = {}
+    unknown: list[int] = []
+    skipped: list[str] = []
+    for j in range(width):
+        if j in fixed:
+            continue
+        values = [cells[j] for _, cells in data_rows]
+        if j in ignored and j not in user_counts:
+            skipped.append(names[j])
+            continue
+        spec = _count_spec(texts[j], total_names, known_sectors)
+        if j in user_counts or spec is not None:
+            counts[j] = spec if spec is not None else _split_year(names[j])
+            continue
+        if all(is_blank(v) for v in values):
+            continue
+        if _is_code_name(texts[j]):
+            notes.append(f"{file}: column {_col(names, j)} holds codes, not counts; ignored.")
+            skipped.append(names[j])
+            continue
+        named = bool(names[j])
+        if (not named or slug(names[j]) in ROW_NUMBER_NAMES or names[j].strip() == "#") and _row_numbers(values, named):
+            numbers = [int(_text(v).rstrip(".")) for v in values if not is_blank(v)]
+            note = f"{file}: column {_col(names, j)} holds row numbers ({min(numbers)} to {max(numbers)}); ignored."
+            notes.append(note)
+            skipped.append(names[j] or column_letter(j))
+            continue
+        if any(_numberish(v) for v in values):
+            unknown.append(j)
+            continue
+        notes.append(f"{file}: column {_col(names, j)} holds text, not counts; ignored.")
+        skipped.append(names[j] or column_letter(j))
+    if unknown:
+        raise TableError(_unknown_columns_message(file, names, unknown, role))
+    _name_user_sectors(counts, user_counts, known_sectors)
 
-    def ident(i: int) -> dict[str, object]:
-        return {
-            "row": int(rows[i]),
-            "kode_in": str(raw.iloc[i][code_col]).strip() if code_col else "",
-            "nama_in": str(raw.iloc[i][name_col]).strip() if name_col else "",
-            "kab_in": str(raw.iloc[i][kab_col]).strip() if kab_col else "",
-        }
-
-    blank = [i for i in range(len(raw)) if all(str(raw.iloc[i][c]).strip() == "" for c in raw.columns)]
-    value_cols = [c for c in raw.columns if c not in meta_cols and c not in (sector_col, year_col)]
-    if count_col is not None and value_cols == [count_col]:
-        layout = "long"
-        year_values = _years(raw, year_col, rows, file, problems) if year_col else [None] * len(raw)
-        for i in range(len(raw)):
-            if i in blank:
-                continue
-            value, reason = parse_count(raw.iloc[i][count_col])
-            if reason:
-                problems.append(f"row {rows[i]}, column {count_col!r}: {reason}")
-                continue
-            sector = slug(raw.iloc[i][sector_col]) if sector_col else TOTAL_SECTOR
-            if sector_col and not sector:
-                problems.append(f"row {rows[i]}, column {sector_col!r}: the sector is empty")
-                continue
-            records.append({**ident(i), "sektor": sector, "tahun": year_values[i], "jumlah": value})
-    else:
-        layout = "wide"
-        if sector_col is not None or year_col is not None:
+    # ---- layout
+    long = sector_j is not None or year_j is not None
+    if long:
+        count_cols = [j for j in counts if j in user_counts] if user_counts else []
+        if not count_cols:
+            count_cols = [j for j in counts if {slug(t) for t in texts[j]} & set(count_aliases)]
+        if len(count_cols) != 1 or len(counts) != 1:
+            listed = [names[j] for j in counts]
             msg = (
-                f"{file}: a table with a {sector_col or year_col!r} column must have exactly one count"
-                f" column (one of {list(count_aliases)}); it has {value_cols}."
+                f"{file}: a table with a {names[sector_j if sector_j is not None else year_j]!r} column must have"
+                f" exactly one count column (one of {list(count_aliases)}, or name it in [data] count_columns);"
+                f" it has {listed}."
             )
             raise TableError(msg)
-        if not value_cols:
-            msg = f"{file}: no count columns besides {id_cols}."
-            raise TableError(msg)
-        parsed_cols = {c: _sector_year(c) for c in value_cols}
-        for i in range(len(raw)):
-            if i in blank:
-                continue
-            for col, (sector, year) in parsed_cols.items():
-                value, reason = parse_count(raw.iloc[i][col])
-                if reason:
-                    problems.append(f"row {rows[i]}, column {col!r}: {reason}")
+    elif not counts:
+        msg = (
+            f"{file}: no count column. {_KNOWN_COUNTS} The columns are {_listed(names)} (header row"
+            f" {header.top + 1}); name yours in [data] count_columns."
+        )
+        raise TableError(msg)
+    _check_same_counts(counts, names, file)
+
+    # ---- cells
+    problems: list[str] = []
+    records: list[dict[str, object]] = []
+    year_values = _years(data_rows, year_j, names, problems) if year_j is not None else None
+    allowed_sectors = {sector_key(s) for s in sectors}
+
+    def ident(cells: list[object]) -> dict[str, object]:
+        return {
+            "kode_in": _text(cells[code_j]) if code_j is not None else "",
+            "nama_in": _text(cells[name_j]) if name_j is not None else "",
+            "kab_in": _text(cells[kab_j]) if kab_j is not None else "",
+        }
+
+    for k, (number, cells) in enumerate(data_rows):
+        base = {"row": number, **ident(cells)}
+        if long:
+            (j,) = counts
+            sector = TOTAL_SECTOR
+            if sector_j is not None:
+                typed = _text(cells[sector_j])
+                sector = _sector_name(typed)
+                if not typed:
+                    problems.append(f"row {number}, column {names[sector_j]!r}: the sector is empty")
                     continue
-                records.append({**ident(i), "sektor": sector, "tahun": year, "jumlah": value})
+                if allowed_sectors and sector != TOTAL_SECTOR and sector_key(typed) not in allowed_sectors:
+                    problems.append(
+                        f"row {number}, column {names[sector_j]!r}: {typed!r} is not one of [data] sectors"
+                        f" {list(sectors)}"
+                    )
+                    continue
+            year = year_values[k] if year_values is not None else None
+            cells_specs = [(j, sector, year)]
+        else:
+            cells_specs = [(j, s, y) for j, (s, y) in counts.items()]
+        for j, sector, year in cells_specs:
+            value, reason = parse_count(cells[j])
+            if reason:
+                problems.append(f"row {number}, column {_col(names, j)}: {reason}")
+                continue
+            records.append(
+                {
+                    **base,
+                    "kolom": names[j],
+                    "sektor": sector,
+                    "tahun": year,
+                    "jumlah": pd.NA if value is None else value,
+                }
+            )
     if problems:
         listed = "\n  ".join(problems)
-        msg = f"{file}: {len(problems)} bad count cell(s):\n  {listed}"
+        msg = f"{file}: {len(problems)} bad count cell(s); fix them in the file and run again:\n  {listed}"
         raise TableError(msg)
-    data = pd.DataFrame.from_records(records)
+    columns = ["row", "kolom", "kode_in", "nama_in", "kab_in", "sektor", "tahun", "jumlah"]
+    data = pd.DataFrame.from_records(records, columns=columns)
     data["tahun"] = pd.array(data["tahun"], dtype="Int64")
-    data["jumlah"] = data["jumlah"].astype("int64")
+    data["jumlah"] = pd.array(data["jumlah"], dtype="Int64")
     _check_totals(data, file)
-    notes = [c for c in meta_cols if c not in id_cols]
-    illustrative = any("ilustrasi" in str(v).lower() or "illustrative" in str(v).lower() for c in notes for v in raw[c])
+
+    if totals:
+        notes.append(_totals_note(file, totals, data_rows, counts, names, long))
+    if footnotes:
+        listed = "; ".join(f"row {n} ({t[:60]!r})" for n, t in footnotes)
+        notes.append(f"{file}: notes below the table skipped: {listed}.")
+    for note in notes:
+        _warn(note)
+    illustrative = any(
+        "ilustrasi" in _text(cells[j]).lower() or "illustrative" in _text(cells[j]).lower()
+        for j in note_cols
+        for _, cells in data_rows
+    )
     return CountTable(
         data=data,
         source=file,
         sha256=file_sha256(file),
-        layout=layout,
-        key=key,
+        layout="long" if long or (len(counts) == 1 and next(iter(counts.values())) == (TOTAL_SECTOR, None)) else "wide",
+        key="kode" if code_j is not None else "nama",
         illustrative=illustrative,
+        header_row=header.top + 1,
+        notes=tuple(notes),
+        ignored_columns=tuple(skipped),
     )
 
 
-def _years(raw: pd.DataFrame, col: str, rows: np.ndarray, file: Path, problems: list[str]) -> list[int | None]:
+# ------------------------------------------------------------------------------------- messages
+
+
+def _empty_message(file: Path, grid) -> str:
+    if grid.sheet is None:
+        return f"{file}: the file is empty (it holds no cells); save the table again and check that it holds the data."
+    others = [s for s in sheets_with_data(file) if s != grid.sheet]
+    if others:
+        return (
+            f"{file}: sheet {grid.sheet!r} is empty; the data are on another sheet. The workbook's sheets are"
+            f' {list(grid.sheets)} (with data: {others}); set [data] sheet = "{others[0]}".'
+        )
+    return f"{file}: the file is empty (every sheet of the workbook is empty: {list(grid.sheets)})."
+
+
+def _no_kecamatan_message(file: Path, grid, header: _Header, names: list[str]) -> str:
+    msg = (
+        f"{file}: no kecamatan column; name one of {list(CODE_ALIASES)} (codes) or {list(NAME_ALIASES)} (names),"
+        f" or give it with [data] code_column / name_column. The columns are {_listed(names)}"
+        f" (row {header.top + 1})."
+    )
+    if len(grid.sheets) > 1:
+        msg += f" The workbook's sheets are {list(grid.sheets)}; is the table on another one? Set [data] sheet."
+    return msg
+
+
+def _unknown_columns_message(file: Path, names: list[str], unknown: list[int], role: str) -> str:
+    labels = [_col(names, j) for j in unknown]
+    listed = ", ".join(f'"{names[j]}"' for j in unknown if names[j])
+    if role == "population":
+        return (
+            f"{file}: {'column' if len(unknown) == 1 else 'columns'} {', '.join(labels)}"
+            f" {'holds' if len(unknown) == 1 else 'hold'} numbers but the"
+            " population table is read from its penduduk column only; remove the other columns from the"
+            " population table (or name the population column penduduk)."
+        )
+    if len(unknown) == 1:
+        declare = f"[data] count_columns = [{listed}]" if listed else "[data] count_columns (give the column a name)"
+        return (
+            f"{file}: column {labels[0]} holds numbers but is not a count column umkm_geo knows. If it holds UMKM"
+            f" counts, name it in {declare}; otherwise remove it or list it in [data] ignore_columns. {_KNOWN_COUNTS}"
+        )
+    declare = f"[data] count_columns = [{listed}]" if listed else "[data] count_columns"
+    return (
+        f"{file}: columns {', '.join(labels)} hold numbers but are not count columns umkm_geo knows. If they hold"
+        f" UMKM counts, name them in {declare}; otherwise remove them or list them in [data] ignore_columns."
+        f" {_KNOWN_COUNTS}"
+    )
+
+
+def _header_note(file: Path, rows: list[list[object]], header: _Header) -> str | None:
+    top = header.top
+    two = len(header.used) > 1 and header.used[1] == top + 1 and not _is_numbering_row(rows[top + 1])
+    if top == 0 and not two and len(header.used) == 1:
+        return None
+    where = f"rows {top + 1}-{top + 2} (a two-row header)" if two else f"row {top + 1}"
+    note = f"{file}: the column names are in {where}"
+    if header.given:
+        note += " (as set by [data] header_row)"
+    if two:
+        note += f": {[n for n in header.names if n]}"
+    if top > 0:
+        title = next((_text(v) for r in rows[:top] for v in r if not is_blank(v)), "")
+        if title.lower().startswith("sep=") and len(title) <= 5:
+            title = "sep= line of Excel"
+        skipped = "row 1" if top == 1 else f"rows 1-{top}"
+        note += f"; {skipped} above {'it' if not two else 'them'} (title: {title[:80]!r}) skipped"
+    numbering = [u for u in header.used[1:] if _is_numbering_row(rows[u])]
+    if numbering:
+        note += f"; row {numbering[0] + 1} holds column numbers (1), (2), ... and was skipped"
+    return note + "."
+
+
+def _is_numbering_row(row: list[object]) -> bool:
+    cells = [_text(v) for v in row if not is_blank(v)]
+    return len(cells) >= 2 and all(_COLUMN_NUMBER.match(t) for t in cells)
+
+
+def _totals_note(
+    file: Path,
+    totals: list[tuple[int, str, list[object]]],
+    data_rows: list[tuple[int, list[object]]],
+    counts: dict[int, tuple[str, int | None]],
+    names: list[str],
+    long: bool,
+) -> str:
+    listed = ", ".join(f"{n} ({shown})" for n, shown, _ in totals)
+    word = "row" if len(totals) == 1 else "rows"
+    note = (
+        f"{file}: {word} {listed} {'is a total row' if len(totals) == 1 else 'are total rows'}, not kecamatan: left out"
+    )
+    if len(totals) != 1 or long:
+        return note + "."
+    _, _, cells = totals[0]
+    agree, differ = [], []
+    for j in counts:
+        total, _ = parse_count(cells[j])
+        parts = [parse_count(c[j]) for _, c in data_rows]
+        if total is None or any(v is None for v, _ in parts):
+            continue
+        summed = sum(int(v) for v, _ in parts)
+        (agree if summed == total else differ).append((names[j], total, summed))
+    if differ:
+        detail = "; ".join(f"{n!r}: {t} in the total row, {s} in the kecamatan rows" for n, t, s in differ)
+        return note + f"; it does not equal the sum of the kecamatan rows ({detail}): check the table."
+    if agree:
+        return note + f"; it equals the sum of the {len(data_rows)} kecamatan rows."
+    return note + "."
+
+
+def _check_duplicate_names(names: list[str], file: Path) -> None:
+    seen: dict[str, int] = {}
+    for j, name in enumerate(names):
+        if not name:
+            continue
+        key = " ".join(name.lower().split())
+        if key in seen:
+            first = seen[key]
+            msg = (
+                f"{file}: two columns are named {name!r} (columns {column_letter(first)} and {column_letter(j)});"
+                " rename or remove one."
+            )
+            raise TableError(msg)
+        seen[key] = j
+
+
+def _resolve(wanted: Sequence[str], names: list[str], file: Path, key: str) -> set[int]:
+    out = set()
+    for item in wanted:
+        hits = [j for j, n in enumerate(names) if n == item.strip()] or [
+            j for j, n in enumerate(names) if n and slug(n) == slug(item)
+        ]
+        if not hits:
+            msg = (
+                f"{file}: column {item!r} named in [data] {key} is not in the table; the columns are {_listed(names)}."
+            )
+            raise TableError(msg)
+        out.update(hits)
+    return out
+
+
+def _name_user_sectors(counts: dict[int, tuple[str, int | None]], user: set[int], known: set[str]) -> None:
+    """A column named only in count_columns is the total when it is the only kind of count, else its sector."""
+    mine = [j for j in user if counts[j][0] != TOTAL_SECTOR and sector_key(counts[j][0]) not in known]
+    others = [j for j in counts if j not in mine and counts[j][0] != TOTAL_SECTOR]
+    stems = {counts[j][0] for j in mine}
+    if mine and len(stems) == 1 and not others and not any(counts[j][0] == TOTAL_SECTOR for j in counts):
+        for j in mine:
+            counts[j] = (TOTAL_SECTOR, counts[j][1])
+
+
+def _check_same_counts(counts: dict[int, tuple[str, int | None]], names: list[str], file: Path) -> None:
+    seen: dict[tuple[str, int | None], int] = {}
+    for j, spec in counts.items():
+        if spec in seen:
+            sector, year = spec
+            what = "UMKM total" if sector == TOTAL_SECTOR else f"count of sector {sector}"
+            what += f" of {year}" if year is not None else ""
+            msg = (
+                f"{file}: columns {_col(names, seen[spec])} and {_col(names, j)} both hold the {what}; keep one,"
+                " or list the other in [data] ignore_columns."
+            )
+            raise TableError(msg)
+        seen[spec] = j
+
+
+def _refuse_desa_or_business(
+    file: Path,
+    names: list[str],
+    texts: list[list[str]],
+    body: list[tuple[int, list[object]]],
+    code_j: int | None,
+    name_j: int | None,
+    declared: bool,
+) -> None:
+    rows = [cells for _, cells in body if any(not is_blank(v) for v in cells)]
+    for j, cands in enumerate(texts):
+        if j in (code_j, name_j) or not {slug(t) for t in cands} & set(DESA_ALIASES):
+            continue
+        values = [_text(c[j]) for c in rows if not is_blank(c[j])]
+        if values and sum(not _numberish(v) or _is_desa_code(v) for v in values) > len(values) / 2:
+            repeat = ""
+            if name_j is not None:
+                kec = [_text(c[name_j]) for c in rows if not is_blank(c[name_j])]
+                if len(set(kec)) < len(kec):
+                    repeat = f", and kecamatan repeat over rows ({len(set(kec))} kecamatan in {len(kec)} rows)"
+            msg = (
+                f"{file}: this is a desa-level table (one row per desa/kelurahan): column {names[j]!r} names"
+                f" {len(set(values))} desa/kelurahan{repeat}. umkm_geo analyses kecamatan for now (desa as a unit of"
+                " analysis comes in a later version): add the desa rows up into one row per kecamatan (e.g. with a"
+                " pivot table) and give that table."
+            )
+            raise TableError(msg)
+    if code_j is not None:
+        codes = [normalise_code(_text(c[code_j])) for c in rows if not is_blank(c[code_j])]
+        desa = [c for c in codes if c is not None and code_level(c) == 4]
+        if codes and len(desa) > len(codes) / 2:
+            msg = (
+                f"{file}: this is a desa-level table (one row per desa/kelurahan): {len(desa)} of the"
+                f" {len(codes)} codes in column {names[code_j]!r} are desa/kelurahan codes (e.g. {desa[0]})."
+                " umkm_geo analyses kecamatan for now (desa as a unit of analysis comes in a later version): add"
+                " the desa rows up into one row per kecamatan (e.g. with a pivot table) and give that table."
+            )
+            raise TableError(msg)
+    business = [j for j, cands in enumerate(texts) if {slug(t) for t in cands} & set(BUSINESS_ALIASES)]
+    has_count = any(
+        {slug(t) for t in cands} & set(TOTAL_NAMES) or _count_spec(cands, TOTAL_NAMES, set(SECTORS)) for cands in texts
+    )
+    if business and not has_count and not declared:
+        msg = (
+            f"{file}: this is a list of businesses (one row per UMKM: column {names[business[0]]!r}), not counts"
+            " per kecamatan. Count the rows per kecamatan (e.g. with a pivot table) into a jumlah_umkm column"
+            " and give that table."
+        )
+        raise TableError(msg)
+
+
+def _is_desa_code(text: str) -> bool:
+    code = normalise_code(text)
+    return code is not None and code_level(code) == 4
+
+
+# --------------------------------------------------------------------------------------- checks
+
+
+def _years(
+    data_rows: list[tuple[int, list[object]]], j: int, names: list[str], problems: list[str]
+) -> list[int | None]:
     out: list[int | None] = []
-    for i, value in enumerate(raw[col]):
-        text = str(value).strip()
+    for number, cells in data_rows:
+        text = _text(cells[j])
         if text.endswith(".0"):
             text = text[:-2]
         if _YEAR.match(text):
@@ -317,44 +1074,36 @@ def _years(raw: pd.DataFrame, col: str, rows: np.ndarray, file: Path, problems: 
         elif text == "":
             out.append(None)
         else:
-            problems.append(f"row {rows[i]}, column {col!r}: {value!r} is not a year")
+            problems.append(f"row {number}, column {names[j]!r}: {text!r} is not a year")
             out.append(None)
     given = [y for y in out if y is not None]
     if given and len(given) != len(out):
-        missing = [int(rows[i]) for i, y in enumerate(out) if y is None]
-        problems.append(f"column {col!r}: the year is empty in rows {missing}")
+        missing = [n for (n, _), y in zip(data_rows, out, strict=True) if y is None]
+        problems.append(f"column {names[j]!r}: the year is empty in rows {missing}")
     return out
-
-
-def _sector_year(column: str) -> tuple[str, int | None]:
-    text = column.strip()
-    if _YEAR.match(text):
-        return TOTAL_SECTOR, int(text)
-    match = _SECTOR_YEAR.match(text)
-    if match:
-        return _sector_name(match.group(1)), int(match.group(2))
-    return _sector_name(text), None
 
 
 def _sector_name(text: str) -> str:
     name = slug(text)
-    return TOTAL_SECTOR if name in ("total", "jumlah", "jumlah_umkm", "umkm") else name
+    return TOTAL_SECTOR if name in TOTAL_NAMES else name
 
 
 def _check_totals(data: pd.DataFrame, file: Path) -> None:
-    """Where a table has both a total and sector counts, they must agree."""
+    """Where a table has both a total and sector counts, they must agree (blank cells are not checked)."""
     sectors = set(data["sektor"])
     if TOTAL_SECTOR not in sectors or len(sectors) == 1:
         return
     keys = ["kode_in", "nama_in", "kab_in", "tahun"]
-    filled = data.assign(tahun=data["tahun"].fillna(-1))
-    totals = filled[filled["sektor"] == TOTAL_SECTOR].groupby(keys)["jumlah"].sum()
-    parts = filled[filled["sektor"] != TOTAL_SECTOR].groupby(keys)["jumlah"].sum()
-    both = pd.concat([totals.rename("total"), parts.rename("sum")], axis=1).dropna()
+    filled = data.assign(tahun=data["tahun"].fillna(-1), blank=data["jumlah"].isna())
+    is_total = filled["sektor"] == TOTAL_SECTOR
+    totals = filled[is_total & ~filled["blank"]].groupby(keys)["jumlah"].sum()
+    parts = filled[~is_total].groupby(keys).agg(sum=("jumlah", "sum"), blank=("blank", "any"))
+    parts = parts[~parts["blank"]]
+    both = pd.concat([totals.rename("total"), parts["sum"]], axis=1).dropna()
     bad = both[both["total"] != both["sum"]]
     if len(bad):
         listed = "; ".join(
-            f"{k[0] or k[1]} {'' if k[3] == -1 else k[3]}: total {int(r.total)} vs sectors {int(r['sum'])}"
+            f"{k[0] or k[1]}{'' if k[3] == -1 else ' ' + str(k[3])}: total {int(r.total)} vs sectors {int(r['sum'])}"
             for k, r in bad.iterrows()
         )
         msg = f"{file}: the total column disagrees with the sum of the sector columns: {listed}."
