@@ -150,10 +150,15 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) ->
             code_column=config.data.code_column or None,
             name_column=config.data.name_column or None,
             kab_column=config.data.kab_column or None,
+            count_columns=config.data.count_columns,
+            sectors=config.data.sectors,
+            ignore_columns=config.data.ignore_columns,
+            header_row=config.data.header_row or None,
         )
     illustrative = illustrative or table.illustrative
+    crosswalk = load_crosswalk(config.resolve(config.data.crosswalk)) if config.data.crosswalk else None
     try:
-        counts, report = join_counts(area.frame, table, allow_missing=config.data.allow_missing)
+        counts, report = join_counts(area.frame, table, allow_missing=config.data.allow_missing, crosswalk=crosswalk)
     except JoinError as exc:
         exc.qa = None if exc.report is None else stamped(exc.report.issues, illustrative)
         raise
@@ -176,8 +181,19 @@ def compute_indicators(area: StudyArea, config: Config, out_dir: Path | None = N
         pop_table = read_count_table(
             config.resolve(config.data.population),
             count_aliases=("penduduk", "population", "jumlah_penduduk"),
+            role="population",
         )
-        pop_counts, _ = join_counts(area.frame, pop_table, allow_missing=config.data.allow_missing)
+        crosswalk = load_crosswalk(config.resolve(config.data.crosswalk)) if config.data.crosswalk else None
+        pop_counts, _ = join_counts(area.frame, pop_table, allow_missing=config.data.allow_missing, crosswalk=crosswalk)
+        if pop_counts["tahun"].nunique() > 1:  # one year's population, never the sum of several
+            years = sorted(int(y) for y in pop_counts["tahun"].dropna().unique())
+            year = config.data.year if config.data.year in years else years[-1]
+            warnings.warn(
+                f"{pop_table.source}: the population table has the years {years}; {year} is used.",
+                UserWarning,
+                stacklevel=2,
+            )
+            pop_counts = pop_counts[pop_counts["tahun"] == year]
         population = pop_counts.groupby("kode")["jumlah"].sum()
         area = area.with_provenance(population_table=pop_table.record())
     elif config.data.umkm == "demo":
