@@ -45,8 +45,35 @@ def _pseudo_p(observed: float, simulated: Any) -> tuple[float, float]:
 
 
 def _p_normal(z: float) -> float:
-    """Two-sided p-value of a standard normal z."""
+    """Two-sided p-value of a standard normal z (NaN for a NaN z)."""
     return float(2.0 * scipy.stats.norm.sf(abs(z)))
+
+
+#: A null variance at most this fraction of the squared expectation is zero up to rounding.
+_ZERO_VARIANCE = 1e-10
+
+
+def _has_variance(variance: float, expected: float) -> bool:
+    """True when the null distribution varies: ``variance > 1e-10 * expected^2`` (and > 0, finite).
+
+    Where every relabelling gives the same value (two units; units that are all neighbours of one
+    another) the analytical variance is zero up to rounding (esda returns 0, 1e-17 or NaN) and a
+    z computed from it is noise, ``-inf`` or NaN.
+    """
+    variance, expected = float(variance), float(expected)
+    return bool(np.isfinite(variance) and variance > 0 and variance > _ZERO_VARIANCE * expected * expected)
+
+
+def _no_variance_reason(statistic: str, graph: Graph, *, plural: bool = False) -> str:
+    """Why ``statistic`` is not tested when its null distribution has no variance (names the cause it sees)."""
+    n = len(graph.unique_ids)
+    links = int((graph.transform("B").adjacency != 0).sum())
+    cause = f" (all {n} units are neighbours of one another)" if links >= n * (n - 1) else ""
+    verb = "are" if plural else "is"
+    return (
+        f"{statistic} {verb} not tested: every relabelling of the values gives the observed value, so "
+        f"the null distribution has no variance{cause}; z and p are NaN"
+    )
 
 
 def _p_sim_settings(permutations: int, seed: int) -> dict[str, Any]:
@@ -90,22 +117,36 @@ def _run_esda(
     """
     if _accepts(statistic, "alternative"):
         kwargs["alternative"] = "two-sided"
-    with _legacy_numpy_seed(int(seed)):
+    # 0 / 0 in esda's moments where the null has no variance: reported as NaN with a reason instead
+    with _legacy_numpy_seed(int(seed)), np.errstate(divide="ignore", invalid="ignore"):
         stat = statistic(*args, **kwargs)
     p_sim, p_fold = _pseudo_p(getattr(stat, observed), stat.sim)
     return stat, p_sim, p_fold
 
 
 def _moran_fields(stat: Any) -> dict[str, float]:
-    """Moran's I, its expectation and esda's analytical inference (``esda.Moran``, ``esda.Moran_Rate``)."""
+    """Moran's I, its expectation and esda's analytical inference (``esda.Moran``, ``esda.Moran_Rate``).
+
+    z and p are NaN under an assumption whose variance is zero (see :func:`_has_variance`).
+    """
+    nan = float("nan")
+    norm = _has_variance(stat.VI_norm, stat.EI)
+    rand = _has_variance(stat.VI_rand, stat.EI)
     return {
         "I": float(stat.I),
         "expected_I": float(stat.EI),
-        "z_norm": float(stat.z_norm),
-        "p_norm": float(stat.p_norm),
-        "z_rand": float(stat.z_rand),
-        "p_rand": float(stat.p_rand),
+        "z_norm": float(stat.z_norm) if norm else nan,
+        "p_norm": float(stat.p_norm) if norm else nan,
+        "z_rand": float(stat.z_rand) if rand else nan,
+        "p_rand": float(stat.p_rand) if rand else nan,
     }
+
+
+def _untested(fields: dict[str, Any], settings: dict[str, Any], reason: str, p_fields: tuple[str, ...]) -> None:
+    """Record in ``settings["test_skipped"]`` that the test was skipped and set the ``p_fields`` to NaN."""
+    settings["test_skipped"] = reason
+    for name in p_fields:
+        fields[name] = float("nan")
 
 
 def _run_fields(n: int, graph: Graph, permutations: int, seed: int, settings: dict[str, Any]) -> dict[str, Any]:

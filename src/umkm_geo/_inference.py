@@ -213,6 +213,18 @@ def _check_inputs(
     ids = pd.Index(graph.unique_ids)
     values = _unit_values(y, ids, "y", label="{name!r}")
     _check_permutations(permutations, seed, min_permutations=min_permutations)
+    if len(ids) < MIN_UNITS:
+        msg = (
+            f"{statistic} needs at least {MIN_UNITS} units, but the weights have {len(ids)} "
+            f"({list(map(str, ids))}): with fewer, every relabelling of the values gives the same statistic."
+        )
+        raise AnalysisError(msg)
+    if _islands(graph).all():
+        msg = (
+            f"No unit of the weights has a neighbour (all {len(ids)} are islands), so {statistic} is "
+            "undefined. Use fuzzy contiguity, k nearest neighbours or [weights] islands = 'nearest'."
+        )
+        raise AnalysisError(msg)
     bad = ~np.isfinite(values)
     if bad.any():
         msg = (
@@ -227,6 +239,11 @@ def _check_inputs(
         )
         raise AnalysisError(msg)
     return values
+
+
+#: Fewest units a spatial statistic is computed for: with two units every relabelling of the
+#: values gives the same Moran's I, Geary's C, General G, join counts and local statistics.
+MIN_UNITS = 3
 
 
 def _islands(graph: Graph) -> np.ndarray:

@@ -34,13 +34,16 @@ from libpysal.graph import Graph
 from umkm_geo._errors import AnalysisError
 from umkm_geo._global_inference import (
     _GlobalResult,
+    _has_variance,
     _inference_settings,
     _moran_fields,
     _name,
+    _no_variance_reason,
     _p_normal,
     _p_sim_settings,
     _run_esda,
     _run_fields,
+    _untested,
 )
 from umkm_geo._inference import _check_inputs, _islands, _versions
 
@@ -161,11 +164,12 @@ def global_moran(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: i
         "islands": "kept as esda does: in n, mean and variance; no cross-products",
         **_versions(),
     }
+    fields = {**_moran_fields(moran), "p_sim": p_sim, "p_sim_folded": p_fold}
+    if not _has_variance(moran.VI_norm, moran.EI):
+        _untested(fields, settings, _no_variance_reason("Moran's I", graph), ("p_sim", "p_sim_folded"))
     return GlobalMoranResult(
         variable=_name(y),
-        **_moran_fields(moran),
-        p_sim=p_sim,
-        p_sim_folded=p_fold,
+        **fields,
         **_run_fields(len(values), graph, permutations, seed, settings),
     )
 
@@ -271,16 +275,18 @@ def geary(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> 
         "islands": "in n, mean and variance; no squared differences; S0 over units with neighbours",
         **_versions(),
     }
+    nan = float("nan")
+    z_norm = float(stat.z_norm) if _has_variance(stat.VC_norm, stat.EC) else nan
+    z_rand = float(stat.z_rand) if _has_variance(stat.VC_rand, stat.EC) else nan
+    fields = {"z_norm": z_norm, "p_norm": _p_normal(z_norm), "z_rand": z_rand, "p_rand": _p_normal(z_rand)}
+    fields.update(p_sim=p_sim, p_sim_folded=p_fold)
+    if not _has_variance(stat.VC_norm, stat.EC):
+        _untested(fields, settings, _no_variance_reason("Geary's C", graph), ("p_sim", "p_sim_folded"))
     return GearyResult(
         variable=_name(y),
         C=float(stat.C),
         expected_C=float(stat.EC),
-        z_norm=float(stat.z_norm),
-        p_norm=_p_normal(stat.z_norm),
-        z_rand=float(stat.z_rand),
-        p_rand=_p_normal(stat.z_rand),
-        p_sim=p_sim,
-        p_sim_folded=p_fold,
+        **fields,
         **_run_fields(len(values), graph, permutations, seed, settings),
     )
 
@@ -396,13 +402,14 @@ def general_g(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int)
         "islands": "in the denominator (all pairs i != j); no cross-products in the numerator",
         **_versions(),
     }
+    z_norm = float(stat.z_norm) if _has_variance(stat.VG, stat.EG) else float("nan")
+    fields = {"z_norm": z_norm, "p_norm": _p_normal(z_norm), "p_sim": p_sim, "p_sim_folded": p_fold}
+    if not _has_variance(stat.VG, stat.EG):
+        _untested(fields, settings, _no_variance_reason("General G", graph), ("p_sim", "p_sim_folded"))
     return GeneralGResult(
         variable=_name(y),
         G=float(stat.G),
         expected_G=float(stat.EG),
-        z_norm=float(stat.z_norm),
-        p_norm=_p_normal(stat.z_norm),
-        p_sim=p_sim,
-        p_sim_folded=p_fold,
+        **fields,
         **_run_fields(len(values), graph, permutations, seed, settings),
     )

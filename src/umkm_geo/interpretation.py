@@ -184,6 +184,10 @@ def _test_phrase(alternative: str, permutations: int, lang: str) -> str:
 
 # --- global statistics ---------------------------------------------------------------------------
 
+_NOT_TESTED = (
+    "tidak diuji (tanpa variasi di bawah hipotesis nol, mis. terlalu sedikit kecamatan)",
+    "not tested (no variation under the null hypothesis, e.g. too few kecamatan)",
+)
 _POSITIVE = ("autokorelasi spasial positif yang signifikan", "significant positive spatial autocorrelation")
 _NEGATIVE = ("autokorelasi spasial negatif yang signifikan", "significant negative spatial autocorrelation")
 _NO_AUTOCORRELATION = ("tidak ada autokorelasi spasial yang signifikan", "no significant spatial autocorrelation")
@@ -356,8 +360,10 @@ def global_sentence(result: Any, *, alpha: float = 0.05, lang: str = "id", label
     value, expected, p = stats[spec["stat"]], stats[spec["expected"]], stats[spec["p"]]
     if label is None:
         label = global_variable(stats, {}, lang=lang)
-    significant = bool(p <= alpha)
-    if significant and value > expected:
+    significant = bool(p <= alpha)  # a NaN p (no test possible) is never significant
+    if pd.isna(p):
+        reading = _NOT_TESTED[i]
+    elif significant and value > expected:
         reading = spec["above"][i]
     elif significant and value < expected:
         reading = spec["below"][i]
@@ -367,12 +373,12 @@ def global_sentence(result: Any, *, alpha: float = 0.05, lang: str = "id", label
     p_text = format_p(p, alpha=alpha, permutations=settings["permutations"], lang=lang)
     symbol = spec["symbol"]
     subject = f"{spec['name'][i]} {label}".strip()
-    at = _WORDS[lang]["at_alpha"].format(alpha=format_setting(alpha, lang))
+    at = "" if pd.isna(p) else " " + _WORDS[lang]["at_alpha"].format(alpha=format_setting(alpha, lang))
     decimals = spec.get("decimals", 3)
     return (
         f"{subject} = {format_number(value, decimals, lang=lang)} "
         f"(E[{symbol}] = {format_number(expected, decimals, lang=lang)}; "
-        f"p = {p_text}, {test}): {reading} {at}."
+        f"p = {p_text}, {test}): {reading}{at}."
     )
 
 

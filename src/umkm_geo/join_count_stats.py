@@ -30,7 +30,16 @@ import scipy.sparse
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
-from umkm_geo._global_inference import _GlobalResult, _inference_settings, _name, _p_normal, _pseudo_p, _run_fields
+from umkm_geo._global_inference import (
+    _GlobalResult,
+    _has_variance,
+    _inference_settings,
+    _name,
+    _no_variance_reason,
+    _p_normal,
+    _pseudo_p,
+    _run_fields,
+)
 from umkm_geo._inference import _check_inputs, _islands, _versions
 
 __all__ = [
@@ -107,24 +116,33 @@ def _falling(n: int, k: int) -> float:
     return float(np.prod([n - i for i in range(k)], dtype=float))
 
 
+def _div(top: float, bottom: float) -> float:
+    """``top / bottom``, and 0 when ``top`` is 0 (also for ``bottom`` 0).
+
+    A term over ``n^(k)`` counts configurations of ``k`` distinct units; with fewer than ``k``
+    units (``n^(k) = 0``) it does not occur, and its numerator is 0 as well.
+    """
+    return top / bottom if top else 0.0
+
+
 def _join_count_moments(n1: int, n0: int, s0: float, s1: float, s2: float) -> dict[str, tuple[float, float]]:
     """Mean and variance of BB, WW and BW under non-free sampling (Cliff & Ord 1981)."""
     n = n1 + n0
 
     def same(m: int) -> tuple[float, float]:
-        mean = s0 * _falling(m, 2) / (2.0 * _falling(n, 2))
+        mean = _div(s0 * _falling(m, 2), 2.0 * _falling(n, 2))
         second = (
-            s1 * _falling(m, 2) / _falling(n, 2)
-            + (s2 - 2.0 * s1) * _falling(m, 3) / _falling(n, 3)
-            + (s0 * s0 + s1 - s2) * _falling(m, 4) / _falling(n, 4)
+            _div(s1 * _falling(m, 2), _falling(n, 2))
+            + _div((s2 - 2.0 * s1) * _falling(m, 3), _falling(n, 3))
+            + _div((s0 * s0 + s1 - s2) * _falling(m, 4), _falling(n, 4))
         ) / 4.0
         return mean, second - mean * mean
 
-    mean_bw = s0 * n1 * n0 / _falling(n, 2)
+    mean_bw = _div(s0 * n1 * n0, _falling(n, 2))
     second_bw = (
-        2.0 * s1 * n1 * n0 / _falling(n, 2)
-        + (s2 - 2.0 * s1) * n1 * n0 * (n1 + n0 - 2) / _falling(n, 3)
-        + 4.0 * (s0 * s0 + s1 - s2) * _falling(n1, 2) * _falling(n0, 2) / _falling(n, 4)
+        _div(2.0 * s1 * n1 * n0, _falling(n, 2))
+        + _div((s2 - 2.0 * s1) * n1 * n0 * (n1 + n0 - 2), _falling(n, 3))
+        + _div(4.0 * (s0 * s0 + s1 - s2) * _falling(n1, 2) * _falling(n0, 2), _falling(n, 4))
     ) / 4.0
     return {"BB": same(n1), "WW": same(n0), "BW": (mean_bw, second_bw - mean_bw * mean_bw)}
 
@@ -312,8 +330,10 @@ def join_counts(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: in
     moments = _join_count_moments(n1, n0, float(summary.s0), float(summary.s1), float(summary.s2))
     observed = {"BB": float(stat.bb), "WW": float(stat.ww), "BW": float(stat.bw)}
     z = {k: (observed[k] - mean) / np.sqrt(var) if var > 0 else np.nan for k, (mean, var) in moments.items()}
-    p_bb, p_bb_fold = _pseudo_p(observed["BB"], sim_bb)
-    p_bw, p_bw_fold = _pseudo_p(observed["BW"], sim_bw)
+    varies = {k: _has_variance(var, mean) for k, (mean, var) in moments.items()}
+    z = {k: value if varies[k] else np.nan for k, value in z.items()}
+    p_bb, p_bb_fold = _pseudo_p(observed["BB"], sim_bb) if varies["BB"] else (np.nan, np.nan)
+    p_bw, p_bw_fold = _pseudo_p(observed["BW"], sim_bw) if varies["BW"] else (np.nan, np.nan)
     settings = {
         **_inference_settings(
             permutations, seed, generator="np.random.default_rng(seed).permuted, independent relabellings"
@@ -334,6 +354,10 @@ def join_counts(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: in
         ),
         **_versions(),
     }
+    flat = [k for k in ("BB", "BW") if not varies[k]]
+    if flat:
+        what = f"the join counts {' and '.join(flat)}" if len(flat) > 1 else f"the join count {flat[0]}"
+        settings["test_skipped"] = _no_variance_reason(what, graph, plural=len(flat) > 1)
     return JoinCountsResult(
         variable=_name(y),
         BB=observed["BB"],

@@ -206,15 +206,19 @@ def _finish(
     settings: Mapping[str, Any],
 ) -> LocalResult:
     island = counts.n_ge < 0
-    p_two = counts.p_two_sided()
-    p_fold = counts.p_folded()
+    # every simulation ties the observed value (e.g. a unit whose neighbours are all the other
+    # units, under row-standardised weights): the null has no variance and the unit is not tested
+    flat = ~island & (counts.n_ge >= counts.permutations) & (counts.n_le >= counts.permutations)
+    untested = island | flat | ~np.isfinite(observed)
+    p_two = np.where(untested, np.nan, counts.p_two_sided())
+    p_fold = np.where(untested, np.nan, counts.p_folded())
     p = p_two if p_value == "two-sided" else p_fold
-    tested = ~island
+    tested = ~untested
     threshold, significant = significance(p, tested, alpha=alpha, correction=correction)
     cluster = np.where(significant, labels(counts.mean), "ns").astype(object)
     cluster[island] = "island"
     with np.errstate(invalid="ignore", divide="ignore"):
-        z_sim = np.where(island, np.nan, counts.z(observed))
+        z_sim = np.where(untested, np.nan, counts.z(observed))
     columns: dict[str, Any] = {_STAT_COLUMN[statistic]: observed, **extra}
     columns.update({"z_sim": z_sim, "p_value": p, "significant": significant, "cluster": cluster})
     data = pd.DataFrame(columns, index=ids).reindex(index)
@@ -241,6 +245,13 @@ def _finish(
         **settings,
         **_versions(),
     }
+    if (untested & ~island).any():
+        n_flat = int((untested & ~island).sum())
+        which = f"none of the {len(ids)} units can" if not tested.any() else f"{n_flat} of the {len(ids)} units cannot"
+        full_settings["not_tested"] = (
+            f"{which} be tested (p = NaN, label 'ns'): every permutation gives the observed value, so the "
+            "null distribution has no variance (e.g. a unit whose neighbours are all the other units)"
+        )
     n_islands = int(island.sum())
     return LocalResult(
         statistic=statistic,
@@ -251,7 +262,7 @@ def _finish(
         threshold=threshold,
         n=len(ids),
         n_islands=n_islands,
-        n_tested=len(ids) - n_islands,
+        n_tested=int(tested.sum()),
         permutations=int(permutations),
         seed=int(counts.seed),
         alpha=float(alpha),

@@ -24,7 +24,17 @@ import pandas as pd
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
-from umkm_geo._global_inference import _GlobalResult, _inference_settings, _moran_fields, _name, _run_esda, _run_fields
+from umkm_geo._global_inference import (
+    _GlobalResult,
+    _has_variance,
+    _inference_settings,
+    _moran_fields,
+    _name,
+    _no_variance_reason,
+    _run_esda,
+    _run_fields,
+    _untested,
+)
 from umkm_geo._inference import _check_inputs, _unit_values, _versions
 from umkm_geo._results import plain
 
@@ -188,14 +198,15 @@ def moran_rate(
         "islands": "kept as esda does: in n, mean and variance (and in beta, s2); no cross-products",
         **_versions(),
     }
+    fields = {**_moran_fields(stat), "p_sim": p_sim, "p_sim_folded": p_fold}
+    if not _has_variance(stat.VI_norm, stat.EI):
+        _untested(fields, settings, _no_variance_reason("Moran's I of the rates", graph), ("p_sim", "p_sim_folded"))
     return MoranRateResult(
         variable=_name(events),
         base=_name(base),
         adjusted=bool(adjusted),
         data=data,
-        **_moran_fields(stat),
-        p_sim=p_sim,
-        p_sim_folded=p_fold,
+        **fields,
         **_run_fields(len(ids), graph, permutations, seed, settings),
     )
 
