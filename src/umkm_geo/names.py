@@ -1,6 +1,6 @@
 """Normalisation and matching of kecamatan names.
 
-"Kec. Sanan Kulon", "KECAMATAN SANANKULON", "070 Sanankulon" and "Sanankulon" all normalise to
+"Kec. Sanan Kulon", "KECAMATAN SANANKULON", "1. Sanankulon" and "Sanankulon" all normalise to
 ``"sanankulon"``: case, spaces, punctuation, the prefixes "Kec."/"Kecamatan" and a leading number
 (BPS tables write the kecamatan's code suffix, "010 Bakung"; lists write "1. Wonodadi") are
 ignored, so spelling with or without a space between name parts ("Sanan Kulon" = "Sanankulon")
@@ -26,7 +26,7 @@ def normalise_name(value: object) -> str:
     Parameters
     ----------
     value
-        A name as typed in a table, e.g. ``"Kec. Sanan Kulon"`` or ``"070. Sanankulon"``.
+        A name as typed in a table, e.g. ``"Kec. Sanan Kulon"`` or ``"010. Bakung"``.
 
     Returns
     -------
