@@ -446,3 +446,28 @@ def test_config_data_keys(tmp_path):
         config_from_dict({"data": {"header_row": -1}})
     with pytest.raises(ConfigError, match="unknown key 'count_column'"):
         config_from_dict({"data": {"count_column": ["Luas"]}})
+
+
+def test_population_table_of_several_years_uses_one_year(tmp_path, mirror):
+    from umkm_geo.config import load_config
+    from umkm_geo.pipeline import compute_indicators, load_counts, load_study_area
+
+    _csv(tmp_path, "kecamatan,jumlah_umkm\nKepanjenkidul,120\nSukorejo,95\nSananwetan,143\n", "umkm.csv")
+    _csv(
+        tmp_path,
+        "No,Kecamatan,Penduduk 2020,Penduduk 2023\n1,Kepanjenkidul,48.120,49.004\n2,Sukorejo,60.010,61.500\n"
+        "3,Sananwetan,53.001,54.250\n,Jumlah,161.131,164.754\n",
+        "penduduk.csv",
+    )
+    config_path = tmp_path / "run.toml"
+    config_path.write_text(
+        '[study]\nregion = "35.72"\n[boundaries]\ntopology = "kecamatan"\n'
+        '[data]\numkm = "umkm.csv"\npopulation = "penduduk.csv"\n',
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    area = load_counts(load_study_area(config), config)
+    with pytest.warns(UserWarning) as caught:
+        area = compute_indicators(area, config)
+    assert any("the population table has the years [2020, 2023]; 2023 is used." in str(w.message) for w in caught)
+    assert area.frame["penduduk"].to_dict() == {"35.72.01": 49004.0, "35.72.02": 61500.0, "35.72.03": 54250.0}
