@@ -47,14 +47,14 @@ def blitar(mirror):
 
 @pytest.fixture(scope="session")
 def blitar_run(tmp_path_factory, mirror):
-    """The whole default pipeline, run once into a temporary folder."""
+    """The whole Blitar showcase (``configs/blitar.toml``: demo counts, survey, FFA, products), run once."""
     import dataclasses
 
-    from umkm_geo.config import Config, OutputConfig
+    from umkm_geo.config import OutputConfig, load_config
     from umkm_geo.pipeline import run
 
     out = tmp_path_factory.mktemp("blitar_outputs")
-    config = dataclasses.replace(Config(), output=OutputConfig(dir=str(out)))
+    config = dataclasses.replace(load_config(REPO / "configs" / "blitar.toml"), output=OutputConfig(dir=str(out)))
     return run(config), out
 
 

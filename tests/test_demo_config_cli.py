@@ -27,10 +27,9 @@ def test_demo_totals_match_published_figures():
 
 def test_demo_counts_are_seeded_and_add_up(blitar):
     totals = blitar_demo_totals()
-    groups = pd.Series(dtype=str)
-    a = generate_demo_counts(blitar.frame, totals=totals, groups=groups, area_km2=area_km2(blitar.frame), seed=1)
-    b = generate_demo_counts(blitar.frame, totals=totals, groups=groups, area_km2=area_km2(blitar.frame), seed=1)
-    c = generate_demo_counts(blitar.frame, totals=totals, groups=groups, area_km2=area_km2(blitar.frame), seed=2)
+    a = generate_demo_counts(blitar.frame, totals=totals, area_km2=area_km2(blitar.frame), seed=1)
+    b = generate_demo_counts(blitar.frame, totals=totals, area_km2=area_km2(blitar.frame), seed=1)
+    c = generate_demo_counts(blitar.frame, totals=totals, area_km2=area_km2(blitar.frame), seed=2)
     pd.testing.assert_frame_equal(a, b)
     assert not a["jumlah_umkm"].equals(c["jumlah_umkm"])
     sums = a.assign(kab=a["kode"].str.slice(0, 5)).groupby(["kab", "tahun"])["jumlah_umkm"].sum()

@@ -10,6 +10,7 @@ from umkm_geo._errors import ConfigError
 from umkm_geo.demo import ILLUSTRATIVE_NOTE
 from umkm_geo.groups import blitar_grouping
 from umkm_geo.survey.demo import (
+    _PRODUCTS,
     DEFAULT_ASPECTS,
     DEMO_MPE_WEIGHTS,
     DIMENSIONS,
@@ -70,12 +71,43 @@ def test_responses_are_reproducible(plan, frame, responses):
     assert not other.equals(responses)
 
 
-def test_south_needs_more_and_reaches_less(responses, frame):
-    wilayah = responses["kecamatan"].map(dict(zip(frame["nama"], frame["wilayah"], strict=True)))
-    need = responses.filter(like="_kebutuhan_").mean(axis=1).groupby(wilayah).mean()
-    access = responses.filter(like="_akses_").mean(axis=1).groupby(wilayah).mean()
-    assert need["selatan"] > need["utara"]
-    assert access["selatan"] < access["utara"]
+def test_responses_ignore_the_grouping(plan, frame, responses):
+    # The generator has no regional effect: it does not read wilayah at all, so the same seed gives
+    # the same answers whatever the grouping says (or without one).
+    swapped = frame.assign(wilayah=frame["wilayah"].map({"utara": "selatan", "selatan": "utara"}))
+    pd.testing.assert_frame_equal(demo_responses(plan, swapped, seed=7), responses)
+    pd.testing.assert_frame_equal(demo_responses(plan, frame.drop(columns="wilayah"), seed=7), responses)
+
+
+def test_responses_have_no_group_effect_on_average(plan, frame):
+    # Under the generator every kecamatan's expected need and access are the aspect levels, so the
+    # expected south - north difference is 0 (the old demo planted +0.55 need and -0.55 access).
+    # Averaged over 40 seeds the difference is noise: its sd is about 0.09 / sqrt(40) = 0.015.
+    group = frame["wilayah"]
+    diffs = []
+    for seed in range(40):
+        answers = demo_responses(plan, frame, seed=seed)
+        wilayah = answers["kecamatan"].map(dict(zip(frame["nama"], group, strict=True)))
+        for dimension in DIMENSIONS:
+            means = answers.filter(like=f"_{dimension}_").mean(axis=1).groupby(wilayah).mean()
+            diffs.append((dimension, means["selatan"] - means["utara"]))
+    table = pd.DataFrame(diffs, columns=["dimension", "diff"]).groupby("dimension")["diff"].mean()
+    assert table.abs().max() < 0.06, table
+    # ...while one seed alone can differ by chance (that is what a LISA of the gap would then see).
+    assert pd.DataFrame(diffs, columns=["dimension", "diff"])["diff"].abs().max() > 0.05
+
+
+def test_responses_sectors_have_one_distribution(plan, frame):
+    # Sectors are drawn from DEMO_SECTORS everywhere: the share of each sector in the south and in
+    # the north both estimate the same mean share.
+    from umkm_geo.demo import DEMO_SECTORS
+
+    answers = pd.concat([demo_responses(plan, frame, seed=s) for s in range(10)])
+    wilayah = answers["kecamatan"].map(dict(zip(frame["nama"], frame["wilayah"], strict=True)))
+    shares = pd.crosstab(wilayah, answers["sektor"], normalize="index")
+    for sector, share in DEMO_SECTORS.items():
+        assert abs(shares.loc["selatan", sector] - share) < 0.04, sector
+        assert abs(shares.loc["utara", sector] - share) < 0.03, sector
 
 
 def test_each_scale_has_a_realistic_alpha(responses):
@@ -107,7 +139,8 @@ def test_ffa_factors_shape_and_scores():
     assert set(factors.loc[factors["jenis"] == "pendorong", "sumber"]) == {"kekuatan", "peluang"}
     assert set(factors.loc[factors["jenis"] == "penghambat", "sumber"]) == {"kelemahan", "ancaman"}
     assert factors["urgensi"].between(1, 5).all() and factors["dukungan"].between(1, 5).all()
-    assert "Akses KUR terbatas di Blitar Selatan" in factors["faktor"].tolist()
+    # No factor is tied to a part of the area (the old demo had "Akses KUR terbatas di Blitar Selatan").
+    assert not factors["faktor"].str.contains("Blitar Selatan|Blitar Utara|selatan|utara").any()
     assert (factors["keterangan"] == ILLUSTRATIVE_NOTE).all()
     assert linkage.index.tolist() == factors["kode"].tolist() == linkage.columns.tolist()
     matrix = linkage.to_numpy()
@@ -135,6 +168,37 @@ def test_products_are_valid_and_reproducible(frame):
     assert [c.removeprefix("kriteria_") for c in criteria] == list(DEMO_MPE_WEIGHTS)
     result = mpe_ranking(table, weights=DEMO_MPE_WEIGHTS)
     assert result.scores["kode"].nunique() == len(frame)
-    wonotirto = products[products["kecamatan"] == "Wonotirto"]
-    assert wonotirto["produk"].str.startswith("Olahan ikan").any()
-    assert "Tambakrejo" in wonotirto["desa"].tolist()
+    assert set(products["produk"]) <= set(_PRODUCTS)
+    assert (products["desa"] == "").all()  # no sentra invented
+
+
+def test_products_ignore_names_and_grouping(frame):
+    # The generator draws candidates and numbers without reading names or wilayah: renamed kecamatan
+    # in another grouping get the same products and numbers (only the copied names change).
+    products = demo_products(frame, seed=5)
+    other = frame.assign(nama=[f"K{i}" for i in range(len(frame))], wilayah="selatan")
+    renamed = demo_products(other, seed=5)
+    numbers = [c for c in products.columns if c not in ("kecamatan",)]
+    pd.testing.assert_frame_equal(renamed[numbers], products[numbers])
+
+
+def test_products_have_no_planted_leader(frame):
+    # Every candidate's ratings come from one distribution (mean 3), whichever product or kecamatan:
+    # over 20 seeds the mean rating of each product is 3 up to noise (sd about 0.7 / sqrt(n) < 0.03).
+    table = pd.concat([demo_products(frame, seed=s) for s in range(20)])
+    criteria = [c for c in table.columns if c.startswith("kriteria_")]
+    per_product = table.groupby("produk")[criteria].mean().mean(axis=1)
+    assert (per_product - 3.0).abs().max() < 0.12, per_product
+    wilayah = table["kode"].map(frame["wilayah"])
+    per_group = table.groupby(wilayah)[criteria].mean().mean(axis=1)
+    assert (per_group - 3.0).abs().max() < 0.08, per_group
+
+
+def test_ffa_scores_favour_no_side():
+    # Urgency and support are drawn uniformly from 2-5 for every factor: over 200 seeds the mean
+    # of drivers and of restrainers are both 3.5 (sd about 1.12 / sqrt(1200) = 0.03).
+    tables = [demo_ffa_factors(seed=s)[0] for s in range(200)]
+    table = pd.concat(tables)
+    means = table.groupby("jenis")[["urgensi", "dukungan"]].mean()
+    np.testing.assert_allclose(means.to_numpy(), 3.5, atol=0.12)
+    assert set(table["urgensi"]) == {2, 3, 4, 5}

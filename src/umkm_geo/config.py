@@ -50,7 +50,11 @@ class BoundariesConfig:
 
 @dataclasses.dataclass(frozen=True)
 class DataConfig:
-    """``[data]``: the UMKM table (``"demo"`` for the illustrative Blitar counts) and population."""
+    """``[data]``: the UMKM table (``"demo"`` for the illustrative counts) and population.
+
+    With ``umkm = "demo"`` (the default) the counts are generated (seed ``demo_seed``) and, without a
+    ``population`` file, so is the population; every output made from them is stamped illustrative.
+    """
 
     umkm: str = "demo"
     sheet: str = ""
@@ -170,13 +174,14 @@ class CovariatesConfig:
 class SurveyConfig:
     """``[survey]``: the sample plan, the questionnaire file and its scoring.
 
-    ``responses`` is ``"demo"`` (illustrative answers for Blitar), ``"none"`` or the path of a CSV/XLSX
-    of answers (one row per respondent, items named ``{aspect}_{kebutuhan|akses}_{i}``).
+    ``responses`` is ``"none"`` (the default: no survey), the path of a CSV/XLSX of answers (one row
+    per respondent, items named ``{aspect}_{kebutuhan|akses}_{i}``) or ``"demo"`` (illustrative
+    answers, asked for explicitly; every output made from them is stamped illustrative).
     ``method`` is slovin or cochran with margin of error ``margin``; every kecamatan gets at least
     ``minimum`` respondents. ``quadrant_reference`` is ``mean`` (the area means) or ``midpoint`` (3).
     """
 
-    responses: str = "demo"
+    responses: str = "none"
     sheet: str = ""
     method: str = "slovin"
     margin: float = 0.1
@@ -189,26 +194,32 @@ class SurveyConfig:
 
 @dataclasses.dataclass(frozen=True)
 class FFAConfig:
-    """``[ffa]``: Force Field Analysis factors (``"demo"``, ``"none"`` or a CSV/XLSX) and optional tables.
+    """``[ffa]``: Force Field Analysis factors (``"none"``, a CSV/XLSX, or ``"demo"``) and optional tables.
+
+    ``factors`` is ``"none"`` by default (no FFA). ``"demo"`` (illustrative factors, asked for
+    explicitly and stamped) exists for Kabupaten and Kota Blitar only.
 
     ``pairwise`` (factor x factor, 1 = the row is more urgent) and ``linkage`` (factor x factor scores
     1-5) are CSV paths; without ``pairwise`` the factors' ``urgensi`` column is used.
     """
 
-    factors: str = "demo"
+    factors: str = "none"
     pairwise: str = ""
     linkage: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
 class ProductsConfig:
-    """``[products]``: produk unggulan table (``"demo"``, ``"none"`` or a CSV/XLSX) and MPE weights.
+    """``[products]``: produk unggulan table (``"none"``, a CSV/XLSX, or ``"demo"``) and MPE weights.
+
+    ``table`` is ``"none"`` by default (no produk unggulan); ``"demo"`` (an illustrative table, asked
+    for explicitly and stamped) draws the same products for any region.
 
     ``criteria`` and ``weights`` are parallel lists: each ``kriteria_<name>`` column of the table and its
     weight in the exponential comparison method (MPE).
     """
 
-    table: str = "demo"
+    table: str = "none"
     criteria: tuple[str, ...] = ()
     weights: tuple[float, ...] = ()
     rank_by: str = "mpe"

@@ -15,9 +15,20 @@ Only the kabupaten/kota totals are real, taken from ``data/facts/blitar_region_s
   UKM dan Tenaga Kerja Kota Blitar). Interpolated totals are marked ``interpolated`` in the totals
   table and the run record.
 
-The split of each total over kecamatan and sectors is invented: weights grow with the kecamatan's
-area and number of desa, with seeded log-normal noise and a factor ``south_factor`` for the
-southern (selatan) kecamatan that illustrates the lag the regional studies describe.
+How the split of each total over kecamatan, sectors and years is invented (no built-in regional
+effect: the generators never read a grouping, a kecamatan name or a location, so an illustrative run
+shows what the methods do with data that has no planted pattern, not a fabricated finding):
+
+- **Counts** (:func:`generate_demo_counts`): the weight of kecamatan *i* is its computed area
+  ``a_i`` times a seeded log-normal factor with mean 1 (``sigma`` = :data:`DEMO_COUNT_SIGMA`), so
+  its expected weight is ``a_i`` and every kecamatan of a kab/kota has the same expected UMKM
+  density (the kab/kota total over its area). Later years multiply the weights by another mean-1
+  log-normal factor (``sigma`` = :data:`DEMO_GROWTH_SIGMA`). Each kecamatan's total is split over the
+  sectors by shares drawn from one Dirichlet distribution with mean :data:`DEMO_SECTORS`, the same
+  for every kecamatan. Totals are split by largest remainder, so they add up exactly.
+- **Population** (:func:`generate_demo_population`): the same construction with its own seeded
+  mean-1 log-normal factor (``sigma`` = :data:`DEMO_POPULATION_SIGMA`): every kecamatan of a
+  kab/kota has the same expected population density.
 """
 
 from __future__ import annotations
@@ -33,14 +44,20 @@ from umkm_geo._resources import data_dir
 ILLUSTRATIVE_NOTE = "Data ilustrasi / illustrative data — not official statistics"
 DEMO_SEED = 20240503
 DEMO_YEARS = (2019, 2020)
-#: Sectors of the demo and their base shares in the north (utara) and the south (selatan).
+#: Sectors of the demo and their mean share of UMKM: the same distribution in every kecamatan.
 DEMO_SECTORS = {
-    "perdagangan": (0.38, 0.30),
-    "makanan_minuman": (0.24, 0.22),
-    "kerajinan": (0.10, 0.09),
-    "jasa": (0.17, 0.12),
-    "pertanian_olahan": (0.11, 0.27),
+    "perdagangan": 0.34,
+    "makanan_minuman": 0.23,
+    "kerajinan": 0.10,
+    "jasa": 0.15,
+    "pertanian_olahan": 0.18,
 }
+#: Concentration of the Dirichlet draw of each kecamatan's sector shares (larger = closer to the mean).
+DEMO_SHARE_CONCENTRATION = 60.0
+#: Spread (log-scale sigma) of the mean-1 noise of the count weights, the yearly growth and the population.
+DEMO_COUNT_SIGMA = 0.35
+DEMO_GROWTH_SIGMA = 0.08
+DEMO_POPULATION_SIGMA = 0.25
 _TOTAL_SERIES = {
     "35.05": ("Kabupaten Blitar", ("usaha_mikro_tahun_berjalan",)),
     "35.72": ("Kota Blitar", ("usaha_mikro_count", "umkm_count")),
@@ -83,31 +100,61 @@ def blitar_demo_totals(years: Sequence[int] = DEMO_YEARS) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kab_kode", "kab_nama", "tahun", "total", "basis", "source"])
 
 
+def _mean_one_noise(rng: np.random.Generator, sigma: float, size: int) -> np.ndarray:
+    """Log-normal factors with expected value 1: ``exp(N(-sigma**2 / 2, sigma))``."""
+    return rng.lognormal(-0.5 * sigma**2, sigma, size)
+
+
+def demo_weights(area_km2: pd.Series, *, seed: int = DEMO_SEED) -> pd.Series:
+    """The seeded weights the demo counts split each kab/kota total by (first year).
+
+    ``weight_i = area_i * e_i`` with ``e_i`` log-normal of mean 1 (:data:`DEMO_COUNT_SIGMA`): the
+    expected weight per km² is 1 in every kecamatan. The weights depend on nothing but the areas and
+    the seed; no grouping, name or location enters.
+
+    Parameters
+    ----------
+    area_km2
+        Area of each kecamatan, indexed by code.
+    seed
+        Random seed (the same stream :func:`generate_demo_counts` draws first).
+
+    Returns
+    -------
+    Series
+        Weight per kecamatan, indexed like ``area_km2``.
+    """
+    rng = np.random.default_rng(seed)
+    area = area_km2.to_numpy(dtype=float)
+    return pd.Series(area * _mean_one_noise(rng, DEMO_COUNT_SIGMA, len(area)), index=area_km2.index)
+
+
 def generate_demo_counts(
     frame: pd.DataFrame,
     *,
     totals: pd.DataFrame,
-    groups: pd.Series | None = None,
     area_km2: pd.Series,
     seed: int = DEMO_SEED,
-    south_factor: float = 0.6,
 ) -> pd.DataFrame:
     """Generate illustrative counts per kecamatan, sector and year that add up to ``totals``.
+
+    How the values are made (see the module docstring): each kab/kota total is split over its
+    kecamatan in proportion to ``area * e`` (``e`` seeded log-normal noise with mean 1), so every
+    kecamatan of a kab/kota has the same expected density; later years multiply the weights by more
+    mean-1 noise; each kecamatan's total is split over :data:`DEMO_SECTORS` by shares drawn from one
+    Dirichlet distribution, the same for every kecamatan. The generator reads no grouping, name or
+    location: it has no regional effect, and whatever the statistics find in its output is noise.
 
     Parameters
     ----------
     frame
-        Study-area frame indexed by ``kode`` with ``nama``, ``kab_kode``, ``kab_nama``, ``n_desa``.
+        Study-area frame indexed by ``kode`` with ``nama``, ``kab_kode`` and ``kab_nama``.
     totals
-        Output of :func:`blitar_demo_totals` (``kab_kode, tahun, total``).
-    groups
-        ``kode -> group`` (``selatan`` kecamatan get ``south_factor``).
+        Output of :func:`blitar_demo_totals` or :func:`demo_totals` (``kab_kode, tahun, total``).
     area_km2
         Area of each kecamatan.
     seed
         Random seed; the same seed gives the same table.
-    south_factor
-        Multiplier of the weight of southern kecamatan (illustrates the reported lag).
 
     Returns
     -------
@@ -115,38 +162,27 @@ def generate_demo_counts(
         Long table ``kode, kecamatan, kab_kota, sektor, tahun, jumlah_umkm, keterangan``.
     """
     rng = np.random.default_rng(seed)
-    groups = groups if groups is not None else pd.Series(dtype=str)
-    south = np.array([groups.get(c) == "selatan" for c in frame.index])
-    n_desa = frame["n_desa"].clip(lower=1).to_numpy(dtype=float)
-    base = np.sqrt(area_km2.reindex(frame.index).to_numpy()) * np.sqrt(n_desa)
-    base = base * rng.lognormal(0.0, 0.35, len(frame)) * np.where(south, south_factor, 1.0)
+    n = len(frame)
+    # Same stream as demo_weights(): the first draw is the weights' noise.
+    base = area_km2.reindex(frame.index).to_numpy(dtype=float) * _mean_one_noise(rng, DEMO_COUNT_SIGMA, n)
     sector_names = list(DEMO_SECTORS)
-    north_shares = np.array([v[0] for v in DEMO_SECTORS.values()])
-    south_shares = np.array([v[1] for v in DEMO_SECTORS.values()])
-    shares = np.array([rng.dirichlet(60 * (south_shares if s else north_shares)) for s in south])
+    mean_shares = np.array(list(DEMO_SECTORS.values()))
+    shares = rng.dirichlet(DEMO_SHARE_CONCENTRATION * mean_shares, n)
+    codes, names, kab_names = frame.index.to_numpy(), frame["nama"].to_numpy(), frame["kab_nama"].to_numpy()
+    kab_codes = frame["kab_kode"].to_numpy()
     rows = []
     for year_index, year in enumerate(sorted(totals["tahun"].unique())):
-        growth = rng.lognormal(0.0, 0.08, len(frame)) if year_index else np.ones(len(frame))
+        growth = _mean_one_noise(rng, DEMO_GROWTH_SIGMA, n) if year_index else np.ones(n)
         weights = base * growth
         for kab, total in totals[totals["tahun"] == year][["kab_kode", "total"]].itertuples(index=False):
-            members = np.flatnonzero(frame["kab_kode"].to_numpy() == kab)
+            members = np.flatnonzero(kab_codes == kab)
             if not len(members):
                 continue
             per_kec = largest_remainder(int(total), weights[members])
             for pos, kec_total in zip(members, per_kec, strict=True):
                 parts = largest_remainder(int(kec_total), shares[pos])
-                code = frame.index[pos]
                 for sector, value in zip(sector_names, parts, strict=True):
-                    rows.append(
-                        (
-                            code,
-                            frame.at[code, "nama"],
-                            frame.at[code, "kab_nama"],
-                            sector,
-                            int(year),
-                            int(value),
-                        )
-                    )
+                    rows.append((codes[pos], names[pos], kab_names[pos], sector, int(year), int(value)))
     out = pd.DataFrame(rows, columns=["kode", "kecamatan", "kab_kota", "sektor", "tahun", "jumlah_umkm"])
     out["keterangan"] = ILLUSTRATIVE_NOTE
     return out
@@ -190,13 +226,15 @@ def generate_demo_population(
     """Generate an illustrative population per kecamatan that adds up to the census totals.
 
     Only the kabupaten/kota totals are real (census 2020, :func:`blitar_population_totals`); the
-    split over kecamatan is invented (weights grow with the number of desa and, weakly, with the
-    area, with seeded log-normal noise), so that population-weighted measures can be shown.
+    split over kecamatan is invented, so that population-weighted measures can be shown: each total
+    is split in proportion to ``area * e`` (``e`` seeded log-normal noise with mean 1,
+    :data:`DEMO_POPULATION_SIGMA`), so every kecamatan of a kab/kota has the same expected population
+    density. No grouping, name or location enters.
 
     Parameters
     ----------
     frame
-        Study-area frame indexed by ``kode`` with ``nama``, ``kab_kode``, ``kab_nama``, ``n_desa``.
+        Study-area frame indexed by ``kode`` with ``nama``, ``kab_kode`` and ``kab_nama``.
     totals
         Output of :func:`blitar_population_totals`.
     area_km2
@@ -210,8 +248,8 @@ def generate_demo_population(
         ``kode, kecamatan, kab_kota, penduduk, keterangan`` (one row per kecamatan).
     """
     rng = np.random.default_rng([seed, 2])
-    n_desa = frame["n_desa"].clip(lower=1).to_numpy(dtype=float)
-    weights = n_desa * np.sqrt(area_km2.reindex(frame.index).to_numpy()) * rng.lognormal(0.0, 0.25, len(frame))
+    area = area_km2.reindex(frame.index).to_numpy(dtype=float)
+    weights = area * _mean_one_noise(rng, DEMO_POPULATION_SIGMA, len(frame))
     people = np.zeros(len(frame), dtype=np.int64)
     kab = frame["kab_kode"].to_numpy()
     for code, total in totals[["kab_kode", "total"]].itertuples(index=False):

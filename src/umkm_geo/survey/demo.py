@@ -1,18 +1,31 @@
-"""Reproducible illustrative survey answers, FFA factors and product tables for the Blitar case.
+"""Reproducible illustrative survey answers, FFA factors and product tables.
 
 No public survey of UMKM needs and access per kecamatan exists for Blitar. Like
 :mod:`umkm_geo.demo` for the UMKM counts, this module generates *illustrative* data (seeded) so the
 survey, Force Field Analysis and produk unggulan steps can be shown end to end; every table carries
-``keterangan`` = :data:`umkm_geo.demo.ILLUSTRATIVE_NOTE`.
+``keterangan`` = :data:`umkm_geo.demo.ILLUSTRATIVE_NOTE`. A run makes them only where its config
+says ``"demo"`` (``[survey] responses``, ``[ffa] factors``, ``[products] table``).
+
+None of the generators has a built-in regional effect: none reads a grouping (``wilayah``), a
+kecamatan name or a location, and every kecamatan, factor and product draws from the same
+distribution. Whatever the survey scores, the LISA of the gap, the FFA balance or the MPE ranking
+then show is what the methods make of noise, not a planted finding.
 
 * :func:`demo_responses` -- Likert answers (1-5) in the response-file layout. Each respondent has a
-  latent need and access level per aspect; the items of a scale are that level plus item noise, so
-  the scales have a realistic internal consistency (Cronbach's alpha about 0.7-0.85). The south
-  (``wilayah == "selatan"``) needs more and reaches less, the lag the regional studies describe.
-* :func:`demo_ffa_factors` -- six driving and six restraining factors with invented scores.
-* :func:`demo_products` -- three or four candidate products per kecamatan from products known in the
-  area (gula kelapa, olahan ikan at Tambakrejo and Serang, kopi, ayam petelur, ...); amounts and
-  ratings are invented.
+  latent need and access level per aspect: the aspect's level (:data:`DEMO_ASPECT_LEVELS`, the same
+  everywhere) plus a kecamatan effect, a respondent factor shared by the aspects and a respondent
+  level, all drawn independently from zero-mean normal distributions that are the same for every
+  kecamatan; the items of a scale are that level plus item noise, rounded and clipped to 1-5, so the
+  scales have a realistic internal consistency (Cronbach's alpha about 0.7-0.85). The sector of
+  each respondent is drawn from :data:`umkm_geo.demo.DEMO_SECTORS`, the same in every kecamatan.
+  Region-neutral: it uses the kecamatan codes and names of whatever area it is given.
+* :func:`demo_ffa_factors` -- six driving and six restraining factors of UMKM in Blitar (texts
+  written for Blitar, hence only for Kabupaten/Kota Blitar: :data:`FFA_DEMO_REGIONS`); every
+  factor's urgency and support are drawn from the same distribution, so no factor or side is
+  favoured.
+* :func:`demo_products` -- three or four candidate products per kecamatan drawn uniformly from one
+  list of common UMKM products; amounts and ratings are drawn from the same distributions for every
+  kecamatan and product, so no leading product is planted. Region-neutral (no place names).
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ __all__ = [
     "DEMO_ASPECT_LEVELS",
     "DEMO_MPE_WEIGHTS",
     "DIMENSIONS",
+    "FFA_DEMO_REGIONS",
     "demo_ffa_factors",
     "demo_products",
     "demo_responses",
@@ -39,7 +53,7 @@ __all__ = [
 DEFAULT_ASPECTS = ("modal", "pasar", "kebijakan", "digital")
 #: Likert dimensions: need and access.
 DIMENSIONS = ("kebutuhan", "akses")
-#: Mean latent level (on the 1-5 scale) of (kebutuhan, akses) per aspect in the north (utara).
+#: Mean latent level (on the 1-5 scale) of (kebutuhan, akses) per aspect, the same in every kecamatan.
 DEMO_ASPECT_LEVELS = {
     "modal": (3.9, 2.9),
     "pasar": (3.6, 3.1),
@@ -49,10 +63,11 @@ DEMO_ASPECT_LEVELS = {
     "memulai_usaha": (3.0, 3.3),
     "anti_rente": (3.2, 2.9),
 }
-#: Shift of (kebutuhan, akses) per wilayah: the south needs more and reaches less.
-_WILAYAH_SHIFT = {"utara": (0.0, 0.0), "selatan": (0.55, -0.55), "kota_blitar": (-0.2, 0.35)}
-#: Standard deviations of the latent levels: kecamatan effect, respondent level, item noise.
-_KEC_SD, _LATENT_SD, _ITEM_SD = 0.2, 0.7, 0.65
+#: Standard deviations of the latent levels: kecamatan effect, respondent level, item noise, and the
+#: respondent factor shared by the aspects.
+_KEC_SD, _LATENT_SD, _ITEM_SD, _GENERAL_SD = 0.2, 0.7, 0.65, 0.35
+#: Kab/kota codes the demo FFA factors are written for (Kabupaten and Kota Blitar).
+FFA_DEMO_REGIONS = ("35.05", "35.72")
 #: Criteria weights of the demo MPE (importance 1-5).
 DEMO_MPE_WEIGHTS = {"bahan_baku": 4.0, "pasar": 5.0, "nilai_tambah": 4.0, "tenaga_kerja": 3.0, "ciri_khas": 3.0}
 
@@ -62,12 +77,6 @@ def _check_seed(seed: object) -> int:
         msg = f"seed must be an integer, not {seed!r}."
         raise ConfigError(msg)
     return int(seed)
-
-
-def _groups(frame: pd.DataFrame) -> pd.Series:
-    if "wilayah" in frame.columns:
-        return frame["wilayah"].astype(object).where(frame["wilayah"].notna(), "utara")
-    return pd.Series("utara", index=frame.index)
 
 
 def demo_responses(
@@ -85,8 +94,8 @@ def demo_responses(
     plan
         Number of respondents per kecamatan, indexed by code (e.g. the allocation of a survey plan).
     frame
-        Study-area frame indexed by code with ``nama``, ``kab_nama`` and ``wilayah``
-        (``utara``/``selatan``/``kota_blitar``; kecamatan without a wilayah are treated as utara).
+        Study-area frame indexed by code with ``nama`` and ``kab_nama``; nothing else (no grouping)
+        is read.
     seed
         Random seed; the same seed gives the same table.
     aspects
@@ -126,10 +135,10 @@ def demo_responses(
         msg = f"The plan must give a non-negative whole number of respondents; bad for {bad}."
         raise ConfigError(msg)
     rng = np.random.default_rng(seed)
-    groups = _groups(frame)
     codes = np.repeat(plan.index.to_numpy(), counts.astype(int).to_numpy())
     n = len(codes)
-    # Kecamatan effects (one per kecamatan and dimension), so that maps vary within a wilayah.
+    # Kecamatan effects (one per kecamatan and dimension, all from the same zero-mean distribution),
+    # so that maps vary from kecamatan to kecamatan without any regional pattern.
     kec_effect = {code: rng.normal(0.0, _KEC_SD, 2) for code in frame.index}
     sector_names = list(DEMO_SECTORS)
     out = pd.DataFrame(
@@ -139,20 +148,15 @@ def demo_responses(
             "kab_kota": (frame["kab_nama"].reindex(codes).to_numpy() if "kab_nama" in frame else ""),
         }
     )
-    south = np.array([groups.get(c) == "selatan" for c in codes], dtype=bool)
-    north_p = np.array([v[0] for v in DEMO_SECTORS.values()])
-    south_p = np.array([v[1] for v in DEMO_SECTORS.values()])
-    out["sektor"] = [
-        sector_names[k] for k in (rng.choice(len(sector_names), p=(south_p if s else north_p)) for s in south)
-    ]
-    shift = np.array([_WILAYAH_SHIFT.get(groups.get(c), (0.0, 0.0)) for c in codes]).reshape(n, 2)
+    shares = np.array(list(DEMO_SECTORS.values()))
+    out["sektor"] = [sector_names[k] for k in rng.choice(len(sector_names), size=n, p=shares / shares.sum())]
     effect = np.array([kec_effect[c] for c in codes]).reshape(n, 2)
     # A general respondent factor links the aspects (a firm short of capital is often short of markets).
-    general = rng.normal(0.0, 0.35, (n, 2))
+    general = rng.normal(0.0, _GENERAL_SD, (n, 2))
     columns = {}
     for aspect in aspects:
         base = np.array(DEMO_ASPECT_LEVELS[aspect])
-        latent = base + shift + effect + general + rng.normal(0.0, _LATENT_SD, (n, 2))
+        latent = base + effect + general + rng.normal(0.0, _LATENT_SD, (n, 2))
         for d, dimension in enumerate(DIMENSIONS):
             for i in range(items):
                 raw = latent[:, d] + rng.normal(0.0, _ITEM_SD, n)
@@ -164,25 +168,33 @@ def demo_responses(
 
 # --------------------------------------------------------------------------- FFA
 
-#: (kode, jenis, sumber, faktor, typical urgency, typical support) of the demo FFA.
+#: (kode, jenis, sumber, faktor) of the demo FFA: factors of UMKM in Blitar, none tied to a part of it.
 _FFA_FACTORS = (
-    ("D1", "pendorong", "kekuatan", "Bahan baku lokal melimpah (kelapa, kopi, hasil laut, kayu)", 4, 4),
-    ("D2", "pendorong", "kekuatan", "Tradisi kerajinan dan olahan pangan turun-temurun", 3, 4),
-    ("D3", "pendorong", "kekuatan", "Jumlah pelaku UMKM besar dan terus tumbuh", 3, 3),
-    ("D4", "pendorong", "peluang", "Program KUR dan pembiayaan ultra mikro pemerintah", 5, 4),
-    ("D5", "pendorong", "peluang", "Pasar wisata Makam Bung Karno dan pantai selatan", 4, 3),
-    ("D6", "pendorong", "peluang", "Jalur Lintas Selatan membuka akses pasar ke Blitar Selatan", 4, 4),
-    ("R1", "penghambat", "kelemahan", "Akses KUR terbatas di Blitar Selatan", 5, 4),
-    ("R2", "penghambat", "kelemahan", "Pencatatan keuangan usaha masih sederhana", 3, 3),
-    ("R3", "penghambat", "kelemahan", "Kemasan dan izin edar (PIRT, halal) belum lengkap", 4, 3),
-    ("R4", "penghambat", "kelemahan", "Pemanfaatan pemasaran digital masih rendah", 4, 4),
-    ("R5", "penghambat", "ancaman", "Persaingan produk pabrikan dan daerah lain", 3, 3),
-    ("R6", "penghambat", "ancaman", "Harga bahan baku dan biaya angkut berfluktuasi", 3, 2),
+    ("D1", "pendorong", "kekuatan", "Bahan baku lokal melimpah (kelapa, kopi, hasil laut, kayu)"),
+    ("D2", "pendorong", "kekuatan", "Tradisi kerajinan dan olahan pangan turun-temurun"),
+    ("D3", "pendorong", "kekuatan", "Jumlah pelaku UMKM besar dan terus tumbuh"),
+    ("D4", "pendorong", "peluang", "Program KUR dan pembiayaan ultra mikro pemerintah"),
+    ("D5", "pendorong", "peluang", "Pasar wisata Makam Bung Karno dan pantai"),
+    ("D6", "pendorong", "peluang", "Jalur Lintas Selatan membuka akses pasar baru"),
+    ("R1", "penghambat", "kelemahan", "Akses KUR dan modal usaha masih terbatas"),
+    ("R2", "penghambat", "kelemahan", "Pencatatan keuangan usaha masih sederhana"),
+    ("R3", "penghambat", "kelemahan", "Kemasan dan izin edar (PIRT, halal) belum lengkap"),
+    ("R4", "penghambat", "kelemahan", "Pemanfaatan pemasaran digital masih rendah"),
+    ("R5", "penghambat", "ancaman", "Persaingan produk pabrikan dan daerah lain"),
+    ("R6", "penghambat", "ancaman", "Harga bahan baku dan biaya angkut berfluktuasi"),
 )
+#: Scores every demo factor's urgency and support are drawn from (uniformly, independently).
+_FFA_SCORES = (2, 3, 4, 5)
 
 
 def demo_ffa_factors(*, seed: int = DEMO_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Illustrative Force Field Analysis factors for UMKM in Blitar.
+
+    The factor texts are written for Kabupaten and Kota Blitar (:data:`FFA_DEMO_REGIONS`); a run
+    uses them only there. Every factor's urgency and support are drawn independently and uniformly
+    from :data:`_FFA_SCORES` (2-5), and every linkage score from the same rounded normal
+    distribution (mean 3, clipped to 1-5): no factor and no side (driving or restraining) is
+    favoured, so the balance and the priorities the FFA reports are what the method makes of noise.
 
     Parameters
     ----------
@@ -206,9 +218,9 @@ def demo_ffa_factors(*, seed: int = DEMO_SEED) -> tuple[pd.DataFrame, pd.DataFra
         If ``seed`` is not an integer.
     """
     rng = np.random.default_rng([_check_seed(seed), 3])
-    factors = pd.DataFrame(list(_FFA_FACTORS), columns=["kode", "jenis", "sumber", "faktor", "urgensi", "dukungan"])
+    factors = pd.DataFrame(list(_FFA_FACTORS), columns=["kode", "jenis", "sumber", "faktor"])
     for col in ("urgensi", "dukungan"):
-        factors[col] = np.clip(factors[col] + rng.choice([-1, 0, 0, 0, 1], len(factors)), 1, 5).astype(int)
+        factors[col] = rng.choice(_FFA_SCORES, len(factors)).astype(int)
     factors["keterangan"] = ILLUSTRATIVE_NOTE
     codes = factors["kode"].tolist()
     k = len(codes)
@@ -232,76 +244,39 @@ _PRODUCTS = {
     "Jamur tiram": ("pertanian_olahan", "kg", 15.0),
     "Batik tulis": ("kerajinan", "lembar", 250.0),
     "Makanan ringan (keripik, kue kering)": ("makanan_minuman", "kg", 40.0),
-    "Sirup dan olahan belimbing": ("makanan_minuman", "botol", 20.0),
+    "Sirup dan olahan buah": ("makanan_minuman", "botol", 20.0),
     "Kerajinan gerabah": ("kerajinan", "buah", 30.0),
 }
-#: The products each kecamatan is known for (first = the signature product, rated higher).
-_SIGNATURE = {
-    "wonotirto": ("Olahan ikan (ikan asap, abon, kerupuk)", "Gula kelapa", "Kerajinan kayu"),
-    "panggungrejo": ("Olahan ikan (ikan asap, abon, kerupuk)", "Gula kelapa", "Makanan ringan (keripik, kue kering)"),
-    "bakung": ("Gula kelapa", "Olahan ikan (ikan asap, abon, kerupuk)", "Kerajinan kayu"),
-    "wates": ("Gula kelapa", "Kerajinan kayu", "Makanan ringan (keripik, kue kering)"),
-    "binangun": ("Gula kelapa", "Makanan ringan (keripik, kue kering)", "Kerajinan kayu"),
-    "sutojayan": ("Kerajinan kayu", "Gula kelapa", "Makanan ringan (keripik, kue kering)"),
-    "kademangan": ("Telur ayam ras (peternakan ayam petelur)", "Kerajinan kayu", "Gula kelapa"),
-    "ponggok": ("Telur ayam ras (peternakan ayam petelur)", "Makanan ringan (keripik, kue kering)", "Jamur tiram"),
-    "srengat": ("Telur ayam ras (peternakan ayam petelur)", "Makanan ringan (keripik, kue kering)", "Batik tulis"),
-    "nglegok": ("Kopi bubuk", "Jamur tiram", "Kerajinan gerabah"),
-    "gandusari": ("Kopi bubuk", "Jamur tiram", "Makanan ringan (keripik, kue kering)"),
-    "doko": ("Kopi bubuk", "Jamur tiram", "Gula kelapa"),
-    "wlingi": ("Kopi bubuk", "Makanan ringan (keripik, kue kering)", "Batik tulis"),
-    "kepanjenkidul": ("Batik tulis", "Makanan ringan (keripik, kue kering)", "Kerajinan kayu"),
-    "sukorejo": ("Sirup dan olahan belimbing", "Makanan ringan (keripik, kue kering)", "Batik tulis"),
-    "sananwetan": ("Makanan ringan (keripik, kue kering)", "Batik tulis", "Kerajinan gerabah"),
-}
-#: Desa (sentra) of some signature products.
-_SENTRA = {"wonotirto": "Tambakrejo", "panggungrejo": "Serang"}
-#: Candidates by wilayah for kecamatan without a listed signature.
-_POOL = {
-    "selatan": (
-        "Gula kelapa",
-        "Kerajinan kayu",
-        "Makanan ringan (keripik, kue kering)",
-        "Olahan ikan (ikan asap, abon, kerupuk)",
-    ),
-    "utara": (
-        "Telur ayam ras (peternakan ayam petelur)",
-        "Makanan ringan (keripik, kue kering)",
-        "Jamur tiram",
-        "Kopi bubuk",
-        "Batik tulis",
-        "Kerajinan gerabah",
-    ),
-    "kota_blitar": ("Makanan ringan (keripik, kue kering)", "Batik tulis", "Kerajinan kayu"),
-}
-
-
-def _candidates(name: str, wilayah: str, rng: np.random.Generator) -> list[str]:
-    known = list(_SIGNATURE.get(name, ()))
-    pool = [p for p in _POOL.get(wilayah, _POOL["utara"]) if p not in known]
-    wanted = 3 + int(rng.random() < 0.5) if known else 3
-    extra = list(rng.permutation(pool))[: max(wanted - len(known), 0)]
-    return known + [str(p) for p in extra]
+#: Output per producing unit and year, by unit of output.
+_OUTPUT_PER_UNIT = {"kg": 900.0, "buah": 120.0, "lembar": 60.0, "botol": 1500.0}
 
 
 def demo_products(frame: pd.DataFrame, *, seed: int = DEMO_SEED) -> pd.DataFrame:
     """Illustrative candidate products per kecamatan with amounts and MPE criteria ratings.
 
+    How the values are made: every kecamatan gets three or four candidates drawn uniformly without
+    replacement from the one product list (:data:`_PRODUCTS`); the number of producing units is
+    uniform on 15-59 times mean-1 log-normal noise, the output per unit has mean-1 log-normal noise,
+    and every rating is a rounded normal (mean 3, sd 0.7, clipped to 1-5), all drawn from the same
+    distributions for every kecamatan and product. Nothing is read but the codes, names and
+    kab/kota names (copied into the table): no product, kecamatan or region is favoured, so the
+    leading product the MPE ranking then picks is not planted. Region-neutral: no place names.
+
     Parameters
     ----------
     frame
-        Study-area frame indexed by code with ``nama``, ``kab_nama`` and ``wilayah``.
+        Study-area frame indexed by code with ``nama`` and ``kab_nama``.
     seed
         Random seed; the same seed gives the same table.
 
     Returns
     -------
     pandas.DataFrame
-        Three or four rows per kecamatan: ``kode``, ``kecamatan``, ``kab_kota``, ``desa`` (the sentra
-        where known, e.g. Tambakrejo), ``produk``, ``sektor``, ``satuan``, ``jumlah_unit`` (number of
-        producing units), ``output`` (per year, in ``satuan``), ``nilai`` (million rupiah per year),
-        the ratings ``kriteria_<name>`` (1-5) for the criteria of :data:`DEMO_MPE_WEIGHTS` and
-        ``keterangan`` (:data:`~umkm_geo.demo.ILLUSTRATIVE_NOTE`). The table is valid input for
+        Three or four rows per kecamatan: ``kode``, ``kecamatan``, ``kab_kota``, ``desa`` (empty: no
+        sentra is invented), ``produk``, ``sektor``, ``satuan``, ``jumlah_unit`` (number of producing
+        units), ``output`` (per year, in ``satuan``), ``nilai`` (million rupiah per year), the ratings
+        ``kriteria_<name>`` (1-5) for the criteria of :data:`DEMO_MPE_WEIGHTS` and ``keterangan``
+        (:data:`~umkm_geo.demo.ILLUSTRATIVE_NOTE`). The table is valid input for
         :func:`umkm_geo.survey.products.read_products`.
 
     Raises
@@ -309,31 +284,27 @@ def demo_products(frame: pd.DataFrame, *, seed: int = DEMO_SEED) -> pd.DataFrame
     ConfigError
         If ``seed`` is not an integer.
     """
-    from umkm_geo.names import normalise_name
-
     rng = np.random.default_rng([_check_seed(seed), 4])
-    groups = _groups(frame)
+    names = list(_PRODUCTS)
     rows = []
     for code in frame.index:
-        name = normalise_name(frame.at[code, "nama"])
-        candidates = _candidates(name, str(groups[code]), rng)
-        for rank, product in enumerate(candidates):
+        wanted = 3 + int(rng.random() < 0.5)
+        for pick in rng.choice(len(names), size=wanted, replace=False):
+            product = names[int(pick)]
             sector, unit, price = _PRODUCTS[product]
-            strength = 1.2 if rank == 0 and name in _SIGNATURE else 0.0
-            units = int(rng.integers(15, 60) * (1.0 + strength) * rng.lognormal(0.0, 0.3))
-            per_unit = {"kg": 900.0, "buah": 120.0, "lembar": 60.0, "botol": 1500.0}[unit]
-            output = round(units * per_unit * rng.lognormal(0.0, 0.25))
-            ratings = np.clip(np.rint(rng.normal(3.0 + strength, 0.7, len(DEMO_MPE_WEIGHTS))), 1, 5).astype(int)
+            units = max(int(rng.integers(15, 60) * rng.lognormal(-0.5 * 0.3**2, 0.3)), 1)
+            output = round(units * _OUTPUT_PER_UNIT[unit] * rng.lognormal(-0.5 * 0.25**2, 0.25))
+            ratings = np.clip(np.rint(rng.normal(3.0, 0.7, len(DEMO_MPE_WEIGHTS))), 1, 5).astype(int)
             rows.append(
                 {
                     "kode": code,
                     "kecamatan": frame.at[code, "nama"],
                     "kab_kota": frame.at[code, "kab_nama"] if "kab_nama" in frame else "",
-                    "desa": _SENTRA.get(name, "") if rank == 0 else "",
+                    "desa": "",
                     "produk": product,
                     "sektor": sector,
                     "satuan": unit,
-                    "jumlah_unit": max(units, 1),
+                    "jumlah_unit": units,
                     "output": output,
                     "nilai": round(output * price / 1000.0, 1),
                     **{f"kriteria_{c}": int(r) for c, r in zip(DEMO_MPE_WEIGHTS, ratings, strict=True)},

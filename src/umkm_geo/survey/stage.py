@@ -4,7 +4,12 @@ Runs after the spatial statistics: the plan is drawn from the UMKM counts, the a
 illustrative demo) are read and scored, the mean access score and the need-access gap per kecamatan
 become indicators (so they are classified and mapped like the others), and the gap joins the spatial
 statistics: its LISA and a bivariate LISA against UMKM density. Force Field Analysis and produk
-unggulan run when their tables are configured. Nothing here runs for ``"none"``.
+unggulan run when their tables are configured. Nothing here runs for ``"none"`` (the default of
+``[survey] responses``, ``[ffa] factors`` and ``[products] table``): invented answers, factors and
+products are made only where the config says ``"demo"``, and each one used is recorded in
+``provenance["illustrative_components"]`` (see :mod:`umkm_geo.illustrative`), so that every output
+made from it carries the illustrative stamp. The demo FFA factors are written for Blitar: on any
+other region ``[ffa] factors = "demo"`` stops the run (:func:`check_demo_scope`).
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ from typing import Any
 
 import pandas as pd
 
-from umkm_geo._errors import TableError
+from umkm_geo._errors import ConfigError, TableError
 from umkm_geo.config import Config
+from umkm_geo.illustrative import is_illustrative, mark_illustrative
 from umkm_geo.indicators import Indicator
 from umkm_geo.study_area import StudyArea
 
-__all__ = ["ACCESS", "GAP", "compute_survey"]
+__all__ = ["ACCESS", "GAP", "check_demo_scope", "compute_survey"]
 
 #: Indicators made from the survey scores (means over the configured aspects).
 ACCESS = Indicator("akses_rata2", "Skor akses rata-rata", "Mean access score", "skala 1–5", "1–5 scale", 2)
@@ -33,6 +39,43 @@ GAP = Indicator(
     "scale points (need − access)",
     2,
 )
+
+
+def check_demo_scope(area: StudyArea, config: Config) -> None:
+    """Stop when the config asks for the Blitar-only demo FFA factors on another region.
+
+    Raises
+    ------
+    ConfigError
+        If ``[ffa] factors = "demo"`` and the study area has kecamatan outside Kabupaten and Kota
+        Blitar (:data:`umkm_geo.survey.demo.FFA_DEMO_REGIONS`).
+    """
+    from umkm_geo.survey.demo import FFA_DEMO_REGIONS
+
+    if config.ffa.factors != "demo":
+        return
+    kab = area.frame.drop_duplicates("kab_kode").set_index("kab_kode")["kab_nama"]
+    others = [f"{name} ({code})" for code, name in kab.items() if code not in FFA_DEMO_REGIONS]
+    if others:
+        msg = (
+            f'[ffa] factors = "demo": the illustrative FFA factors are written for Kabupaten and Kota Blitar '
+            f"({', '.join(FFA_DEMO_REGIONS)}) only, and this study area also covers {', '.join(others)}. "
+            "Give your own factor table in [ffa] factors (CSV/XLSX with kode, jenis, faktor, sumber, urgensi, "
+            'dukungan), or set [ffa] factors = "none".'
+        )
+        raise ConfigError(msg)
+
+
+def _says_illustrative(table: pd.DataFrame) -> bool:
+    """Whether a table given by the user marks itself illustrative (a note column says so)."""
+    notes = [c for c in table.columns if str(c).lower() in ("keterangan", "catatan", "catatan_data", "catatan data")]
+    return any("ilustrasi" in str(v).lower() or "illustrative" in str(v).lower() for c in notes for v in table[c])
+
+
+def _file_says_illustrative(path: Any) -> bool:
+    from umkm_geo.tables import read_raw
+
+    return _says_illustrative(read_raw(path, None))
 
 
 def _counts_for_plan(area: StudyArea) -> pd.Series:
@@ -50,7 +93,7 @@ def _plan(area: StudyArea, config: Config) -> Any:
         e=cfg.margin,
         minimum=cfg.minimum,
         names=area.frame["nama"],
-        illustrative=bool(area.provenance.get("illustrative")),
+        illustrative=is_illustrative(area.provenance, ["umkm"]),
     )
 
 
@@ -129,16 +172,17 @@ def _ffa(area: StudyArea, config: Config) -> Any:
     from umkm_geo.ffa import force_field
 
     cfg = config.ffa
-    illustrative = cfg.factors == "demo"
-    if illustrative:
+    if cfg.factors == "demo":
         from umkm_geo.survey.demo import demo_ffa_factors
 
         factors, linkage = demo_ffa_factors(seed=config.data.demo_seed)
         return force_field(factors, linkage=linkage, illustrative=True)
+    path = config.resolve(cfg.factors)
     return force_field(
-        config.resolve(cfg.factors),
+        path,
         pairwise=config.resolve(cfg.pairwise) if cfg.pairwise else None,
         linkage=config.resolve(cfg.linkage) if cfg.linkage else None,
+        illustrative=_file_says_illustrative(path),
     )
 
 
@@ -174,6 +218,8 @@ def compute_survey(area: StudyArea, config: Config) -> StudyArea:
     """Stage 5b: survey plan and scores, gap statistics, Force Field Analysis and produk unggulan."""
     from umkm_geo.survey.scoring import score_survey
 
+    check_demo_scope(area, config)
+    seed = config.data.demo_seed
     results: dict[str, Any] = {}
     columns: dict[str, Any] = {}
     indicators = dict(area.results["indicators"])
@@ -200,14 +246,44 @@ def compute_survey(area: StudyArea, config: Config) -> StudyArea:
         indicators.update({NEED.key: NEED, ACCESS.key: ACCESS, GAP.key: GAP})
         columns["kuadran_kebutuhan_akses"] = _quadrant(scores, area.frame.index, config.survey.quadrant_reference)
         area = area.with_provenance(survey={"responses": responses.record(), "plan": plan.to_dict()["settings"]})
+        if config.survey.responses == "demo":
+            area = mark_illustrative(
+                area, "survey", f'survey answers — generated by umkm_geo (seed {seed}), [survey] responses = "demo"'
+            )
+        elif responses.illustrative:
+            area = mark_illustrative(
+                area,
+                "survey",
+                f"survey answers — the file {config.survey.responses} says it is illustrative ([survey] responses)",
+            )
     if columns:
         area = area.with_columns(**{k: pd.Series(v).to_numpy() for k, v in columns.items()})
         area = area.with_result("indicators", MappingProxyType(indicators))
         results.update(_gap_statistics(area, config))
     if config.ffa.factors != "none":
         results["ffa"] = _ffa(area, config)
+        if config.ffa.factors == "demo":
+            area = mark_illustrative(
+                area, "ffa", f'FFA factors and scores — generated by umkm_geo (seed {seed}), [ffa] factors = "demo"'
+            )
+        elif results["ffa"].illustrative:
+            area = mark_illustrative(
+                area, "ffa", f"FFA factors — the file {config.ffa.factors} says it is illustrative ([ffa] factors)"
+            )
     if config.products.table != "none":
         results.update(_products(area, config))
+        if config.products.table == "demo":
+            area = mark_illustrative(
+                area,
+                "products",
+                f'produk unggulan table — generated by umkm_geo (seed {seed}), [products] table = "demo"',
+            )
+        elif _says_illustrative(results["products"]):
+            area = mark_illustrative(
+                area,
+                "products",
+                f"produk unggulan table — the file {config.products.table} says it is illustrative ([products] table)",
+            )
     for key, value in results.items():
         area = area.with_result(key, value)
     return area
