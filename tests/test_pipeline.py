@@ -109,6 +109,9 @@ def test_illustrative_stamp_on_every_output(blitar_run):
         table = pd.read_csv(csv)
         assert "index" not in table.columns, f"{csv.name} carries a bare row number"
         columns = [c for c in ("catatan_data", "Catatan data", "keterangan") if c in table]
+        if csv.name.startswith("weights_"):  # made from the boundaries alone: nothing illustrative
+            assert not columns, csv.name
+            continue
         assert columns, csv.name
         column = columns[0]
         assert (table[column] == STAMP).all(), csv.name

@@ -120,8 +120,10 @@ def _cmd_maps(args: argparse.Namespace) -> int:
     print(f"umkm-geo: {len(area)} kecamatan, {len(out)} files written in {time.perf_counter() - start:.1f} s:")
     for path in out:
         print(f"  {path}")
-    if area.provenance.get("illustrative"):
-        print("NOTE: Data ilustrasi / illustrative data — not official statistics.")
+    from umkm_geo.illustrative import notice_lines
+
+    for line in notice_lines(area.provenance):  # one line per illustrative input
+        print(line)
     return EXIT_OK
 
 

@@ -34,6 +34,7 @@ from umkm_geo import _atomic
 from umkm_geo._errors import OutputError
 from umkm_geo.config import Config
 from umkm_geo.demo import ILLUSTRATIVE_NOTE
+from umkm_geo.illustrative import illustrative_components, is_illustrative, table_components
 from umkm_geo.study_area import StudyArea
 
 __all__ = [
@@ -47,7 +48,6 @@ __all__ = [
     "write_run_record",
     "write_tables",
 ]
-
 
 #: Packages whose versions the run record lists.
 PACKAGES = (
@@ -74,25 +74,34 @@ _LOCAL_SETTINGS = ("statistic", "p_value_type", "permutations", "seed", "alpha",
 
 
 def stamped(table: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
-    """Add the illustrative-data note as a first column when the data are illustrative."""
-    if not illustrative or "catatan_data" in table or "Catatan data" in table or "keterangan" in table:
-        return table  # already stamped by the result that made it
+    """Add the illustrative-data note as a first column ``catatan_data`` when the data are illustrative.
+
+    A table whose note column (``catatan_data``, ``Catatan data`` or ``keterangan``) already holds the
+    note on every row is returned as it is; a note column of other text (e.g. a user's own
+    ``keterangan``) is kept and the note is added beside it.
+    """
+    if not illustrative:
+        return table
+    for column in ("catatan_data", "Catatan data", "keterangan"):
+        if column in table and (table[column] == ILLUSTRATIVE_NOTE).all():
+            return table  # already stamped by the result that made it
     out = table.copy()
-    out.insert(0, "catatan_data", ILLUSTRATIVE_NOTE)
+    out.insert(0, "catatan_data" if "catatan_data" not in out else "catatan_ilustrasi", ILLUSTRATIVE_NOTE)
     return out
 
 
 class _Writer:
     """Writes CSV tables into one folder, stamping them, and remembers what it wrote."""
 
-    def __init__(self, folder: Path, illustrative: bool) -> None:
+    def __init__(self, folder: Path, illustrative: bool | Callable[[str], bool]) -> None:
         self.folder = folder
-        self.illustrative = illustrative
+        self.illustrative = illustrative  # a flag, or table name -> whether it is made from illustrative input
         self.written: list[Path] = []
 
     def __call__(self, name: str, table: pd.DataFrame, *, index: bool = False) -> None:
         frame = table.reset_index() if index else table
-        text = stamped(frame, self.illustrative).to_csv(index=False)
+        flag = self.illustrative(name) if callable(self.illustrative) else self.illustrative
+        text = stamped(frame, flag).to_csv(index=False)
         self.written.append(_atomic.write_text(self.folder / f"{name}.csv", text))
 
 
@@ -220,10 +229,19 @@ _SECTIONS: tuple[Callable[[StudyArea, _Writer], None], ...] = (
 
 def write_tables(area: StudyArea, out_dir: Path) -> list[Path]:
     """Write every result of ``area`` as CSV into ``out_dir/tables`` and return the paths."""
-    write = _Writer(out_dir / "tables", bool(area.provenance.get("illustrative")))
+    columns = list(area.frame.columns)
+    write = _Writer(
+        out_dir / "tables",
+        lambda name: is_illustrative(area.provenance, table_components(name, area.results, columns)),
+    )
     for section in _SECTIONS:
         section(area, write)
     return write.written
+
+
+def _asks_demo(config: Config) -> bool:
+    """Whether the config asks for any generated (demo) input."""
+    return "demo" in (config.data.umkm, config.survey.responses, config.ffa.factors, config.products.table)
 
 
 def _sha256(path: Path) -> str:
@@ -254,12 +272,13 @@ def write_run_record(
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "region": list(area.region),
         "n_kecamatan": len(area),
-        "illustrative_data": bool(area.provenance.get("illustrative")),
-        "notice": ILLUSTRATIVE_NOTE if area.provenance.get("illustrative") else "",
+        "illustrative_data": bool(illustrative_components(area.provenance)),
+        "illustrative_components": illustrative_components(area.provenance),
+        "notice": ILLUSTRATIVE_NOTE if illustrative_components(area.provenance) else "",
         "config": config.to_dict(),
         "seed": {
             "statistics": config.statistics.seed,
-            "demo": config.data.demo_seed if config.data.umkm == "demo" else None,
+            "demo": config.data.demo_seed if _asks_demo(config) else None,
         },
         "provenance": _jsonable(dict(area.provenance)),
         "results": {
