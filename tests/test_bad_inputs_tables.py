@@ -241,6 +241,25 @@ CASES = [
         counts=TOTALS,
         words=("row 5 ('35.72', a kab/kota code) is a total row, not kecamatan: left out",),
     ),
+    Case(
+        "heading-row-inside",
+        "heading_rows.csv",
+        counts=TOTALS,
+        words=(
+            "row 2 ('KOTA BLITAR'): heading inside the table (no kecamatan, no counts); skipped.",
+            "row 6 ('Jumlah Kota Blitar') is a total row, not kecamatan: left out; it equals the sum of the 3"
+            " kecamatan rows.",
+        ),
+    ),
+    Case(
+        "kecamatan-row-without-counts",
+        "kecamatan_without_counts.csv",
+        exit=3,
+        words=(
+            "row 2 ('A.'): heading inside the table (no kecamatan, no counts); skipped.",
+            "missing (error): [35.72.03 Sananwetan] no data: blank cell in row 5, column 'Jumlah UMKM'",
+        ),
+    ),
     # --- title rows, two-row headers, notes
     Case(
         "title-rows",

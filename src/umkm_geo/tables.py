@@ -429,7 +429,8 @@ def _find_header(rows: list[list[object]], header_row: int | None, overrides: Se
     if id_cols and nxt < len(rows):
         cells = [(j, _text(v)) for j, v in enumerate(rows[nxt]) if not is_blank(v)]
         numbering = len(cells) >= 2 and all(_COLUMN_NUMBER.match(t) for _, t in cells)
-        if cells and not numbering and all(j not in id_cols and _headerish(t) for j, t in cells):
+        spans = any(not upper[j] for j, _ in cells) or all(_YEAR.match(t) for _, t in cells)
+        if cells and spans and not numbering and all(j not in id_cols and _headerish(t) for j, t in cells):
             lower = [_text(v) for v in rows[nxt]] + [""] * (width - len(rows[nxt]))
             used.append(nxt)
             nxt += 1
@@ -529,13 +530,14 @@ def _row_numbers(values: list[object], named: bool) -> bool:
     """Whether a column holds row numbers.
 
     Named (``No``): 1..n in any order (the rows may have been sorted), or whole numbers that
-    increase or start again at 1 (a table of a kabupaten and a kota numbered separately).
+    increase or start again at 1 (a table of a kabupaten and a kota numbered separately); blank
+    cells and section letters (``A.``, ``II``) are passed over.
     Without a name (a spreadsheet's index column): 0/1, 2, 3, ... exactly.
     """
     numbers = []
     for v in values:
-        if is_blank(v):
-            if named:
+        if is_blank(v) or (named and isinstance(v, str) and re.fullmatch(r"[A-Za-z]{1,4}[.)]?", v.strip())):
+            if named:  # a section letter ("A.", "II") in the number column of a heading row
                 continue
             return False
         if isinstance(v, bool | np.bool_):
@@ -717,7 +719,7 @@ def read_count_table(
             continue
         named = bool(names[j])
         if (not named or slug(names[j]) in ROW_NUMBER_NAMES or names[j].strip() == "#") and _row_numbers(values, named):
-            numbers = [int(_text(v).rstrip(".")) for v in values if not is_blank(v)]
+            numbers = [int(t) for t in (_text(v).rstrip(".") for v in values) if t.isdigit()]
             note = f"{file}: column {_col(names, j)} holds row numbers ({min(numbers)} to {max(numbers)}); ignored."
             notes.append(note)
             skipped.append(names[j] or column_letter(j))
@@ -752,6 +754,14 @@ def read_count_table(
         )
         raise TableError(msg)
     _check_same_counts(counts, names, file)
+    data_rows, headings = _drop_headings(data_rows, list(counts), code_j, name_j)
+    if not data_rows:
+        msg = f"{file}: the table has no kecamatan rows below its header (row {header.top + 1})."
+        raise TableError(msg)
+    if headings:
+        listed = ", ".join(f"{n} ({t[:60]!r})" for n, t in headings)
+        what = "row" if len(headings) == 1 else "rows"
+        notes.append(f"{file}: {what} {listed}: heading inside the table (no kecamatan, no counts); skipped.")
 
     # ---- cells
     problems: list[str] = []
@@ -1051,6 +1061,31 @@ def _refuse_desa_or_business(
             " and give that table."
         )
         raise TableError(msg)
+
+
+_HEADING = re.compile(r"^\W*(?:[a-z0-9]{1,3}[.)]\s*)?(?:kabupaten|kab\.?|kota|provinsi|prov\.?)\s", re.I)
+
+
+def _drop_headings(
+    data_rows: list[tuple[int, list[object]]], count_cols: list[int], code_j: int | None, name_j: int | None
+) -> tuple[list[tuple[int, list[object]]], list[tuple[int, str]]]:
+    """Rows that only label a part of the table ("KABUPATEN BLITAR", "A. Kota Blitar"): no counts and no kecamatan.
+
+    A kecamatan row whose counts are all blank stays (the join reports it as "no data"); a heading
+    row is one whose kecamatan cells are empty or name a kab/kota or province.
+    """
+    kept, headings = [], []
+    for number, cells in data_rows:
+        if any(not is_blank(cells[j]) for j in count_cols):
+            kept.append((number, cells))
+            continue
+        ids = [_text(cells[j]) for j in (code_j, name_j) if j is not None and not is_blank(cells[j])]
+        label = next((_text(v) for v in cells if not is_blank(v)), "")
+        if not ids or all(_HEADING.match(t + " ") for t in ids):
+            headings.append((number, label))
+        else:
+            kept.append((number, cells))
+    return kept, headings
 
 
 def _is_desa_code(text: str) -> bool:
