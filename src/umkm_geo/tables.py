@@ -13,8 +13,9 @@ A user's numbers are never changed silently:
   or ``sectors``. A row-number column (``No``, ``Nomor``, ``#`` holding 1, 2, 3, ...) and text columns
   are ignored with a warning; any other column holding numbers stops the run and says how to
   declare it (``count_columns``) or leave it out (``ignore_columns``).
-- Total and subtotal rows (``Jumlah``, ``Total``, ``Jumlah/Total``) are left out and reported (with
-  whether they agree with the kecamatan rows); notes below the table (``Sumber: ...``) are skipped.
+- Total and subtotal rows (``Jumlah``, ``Total``, ``Jumlah/Total``, a kab/kota code) are left out and
+  reported (with whether they agree with the kecamatan rows); headings inside the table
+  (``KOTA BLITAR``) and notes below it (``Sumber: ...``) are skipped with a note.
 - Title rows above the header and two-row (merged) headers are recognised; the warning names the
   row used (or give it with ``header_row``).
 - A blank cell is "no data", never 0: it is kept as missing and the join reports it.
@@ -572,10 +573,6 @@ def _numberish(value: object) -> bool:
         return not is_blank(value)
     text = _text(value)
     return bool(text) and text not in _DASHES and bool(_NUMBERISH.match(text))
-
-
-def _rows_text(rows: Sequence[int]) -> str:
-    return f"row {rows[0]}" if len(rows) == 1 else "rows " + ", ".join(str(r) for r in rows)
 
 
 def _warn(note: str) -> None:
