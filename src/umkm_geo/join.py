@@ -257,9 +257,12 @@ def _completeness(
             (s, int(t)): v for s, t, v in zip(group["sektor"], group["tahun"].fillna(-1), group["jumlah"], strict=True)
         }
         blank_cells = group[group["jumlah"].isna()]
-        parts = []
-        for row, kolom in zip(blank_cells["row"], blank_cells["kolom"], strict=True):
-            parts.append(f"blank cell in row {row}, column {kolom!r}")
+        parts = [
+            f"blank cell in row {row}, column {kolom!r}"
+            for row, kolom in zip(blank_cells["row"], blank_cells["kolom"], strict=True)
+        ]
+        if parts:
+            parts[-1] += " (a blank is 'no data', not 0)"
         lacking = [(s, int(t)) for s, t in expected if (s, int(t)) not in values]
         for s, t in lacking:
             parts.append(f"no value for {s}{'' if t == -1 else ' ' + str(t)}")
@@ -275,7 +278,7 @@ def _completeness(
                 if int(t) in bad_years:
                     parts.append(f"the total in row {row} cannot be checked against the sectors and is not used")
                     known = True
-        detail = "no data: " + "; ".join(parts) + " (a blank is 'no data', not 0)"
+        detail = "no data: " + "; ".join(parts)
         if known:
             years = ", ".join("" if t == -1 else str(t) for t in sorted(bad_years)).strip(", ")
             detail += (
