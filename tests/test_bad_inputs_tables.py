@@ -242,6 +242,24 @@ CASES = [
         words=("row 5 ('35.72', a kab/kota code) is a total row, not kecamatan: left out",),
     ),
     Case(
+        "bps-bilingual-size-classes",
+        "bilingual_bps.csv",
+        counts=_sectors({KEP: (101, 15, 4), SUK: (80, 12, 3), SAN: (120, 18, 5)}, ("mikro", "kecil", "menengah")),
+        words=(
+            "the column names are in row 4; rows 1-3 above it (title: 'Tabel 3.1 Banyaknya UMKM menurut Kecamatan"
+            " dan Skala Usaha di Kota Blitar, 2023') skipped; row 5 holds the English column names and was skipped;"
+            " row 6 holds column numbers (1), (2), ... and was skipped.",
+            "row 10 ('Kota Blitar', the sum of the kecamatan rows above it) is a total row, not kecamatan: left out",
+            "notes below the table skipped: row 12 ('Sumber: BPS Kota Blitar').",
+        ),
+    ),
+    Case(
+        "kab-named-row-that-is-not-the-sum",
+        "kab_named_row_differs.csv",
+        exit=3,
+        words=("unmatched (error): row 5: 'Kota Blitar' no kecamatan of that name in the study area",),
+    ),
+    Case(
         "heading-row-inside",
         "heading_rows.csv",
         counts=TOTALS,

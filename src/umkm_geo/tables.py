@@ -390,11 +390,13 @@ def _candidates(value: object) -> list[str]:
 
 @dataclasses.dataclass
 class _Header:
-    top: int
-    used: list[int]
+    top: int  # 0-based row of the column names
+    used: list[int]  # every header row (the names, a second header row, skipped rows)
     names: list[str]
     texts: list[list[str]]
-    given: bool
+    given: bool  # [data] header_row
+    sub: int | None = None  # the second row of a two-row header
+    skipped: tuple[tuple[int, str], ...] = ()  # (row, what) rows under the header that were skipped
 
 
 def _id_header(texts: list[str], overrides: Sequence[str]) -> bool:
@@ -435,10 +437,16 @@ def _find_header(rows: list[list[object]], header_row: int | None, overrides: Se
             lower = [_text(v) for v in rows[nxt]] + [""] * (width - len(rows[nxt]))
             used.append(nxt)
             nxt += 1
-    if nxt < len(rows):
-        cells = [_text(v) for v in rows[nxt] if not is_blank(v)]
-        if len(cells) >= 2 and all(_COLUMN_NUMBER.match(t) for t in cells):
-            used.append(nxt)
+    skipped: list[tuple[int, str]] = []
+    for _ in range(2):  # an English row of a bilingual BPS header, a row of column numbers
+        if nxt < len(rows) and _is_numbering_row(rows[nxt]):
+            skipped.append((nxt, "holds column numbers (1), (2), ... and was skipped"))
+        elif nxt < len(rows) and _is_english_row(rows[nxt], id_cols):
+            skipped.append((nxt, "holds the English column names and was skipped"))
+        else:
+            break
+        used.append(nxt)
+        nxt += 1
     names: list[str] = []
     texts: list[list[str]] = []
     filled: list[str] = []
@@ -455,7 +463,15 @@ def _find_header(rows: list[list[object]], header_row: int | None, overrides: Se
             cands = _candidates(rows[top][j]) if up else []
         names.append(name)
         texts.append(list(dict.fromkeys(cands or [name])))
-    return _Header(top=top, used=used, names=names, texts=texts, given=bool(header_row))
+    return _Header(
+        top=top,
+        used=used,
+        names=names,
+        texts=texts,
+        given=bool(header_row),
+        sub=top + 1 if lower is not None else None,
+        skipped=tuple(skipped),
+    )
 
 
 def _find(
@@ -752,6 +768,9 @@ def read_count_table(
         raise TableError(msg)
     _check_same_counts(counts, names, file)
     data_rows, headings = _drop_headings(data_rows, list(counts), code_j, name_j)
+    if not long:
+        data_rows, named_totals = _named_totals(data_rows, list(counts), name_j)
+        totals += named_totals
     if not data_rows:
         msg = f"{file}: the table has no kecamatan rows below its header (row {header.top + 1})."
         raise TableError(msg)
@@ -895,8 +914,8 @@ def _unknown_columns_message(file: Path, names: list[str], unknown: list[int], r
 
 def _header_note(file: Path, rows: list[list[object]], header: _Header) -> str | None:
     top = header.top
-    two = len(header.used) > 1 and header.used[1] == top + 1 and not _is_numbering_row(rows[top + 1])
-    if top == 0 and not two and len(header.used) == 1:
+    two = header.sub is not None
+    if top == 0 and not two and not header.skipped:
         return None
     where = f"rows {top + 1}-{top + 2} (a two-row header)" if two else f"row {top + 1}"
     note = f"{file}: the column names are in {where}"
@@ -910,10 +929,21 @@ def _header_note(file: Path, rows: list[list[object]], header: _Header) -> str |
             title = "sep= line of Excel"
         skipped = "row 1" if top == 1 else f"rows 1-{top}"
         note += f"; {skipped} above {'it' if not two else 'them'} (title: {title[:80]!r}) skipped"
-    numbering = [u for u in header.used[1:] if _is_numbering_row(rows[u])]
-    if numbering:
-        note += f"; row {numbering[0] + 1} holds column numbers (1), (2), ... and was skipped"
+    for row, what in header.skipped:
+        note += f"; row {row + 1} {what}"
     return note + "."
+
+
+#: Words of the English row under an Indonesian header (BPS bilingual tables).
+_ENGLISH_IDS = ("subdistrict", "sub_district", "district", "code", "regency_municipality", "name")
+
+
+def _is_english_row(row: list[object], id_cols: list[int]) -> bool:
+    """A row under the header translating it (``Subdistrict``, ``Micro``, ``Total``): no numbers."""
+    if not id_cols or any(_numberish(v) for v in row):
+        return False
+    ids = [slug(_text(row[j])) for j in id_cols if j < len(row)]
+    return any(ids) and all(i in _ENGLISH_IDS for i in ids if i)
 
 
 def _is_numbering_row(row: list[object]) -> bool:
@@ -1061,6 +1091,40 @@ def _refuse_desa_or_business(
 
 
 _HEADING = re.compile(r"^\W*(?:[a-z0-9]{1,3}[.)]\s*)?(?:kabupaten|kab\.?|kota|provinsi|prov\.?)\s", re.I)
+
+
+def _named_totals(
+    data_rows: list[tuple[int, list[object]]], count_cols: list[int], name_j: int | None
+) -> tuple[list[tuple[int, list[object]]], list[tuple[int, str, list[object]]]]:
+    """Total rows named after a kab/kota or province ("Kota Blitar", as BPS ends its tables).
+
+    Only a row that equals the sum of the kecamatan rows above it (since the previous such row) in
+    every count column is one; any other stays and the join reports it.
+    """
+    if name_j is None:
+        return data_rows, []
+    kept: list[tuple[int, list[object]]] = []
+    found: list[tuple[int, str, list[object]]] = []
+    section: list[list[object]] = []
+    for number, cells in data_rows:
+        name = _text(cells[name_j])
+        if (
+            section
+            and _HEADING.match(name + " ")
+            and all(_sums_to(cells[j], [c[j] for c in section]) for j in count_cols)
+        ):
+            found.append((number, f"{name!r}, the sum of the kecamatan rows above it", cells))
+            section = []
+            continue
+        kept.append((number, cells))
+        section.append(cells)
+    return kept, found
+
+
+def _sums_to(total: object, parts: list[object]) -> bool:
+    value, _ = parse_count(total)
+    values = [parse_count(p)[0] for p in parts]
+    return value is not None and all(v is not None for v in values) and sum(values) == value
 
 
 def _drop_headings(
