@@ -75,6 +75,7 @@ UI: Mapping[str, Mapping[str, str]] = {
         "collapsed": " ({k} diminta; nilai yang sama menyatukan kelas)",
         "simplified": "Batas disederhanakan untuk web (toleransi ≈ {m} m)",
         "unsimplified": "Batas tidak disederhanakan (koordinat {d} desimal)",
+        "illustrative_mark": "(data ilustrasi)",
     },
     "en": {
         "layers": "Map layers",
@@ -88,6 +89,7 @@ UI: Mapping[str, Mapping[str, str]] = {
         "collapsed": " ({k} requested; tied values merged classes)",
         "simplified": "Boundaries simplified for the web (tolerance ≈ {m} m)",
         "unsimplified": "Boundaries not simplified (coordinates to {d} decimals)",
+        "illustrative_mark": "(illustrative data)",
     },
 }
 
@@ -100,6 +102,7 @@ PAGE_CSS = """
 .umkm-header { max-width: min(380px, 45vw); display: flex; flex-direction: column; gap: 6px; }
 .umkm-title { font-size: 16px; font-weight: 600; }
 .umkm-stamp { color: #b2182b; border: 2px solid #b2182b; font-weight: 700; }
+.umkm-stamp-line { color: #b2182b; font-weight: 700; font-size: 11px; margin: 3px 0; }
 .umkm-search label { display: block; font-weight: 600; margin-bottom: 3px; }
 .umkm-search input { width: 100%; box-sizing: border-box; font: inherit; padding: 3px 6px; }
 .umkm-search ul { list-style: none; margin: 4px 0 0; padding: 0; max-height: 40vh; overflow-y: auto; }
@@ -315,6 +318,7 @@ class AtlasData(RenderOnce):
     row(table, layer.label, shown(layer, p, i));
     if (layer.kind === "choropleth" && p.v[i] !== null) { row(table, T["class"], layer.labels[p.c[i]]); }
     box.appendChild(table);
+    if (layer.stamp) { box.appendChild(el("div", "umkm-stamp-line", layer.stamp)); }
     return box;
   }
   function popupFor(lyr) {
@@ -324,11 +328,17 @@ class AtlasData(RenderOnce):
     var box = el("div", "umkm-info umkm-popup");
     box.appendChild(head(p));
     var table = el("table");
+    // Rows made from illustrative input are marked with a dagger; the stamp is the footnote.
+    var marked = false;
+    function mark(label, stamped) {
+      if (stamped) { marked = true; return label + " \u2020"; }
+      return label;
+    }
     DATA.popup_order.forEach(function (key) {
       if (key === "details") {
         if (DATA.details.length) {
           row(table, T.details, "", "section");
-          DATA.details.forEach(function (detail, i) { row(table, detail.label, p.d[i]); });
+          DATA.details.forEach(function (detail, i) { row(table, mark(detail.label, detail.stamp), p.d[i]); });
         }
         return;
       }
@@ -336,10 +346,12 @@ class AtlasData(RenderOnce):
       DATA.layers.forEach(function (layer, i) {
         if (layer.group !== key || !layer.popup) { return; }
         if (first) { row(table, DATA.group_labels[key], "", "section"); first = false; }
-        row(table, layer.short || layer.label, shown(layer, p, i), i === atlas.current ? "current" : null);
+        row(table, mark(layer.short || layer.label, layer.stamp), shown(layer, p, i),
+          i === atlas.current ? "current" : null);
       });
     });
     box.appendChild(table);
+    if (marked) { box.appendChild(el("div", "umkm-stamp-line", "\u2020 " + T.stamp)); }
     return box;
   }
 
@@ -536,7 +548,8 @@ class Legends(RenderOnce):
     Parameters
     ----------
     legends
-        ``{"key", "title", "rows": [LegendEntry, ...], "note"}`` per layer, in layer order.
+        ``{"key", "title", "rows": [LegendEntry, ...], "note", "stamp"}`` per layer, in layer order
+        (``stamp``: the illustrative stamp of a layer made from illustrative input, or empty).
     """
 
     _template = Template(
@@ -547,6 +560,7 @@ class Legends(RenderOnce):
 <div class='umkm-box umkm-legend' id='legend-{{ loop.index0 }}' data-layer='{{ loop.index0 }}'
 {{- " " -}} data-key='{{ legend.key|e }}' style='display:{{ "block" if loop.first else "none" }}'>
 {{- "" -}} <h4>{{ legend.title|e }}</h4>
+{%- if legend.stamp %}<div class='umkm-stamp-line' role='note'>{{ legend.stamp|e }}</div>{% endif -%}
 {%- for row in legend.rows -%}
 <div class='row' data-key='{{ row.key|e }}'><span class='swatch{{ " dashed" if row.hatch else "" }}'
 {{- " " -}} style='background:{{ row.color|e }}'></span><span class='label'>{{ row.label|e }}</span>

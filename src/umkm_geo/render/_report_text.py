@@ -176,9 +176,12 @@ _PHRASES: Mapping[str, tuple[str, str]] = {
     "references": ("Referensi", "References"),
     "not_computed": ("Tidak dihitung.", "Not computed."),
     "stamp_note": (
-        "Semua angka dalam laporan ini berasal dari data ilustrasi.",
-        "Every number in this report comes from illustrative data.",
+        "Masukan berikut adalah data ilustrasi (bukan statistik resmi); setiap bagian dan gambar yang dibuat"
+        " darinya ditandai:",
+        "These inputs are illustrative (not official statistics); every section and figure made from them is marked:",
     ),
+    "illustrative_inputs": ("Masukan ilustrasi", "Illustrative inputs"),
+    "component": ("Masukan", "Input"),
     "map_caption_class": ("kelas {scheme}, k = {k}", "{scheme} classes, k = {k}"),
     "basis_published": ("angka terbitan", "published"),
     "basis_interpolated": ("interpolasi", "interpolated"),

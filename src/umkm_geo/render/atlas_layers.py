@@ -4,13 +4,14 @@
 :func:`umkm_geo.render.interactive.write_atlas` draws: a choropleth per classified indicator (with
 the class breaks the PNGs use), LISA and bivariate LISA clusters, a LISA significance map, Gi* hot
 and cold spots, local Geary, the Klassen typology and one LQ basis layer per sector, with p-values,
-Gi* z and the basis sectors as popup rows.
+Gi* z and the basis sectors as popup rows. A layer or row made from an illustrative input (see
+:mod:`umkm_geo.illustrative`) is marked ``illustrative`` and carries the stamp in the atlas.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -18,6 +19,7 @@ import pandas as pd
 
 from umkm_geo._errors import ConfigError
 from umkm_geo.classification import ClassBreaks, format_number
+from umkm_geo.illustrative import indicator_components, klassen_components, result_components
 from umkm_geo.indicators import Indicator
 from umkm_geo.render._style import SCHEMES, qualitative_scheme, significance_bands
 from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, DetailRow
@@ -68,6 +70,7 @@ def atlas_layers(
     results: Mapping[str, Any],
     *,
     indicators: Sequence[str] | None = None,
+    illustrative: Collection[str] = (),
 ) -> tuple[list[ChoroplethLayer | CategoryLayer], list[DetailRow]]:
     """Every atlas layer and popup row that the pipeline's results allow.
 
@@ -82,6 +85,10 @@ def atlas_layers(
     indicators
         Keys of the choropleth layers, in order. ``None``: every classified indicator, the one
         the LISA analysed first.
+    illustrative
+        The illustrative inputs of the run (components of :data:`umkm_geo.illustrative.COMPONENTS`,
+        e.g. the keys of ``illustrative_components(area.provenance)``): every layer and row made from
+        one of them is marked ``illustrative``.
 
     Returns
     -------
@@ -103,8 +110,20 @@ def atlas_layers(
         if unknown:
             msg = f"No classified indicator column for {unknown}; classified: {sorted(classes)}."
             raise ConfigError(msg)
+    invented = frozenset(illustrative)
+    columns = list(frame.columns)
+
+    def stamped(components: Collection[str]) -> bool:
+        return bool(invented & set(components))
+
     layers: list[ChoroplethLayer | CategoryLayer] = [
-        ChoroplethLayer(indicator=inds[k], values=frame[k], classes=classes[k]) for k in keys
+        ChoroplethLayer(
+            indicator=inds[k],
+            values=frame[k],
+            classes=classes[k],
+            illustrative=stamped(indicator_components(k, results)),
+        )
+        for k in keys
     ]
     details: list[DetailRow] = []
 
@@ -117,6 +136,7 @@ def atlas_layers(
         p_id, p_en = (_P_WORDS.get(res.p_value, {}).get(lang, res.p_value) for lang in ("id", "en"))
         alpha = {lang: format_number(res.alpha, 3, lang=lang).rstrip("0").rstrip(",.") for lang in ("id", "en")}
         v_id, v_en = (_variable_label(res.variable, inds, lang) for lang in ("id", "en"))
+        made_up = stamped(result_components(res, results, columns))
         layers.append(
             CategoryLayer(
                 key=f"{name}_{var_key}",
@@ -126,6 +146,7 @@ def atlas_layers(
                 scheme=scheme_name,
                 short_id=word_id,
                 short_en=word_en,
+                illustrative=made_up,
             )
         )
         if name == "moran":
@@ -137,10 +158,15 @@ def atlas_layers(
                     values=significance_bands(data["p_value"], island=data["cluster"].eq("island")),
                     scheme="significance",
                     popup=False,
+                    illustrative=made_up,
                 )
             )
         if name == "gi_star" and "z_sim" in data:
-            details.append(DetailRow(f"{name}_z", "z Gi* (permutasi)", "Gi* z (permutations)", data["z_sim"], 2))
+            details.append(
+                DetailRow(
+                    f"{name}_z", "z Gi* (permutasi)", "Gi* z (permutations)", data["z_sim"], 2, illustrative=made_up
+                )
+            )
         p_values = data["p_value"]
         details.append(
             DetailRow(
@@ -149,6 +175,7 @@ def atlas_layers(
                 f"{p_en} — {word_en}",
                 _p_text(p_values, "id"),
                 values_en=_p_text(p_values, "en"),
+                illustrative=made_up,
             )
         )
 
@@ -173,6 +200,7 @@ def atlas_layers(
                 scheme="klassen",
                 short_id=sch.title["id"],
                 short_en=sch.title["en"],
+                illustrative=stamped(klassen_components(results, columns)),
             )
         )
 
@@ -193,6 +221,7 @@ def atlas_layers(
                     values=basis,
                     scheme="basis",
                     popup=False,
+                    illustrative=stamped({"umkm"}),
                 )
             )
 
@@ -214,13 +243,14 @@ def atlas_layers(
                 "Basis sectors (LQ > 1)",
                 summary("id"),
                 values_en=summary("en"),
+                illustrative=stamped({"umkm"}),
             )
         )
-    layers += _survey_layers(frame, results)
+    layers += _survey_layers(frame, results, invented)
     return layers, details
 
 
-def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any]) -> list[CategoryLayer]:
+def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any], invented: frozenset[str]) -> list[CategoryLayer]:
     """Layers of the survey and produk unggulan: need/access quadrant, LISA of the gap, leading product."""
     layers: list[CategoryLayer] = []
     if "kuadran_kebutuhan_akses" in frame:
@@ -232,6 +262,7 @@ def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any]) -> list[Cate
                 sch.title["en"],
                 frame["kuadran_kebutuhan_akses"].astype(object),
                 scheme="quadrant",
+                illustrative="survey" in invented,
             )
         )
     gap = results.get("gap_lisa")
@@ -244,6 +275,7 @@ def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any]) -> list[Cate
                 gap.frame()["cluster"].reindex(frame.index).astype(object),
                 scheme="lisa",
                 popup=False,
+                illustrative="survey" in invented,
             )
         )
     leading = results.get("leading")
@@ -253,5 +285,14 @@ def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any]) -> list[Cate
         sch = qualitative_scheme(
             "produk", sorted(products.dropna().unique()), title=("Produk unggulan", "Leading product")
         )
-        layers.append(CategoryLayer("produk_unggulan", "Produk unggulan", "Leading product", products, scheme=sch))
+        layers.append(
+            CategoryLayer(
+                "produk_unggulan",
+                "Produk unggulan",
+                "Leading product",
+                products,
+                scheme=sch,
+                illustrative="products" in invented,
+            )
+        )
     return layers

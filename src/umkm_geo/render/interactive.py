@@ -12,6 +12,11 @@ switching layers restyles the same polygons, so the file grows with the number o
 the number of layers. The geometry is simplified as a coverage to fit a size budget (see
 :mod:`umkm_geo.render._simplify`); the tolerance used is written into the page and returned.
 
+A layer made from illustrative input (``illustrative=True`` on the layer or popup row) carries the
+illustrative stamp in its legend, its tooltip, its name in the layer switch and, marked with ``†``,
+in every popup row, with the stamp as the popup's footnote; the page shows the stamp under its title
+when the page, or any layer or row, is illustrative.
+
 Text from data (kecamatan names and codes, sector names) reaches the scripts only as JSON (with
 ``<``, ``>``, ``&`` and ``'`` escaped, so it cannot close the script element) and is put into the
 page with ``textContent``, never as HTML: a kecamatan named ``<script>alert(1)</script>`` shows as
@@ -106,11 +111,14 @@ class ChoroplethLayer:
         The values, indexed like the map frame.
     classes
         The class breaks the PNG uses too.
+    illustrative
+        The values are made from illustrative input: the layer carries the stamp.
     """
 
     indicator: Indicator
     values: pd.Series
     classes: ClassBreaks
+    illustrative: bool = False
 
     @property
     def key(self) -> str:
@@ -147,6 +155,8 @@ class CategoryLayer:
         List the category in the popup of every area.
     short_id, short_en
         Shorter names for the popup rows (default: the layer names).
+    illustrative
+        The categories are made from illustrative input: the layer carries the stamp.
     """
 
     key: str
@@ -157,6 +167,7 @@ class CategoryLayer:
     popup: bool = True
     short_id: str = ""
     short_en: str = ""
+    illustrative: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.scheme, CategoryScheme) and self.scheme not in SCHEMES:
@@ -196,6 +207,8 @@ class DetailRow:
         Unit written after a number.
     values_en
         Text for English pages, if it differs from ``values``.
+    illustrative
+        The values are made from illustrative input: the row is marked ``†`` with the stamp as footnote.
     """
 
     key: str
@@ -206,6 +219,7 @@ class DetailRow:
     unit_id: str = ""
     unit_en: str = ""
     values_en: pd.Series | None = None
+    illustrative: bool = False
 
     def label(self, lang: str = "id") -> str:
         """Row name in ``lang``."""
@@ -316,6 +330,7 @@ class _Layer:
     legend_title: str
     legend: list[LegendEntry]
     note: str
+    stamp: str = ""
 
 
 def _choropleth(layer: ChoroplethLayer, index: pd.Index, lang: str) -> _Layer:
@@ -353,9 +368,10 @@ def _choropleth(layer: ChoroplethLayer, index: pd.Index, lang: str) -> _Layer:
         "colors": [*classes.colors, NODATA_COLOR],
         "dashed": [False] * classes.k + [True],
         "labels": [*classes.labels(ind.decimals, lang=lang), nodata_label(lang)],
+        "stamp": ILLUSTRATIVE_STAMP if layer.illustrative else "",
     }
     legend = choropleth_legend(classes, decimals=ind.decimals, lang=lang)
-    return _Layer(meta, codes, texts, ind.title(lang), legend, note)
+    return _Layer(meta, codes, texts, ind.title(lang), legend, note, meta["stamp"])
 
 
 def _category(layer: CategoryLayer, index: pd.Index, lang: str) -> _Layer:
@@ -375,19 +391,31 @@ def _category(layer: CategoryLayer, index: pd.Index, lang: str) -> _Layer:
         "colors": [*(sch.colors[c] for c in sch.codes), NODATA_COLOR],
         "dashed": [bool(sch.hatches.get(c)) for c in sch.codes] + [True],
         "labels": [*(sch.label(c, lang) for c in sch.codes), nodata_label(lang)],
+        "stamp": ILLUSTRATIVE_STAMP if layer.illustrative else "",
     }
     legend = category_legend(values, lang, layer.scheme)
-    return _Layer(meta, codes, None, layer.label(lang), legend, "")
+    return _Layer(meta, codes, None, layer.label(lang), legend, "", meta["stamp"])
 
 
 def _legend(layer: _Layer) -> dict[str, Any]:
-    return {"key": layer.meta["key"], "title": layer.legend_title, "rows": layer.legend, "note": layer.note}
+    return {
+        "key": layer.meta["key"],
+        "title": layer.legend_title,
+        "rows": layer.legend,
+        "note": layer.note,
+        "stamp": layer.stamp,
+    }
 
 
 def _control_groups(layers: Sequence[_Layer], lang: str) -> list[dict[str, Any]]:
+    mark = UI[lang]["illustrative_mark"]
     groups = []
     for group, names in GROUPS.items():
-        members = [(i, layer.meta["label"]) for i, layer in enumerate(layers) if layer.meta["group"] == group]
+        members = [
+            (i, f"{layer.meta['label']} {mark}" if layer.stamp else layer.meta["label"])
+            for i, layer in enumerate(layers)
+            if layer.meta["group"] == group
+        ]
         if members:
             groups.append({"key": group, "label": names[lang], "layers": members})
     return groups
@@ -468,7 +496,8 @@ def write_atlas(
     credits
         Source and licence, shown in the map's attribution.
     illustrative
-        Show :data:`~umkm_geo.render._style.ILLUSTRATIVE_STAMP` on the page.
+        Show :data:`~umkm_geo.render._style.ILLUSTRATIVE_STAMP` on the page (it is shown too when
+        any layer or popup row is illustrative; those carry the stamp themselves).
     path
         Destination ``.html`` file (written atomically, folders created).
     lang
@@ -555,7 +584,7 @@ def write_atlas(
             note = ui["unsimplified"].format(d=web.decimals)
         return {
             "lang": lang,
-            "text": {**ui, "nodata": nodata_label(lang)},
+            "text": {**ui, "nodata": nodata_label(lang), "stamp": ILLUSTRATIVE_STAMP},
             "credits": _text(credits),
             "geometry_note": _text(note),
             "geometry": None if web is None else web.settings(),
@@ -567,11 +596,12 @@ def write_atlas(
             "group_labels": {k: v[lang] for k, v in GROUPS.items()},
             "popup_order": list(POPUP_ORDER),
             "layers": [layer.meta for layer in built],
-            "details": [{"key": row.key, "label": row.label(lang)} for row in details],
+            "details": [{"key": row.key, "label": row.label(lang), "stamp": row.illustrative} for row in details],
         }
 
     groups = _control_groups(built, lang)
     legends = [_legend(layer) for layer in built]
+    page_stamped = bool(illustrative or any(la.stamp for la in built) or any(row.illustrative for row in details))
 
     def render(web: WebGeometry | None) -> str:
         geometries = [None] * len(index) if web is None else [json.loads(g) for g in web.geojson]
@@ -581,7 +611,7 @@ def write_atlas(
             lang=lang,
             data=data(web),
             features=features,
-            stamp=ILLUSTRATIVE_STAMP if illustrative else None,
+            stamp=ILLUSTRATIVE_STAMP if page_stamped else None,
             groups=groups,
             legends=legends,
             tolerance_m=0.0 if web is None else web.tolerance_m,

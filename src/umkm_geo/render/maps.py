@@ -20,6 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from umkm_geo.config import Config
+from umkm_geo.illustrative import figure_components, illustrative_components, is_illustrative
 from umkm_geo.study_area import StudyArea
 
 __all__ = ["MAPPED", "MapSet", "render_all"]
@@ -102,19 +103,31 @@ class _Context:
     config: Config
     lang: str
     credits: str
-    illustrative: bool
-    subtitle: str
+    illustrative: bool  # any input of the run is illustrative
+    base_subtitle: str
     labels: pd.Series
     date: dt.date
 
     def text(self, key: str, **values: Any) -> str:
         return _TEXT[self.lang][key].format(**values)
 
-    @property
-    def common(self) -> dict[str, Any]:
+    def stamped(self, key: str) -> bool:
+        """Whether the figure ``key`` is made from any illustrative input (then it carries the stamp)."""
+        components = figure_components(key, self.area.results, self.area.frame.columns)
+        return is_illustrative(self.area.provenance, components)
+
+    def subtitle(self, key: str, extra: str = "") -> str:
+        """The subtitle of figure ``key``: area, year, ``extra``, and "illustrative data" when it is."""
+        parts = [self.base_subtitle, *([extra] if extra else [])]
+        if self.stamped(key):
+            parts.append(_TEXT[self.lang]["illustrative"])
+        return " · ".join(parts)
+
+    def common(self, key: str) -> dict[str, Any]:
+        """Credits, stamp, language and date of figure ``key``."""
         return {
             "credits": self.credits,
-            "illustrative": self.illustrative,
+            "illustrative": self.stamped(key),
             "lang": self.lang,
             "date": self.date,
         }
@@ -125,9 +138,8 @@ class _Context:
 
 def _credits(area: StudyArea, lang: str) -> str:
     text = _TEXT[lang]
-    if area.provenance.get("illustrative"):
-        demo = area.provenance.get("demo") or {}
-        source = text["demo"].format(seed=demo.get("seed", "–"))
+    if area.provenance.get("demo"):
+        source = text["demo"].format(seed=area.provenance["demo"].get("seed", "–"))
     else:
         source = Path(str(area.provenance.get("umkm_table", {}).get("path", ""))).name
     return f"{area.provenance['boundary_credit']}. {text['umkm']}{source}."
@@ -139,16 +151,13 @@ def _context(area: StudyArea, config: Config) -> _Context:
     year = area.results.get("indicator_year")
     if year and year > 0:
         parts.append(f"{_TEXT[lang]['year']} {year}")
-    illustrative = bool(area.provenance.get("illustrative"))
-    if illustrative:
-        parts.append(_TEXT[lang]["illustrative"])
     return _Context(
         area=area,
         config=config,
         lang=lang,
         credits=_credits(area, lang),
-        illustrative=illustrative,
-        subtitle=" · ".join(parts),
+        illustrative=bool(illustrative_components(area.provenance)),
+        base_subtitle=" · ".join(parts),
         labels=area.frame["nama"],
         date=dt.date.today(),
     )
@@ -171,9 +180,9 @@ def _choropleths(ctx: _Context) -> Figures:
                     ind,
                     classes[key],
                     title=ctx.title(ind.label(ctx.lang)),
-                    subtitle=ctx.subtitle,
+                    subtitle=ctx.subtitle(key),
                     labels=ctx.labels,
-                    **ctx.common,
+                    **ctx.common(key),
                 ),
             )
 
@@ -196,9 +205,9 @@ def _local_maps(ctx: _Context) -> Figures:
                 ctx.area.frame,
                 result,
                 title=ctx.title(what),
-                subtitle=f"{ctx.subtitle} · {weights}",
+                subtitle=ctx.subtitle(key, weights),
                 labels=ctx.labels,
-                **ctx.common,
+                **ctx.common(key),
             ),
         )
         if name == "moran":
@@ -208,9 +217,9 @@ def _local_maps(ctx: _Context) -> Figures:
                     ctx.area.frame,
                     result,
                     title=ctx.title(f"{ctx.text('significance')} — {analysed.label(ctx.lang)}"),
-                    subtitle=f"{ctx.subtitle} · {weights}",
+                    subtitle=ctx.subtitle(f"significance_{analysed.key}", weights),
                     labels=ctx.labels,
-                    **ctx.common,
+                    **ctx.common(f"significance_{analysed.key}"),
                 ),
             )
 
@@ -233,9 +242,9 @@ def _charts(ctx: _Context) -> Figures:
                 indicator=analysed,
                 title=ctx.title(f"{ctx.text('moran')} — {analysed.label(ctx.lang)}"),
                 lisa=results.get("lisa"),
-                subtitle=ctx.subtitle,
+                subtitle=ctx.subtitle(f"moran_scatter_{analysed.key}"),
                 labels=ctx.labels,
-                **ctx.common,
+                **ctx.common(f"moran_scatter_{analysed.key}"),
             ),
         )
     if "gap_table" in results:
@@ -251,9 +260,9 @@ def _charts(ctx: _Context) -> Figures:
                 indicator=indicator,
                 title=ctx.title(f"{what} — {indicator.label(ctx.lang)}"),
                 gap=gap,
-                subtitle=ctx.subtitle,
+                subtitle=ctx.subtitle("north_south"),
                 seed=ctx.config.statistics.seed,
-                **ctx.common,
+                **ctx.common("north_south"),
             ),
         )
 
@@ -264,9 +273,9 @@ def _regional_maps(ctx: _Context) -> Figures:
     results = ctx.area.results
     if "lq" in results:
         lq = results["lq"]
-        subtitle = ctx.subtitle
+        extra = ""
         if lq.year != results.get("indicator_year"):
-            subtitle = f"{subtitle} · LQ {ctx.text('year')} {lq.year}"
+            extra = f"LQ {ctx.text('year')} {lq.year}"
         for sector in lq.lq.columns:
             label = str(sector).replace("_", " ")
             yield (
@@ -276,9 +285,9 @@ def _regional_maps(ctx: _Context) -> Figures:
                     lq.lq[sector].reindex(ctx.area.frame.index),
                     sector_label=label,
                     title=ctx.title(ctx.text("lq", sector=label)),
-                    subtitle=subtitle,
+                    subtitle=ctx.subtitle(f"lq_{sector}", extra),
                     labels=ctx.labels,
-                    **ctx.common,
+                    **ctx.common(f"lq_{sector}"),
                 ),
             )
     if "klassen" in results:
@@ -292,9 +301,9 @@ def _regional_maps(ctx: _Context) -> Figures:
                 level=indicators[level_key],
                 growth=indicators[growth_key],
                 title=ctx.title(ctx.text("klassen")),
-                subtitle=ctx.subtitle,
+                subtitle=ctx.subtitle("klassen"),
                 labels=ctx.labels,
-                **ctx.common,
+                **ctx.common("klassen"),
             ),
         )
 
@@ -316,8 +325,8 @@ def _multiples(ctx: _Context) -> Figures:
                 shared_classes(values, scheme=maps.scheme, k=maps.k),
                 indicator=indicators["umkm_count"],
                 title=ctx.title(ctx.text("years")),
-                subtitle=ctx.subtitle,
-                **ctx.common,
+                subtitle=ctx.subtitle("small_multiples_years"),
+                **ctx.common("small_multiples_years"),
             ),
         )
     shares = [c for c in frame.columns if c.startswith("share_")]
@@ -331,9 +340,9 @@ def _multiples(ctx: _Context) -> Figures:
                 shared_classes(values, scheme=maps.scheme, k=maps.k),
                 indicator=indicators[shares[0]],
                 title=ctx.title(ctx.text("sectors")),
-                subtitle=ctx.subtitle,
+                subtitle=ctx.subtitle("small_multiples_sectors"),
                 legend_title=ctx.text("share_legend"),
-                **ctx.common,
+                **ctx.common("small_multiples_sectors"),
             ),
         )
 
@@ -354,10 +363,10 @@ def _survey_maps(ctx: _Context) -> Figures:
                     ind,
                     classes[key],
                     title=ctx.title(ind.label(ctx.lang)),
-                    subtitle=ctx.subtitle,
+                    subtitle=ctx.subtitle(f"survei_{key}"),
                     labels=ctx.labels,
                     note=survey_note,
-                    **ctx.common,
+                    **ctx.common(f"survei_{key}"),
                 ),
             )
     if "kuadran_kebutuhan_akses" in frame:
@@ -368,10 +377,10 @@ def _survey_maps(ctx: _Context) -> Figures:
                 frame["kuadran_kebutuhan_akses"],
                 "quadrant",
                 title=ctx.title(ctx.text("quadrant")),
-                subtitle=ctx.subtitle,
+                subtitle=ctx.subtitle("survei_kuadran"),
                 labels=ctx.labels,
                 note=survey_note,
-                **ctx.common,
+                **ctx.common("survei_kuadran"),
             ),
         )
     if "gap_lisa" in results:
@@ -383,9 +392,9 @@ def _survey_maps(ctx: _Context) -> Figures:
                 title=ctx.title(
                     f"{_LOCAL_TITLES[ctx.lang]['moran']} — {indicators['kesenjangan_rata2'].label(ctx.lang)}"
                 ),
-                subtitle=ctx.subtitle,
+                subtitle=ctx.subtitle("survei_lisa_kesenjangan"),
                 labels=ctx.labels,
-                **ctx.common,
+                **ctx.common("survei_lisa_kesenjangan"),
             ),
         )
     if "leading" in results:
@@ -401,9 +410,9 @@ def _survey_maps(ctx: _Context) -> Figures:
                 products,
                 sch,
                 title=ctx.title(ctx.text("products")),
-                subtitle=ctx.subtitle,
+                subtitle=ctx.subtitle("produk_unggulan"),
                 labels=ctx.labels,
-                **ctx.common,
+                **ctx.common("produk_unggulan"),
             ),
         )
     if "ffa" in results:
@@ -415,7 +424,7 @@ def _survey_maps(ctx: _Context) -> Figures:
                 results["ffa"],
                 title=ctx.title(ctx.text("ffa")),
                 lang=ctx.lang,
-                illustrative=results["ffa"].illustrative,
+                illustrative=ctx.stamped("ffa"),
                 credits=ctx.credits,
                 subtitle=results["ffa"].balance.sentence(ctx.lang),
             ),
@@ -465,14 +474,14 @@ def render_all(area: StudyArea, config: Config, out_dir: Path) -> MapSet:
                 paths.append(path)
                 if fmt == "png":
                     images[key] = path
-    layers, details = atlas_layers(area.frame, area.results)
+    layers, details = atlas_layers(area.frame, area.results, illustrative=illustrative_components(area.provenance))
     atlas = write_atlas(
         area.frame,
         layers,
         details=details,
         title=config.study.title,
         credits=ctx.credits,
-        illustrative=ctx.illustrative,
+        illustrative=False,  # the page is stamped when any of its layers is
         lang=ctx.lang,
         path=maps / "atlas.html",
     )

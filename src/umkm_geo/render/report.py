@@ -8,8 +8,10 @@ with sentences generated from the numbers (:mod:`umkm_geo.interpretation`); regi
 methods with formulas and references.
 
 Every fixed text exists in Bahasa Indonesia (``lang="id"``, the default) and English (``"en"``).
-Every text from data (kecamatan names, file names, sources) is HTML-escaped. When the data are
-illustrative, the illustrative stamp stands at the top and in every section.
+Every text from data (kecamatan names, file names, sources) is HTML-escaped. When any input is
+illustrative (see :mod:`umkm_geo.illustrative`), the stamp and the list of illustrative inputs stand at
+the top, the stamp stands in every section made from an illustrative input (the sources section lists
+them all) and in the caption of every figure made from one.
 
 This module assembles the page (CSS, the embedded images, the file written); the fixed texts, the
 formulas and the references are in :mod:`umkm_geo.render._report_text`, the other section bodies in
@@ -29,6 +31,16 @@ from typing import Any
 from umkm_geo._atomic import write_text
 from umkm_geo._errors import ConfigError
 from umkm_geo.classification import format_number
+from umkm_geo.illustrative import (
+    COMPONENT_NAMES,
+    COMPONENT_NAMES_ID,
+    figure_components,
+    gap_components,
+    illustrative_components,
+    indicator_components,
+    klassen_components,
+    statistics_components,
+)
 from umkm_geo.interpretation import display_names, interpret, join_names
 from umkm_geo.render._report_sections import _BUILDERS as _SECTION_BUILDERS
 from umkm_geo.render._report_sections import _esc, _gap_title, _p, _Raw
@@ -54,6 +66,7 @@ h4 { font-size: 10.5pt; margin: 4mm 0 1mm; }
 .subtitle { color: #555; margin: 0 0 4mm; }
 .stamp { border: 2px solid #b2182b; color: #b2182b; font-weight: 700; padding: 1.5mm 3mm; margin: 2mm 0 3mm;
   border-radius: 2px; }
+.stamp-inline { color: #b2182b; font-weight: 700; }
 section { margin: 0 0 10mm; }
 table { border-collapse: collapse; margin: 1mm 0 3mm; font-size: 9pt; width: auto; max-width: 100%; }
 th, td { border: 1px solid #bbb; padding: 1mm 2mm; vertical-align: top; text-align: left; }
@@ -102,11 +115,19 @@ class _Report:
         self.results = area.results
         self.indicators = area.results.get("indicators", {})
         self.names = display_names(area.frame)
-        self.illustrative = bool(area.provenance.get("illustrative"))
+        self.invented = illustrative_components(area.provenance)
+        self.illustrative = bool(self.invented)
         self.alpha = float(config.statistics.alpha)
         self.images = images
         self.captions = captions
         self.sentences = interpret(area, alpha=self.alpha, lang=lang)
+
+    def stamped(self, components: Any) -> bool:
+        """Whether something made from ``components`` is made from an illustrative input."""
+        return any(c in self.invented for c in components)
+
+    def figure_stamped(self, key: str) -> bool:
+        return self.stamped(figure_components(key, self.results, self.area.frame.columns))
 
     def num(self, value: Any, decimals: int) -> str:
         return format_number(value, decimals, lang=self.lang)
@@ -163,14 +184,44 @@ def _maps(r: _Report) -> _Raw:
     for n, (key, path) in enumerate(r.images.items(), start=1):
         uri, width, height = _png_data_uri(key, path)
         caption = _caption(r, key)
+        stamp = f' <span class="stamp-inline">{_esc(ILLUSTRATIVE_STAMP)}</span>' if r.figure_stamped(key) else ""
         parts.append(
             f'<figure id="map-{_esc(key)}"><img src="{uri}" width="{width}" height="{height}" alt="{_esc(caption)}">'
-            f"<figcaption><b>{_esc(r.t['figure'])} {n}.</b> {_esc(caption)}</figcaption></figure>"
+            f"<figcaption><b>{_esc(r.t['figure'])} {n}.</b> {_esc(caption)}{stamp}</figcaption></figure>"
         )
     return _Raw("".join(parts))
 
 
 _BUILDERS: Mapping[str, Callable[[_Report], _Raw]] = {**_SECTION_BUILDERS, "maps": _maps}
+
+
+def _section_components(r: _Report, key: str) -> frozenset[str]:
+    """The inputs a section of the report is made from."""
+    columns = r.area.frame.columns
+    if key == "study_area":
+        return indicator_components("penduduk", r.results) if "penduduk" in columns else frozenset()
+    if key == "sources":
+        return frozenset(r.invented)  # it describes every input
+    if key == "join_qa":
+        return frozenset({"umkm"})
+    if key == "maps":
+        return frozenset().union(*(figure_components(k, r.results, columns) for k in r.images))
+    if key == "statistics":
+        return statistics_components(r.results, columns)
+    if key == "gap":
+        return gap_components(r.results, columns)
+    if key == "regional":
+        return frozenset({"umkm"}) | (klassen_components(r.results, columns) if "klassen" in r.results else frozenset())
+    return frozenset()  # methods: formulas and references, no data
+
+
+def _invented_list(r: _Report) -> str:
+    """The illustrative inputs of the run, one item each (name and how it was made)."""
+    names = COMPONENT_NAMES_ID if r.lang == "id" else COMPONENT_NAMES
+    items = "".join(
+        f"<li><b>{_esc(names.get(c, c))}</b>: {_esc(description)}</li>" for c, description in r.invented.items()
+    )
+    return f'<ul class="illustrative">{items}</ul>'
 
 
 def _version() -> str:
@@ -226,12 +277,15 @@ def report_html(
     images = {str(k): Path(v) for k, v in images.items()}
     r = _Report(area, config, lang, images, dict(captions or {}))
     t = r.t
-    stamp = _Raw(f'<div class="stamp" role="note">{_esc(ILLUSTRATIVE_STAMP)}</div>') if r.illustrative else ""
+    stamp = _Raw(f'<div class="stamp" role="note">{_esc(ILLUSTRATIVE_STAMP)}</div>')
     titles = {key: (_gap_title(r) if key == "gap" else t[key]) for key in SECTIONS}
     sections = []
     for n, key in enumerate(SECTIONS, start=1):
         body = _BUILDERS[key](r)
-        sections.append(f'<section id="{key}"><h2>{n}. {_esc(titles[key])}</h2>{stamp}{body}</section>')
+        mark = stamp if r.stamped(_section_components(r, key)) else ""
+        if key == "sources" and r.illustrative:
+            body = _Raw(f"<h3>{_esc(t['illustrative_inputs'])}</h3>{_invented_list(r)}{body}")
+        sections.append(f'<section id="{key}"><h2>{n}. {_esc(titles[key])}</h2>{mark}{body}</section>')
     toc = "".join(f'<li><a href="#{key}">{_esc(titles[key])}</a></li>' for key in SECTIONS)
     created = dt.date.today().isoformat()
     subtitle = (
@@ -242,8 +296,8 @@ def report_html(
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(config.study.title)}</title><style>{_CSS}</style></head><body>"
-        f'<header><h1>{_esc(config.study.title)}</h1><p class="subtitle">{_esc(subtitle)}</p>{stamp}'
-        + (f"<p><b>{_esc(t['stamp_note'])}</b></p>" if r.illustrative else "")
+        f'<header><h1>{_esc(config.study.title)}</h1><p class="subtitle">{_esc(subtitle)}</p>'
+        + (f"{stamp}<p><b>{_esc(t['stamp_note'])}</b></p>{_invented_list(r)}" if r.illustrative else "")
         + f"<nav><h3>{_esc(t['contents'])}</h3><ol>{toc}</ol></nav></header>"
         + "".join(sections)
         + "</body></html>\n"
