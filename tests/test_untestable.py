@@ -143,3 +143,29 @@ def test_an_untested_global_statistic_is_read_as_not_tested():
     assert "p = –" in text and "not tested" in text and "at α" not in text
     assert "significant" not in text
     assert "tidak diuji" in global_sentence(result, lang="id", label="UMKM")
+
+
+def test_three_units_in_a_row_keep_the_permutation_test_without_the_undefined_randomisation_z():
+    # a - b - c: the statistics vary under relabelling, but esda's randomisation moments divide
+    # by (n - 1)(n - 2)(n - 3) = 0. The pseudo p-values stand; z_rand (Moran, Geary) and General
+    # G's z (randomisation moments) are NaN, and the result says so.
+    path = _graph([("a", "b"), ("b", "c")], list("abc"))
+    g = general_g(Y3, path, permutations=99, seed=1)
+    assert np.isnan(g.z_norm) and np.isnan(g.p_norm) and 0 < g.p_sim <= 1
+    assert g.settings["not_computed"].startswith("z_norm, p_norm: the analytical variance is undefined for 3 units")
+    assert "test_skipped" not in g.settings
+    moran = global_moran(Y3, path, permutations=99, seed=1)
+    assert np.isfinite(moran.z_norm) and np.isnan(moran.z_rand) and 0 < moran.p_sim <= 1
+    assert moran.settings["not_computed"].startswith("z_rand, p_rand:")
+
+
+@pytest.mark.filterwarnings("ignore:Group\\(s\\) \\['s'\\] of pair u-s have one unit")
+def test_gap_table_without_a_spatial_gini_for_mutually_adjacent_units():
+    from umkm_geo.disparity import gap_table
+
+    groups = pd.Series(["u", "u", "s"], index=list("abc"), name="wilayah")
+    with pytest.warns(UserWarning, match="The spatial Gini is not computed: Every pair of units"):
+        table = gap_table(Y3, groups, permutations=9, seed=1, graph=TRIANGLE)
+    assert table.spatial is None
+    assert table.settings["spatial_gini"].startswith("not computed: Every pair of units")
+    assert table.gini.gini > 0 and "spatial_gini_p_value" not in set(table.measures_frame()["measure"])

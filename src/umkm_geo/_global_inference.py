@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 
-from umkm_geo._inference import P_VALUE_DEFINITIONS, _accepts, _islands, _legacy_numpy_seed
+from umkm_geo._inference import P_VALUE_DEFINITIONS, TIE_TOLERANCE, _accepts, _islands, _legacy_numpy_seed
 from umkm_geo._results import TableMixin, payload
 
 if TYPE_CHECKING:
@@ -53,15 +53,33 @@ def _p_normal(z: float) -> float:
 _ZERO_VARIANCE = 1e-10
 
 
-def _has_variance(variance: float, expected: float) -> bool:
-    """True when the null distribution varies: ``variance > 1e-10 * expected^2`` (and > 0, finite).
+def _has_variance(variance: float, expected: float, observed: float = np.nan, simulated: Any = ()) -> bool:
+    """True when the null distribution varies.
 
-    Where every relabelling gives the same value (two units; units that are all neighbours of one
-    another) the analytical variance is zero up to rounding (esda returns 0, 1e-17 or NaN) and a
-    z computed from it is noise, ``-inf`` or NaN.
+    With a defined analytical variance: ``variance > 1e-10 * expected^2``. Where every relabelling
+    gives the same value (units that are all neighbours of one another) that variance is zero up to
+    rounding (esda returns 0 or 1e-17) and a z from it is noise or ``-inf``. Where the formula is
+    undefined (esda's randomisation moments divide by ``(n - 1)(n - 2)(n - 3)``, NaN for 3 units)
+    the permutations decide: the null varies when a simulated value differs from the observed one
+    by more than the tie tolerance.
     """
     variance, expected = float(variance), float(expected)
-    return bool(np.isfinite(variance) and variance > 0 and variance > _ZERO_VARIANCE * expected * expected)
+    if np.isfinite(variance):
+        return bool(variance > 0 and variance > _ZERO_VARIANCE * expected * expected)
+    sim = np.asarray(simulated, dtype=float)
+    return bool(np.any(np.abs(sim - observed) > TIE_TOLERANCE * max(1.0, abs(float(observed)))))
+
+
+def _note_undefined(fields: Mapping[str, Any], settings: dict[str, Any], n: int) -> None:
+    """Record in ``settings["not_computed"]`` which z and p are NaN although the test ran (too few units)."""
+    if "test_skipped" in settings:
+        return
+    missing = [k for k, v in fields.items() if k.startswith(("z_", "p_")) and np.isnan(v)]
+    if missing:
+        settings["not_computed"] = (
+            f"{', '.join(missing)}: the analytical variance is undefined for {n} units (esda's randomisation "
+            "moments need at least 4); the permutation test stands"
+        )
 
 
 def _no_variance_reason(statistic: str, graph: Graph, *, plural: bool = False) -> str:

@@ -10,6 +10,7 @@ gap test (:mod:`umkm_geo._disparity_input`, :mod:`umkm_geo.gap`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
@@ -253,13 +254,19 @@ def _islands(graph: Graph) -> np.ndarray:
 
 def _versions() -> dict[str, str]:
     """Versions of the libraries behind the statistics (read from the installed metadata)."""
-    out = {}
+    return dict(_installed_versions())
+
+
+@functools.cache
+def _installed_versions() -> tuple[tuple[str, str], ...]:
+    """The versions of esda and libpysal, read once per process (a metadata lookup takes milliseconds)."""
+    out = []
     for name in ("esda", "libpysal"):
         try:
-            out[f"{name}_version"] = metadata.version(name)
+            out.append((f"{name}_version", metadata.version(name)))
         except metadata.PackageNotFoundError:  # pragma: no cover - both are dependencies
-            out[f"{name}_version"] = "not installed"
-    return out
+            out.append((f"{name}_version", "not installed"))
+    return tuple(out)
 
 
 def check_options(*, alpha: float, correction: str, p_value: str) -> None:

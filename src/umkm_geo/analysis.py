@@ -3,9 +3,13 @@
 Each stage takes a :class:`~umkm_geo.study_area.StudyArea` and the run's
 :class:`~umkm_geo.config.Config` and returns a new study area with its results; which statistics run
 and with which settings comes from the config alone. A statistic that cannot run on the data (no
-population for a per-resident rate, one year only for shift-share, negative values for Getis-Ord)
-is skipped with a warning that says why, and the reason is kept in ``results["skipped"]`` so the
-tables and the run record list it; nothing is left out silently.
+population for a per-resident rate, one year only for shift-share, negative values for Getis-Ord,
+fewer than three kecamatan, no neighbours) is skipped with a warning that says why, and the reason
+is kept in ``results["skipped"]`` so the tables (``skipped.csv``) and the run record list it;
+nothing is left out silently and the run goes on. A statistic computed but not testable (its null
+distribution has no variance, e.g. three mutually adjacent kecamatan) keeps its value with NaN z
+and p and is listed as ``"<kind> <name> test"``; an analytical z undefined for so few units as
+``"<kind> <name> analytical z"``.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from umkm_geo._errors import ConfigError
+from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo.config import Config
 from umkm_geo.indicators import Indicator
 from umkm_geo.study_area import StudyArea
@@ -234,10 +238,20 @@ def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
         ("local", stats.local_statistics, LOCAL_STATISTICS),
     ):
         for name in names:
-            outcome = registry[name](ctx)
+            try:
+                outcome = registry[name](ctx)
+            except AnalysisError as exc:  # the data do not allow it (too few units, no neighbours, ...)
+                outcome = str(exc)
             if isinstance(outcome, str):
                 area = _skip(area, f"{kind} {name}", outcome)
+            elif kind == "local" and outcome.n_tested == 0:
+                reason = outcome.settings.get("not_tested", "no unit could be tested")
+                area = _skip(area, f"{kind} {name}", reason)
             else:
+                if "test_skipped" in outcome.settings:
+                    area = _skip(area, f"{kind} {name} test", outcome.settings["test_skipped"])
+                if "not_computed" in outcome.settings:
+                    area = _skip(area, f"{kind} {name} analytical z", outcome.settings["not_computed"])
                 results[kind][name] = outcome
     area = area.with_result("global", MappingProxyType(results["global"]))
     area = area.with_result("local", MappingProxyType(results["local"]))
@@ -274,21 +288,38 @@ def compute_inequality(area: StudyArea, config: Config) -> StudyArea:
     ids = x.index[present]
     compare = config.groups.compare
     pairs = [tuple(compare)] if len(compare) == 2 and group_column == "wilayah" else None
-    table = gap_table(
-        x[ids],
-        area.frame.loc[ids, group_column],
-        population=None if population is None else population[ids],
-        pairs=pairs,
-        permutations=config.statistics.gap_permutations,
-        seed=config.statistics.seed,
-        graph=area.weights if len(ids) == len(x) else area.weights.subgraph(ids),
-        area=area.frame.loc[ids, "area_km2"],
-        theil_by={name: s[ids] for name, s in theil_by.items() if name != group_column},
-    )
+    groups_present = set(area.frame.loc[ids, group_column])
+    absent = [g for g in compare if g not in groups_present] if pairs is not None else []
+    if absent:
+        area = _skip(
+            area,
+            f"gap test {compare[0]}-{compare[1]}",
+            f"no kecamatan with data in group(s) {absent} in this region (groups present: "
+            f"{sorted(map(str, groups_present))}); the gap table compares the groups present",
+        )
+        pairs = None
     if len(ids) < len(x):
         area = area.with_provenance(
             inequality_excluded=", ".join(area.frame.loc[~present, "nama"].astype(str)),
         )
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The spatial Gini is not computed")  # listed as skipped below
+            table = gap_table(
+                x[ids],
+                area.frame.loc[ids, group_column],
+                population=None if population is None else population[ids],
+                pairs=pairs,
+                permutations=config.statistics.gap_permutations,
+                seed=config.statistics.seed,
+                graph=area.weights if len(ids) == len(x) else area.weights.subgraph(ids),
+                area=area.frame.loc[ids, "area_km2"],
+                theil_by={name: s[ids] for name, s in theil_by.items() if name != group_column},
+            )
+    except AnalysisError as exc:  # e.g. a single kecamatan: no inequality to measure
+        return _skip(area, "gap table and inequality", str(exc))
+    if table.spatial is None:
+        area = _skip(area, "spatial Gini", table.settings["spatial_gini"].removeprefix("not computed: "))
     return area.with_result("gap_table", table)
 
 

@@ -36,7 +36,7 @@ from umkm_geo._disparity_input import (
     _weighted_mean,
     _weights,
 )
-from umkm_geo._errors import ConfigError
+from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._inference import _check_permutations
 from umkm_geo._results import TableMixin, payload
 from umkm_geo.gap import GAP_P_VALUE_DEFINITION, group_gap
@@ -395,9 +395,13 @@ def gap_table(
     gini_result = _gini_from(unweighted)
     gini_w = _gini_from(prepared) if weighted else None
     williamson_result = _williamson_from(prepared) if weighted else None
-    spatial = None
+    spatial, spatial_skipped = None, None
     if graph is not None:
-        spatial = _spatial_gini_from(unweighted, graph, permutations=int(permutations), seed=int(seed))
+        try:
+            spatial = _spatial_gini_from(unweighted, graph, permutations=int(permutations), seed=int(seed))
+        except AnalysisError as exc:  # no links, or every pair linked: nothing to split or test
+            spatial_skipped = str(exc)
+            warnings.warn(f"The spatial Gini is not computed: {exc}", UserWarning, stacklevel=2)
 
     group_table = _group_summary(prepared, grouping)
     pair_list = _pairs(prepared.groupings[grouping], pairs)
@@ -419,7 +423,13 @@ def gap_table(
         "group_statistics": "n, mean, median, min, max unweighted; weighted_mean = sum(p x) / sum(p)",
         "share_of_total": "sum over the group of p x / sum of p x (of x without population)",
         "area": "descriptive only (area, area_share, area_weighted_mean)" if area is not None else None,
-        "spatial_gini": "computed (binary weights of the graph)" if spatial is not None else "not computed (no graph)",
+        "spatial_gini": (
+            "computed (binary weights of the graph)"
+            if spatial is not None
+            else "not computed (no graph)"
+            if graph is None
+            else f"not computed: {spatial_skipped}"
+        ),
         "dropped_units": list(prepared.dropped),
         **_versions(),
     }

@@ -39,6 +39,7 @@ from umkm_geo._global_inference import (
     _moran_fields,
     _name,
     _no_variance_reason,
+    _note_undefined,
     _p_normal,
     _p_sim_settings,
     _run_esda,
@@ -165,8 +166,9 @@ def global_moran(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: i
         **_versions(),
     }
     fields = {**_moran_fields(moran), "p_sim": p_sim, "p_sim_folded": p_fold}
-    if not _has_variance(moran.VI_norm, moran.EI):
+    if not _has_variance(moran.VI_norm, moran.EI, moran.I, moran.sim):
         _untested(fields, settings, _no_variance_reason("Moran's I", graph), ("p_sim", "p_sim_folded"))
+    _note_undefined(fields, settings, len(values))
     return GlobalMoranResult(
         variable=_name(y),
         **fields,
@@ -280,8 +282,9 @@ def geary(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> 
     z_rand = float(stat.z_rand) if _has_variance(stat.VC_rand, stat.EC) else nan
     fields = {"z_norm": z_norm, "p_norm": _p_normal(z_norm), "z_rand": z_rand, "p_rand": _p_normal(z_rand)}
     fields.update(p_sim=p_sim, p_sim_folded=p_fold)
-    if not _has_variance(stat.VC_norm, stat.EC):
+    if not _has_variance(stat.VC_norm, stat.EC, stat.C, stat.sim):
         _untested(fields, settings, _no_variance_reason("Geary's C", graph), ("p_sim", "p_sim_folded"))
+    _note_undefined(fields, settings, len(values))
     return GearyResult(
         variable=_name(y),
         C=float(stat.C),
@@ -404,8 +407,9 @@ def general_g(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int)
     }
     z_norm = float(stat.z_norm) if _has_variance(stat.VG, stat.EG) else float("nan")
     fields = {"z_norm": z_norm, "p_norm": _p_normal(z_norm), "p_sim": p_sim, "p_sim_folded": p_fold}
-    if not _has_variance(stat.VG, stat.EG):
+    if not _has_variance(stat.VG, stat.EG, stat.G, stat.sim):
         _untested(fields, settings, _no_variance_reason("General G", graph), ("p_sim", "p_sim_folded"))
+    _note_undefined(fields, settings, len(values))
     return GeneralGResult(
         variable=_name(y),
         G=float(stat.G),

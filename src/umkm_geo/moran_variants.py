@@ -31,6 +31,7 @@ from umkm_geo._global_inference import (
     _moran_fields,
     _name,
     _no_variance_reason,
+    _note_undefined,
     _run_esda,
     _run_fields,
     _untested,
@@ -199,8 +200,9 @@ def moran_rate(
         **_versions(),
     }
     fields = {**_moran_fields(stat), "p_sim": p_sim, "p_sim_folded": p_fold}
-    if not _has_variance(stat.VI_norm, stat.EI):
+    if not _has_variance(stat.VI_norm, stat.EI, stat.I, stat.sim):
         _untested(fields, settings, _no_variance_reason("Moran's I of the rates", graph), ("p_sim", "p_sim_folded"))
+    _note_undefined(fields, settings, len(ids))
     return MoranRateResult(
         variable=_name(events),
         base=_name(base),
