@@ -177,6 +177,24 @@ def test_general_g_on_a_line_by_hand(line):
     assert binary.G == result.G and binary.p_sim == result.p_sim
 
 
+def test_general_g_z_uses_the_randomisation_moments(line):
+    # The randomisation moments of G are the mean and variance of G over all n! relabellings of
+    # y: enumerate the 24 relabellings of a - b - c - d and compare with z_norm (esda's name).
+    import itertools
+
+    y = pd.Series([4.0, 2.0, 1.0, 3.0], index=["r0c3", "r0c1", "r0c0", "r0c2"], name="umkm")
+    result = general_g(y, line, permutations=9, seed=0)
+    links = [(0, 1), (1, 2), (2, 3)]  # the line in LINE_IDS order, each join counted both ways
+
+    def g(v):
+        return 2 * sum(v[i] * v[j] for i, j in links) / (sum(v) ** 2 - sum(x * x for x in v))
+
+    every = np.array([g(p) for p in itertools.permutations([1.0, 2.0, 3.0, 4.0])])
+    assert result.expected_G == pytest.approx(every.mean(), abs=1e-12)
+    assert result.z_norm == pytest.approx((result.G - every.mean()) / every.std(), abs=1e-9)
+    assert "randomisation" in result.settings["moments"] and "normality" not in result.settings["p_analytical"]
+
+
 def test_general_g_agrees_with_pygeoda_local_g(tessellation, tmp_path):
     # GeoDa's G_i = sum_j w_ij y_j / sum_{j != i} y_j with row-standardised w = 1 / k_i, so
     # sum_j b_ij y_j = k_i G_i (S - y_i) and G = sum_i y_i k_i G_i (S - y_i) / sum_i y_i (S - y_i).

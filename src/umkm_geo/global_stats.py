@@ -311,7 +311,8 @@ class GeneralGResult(_GlobalResult):
     expected_G
         Expected value under the null, ``S0 / (n (n - 1))``.
     z_norm, p_norm
-        z-value (esda) and two-sided p-value under the normality assumption.
+        z-value and two-sided p-value from the moments of G under randomisation (Getis & Ord 1992,
+        as esda's ``G``, which names them ``z_norm`` and ``p_norm``; not normality moments).
     p_sim
         Two-sided pseudo p-value from the permutations.
     p_sim_folded
@@ -398,7 +399,11 @@ def general_g(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int)
         **_inference_settings(permutations, seed),
         "definition": "G = sum_ij w_ij y_i y_j / sum_{i != j} y_i y_j, binary w; E[G] = S0 / (n (n - 1))",
         "interpretation": "G > E[G]: high values cluster (hot spots); G < E[G]: low values cluster",
-        "p_analytical": _P_ANALYTICAL + " (esda's own p_norm is one-sided); moments under normality",
+        "p_analytical": _P_ANALYTICAL + " (esda's own p_norm is one-sided)",
+        "moments": (
+            "randomisation moments of G (Getis & Ord 1992; esda.G's EG and VG, which esda calls z_norm and "
+            "p_norm): E[G] = S0 / (n (n - 1)), Var[G] from the sums of y, y^2, y^3, y^4; not normality moments"
+        ),
         "transformation": "B",
         "transformation_of_input_graph": graph.transformation,
         "weights_used": "graph.transform('B'): 1 for every neighbour of the input graph",

@@ -617,7 +617,10 @@ def local_geary(
 
     Notes
     -----
-    ``c_i = sum_j w_ij (z_i - z_j)^2`` with ``z`` standardised (Anselin 2019). The permutations
+    ``c_i = sum_j w_ij (z_i - z_j)^2`` with ``z`` standardised by the population standard deviation
+    (divisor ``n``), as esda's ``Geary_Local`` (Anselin 2019). GeoDa (and pygeoda) standardise with
+    the sample standard deviation (divisor ``n - 1``), so GeoDa's ``c_i`` is ``(n - 1) / n`` times
+    this one; the ranks, the permutation p-values and the labels are the same. The permutations
     keep ``z_i`` and draw the neighbours; ``c_i`` is expanded as
     ``z_i^2 sum_j w_ij - 2 z_i lag(z)_i + lag(z^2)_i`` so the engine evaluates it in one pass.
     """
@@ -666,7 +669,10 @@ def local_geary(
         p_value=p_value,
         settings={
             "transformation": graph.transformation,
-            "definition": "local Geary c_i = sum_j w_ij (z_i - z_j)^2, z standardised (Anselin 2019)",
+            "definition": (
+                "local Geary c_i = sum_j w_ij (z_i - z_j)^2, z standardised with the population standard "
+                "deviation (divisor n) as esda (Anselin 2019); GeoDa's c_i (divisor n - 1) is (n - 1) / n times this"
+            ),
             "label_rule": (
                 "significant and below the mean of its permutations: positive association (HH, LL or "
                 "other_positive by the signs of z and its lag); above: negative"
