@@ -413,7 +413,8 @@ def test_debug_shows_the_traceback(earlier, monkeypatch, capsys):
     def broken(area, config):
         raise ZeroDivisionError("weights")
 
-    monkeypatch.setattr(pipeline, "compute_weights", broken)
+    stages = tuple((name, broken if name == "weights" else stage) for name, stage in pipeline.COMPUTE_STAGES)
+    monkeypatch.setattr(pipeline, "COMPUTE_STAGES", stages)
     for argv in (["maps", "--config", str(config), "--debug"], ["--debug", "maps", "--config", str(config)]):
         assert main(argv) == EXIT_BUG
         err = capsys.readouterr().err

@@ -14,6 +14,7 @@ import dataclasses
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -397,6 +398,36 @@ def run(config: Config) -> StudyArea:
     return _moved(area, staging, out_dir).with_result("outputs", [out_dir / p.relative_to(staging) for p in written])
 
 
+#: The compute stages after the boundaries, in order; each takes and returns a StudyArea and writes nothing.
+COMPUTE_STAGES: tuple[tuple[str, Callable[[StudyArea, Config], StudyArea]], ...] = (
+    ("tables", load_counts),
+    ("indicators", compute_indicators),
+    ("covariates", compute_covariates),
+    ("weights", compute_weights),
+    ("statistics", compute_statistics),
+    ("inequality", compute_inequality),
+    ("regional", compute_regional),
+    ("survey", compute_survey),
+    ("classification", classify_indicators),
+)
+
+
+def compute(config: Config, *, timings: dict[str, float] | None = None) -> StudyArea:
+    """Every compute stage, from the boundaries to the class breaks, writing no file.
+
+    ``timings``, when given, receives the seconds each stage took.
+    """
+    timings = {} if timings is None else timings
+    start = time.perf_counter()
+    area = load_study_area(config)
+    timings["boundaries"] = time.perf_counter() - start
+    for name, stage in COMPUTE_STAGES:
+        start = time.perf_counter()
+        area = stage(area, config)
+        timings[name] = time.perf_counter() - start
+    return area
+
+
 def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, list[Path]]:
     """Every stage, writing every output into ``staging``; returns the study area and the files written."""
     timings: dict[str, float] = {}
@@ -408,24 +439,15 @@ def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, 
         timings[name] = time.perf_counter() - start
         return result
 
-    area = timed("boundaries", load_study_area, config)
-    config = titled(config, area)
     try:
-        area = timed("tables", load_counts, area, config)
+        area = compute(config, timings=timings)
     except JoinError as exc:
         if getattr(exc, "qa", None) is None:
             raise
         path = write_join_qa(exc.qa, out_dir)
         msg = f"{exc}\nEvery issue is listed in {path}. The previous outputs in {out_dir} are untouched."
         raise JoinError(msg, report=exc.report) from exc
-    area = timed("indicators", compute_indicators, area, config)
-    area = timed("covariates", compute_covariates, area, config)
-    area = timed("weights", compute_weights, area, config)
-    area = timed("statistics", compute_statistics, area, config)
-    area = timed("inequality", compute_inequality, area, config)
-    area = timed("regional", compute_regional, area, config)
-    area = timed("survey", compute_survey, area, config)
-    area = timed("classification", classify_indicators, area, config)
+    config = titled(config, area)
     from umkm_geo.render.maps import render_all
 
     maps = timed("maps", render_all, area, config, staging)
