@@ -130,13 +130,15 @@ def test_low_low_sentence_names_exactly_the_ll_units(two_blocks):
 
 def test_local_sentences_follow_the_corrected_labels_and_list_islands(two_blocks, with_island):
     y, graph, _ = two_blocks
-    result = local_moran(y, graph, permutations=99, seed=1, correction="bonferroni")
-    # Bonferroni over 100 units with 99 permutations: p >= 0.02 > 0.05 / 100, nothing can pass.
+    # Bonferroni over 100 units: 3999 permutations, the fewest whose smallest p (2 / 4000) can pass 0.05 / 100
+    result = local_moran(y, graph, permutations=3999, seed=1, correction="bonferroni")
     assert result.threshold == pytest.approx(0.0005)
-    sentences = local_sentences(result, lang="en", codes=["LL"])
+    sentences = local_sentences(result, lang="en", codes=["LL", "HL"])
     assert sentences == [
-        "No significant low-low (LL) clusters (p ≤ 0.0005 (correction Bonferroni, α = 0.05), two-sided, "
-        "99 permutations)."
+        "Significant low-low (LL) clusters (3 kecamatan): r1c3, r2c1 and r4c1 (p ≤ 0.0005 (correction "
+        "Bonferroni, α = 0.05), two-sided, 3,999 permutations).",
+        "No significant high-low (HL) outliers (p ≤ 0.0005 (correction Bonferroni, α = 0.05), two-sided, "
+        "3,999 permutations).",
     ]
     y, graph = with_island
     hot = local_gi_star(y - y.min(), graph, permutations=99, seed=1)

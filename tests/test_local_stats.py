@@ -135,8 +135,9 @@ def test_folded_p_value_on_request(tessellation):
 
 def test_fdr_labels_are_a_subset_of_uncorrected_labels(two_blocks):
     y, graph, _ = two_blocks
-    plain = local_moran(y, graph, seed=2).frame()
-    fdr = local_moran(y, graph, seed=2, correction="fdr").frame()
+    # 3999 permutations: the fewest whose smallest p, 2 / 4000, passes alpha / m = 0.05 / 100
+    plain = local_moran(y, graph, permutations=3999, seed=2).frame()
+    fdr = local_moran(y, graph, permutations=3999, seed=2, correction="fdr").frame()
     assert fdr["significant"].sum() > 0
     assert fdr["significant"].sum() <= plain["significant"].sum()
     assert not (fdr["significant"] & ~plain["significant"]).any()
@@ -146,7 +147,7 @@ def test_fdr_labels_are_a_subset_of_uncorrected_labels(two_blocks):
 
 def test_fdr_matches_scipy_benjamini_hochberg(two_blocks):
     y, graph, _ = two_blocks
-    result = local_moran(y, graph, seed=2, correction="fdr", alpha=0.1)
+    result = local_moran(y, graph, permutations=1999, seed=2, correction="fdr", alpha=0.1)
     p = result.frame()["p_value"]
     adjusted = scipy.stats.false_discovery_control(p.to_numpy(), method="bh")
     np.testing.assert_array_equal(result.frame()["significant"].to_numpy(), adjusted <= 0.1)
@@ -163,7 +164,7 @@ def test_bonferroni_uses_alpha_over_tested_units(two_blocks):
 
 def test_island_is_labelled_and_left_out_of_inference(with_island):
     y, graph = with_island
-    result = local_moran(y, graph, permutations=99, seed=1, correction="bonferroni")
+    result = local_moran(y, graph, permutations=639, seed=1, correction="bonferroni")  # 2 / 640 <= 0.05 / 16
     frame = result.frame()
     assert frame.loc["far", "cluster"] == "island"
     assert np.isnan(frame.loc["far", "p_value"])
@@ -233,7 +234,7 @@ def test_geoda_labels_the_same_island(with_island, tmp_path):
 
 def test_results_share_one_table_layout(two_blocks):
     y, graph, _ = two_blocks
-    results = [global_moran(y, graph, seed=1), local_moran(y, graph, seed=1, correction="fdr")]
+    results = [global_moran(y, graph, seed=1), local_moran(y, graph, permutations=3999, seed=1, correction="fdr")]
     table = pd.concat([r.table() for r in results], ignore_index=True)
     assert tuple(table.columns) == RESULT_TABLE_COLUMNS
     assert set(table["result"]) == {"global_moran", "local_moran"}

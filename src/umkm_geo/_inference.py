@@ -12,6 +12,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import math
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from importlib import metadata
 from types import MappingProxyType
@@ -310,3 +312,85 @@ def significance(p: np.ndarray, tested: np.ndarray, *, alpha: float, correction:
     threshold = float(CORRECTIONS[correction][0](p[tested], float(alpha))) if tested.any() else 0.0
     significant = tested & (np.nan_to_num(p, nan=np.inf) <= threshold)
     return threshold, significant
+
+
+#: The most permutations a run raises to so that a multiple-testing correction can pass; beyond
+#: it the correction is skipped with a reason (see :func:`permutations_for_correction`).
+MAX_CORRECTION_PERMUTATIONS = 99_999
+
+
+def smallest_p(permutations: int, p_value: str = "two-sided") -> float:
+    """The smallest pseudo p-value ``R`` permutations can give: ``2 / (R + 1)`` two-sided, ``1 / (R + 1)`` folded.
+
+    Ties count on both sides (:data:`P_VALUE_DEFINITIONS`), so no unit gets less.
+    """
+    return min((2.0 if p_value == "two-sided" else 1.0) / (permutations + 1.0), 1.0)
+
+
+def permutations_needed(m: int, *, alpha: float, correction: str, p_value: str = "two-sided") -> int:
+    """The fewest permutations whose smallest p-value passes the corrected threshold of the first rank.
+
+    Bonferroni's threshold is ``alpha / m``; Benjamini-Hochberg's is ``k alpha / m`` for the k-th
+    smallest p-value, so ``alpha / m`` as well for the first: below ``R = c m / alpha - 1``
+    (``c`` = 2 two-sided, 1 folded) a unit that is the most extreme of all cannot be flagged.
+    1 without a correction or without tested units.
+    """
+    if correction == "none" or m <= 0:
+        return 1
+    threshold = float(alpha) / m  # the first rank's cut-off, in the arithmetic of CORRECTIONS
+    need = max(1, math.ceil((2.0 if p_value == "two-sided" else 1.0) * m / alpha) - 1)
+    while need > 1 and smallest_p(need - 1, p_value) <= threshold:  # exact in floating point, as significance()
+        need -= 1
+    while smallest_p(need, p_value) > threshold:
+        need += 1
+    return need
+
+
+def permutations_for_correction(
+    permutations: int,
+    m: int,
+    *,
+    alpha: float,
+    correction: str,
+    p_value: str,
+    statistic: str,
+    max_permutations: int = MAX_CORRECTION_PERMUTATIONS,
+) -> tuple[int, str, dict[str, Any]]:
+    """The permutations to run and the correction to apply to ``m`` tested units, with what was changed.
+
+    With ``correction`` ``"fdr"`` or ``"bonferroni"`` and too few ``permutations`` for the smallest
+    p-value to pass ``alpha / m`` (:func:`permutations_needed`), the number is raised to what is
+    needed when that is at most ``max_permutations``, with a warning; above it the correction is
+    skipped (labels at ``p <= alpha``), with a warning that names the number needed.
+
+    Returns
+    -------
+    permutations : int
+        The number to run.
+    correction : str
+        The correction to apply (``"none"`` when skipped).
+    settings : dict
+        Empty when nothing changed; else ``permutations_requested`` and ``permutations_raised``, or
+        ``correction_requested`` and ``correction_skipped`` (the reasons), for the result's settings.
+    """
+    need = permutations_needed(m, alpha=alpha, correction=correction, p_value=p_value)
+    if need <= permutations:
+        return permutations, correction, {}
+    smallest = smallest_p(permutations, p_value)
+    why = (
+        f"with {permutations} permutations the smallest {p_value} p-value is {smallest:.3g}, above the "
+        f"{correction} threshold alpha / m = {alpha:g} / {m} = {alpha / m:.3g} of the first rank, so no unit "
+        "could be significant"
+    )
+    if need <= max_permutations:
+        warnings.warn(
+            f"Permutations raised from {permutations} to {need} for {statistic}: {why}.", UserWarning, stacklevel=3
+        )
+        raised = f"{why}; raised to the {need} needed"
+        return need, correction, {"permutations_requested": int(permutations), "permutations_raised": raised}
+    reason = (
+        f"{why}; the {need} needed are more than the {max_permutations} a run raises to, so the {correction} "
+        f"correction is skipped and labels use p <= alpha. Set [statistics] permutations = {need} to apply it"
+    )
+    warnings.warn(f"Correction skipped for {statistic}: {reason}.", UserWarning, stacklevel=3)
+    return permutations, "none", {"correction_requested": correction, "correction_skipped": reason}

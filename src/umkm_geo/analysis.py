@@ -239,7 +239,9 @@ def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
     ):
         for name in names:
             try:
-                outcome = registry[name](ctx)
+                with warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message="Correction skipped for")  # listed as skipped below
+                    outcome = registry[name](ctx)
             except AnalysisError as exc:  # the data do not allow it (too few units, no neighbours, ...)
                 outcome = str(exc)
             if isinstance(outcome, str):
@@ -252,6 +254,9 @@ def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
                     area = _skip(area, f"{kind} {name} test", outcome.settings["test_skipped"])
                 if "not_computed" in outcome.settings:
                     area = _skip(area, f"{kind} {name} analytical z", outcome.settings["not_computed"])
+                if "correction_skipped" in outcome.settings:
+                    requested = outcome.settings["correction_requested"]
+                    area = _skip(area, f"{kind} {name} {requested} correction", outcome.settings["correction_skipped"])
                 results[kind][name] = outcome
     area = area.with_result("global", MappingProxyType(results["global"]))
     area = area.with_result("local", MappingProxyType(results["local"]))

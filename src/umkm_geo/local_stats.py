@@ -40,10 +40,13 @@ from umkm_geo._errors import AnalysisError
 from umkm_geo._inference import (
     _P_VALUE_LABELS,
     CORRECTIONS,
+    MAX_CORRECTION_PERMUTATIONS,
     P_VALUE_DEFINITIONS,
     _check_inputs,
+    _islands,
     _versions,
     check_options,
+    permutations_for_correction,
     significance,
 )
 from umkm_geo._results import TableMixin, payload
@@ -272,6 +275,28 @@ def _finish(
     )
 
 
+def _for_correction(
+    graph: Graph,
+    permutations: int,
+    alpha: float,
+    correction: str,
+    p_value: str,
+    statistic: str,
+    max_permutations: int,
+) -> tuple[int, str, dict[str, Any]]:
+    """Permutations and correction for the units with neighbours of ``graph`` (:func:`permutations_for_correction`)."""
+    m = int((~_islands(graph)).sum())
+    return permutations_for_correction(
+        int(permutations),
+        m,
+        alpha=alpha,
+        correction=correction,
+        p_value=p_value,
+        statistic=statistic,
+        max_permutations=max_permutations,
+    )
+
+
 def _two_sided_normal_p(z: np.ndarray) -> np.ndarray:
     """``2 * (1 - Phi(|z|))`` without importing scipy.stats (slow to import)."""
     return np.array([math.erfc(abs(v) / math.sqrt(2.0)) if np.isfinite(v) else np.nan for v in z])
@@ -291,6 +316,7 @@ def local_moran(
     correction: str = "none",
     p_value: str = "two-sided",
     n_threads: int | None = None,
+    max_permutations: int = MAX_CORRECTION_PERMUTATIONS,
 ) -> LocalResult:
     """Local Moran's I (LISA) of ``y`` with cluster labels HH, LL, LH and HL.
 
@@ -302,8 +328,8 @@ def local_moran(
         libpysal ``Graph`` (row-standardised from :func:`umkm_geo.weights.build_weights`); its
         weights are used as they are.
     permutations
-        Number of conditional permutations per unit (at least 1; 999 by default, 9999 with a
-        multiple-testing correction).
+        Number of conditional permutations per unit (at least 1; 999 by default); raised when a
+        multiple-testing correction needs more (see ``max_permutations``).
     seed
         Seed of the permutations; the same seed and input give identical results.
     alpha
@@ -315,6 +341,11 @@ def local_moran(
         ``"two-sided"`` (default) or ``"folded"`` (esda < 2.10 ``p_sim``).
     n_threads
         Threads of the permutation engine (default: the CPUs available, at most 8).
+    max_permutations
+        With ``correction`` ``"fdr"`` or ``"bonferroni"``, ``permutations`` is raised (with a
+        warning, recorded in ``settings["permutations_raised"]``) to the fewest whose smallest
+        p-value can pass ``alpha / m`` (``2 m / alpha - 1`` two-sided), up to this number; beyond
+        it the correction is skipped with a warning and ``settings["correction_skipped"]``.
 
     Returns
     -------
@@ -337,6 +368,9 @@ def local_moran(
     """
     check_options(alpha=alpha, correction=correction, p_value=p_value)
     values = _check_inputs(y, graph, permutations=permutations, seed=seed, min_permutations=1, statistic="local Moran")
+    permutations, correction, changed = _for_correction(
+        graph, permutations, alpha, correction, p_value, "local Moran", max_permutations
+    )
     return _moran(
         values,
         values,
@@ -348,7 +382,7 @@ def local_moran(
         seed=seed,
         options={"alpha": alpha, "correction": correction, "p_value": p_value},
         n_threads=n_threads,
-        settings={"transformation": graph.transformation, "definition": "Anselin (1995) local Moran's I"},
+        settings={"transformation": graph.transformation, "definition": "Anselin (1995) local Moran's I", **changed},
     )
 
 
@@ -403,6 +437,7 @@ def local_moran_bv(
     correction: str = "none",
     p_value: str = "two-sided",
     n_threads: int | None = None,
+    max_permutations: int = MAX_CORRECTION_PERMUTATIONS,
 ) -> LocalResult:
     """Bivariate LISA: ``x`` at each unit against the spatial lag of ``y`` around it.
 
@@ -411,7 +446,7 @@ def local_moran_bv(
     x, y
         Values indexed by unit id (e.g. UMKM density and population density); every id of
         ``graph`` must be present in both and finite.
-    graph, permutations, seed, alpha, correction, p_value, n_threads
+    graph, permutations, seed, alpha, correction, p_value, n_threads, max_permutations
         As in :func:`local_moran`.
 
     Returns
@@ -431,6 +466,9 @@ def local_moran_bv(
     options = {"permutations": permutations, "seed": seed, "min_permutations": 1, "statistic": "bivariate LISA"}
     vx = _check_inputs(x, graph, **options)
     vy = _check_inputs(y, graph, **options)
+    permutations, correction, changed = _for_correction(
+        graph, permutations, alpha, correction, p_value, "bivariate LISA", max_permutations
+    )
     return _moran(
         vx,
         vy,
@@ -447,6 +485,7 @@ def local_moran_bv(
             "x": _name(x),
             "y": _name(y),
             "definition": "bivariate local Moran: x at the unit, spatial lag of y (Anselin, Syabri & Smirnov 2002)",
+            **changed,
         },
     )
 
@@ -495,6 +534,7 @@ def local_gi_star(
     correction: str = "none",
     p_value: str = "two-sided",
     n_threads: int | None = None,
+    max_permutations: int = MAX_CORRECTION_PERMUTATIONS,
 ) -> LocalResult:
     """Getis-Ord Gi* hot and cold spots of ``y``.
 
@@ -502,7 +542,7 @@ def local_gi_star(
     ----------
     y
         Non-negative values indexed by unit id (counts, densities, rates).
-    graph, permutations, seed, alpha, correction, p_value, n_threads
+    graph, permutations, seed, alpha, correction, p_value, n_threads, max_permutations
         As in :func:`local_moran`. Only the neighbour structure of ``graph`` is used: Gi* takes
         binary weights with the unit itself added (weight 1), row-standardised.
 
@@ -537,6 +577,9 @@ def local_gi_star(
             f"{list(map(str, ids[negative]))}. Use a count, density or rate, or local Moran instead."
         )
         raise AnalysisError(msg)
+    permutations, correction, changed = _for_correction(
+        graph, permutations, alpha, correction, p_value, "Getis-Ord Gi*", max_permutations
+    )
     star = _binary_with_self(graph)
     total = float(values.sum())
     observed = (star @ values) / total
@@ -583,6 +626,7 @@ def local_gi_star(
                 "the sum and sum of squares of unit i's weights (binary with self: k_i + 1); NaN for islands and "
                 "for a unit whose window holds every unit"
             ),
+            **changed,
         },
     )
 
@@ -597,12 +641,13 @@ def local_geary(
     correction: str = "none",
     p_value: str = "two-sided",
     n_threads: int | None = None,
+    max_permutations: int = MAX_CORRECTION_PERMUTATIONS,
 ) -> LocalResult:
     """Local Geary's c of ``y``: how different each unit is from its neighbours.
 
     Parameters
     ----------
-    y, graph, permutations, seed, alpha, correction, p_value, n_threads
+    y, graph, permutations, seed, alpha, correction, p_value, n_threads, max_permutations
         As in :func:`local_moran`; the graph's weights are used as they are (row-standardised
         from :func:`umkm_geo.weights.build_weights`, as esda's ``Geary_Local``).
 
@@ -626,6 +671,9 @@ def local_geary(
     """
     check_options(alpha=alpha, correction=correction, p_value=p_value)
     values = _check_inputs(y, graph, permutations=permutations, seed=seed, min_permutations=1, statistic="local Geary")
+    permutations, correction, changed = _for_correction(
+        graph, permutations, alpha, correction, p_value, "local Geary", max_permutations
+    )
     ids = pd.Index(graph.unique_ids)
     matrix, indptr, weights = _csr(graph)
     z = _standardise(values)
@@ -677,5 +725,6 @@ def local_geary(
                 "significant and below the mean of its permutations: positive association (HH, LL or "
                 "other_positive by the signs of z and its lag); above: negative"
             ),
+            **changed,
         },
     )
