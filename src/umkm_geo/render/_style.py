@@ -14,7 +14,7 @@ and stays in the legend with a count of 0 (the colour shift of splot#72).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -200,6 +200,30 @@ def qualitative_scheme(name: str, codes: list[str], *, title: tuple[str, str] = 
     cmap = mpl.colormaps[QUALITATIVE_CMAP]
     rows = [(code, to_hex(cmap(i % cmap.N)), code, code) for i, code in enumerate(codes)]
     return _scheme(name, rows, title)
+
+
+#: Upper bound of each p-value band of the ``significance`` scheme.
+SIGNIFICANCE_BANDS: Mapping[str, float] = MappingProxyType({"p0001": 0.001, "p001": 0.01, "p005": 0.05})
+
+
+def significance_scheme(
+    permutations: int | None, p_value: str = "two-sided", present: Collection[str] = ()
+) -> CategoryScheme:
+    """The ``significance`` scheme with only the p-value bands ``permutations`` can reach.
+
+    ``R`` permutations give no pseudo p-value below ``2 / (R + 1)`` two-sided (``1 / (R + 1)``
+    folded; ties count), e.g. 0.002 with 999: the band "p ≤ 0.001" would promise what the test
+    cannot show. A band of a code in ``present`` is kept whatever ``R`` is; with ``permutations``
+    None (not known) every band is.
+    """
+    from umkm_geo._inference import smallest_p
+
+    base = SCHEMES["significance"]
+    if permutations is None:
+        return base
+    floor = smallest_p(int(permutations), p_value)
+    keep = [c for c in base.codes if c not in SIGNIFICANCE_BANDS or floor <= SIGNIFICANCE_BANDS[c] or c in present]
+    return dataclasses.replace(base, codes=tuple(keep))
 
 
 def significance_bands(p: pd.Series, *, island: pd.Series | None = None) -> pd.Series:

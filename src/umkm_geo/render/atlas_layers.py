@@ -21,7 +21,7 @@ from umkm_geo._errors import ConfigError
 from umkm_geo.classification import ClassBreaks, format_number
 from umkm_geo.illustrative import indicator_components, klassen_components, result_components
 from umkm_geo.indicators import Indicator
-from umkm_geo.render._style import SCHEMES, qualitative_scheme, significance_bands
+from umkm_geo.render._style import SCHEMES, qualitative_scheme, significance_bands, significance_scheme
 from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, DetailRow
 
 _P_WORDS: Mapping[str, Mapping[str, str]] = {
@@ -150,13 +150,16 @@ def atlas_layers(
             )
         )
         if name == "moran":
+            bands = significance_bands(data["p_value"], island=data["cluster"].eq("island"))
             layers.append(
                 CategoryLayer(
                     key=f"significance_{var_key}",
                     label_id=f"Signifikansi LISA — {v_id} ({p_id})",
                     label_en=f"LISA significance — {v_en} ({p_en})",
-                    values=significance_bands(data["p_value"], island=data["cluster"].eq("island")),
-                    scheme="significance",
+                    values=bands,
+                    scheme=significance_scheme(
+                        getattr(res, "permutations", None), res.p_value, present=set(bands.dropna())
+                    ),
                     popup=False,
                     illustrative=made_up,
                 )

@@ -60,6 +60,7 @@ from umkm_geo.render._style import (
     lisa_categories,
     scheme,
     significance_bands,
+    significance_scheme,
 )
 
 __all__ = [
@@ -403,7 +404,8 @@ def significance_figure(
         threshold = format_number(result.threshold, 4, lang=lang).rstrip("0").rstrip(",.")
         note = t["threshold"].format(t=threshold, corr=t.get(result.correction, result.correction))
     legend_title = t["significance"].format(p=t.get(result.p_value, result.p_value))
-    return _categories(frame, codes, "significance", texts, labels=labels, legend_title=legend_title, note=note)
+    bands = significance_scheme(result.permutations, result.p_value, present=set(codes.dropna()))  # reachable only
+    return _categories(frame, codes, bands, texts, labels=labels, legend_title=legend_title, note=note)
 
 
 def lq_figure(
