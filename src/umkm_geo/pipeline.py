@@ -22,6 +22,7 @@ import pandas as pd
 
 from umkm_geo import _atomic
 from umkm_geo._errors import JoinError
+from umkm_geo._validate import listing
 from umkm_geo.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
 from umkm_geo.classification import classify
 from umkm_geo.codes import load_crosswalk
@@ -128,7 +129,7 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) ->
         scaled = sorted(totals.loc[totals["basis"] == "scaled", "kab_nama"].unique())
         if scaled:
             warnings.warn(
-                f"Illustrative demo data for {scaled}: no published UMKM totals are shipped for them, so their"
+                f"Illustrative demo data for {listing(scaled)}: no published UMKM totals are shipped for them, so their"
                 " totals are Kabupaten Blitar's per km² times their area. Give your own table in [data] umkm"
                 " (start with `umkm-geo template`).",
                 UserWarning,

@@ -23,6 +23,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from umkm_geo._crs import EQUAL_AREA_CRS
 from umkm_geo._errors import ConfigError, RegionError
+from umkm_geo._validate import listing
 from umkm_geo.codes import code_level, in_region, parse_region, provinces_of
 from umkm_geo.sources.registry import FetchedFile, Registry, fetch, load_registry
 from umkm_geo.sources.wilayah_sql import parse_wilayah_sql, read_names
@@ -229,7 +230,7 @@ def _choose_topology(requested: str, have_desa: bool, missing_kabs: list[str]) -
         )
         raise ConfigError(msg)
     return "kecamatan", (
-        f"no desa files for kab/kota {missing_kabs}: upstream kecamatan polygons, which do not share"
+        f"no desa files for kab/kota {listing(missing_kabs)}: upstream kecamatan polygons, which do not share"
         " vertices; weights use fuzzy contiguity"
     )
 
