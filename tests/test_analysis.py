@@ -158,3 +158,31 @@ def test_another_kabupaten_runs_with_scaled_illustrative_totals(tmp_path, mirror
     assert titled(config, area).study.title == "UMKM Kabupaten Malang"
     own = _config(tmp_path, study={"region": "35.07", "title": "UMKM Malang Raya"})
     assert titled(own, area).study.title == "UMKM Malang Raya"
+
+
+def test_pairwise_gap_tests_only_for_configured_pairs_beyond_five_groups(tmp_path, mirror):
+    """Six kota without a grouping: no 15 untargeted pair tests (514 kab/kota would give 131,841)."""
+    kota = "35.71,35.72,35.73,35.74,35.75,35.76"
+    config = _config(
+        tmp_path,
+        study={"region": kota},
+        groups={"source": "none", "compare": []},
+        statistics={"permutations": 99, "gap_permutations": 99},
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        area = compute_indicators(load_counts(load_study_area(config), config), config)
+        six = compute_inequality(compute_weights(area, config), config)
+    table = six.results["gap_table"]
+    assert len(table.groups_frame()) == 6
+    assert table.pairs_frame().empty
+    reason = six.results["skipped"]["pairwise gap tests"]
+    assert reason.startswith("6 groups (kab_nama) would make 15 pairwise tests")
+    # five groups or fewer: every pair, as before
+    config = dataclasses.replace(config, study=dataclasses.replace(config.study, region=kota.rsplit(",", 1)[0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        area = compute_indicators(load_counts(load_study_area(config), config), config)
+        five = compute_inequality(compute_weights(area, config), config)
+    assert len(five.results["gap_table"].pairs_frame()) == 10
+    assert "pairwise gap tests" not in five.results.get("skipped", {})
