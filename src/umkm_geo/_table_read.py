@@ -61,6 +61,8 @@ class Grid:
 
 def is_blank(value: object) -> bool:
     """Whether a cell is empty (``""``, whitespace, ``None`` or NaN)."""
+    if type(value) is str:  # the common case first: every cell of a text file
+        return not value.strip()  # str.strip removes the no-break space too
     if value is None:
         return True
     if isinstance(value, float | np.floating):

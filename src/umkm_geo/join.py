@@ -120,84 +120,18 @@ def join_counts(
     """
     data = table.data
     issues: list[dict[str, object]] = []
-    by_name: dict[str, list[str]] = {}
-    for code, name in frame["nama"].items():
-        by_name.setdefault(normalise_name(name), []).append(code)
-    names = frame["nama"].tolist()
-    bps_lookup = None
-
+    matcher = _Matcher(frame, table.key, crosswalk, _items(data["kode_in"]))
     matched_codes: list[str | None] = []
     seen: dict[tuple[object, ...], str | None] = {}
-    for rec in data.itertuples(index=False):
-        ident = (rec.row, rec.kode_in, rec.nama_in, rec.kab_in)
+    columns = [_items(data[c]) for c in ("row", "kode_in", "nama_in", "kab_in")]
+    for ident in zip(*columns, strict=True):
         if ident in seen:  # a wide row gives several records: match (and report) it once
             matched_codes.append(seen[ident])
             continue
-        code: str | None = None
-        if table.key == "kode":
-            code = normalise_code(rec.kode_in)
-            if code is None and rec.kode_in and is_bps_code(rec.kode_in):
-                if bps_lookup is None:
-                    bps_lookup = crosswalk if crosswalk is not None else load_crosswalk()
-                code = bps_to_kemendagri([rec.kode_in], bps_lookup)[rec.kode_in]
-                if code is None:
-                    source = bps_lookup.attrs.get("source", "the crosswalk")
-                    detail = (
-                        f"BPS code not in the crosswalk {source}: add a row {rec.kode_in},<Kemendagri code>"
-                        " to a crosswalk CSV (columns kode_bps,kode_kemendagri) and give it in [data] crosswalk,"
-                        " or write the Kemendagri code (e.g. 35.05.01) in the table"
-                    )
-                    issues.append(_issue("unmatched", rec.row, rec.kode_in, "", "", detail))
-                    seen[ident] = None
-                    matched_codes.append(None)
-                    continue
-            if code is None or code not in frame.index:
-                hint = suggest(rec.nama_in, names) if rec.nama_in else []
-                if not rec.kode_in:
-                    detail = "the code is empty"
-                elif code is None:
-                    detail = "not a Kemendagri (35.05.01) or BPS (3505010) kecamatan code"
-                elif code != rec.kode_in and is_bps_code(rec.kode_in):
-                    detail = f"BPS code {rec.kode_in} = Kemendagri {code}, not in the study area"
-                elif code_level(code) != 3:
-                    detail = f"code {code} is a {LEVELS[code_level(code)]} code, not a kecamatan code"
-                else:
-                    detail = f"code {code} is not in the study area"
-                if hint:
-                    detail += f"; did you mean {', '.join(hint)}?"
-                issues.append(_issue("unmatched", rec.row, rec.kode_in, "", "", detail))
-                seen[ident] = None
-                matched_codes.append(None)
-                continue
-            if rec.nama_in and normalise_name(rec.nama_in) != normalise_name(frame.at[code, "nama"]):
-                detail = f"the code {code} is {frame.at[code, 'nama']}, but the row says {rec.nama_in!r}"
-                issues.append(_issue("name_mismatch", rec.row, rec.nama_in, code, frame.at[code, "nama"], detail))
-                seen[ident] = None
-                matched_codes.append(None)
-                continue
-        else:
-            candidates = by_name.get(normalise_name(rec.nama_in), [])
-            if rec.kab_in:
-                candidates = [c for c in candidates if kab_matches(rec.kab_in, frame.at[c, "kab_nama"])]
-            if not candidates:
-                hint = suggest(rec.nama_in, names)
-                detail = "no kecamatan of that name in the study area"
-                if not rec.nama_in:
-                    detail = "the kecamatan name is empty"
-                if hint:
-                    detail += f"; did you mean {', '.join(hint)}?"
-                issues.append(_issue("unmatched", rec.row, rec.nama_in, "", "", detail))
-                seen[ident] = None
-                matched_codes.append(None)
-                continue
-            if len(candidates) > 1:
-                listed = ", ".join(f"{c} ({frame.at[c, 'kab_nama']})" for c in candidates)
-                detail = f"the name fits {listed}; add a kab_kota column or use codes"
-                issues.append(_issue("ambiguous", rec.row, rec.nama_in, "", "", detail))
-                seen[ident] = None
-                matched_codes.append(None)
-                continue
-            code = candidates[0]
+        code, problem = matcher.match(*ident[1:])
+        if problem is not None:
+            issue, value, kode, nama, detail = problem
+            issues.append(_issue(issue, ident[0], value, kode, nama, detail))
         seen[ident] = code
         matched_codes.append(code)
 
@@ -225,14 +159,97 @@ def join_counts(
         msg = report.summary() + "\nFix the rows above (or set allow_missing for kecamatan without data)."
         raise JoinError(msg, report=report)
     out = counts.drop_duplicates(dup_keys)
-    year_key = out["tahun"].fillna(-1).astype("int64")
-    keep = ~pd.Series(list(zip(out["kode"], year_key, strict=True)), index=out.index).isin(incomplete)
-    if set(out["sektor"]) - {TOTAL_SECTOR}:
+    year_key = _items(out["tahun"].fillna(-1).astype("int64"))
+    complete = [key not in incomplete for key in zip(_items(out["kode"]), year_key, strict=True)]
+    keep = pd.Series(complete, index=out.index, dtype=bool)
+    if (out["sektor"] != TOTAL_SECTOR).any():
         keep &= out["sektor"] != TOTAL_SECTOR  # checked against the sectors by the reader; not summed twice
     out = out[keep & out["jumlah"].notna()]
     out = out[["kode", "sektor", "tahun", "jumlah"]].reset_index(drop=True)
     out["jumlah"] = out["jumlah"].astype("int64")
     return out, report
+
+
+class _Matcher:
+    """Matches a row's identifiers to a kecamatan code; each distinct (kode, nama, kab) is matched once.
+
+    ``match`` returns ``(code, None)`` or ``(None, (issue, value, kode, nama, detail))``; the
+    caller adds the row number. BPS codes are looked up in the crosswalk all at once.
+    """
+
+    def __init__(self, frame: pd.DataFrame, key: str, crosswalk: pd.DataFrame | None, codes: list[str]) -> None:
+        self.frame = frame
+        self.key = key
+        self.nama = frame["nama"].to_dict()
+        self.names = frame["nama"].tolist()
+        self.by_name: dict[str, list[str]] = {}
+        for code, name in self.nama.items():
+            self.by_name.setdefault(normalise_name(name), []).append(code)
+        self.memo: dict[tuple[str, str, str], tuple[str | None, tuple[str, str, str, str, str] | None]] = {}
+        self.bps: dict[str, str | None] = {}
+        self.bps_source = ""
+        if key == "kode":
+            typed = [c for c in dict.fromkeys(codes) if c and normalise_code(c) is None and is_bps_code(c)]
+            if typed:
+                lookup = crosswalk if crosswalk is not None else load_crosswalk()
+                self.bps = bps_to_kemendagri(typed, lookup)
+                self.bps_source = lookup.attrs.get("source", "the crosswalk")
+
+    def match(self, kode_in: str, nama_in: str, kab_in: str) -> tuple[str | None, tuple[str, ...] | None]:
+        """The kecamatan code of one row's identifiers, or the problem."""
+        ident = (kode_in, nama_in, kab_in)
+        if ident not in self.memo:
+            self.memo[ident] = self._by_code(*ident) if self.key == "kode" else self._by_name(*ident)
+        return self.memo[ident]
+
+    def _by_code(self, kode_in: str, nama_in: str, kab_in: str) -> tuple[str | None, tuple[str, ...] | None]:
+        code = normalise_code(kode_in)
+        if code is None and kode_in and is_bps_code(kode_in):
+            code = self.bps[kode_in]
+            if code is None:
+                detail = (
+                    f"BPS code not in the crosswalk {self.bps_source}: add a row {kode_in},<Kemendagri code>"
+                    " to a crosswalk CSV (columns kode_bps,kode_kemendagri) and give it in [data] crosswalk,"
+                    " or write the Kemendagri code (e.g. 35.05.01) in the table"
+                )
+                return None, ("unmatched", kode_in, "", "", detail)
+        if code is None or code not in self.nama:
+            hint = suggest(nama_in, self.names) if nama_in else []
+            if not kode_in:
+                detail = "the code is empty"
+            elif code is None:
+                detail = "not a Kemendagri (35.05.01) or BPS (3505010) kecamatan code"
+            elif code != kode_in and is_bps_code(kode_in):
+                detail = f"BPS code {kode_in} = Kemendagri {code}, not in the study area"
+            elif code_level(code) != 3:
+                detail = f"code {code} is a {LEVELS[code_level(code)]} code, not a kecamatan code"
+            else:
+                detail = f"code {code} is not in the study area"
+            if hint:
+                detail += f"; did you mean {', '.join(hint)}?"
+            return None, ("unmatched", kode_in, "", "", detail)
+        if nama_in and normalise_name(nama_in) != normalise_name(self.nama[code]):
+            detail = f"the code {code} is {self.nama[code]}, but the row says {nama_in!r}"
+            return None, ("name_mismatch", nama_in, code, self.nama[code], detail)
+        return code, None
+
+    def _by_name(self, kode_in: str, nama_in: str, kab_in: str) -> tuple[str | None, tuple[str, ...] | None]:
+        candidates = self.by_name.get(normalise_name(nama_in), [])
+        if kab_in:
+            candidates = [c for c in candidates if kab_matches(kab_in, self.frame.at[c, "kab_nama"])]
+        if not candidates:
+            hint = suggest(nama_in, self.names)
+            detail = "no kecamatan of that name in the study area"
+            if not nama_in:
+                detail = "the kecamatan name is empty"
+            if hint:
+                detail += f"; did you mean {', '.join(hint)}?"
+            return None, ("unmatched", nama_in, "", "", detail)
+        if len(candidates) > 1:
+            listed = ", ".join(f"{c} ({self.frame.at[c, 'kab_nama']})" for c in candidates)
+            detail = f"the name fits {listed}; add a kab_kota column or use codes"
+            return None, ("ambiguous", nama_in, "", "", detail)
+        return candidates[0], None
 
 
 def _completeness(
@@ -241,43 +258,54 @@ def _completeness(
     """Report every kecamatan without data, blank cell and missing value; return the incomplete (kode, year).
 
     A kecamatan-year with any blank or missing sector has an unknown count: its values are left out
-    (it shows as "no data"), never summed as if the blank were 0.
+    (it shows as "no data"), never summed as if the blank were 0. The rows are grouped by kecamatan
+    in one pass (a national table has tens of thousands of rows and thousands of kecamatan).
     """
-    real = set(counts["sektor"]) - {TOTAL_SECTOR}
-    measured = counts[counts["sektor"].isin(real)] if real else counts
-    expected = list(dict.fromkeys(zip(measured["sektor"], measured["tahun"].fillna(-1), strict=True)))
+    kode = _items(counts["kode"])
+    sektor = _items(counts["sektor"])
+    real = set(sektor) - {TOTAL_SECTOR}
+    tahun = _items(counts["tahun"].fillna(-1).astype("int64"))
+    blank = _items(counts["jumlah"].isna())
+    rows = _items(counts["row"])
+    kolom = _items(counts["kolom"])
+    nama = frame["nama"].to_dict()
+    groups: dict[str, list[int]] = {}  # kecamatan -> positions of its measured rows, in table order
+    totals: dict[str, list[int]] = {}  # kecamatan -> positions of its filled total rows
+    first_seen: dict[tuple[str, int], None] = {}  # every measured (sector, year), in table order
+    for i, (code, sector) in enumerate(zip(kode, sektor, strict=True)):
+        if real and sector == TOTAL_SECTOR:
+            if not blank[i]:
+                totals.setdefault(code, []).append(i)
+            continue
+        groups.setdefault(code, []).append(i)
+        first_seen.setdefault((sector, tahun[i]))
+    expected = list(first_seen)
     incomplete: set[tuple[str, int]] = set()
     for code in frame.index:
-        group = measured[measured["kode"] == code]
-        if group.empty:
+        members = groups.get(code)
+        if not members:
             detail = "no data for this kecamatan"
-            issues.append(_issue("missing", None, "", code, frame.at[code, "nama"], detail, severity))
+            issues.append(_issue("missing", None, "", code, nama[code], detail, severity))
             continue
-        values = {
-            (s, int(t)): v for s, t, v in zip(group["sektor"], group["tahun"].fillna(-1), group["jumlah"], strict=True)
-        }
-        blank_cells = group[group["jumlah"].isna()]
-        parts = [
-            f"blank cell in row {row}, column {kolom!r}"
-            for row, kolom in zip(blank_cells["row"], blank_cells["kolom"], strict=True)
-        ]
+        values: dict[tuple[str, int], bool] = {}  # (sector, year) -> blank (the last row of a duplicate)
+        for i in members:
+            values[(sektor[i], tahun[i])] = blank[i]
+        if len(values) == len(expected) and not any(blank[i] for i in members):
+            continue
+        parts = [f"blank cell in row {rows[i]}, column {kolom[i]!r}" for i in members if blank[i]]
         if parts:
             parts[-1] += " (a blank is 'no data', not 0)"
-        lacking = [(s, int(t)) for s, t in expected if (s, int(t)) not in values]
+        lacking = [(s, t) for s, t in expected if (s, t) not in values]
         for s, t in lacking:
             parts.append(f"no value for {s}{'' if t == -1 else ' ' + str(t)}")
-        if not parts:
-            continue
-        bad_years = {t for (s, t), v in values.items() if pd.isna(v)} | {t for _, t in lacking}
+        bad_years = {t for (_, t), is_blank in values.items() if is_blank} | {t for _, t in lacking}
         for t in bad_years:
             incomplete.add((code, t))
-        known = any(not pd.isna(v) for (s, t), v in values.items() if t in bad_years)
-        if real:
-            totals = counts[(counts["kode"] == code) & (counts["sektor"] == TOTAL_SECTOR) & counts["jumlah"].notna()]
-            for row, t in zip(totals["row"], totals["tahun"].fillna(-1), strict=True):
-                if int(t) in bad_years:
-                    parts.append(f"the total in row {row} cannot be checked against the sectors and is not used")
-                    known = True
+        known = any(not is_blank for (_, t), is_blank in values.items() if t in bad_years)
+        for i in totals.get(code, ()):
+            if tahun[i] in bad_years:
+                parts.append(f"the total in row {rows[i]} cannot be checked against the sectors and is not used")
+                known = True
         detail = "no data: " + "; ".join(parts)
         if known:
             years = ", ".join("" if t == -1 else str(t) for t in sorted(bad_years)).strip(", ")
@@ -285,8 +313,13 @@ def _completeness(
                 f"; the kecamatan's {years + ' ' if years else ''}count is unknown, so its other values"
                 f"{' of ' + years if years else ''} are not summed"
             )
-        issues.append(_issue("missing", None, "", code, frame.at[code, "nama"], detail, severity))
+        issues.append(_issue("missing", None, "", code, nama[code], detail, severity))
     return incomplete
+
+
+def _items(column: pd.Series) -> list[object]:
+    """The values of a column as Python objects (iterating an Arrow-backed column one by one is slow)."""
+    return column.to_numpy(dtype=object).tolist()
 
 
 def _issue(

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import io
 import itertools
 import re
@@ -315,6 +316,8 @@ def parse_count(value: object) -> tuple[int | None, str | None]:
     (None, reason)
         Not a count: negative, a decimal number (``1.5``, ``12,5``), ``-``, a date or text.
     """
+    if type(value) is str:
+        return _parse_text(value)
     if value is None:
         return None, None
     if isinstance(value, bool | np.bool_):
@@ -335,7 +338,13 @@ def parse_count(value: object) -> tuple[int | None, str | None]:
             f"{shown} is a date, not a count (the spreadsheet may have turned a typed number into a date);"
             " format the column as Number and type the count again"
         )
-    text = " ".join(str(value).replace("\u00a0", " ").replace("\u202f", " ").split())
+    return _parse_text(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_text(value: str) -> tuple[int | None, str | None]:
+    """:func:`parse_count` of a text cell (cached: a long table repeats its numbers)."""
+    text = " ".join(value.replace("\u00a0", " ").replace("\u202f", " ").split())
     if text.lower() in NO_DATA:
         return None, None
     if text in _DASHES:
@@ -366,6 +375,8 @@ def parse_count(value: object) -> tuple[int | None, str | None]:
 
 def _text(value: object) -> str:
     """A cell as text: integral floats without ``.0``, whitespace collapsed."""
+    if type(value) is str:  # the common case first: every cell of a text file
+        return " ".join(value.replace("\u00a0", " ").split())
     if is_blank(value):
         return ""
     if isinstance(value, float | np.floating) and float(value).is_integer():
@@ -373,6 +384,10 @@ def _text(value: object) -> str:
     if isinstance(value, bool | np.bool_):
         return str(value)
     return " ".join(str(value).replace("\u00a0", " ").split())
+
+
+#: :func:`umkm_geo.codes.normalise_code` of a cell's text (cached: a long table repeats its codes).
+_kode = functools.lru_cache(maxsize=1 << 16)(normalise_code)
 
 
 def _candidates(value: object) -> list[str]:
@@ -538,6 +553,7 @@ def _split_year(name: str) -> tuple[str, int | None]:
     return (first, int(second)) if _YEAR.match(second) else (second, int(first))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _is_total_label(text: str) -> bool:
     key = re.sub(r"[^a-z]", "", text.lower())
     return key in _TOTAL_LABELS or (len(key) > 5 and key.startswith(("jumlah", "total", "subtotal")))
@@ -681,17 +697,23 @@ def read_count_table(
     data_rows: list[tuple[int, list[object]]] = []
     totals: list[tuple[int, str, list[object]]] = []
     footnotes: list[tuple[int, str]] = []
+    label_order = sorted(label_cols)
     for number, cells in body:
-        filled = [(j, v) for j, v in enumerate(cells) if not is_blank(v)]
+        filled = [v for v in cells if not is_blank(v)]
         if not filled:
             continue
-        if len(filled) == 1 and isinstance(filled[0][1], str) and _FOOTNOTE.match(filled[0][1]):
-            footnotes.append((number, _text(filled[0][1])))
+        if len(filled) == 1 and isinstance(filled[0], str) and _FOOTNOTE.match(filled[0]):
+            footnotes.append((number, _text(filled[0])))
             continue
-        label = next((_text(cells[j]) for j in sorted(label_cols) if _is_total_label(_text(cells[j]))), None)
+        label = None
+        for j in label_order:
+            text = _text(cells[j])
+            if _is_total_label(text):
+                label = text
+                break
         shown = repr(label)
         if label is None and code_j is not None:
-            code = normalise_code(_text(cells[code_j]))
+            code = _kode(_text(cells[code_j]))
             if code is not None and code_level(code) <= 2:
                 label = code
                 shown = f"{_text(cells[code_j])!r}, a {'province' if code_level(code) == 1 else 'kab/kota'} code"
@@ -781,19 +803,17 @@ def read_count_table(
 
     # ---- cells
     problems: list[str] = []
-    records: list[dict[str, object]] = []
+    columns = ["row", "kolom", "kode_in", "nama_in", "kab_in", "sektor", "tahun", "jumlah"]
+    records: dict[str, list[object]] = {c: [] for c in columns}  # one list per column, a record per cell
     year_values = _years(data_rows, year_j, names, problems) if year_j is not None else None
     allowed_sectors = {sector_key(s) for s in sectors}
 
-    def ident(cells: list[object]) -> dict[str, object]:
-        return {
-            "kode_in": _text(cells[code_j]) if code_j is not None else "",
-            "nama_in": _text(cells[name_j]) if name_j is not None else "",
-            "kab_in": _text(cells[kab_j]) if kab_j is not None else "",
-        }
-
     for k, (number, cells) in enumerate(data_rows):
-        base = {"row": number, **ident(cells)}
+        ident = (
+            _text(cells[code_j]) if code_j is not None else "",
+            _text(cells[name_j]) if name_j is not None else "",
+            _text(cells[kab_j]) if kab_j is not None else "",
+        )
         if long:
             (j,) = counts
             sector = TOTAL_SECTOR
@@ -818,21 +838,15 @@ def read_count_table(
             if reason:
                 problems.append(f"row {number}, column {_col(names, j)}: {reason}")
                 continue
-            records.append(
-                {
-                    **base,
-                    "kolom": names[j],
-                    "sektor": sector,
-                    "tahun": year,
-                    "jumlah": pd.NA if value is None else value,
-                }
-            )
+            for column, item in zip(
+                columns, (number, names[j], *ident, sector, year, pd.NA if value is None else value), strict=True
+            ):
+                records[column].append(item)
     if problems:
         listed = "\n  ".join(problems)
         msg = f"{file}: {len(problems)} bad count cell(s); fix them in the file and run again:\n  {listed}"
         raise TableError(msg)
-    columns = ["row", "kolom", "kode_in", "nama_in", "kab_in", "sektor", "tahun", "jumlah"]
-    data = pd.DataFrame.from_records(records, columns=columns)
+    data = pd.DataFrame(records, columns=columns)
     data["tahun"] = pd.array(data["tahun"], dtype="Int64")
     data["jumlah"] = pd.array(data["jumlah"], dtype="Int64")
     _check_totals(data, file)
@@ -1048,7 +1062,7 @@ def _refuse_desa_or_business(
     name_j: int | None,
     declared: bool,
 ) -> None:
-    rows = [cells for _, cells in body if any(not is_blank(v) for v in cells)]
+    rows = [cells for _, cells in body]  # an empty row has a blank cell in every column: skipped below
     for j, cands in enumerate(texts):
         if j in (code_j, name_j) or not {slug(t) for t in cands} & set(DESA_ALIASES):
             continue
@@ -1067,7 +1081,7 @@ def _refuse_desa_or_business(
             )
             raise TableError(msg)
     if code_j is not None:
-        codes = [normalise_code(_text(c[code_j])) for c in rows if not is_blank(c[code_j])]
+        codes = [_kode(_text(c[code_j])) for c in rows if not is_blank(c[code_j])]
         desa = [c for c in codes if c is not None and code_level(c) == 4]
         if codes and len(desa) > len(codes) / 2:
             msg = (
@@ -1137,7 +1151,12 @@ def _drop_headings(
     """
     kept, headings = [], []
     for number, cells in data_rows:
-        if any(not is_blank(cells[j]) for j in count_cols):
+        has_count = False
+        for j in count_cols:
+            if not is_blank(cells[j]):
+                has_count = True
+                break
+        if has_count:
             kept.append((number, cells))
             continue
         ids = [_text(cells[j]) for j in (code_j, name_j) if j is not None and not is_blank(cells[j])]
@@ -1150,7 +1169,7 @@ def _drop_headings(
 
 
 def _is_desa_code(text: str) -> bool:
-    code = normalise_code(text)
+    code = _kode(text)
     return code is not None and code_level(code) == 4
 
 
@@ -1161,17 +1180,17 @@ def _years(
     data_rows: list[tuple[int, list[object]]], j: int, names: list[str], problems: list[str]
 ) -> list[int | None]:
     out: list[int | None] = []
+    read: dict[str, tuple[int | None, str]] = {}  # text -> (year, what is not a year); a long table repeats them
     for number, cells in data_rows:
         text = _text(cells[j])
-        if text.endswith(".0"):
-            text = text[:-2]
-        if _YEAR.match(text):
-            out.append(int(text))
-        elif text == "":
-            out.append(None)
-        else:
-            problems.append(f"row {number}, column {names[j]!r}: {text!r} is not a year")
-            out.append(None)
+        if text not in read:
+            shown = text[:-2] if text.endswith(".0") else text
+            is_year = bool(_YEAR.match(shown))
+            read[text] = (int(shown) if is_year else None, "" if is_year else shown)
+        year, bad = read[text]
+        out.append(year)
+        if bad:
+            problems.append(f"row {number}, column {names[j]!r}: {bad!r} is not a year")
     given = [y for y in out if y is not None]
     if given and len(given) != len(out):
         missing = [n for (n, _), y in zip(data_rows, out, strict=True) if y is None]
@@ -1179,6 +1198,7 @@ def _years(
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _sector_name(text: str) -> str:
     name = slug(text)
     return TOTAL_SECTOR if name in TOTAL_NAMES else name
