@@ -48,6 +48,7 @@ from umkm_geo._table_read import (
     excel_book,
     file_kind,
     is_blank,
+    no_gc_pauses,
     read_grid,
     sheets_with_data,
     sniff_delimiter,
@@ -403,6 +404,23 @@ def _candidates(value: object) -> list[str]:
     return list(dict.fromkeys(t for t in out if t))
 
 
+def _cell_texts(rows: list[list[object]]) -> list[tuple[str, ...]]:
+    """:func:`_text` of every cell, row by row (rows of equal length).
+
+    Worked out column by column, once per distinct value where a column holds only strings (every
+    column of a text file; a long table repeats its codes, names, sectors and years). A cell is
+    blank (:func:`is_blank`) exactly when its text is ``""``.
+    """
+    columns: list[list[str]] = []
+    for column in zip(*rows, strict=True):
+        if all(type(v) is str for v in column):
+            memo = {v: _text(v) for v in set(column)}
+            columns.append(list(map(memo.__getitem__, column)))
+        else:
+            columns.append([_text(v) for v in column])
+    return list(zip(*columns, strict=True))
+
+
 @dataclasses.dataclass
 class _Header:
     top: int  # 0-based row of the column names
@@ -659,7 +677,40 @@ def read_count_table(
         count column; the table is desa-level or a list of businesses; or count cells are
         negative, decimal or not numbers (all bad cells are listed with their row and column).
     """
-    file = Path(path)
+    with no_gc_pauses():
+        table = _read_count_table(
+            Path(path),
+            sheet=sheet,
+            code_column=code_column,
+            name_column=name_column,
+            kab_column=kab_column,
+            count_aliases=count_aliases,
+            count_columns=count_columns,
+            sectors=sectors,
+            ignore_columns=ignore_columns,
+            header_row=header_row,
+            role=role,
+        )
+    for note in table.notes:
+        _warn(note)
+    return table
+
+
+def _read_count_table(
+    file: Path,
+    *,
+    sheet: str | int | None,
+    code_column: str | None,
+    name_column: str | None,
+    kab_column: str | None,
+    count_aliases: Sequence[str],
+    count_columns: Sequence[str],
+    sectors: Sequence[str],
+    ignore_columns: Sequence[str],
+    header_row: int | None,
+    role: str,
+) -> CountTable:
+    """:func:`read_count_table` without its warnings (the notes are in ``CountTable.notes``)."""
     if not file.is_file():
         msg = f"Table {file} does not exist."
         raise TableError(msg)
@@ -668,7 +719,7 @@ def read_count_table(
         raise TableError(_empty_message(file, grid))
     rows = grid.rows
     width = max(len(r) for r in rows)
-    rows = [list(r) + [""] * (width - len(r)) for r in rows]
+    rows = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in rows]  # rows are not changed
     overrides = [c for c in (code_column, name_column) if c]
     header = _find_header(rows, header_row, overrides, file)
     names, texts = header.names, header.texts
@@ -680,7 +731,8 @@ def read_count_table(
     code_j = _find(texts, names, CODE_ALIASES, code_column, file, "code_column")
     name_j = _find(texts, names, NAME_ALIASES, name_column, file, "name_column")
     kab_j = _find(texts, names, KAB_ALIASES, kab_column, file, "kab_column")
-    _refuse_desa_or_business(file, names, texts, body, code_j, name_j, bool(count_columns))
+    cell_texts = _cell_texts(rows)
+    _refuse_desa_or_business(file, names, texts, body, cell_texts, code_j, name_j, bool(count_columns))
     if code_j is None and name_j is None:
         raise TableError(_no_kecamatan_message(file, grid, header, names))
     sector_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
@@ -699,24 +751,24 @@ def read_count_table(
     footnotes: list[tuple[int, str]] = []
     label_order = sorted(label_cols)
     for number, cells in body:
-        filled = [v for v in cells if not is_blank(v)]
+        row_texts = cell_texts[number - 1]
+        filled = [j for j, text in enumerate(row_texts) if text]
         if not filled:
             continue
-        if len(filled) == 1 and isinstance(filled[0], str) and _FOOTNOTE.match(filled[0]):
-            footnotes.append((number, _text(filled[0])))
+        if len(filled) == 1 and isinstance(cells[filled[0]], str) and _FOOTNOTE.match(cells[filled[0]]):
+            footnotes.append((number, row_texts[filled[0]]))
             continue
         label = None
         for j in label_order:
-            text = _text(cells[j])
-            if _is_total_label(text):
-                label = text
+            if _is_total_label(row_texts[j]):
+                label = row_texts[j]
                 break
         shown = repr(label)
         if label is None and code_j is not None:
-            code = _kode(_text(cells[code_j]))
+            code = _kode(row_texts[code_j])
             if code is not None and code_level(code) <= 2:
                 label = code
-                shown = f"{_text(cells[code_j])!r}, a {'province' if code_level(code) == 1 else 'kab/kota'} code"
+                shown = f"{row_texts[code_j]!r}, a {'province' if code_level(code) == 1 else 'kab/kota'} code"
         if label is not None:
             totals.append((number, shown, cells))
             continue
@@ -789,7 +841,7 @@ def read_count_table(
         )
         raise TableError(msg)
     _check_same_counts(counts, names, file)
-    data_rows, headings = _drop_headings(data_rows, list(counts), code_j, name_j)
+    data_rows, headings = _drop_headings(data_rows, cell_texts, list(counts), code_j, name_j)
     if not long:
         data_rows, named_totals = _named_totals(data_rows, list(counts), name_j)
         totals += named_totals
@@ -805,20 +857,21 @@ def read_count_table(
     problems: list[str] = []
     columns = ["row", "kolom", "kode_in", "nama_in", "kab_in", "sektor", "tahun", "jumlah"]
     records: dict[str, list[object]] = {c: [] for c in columns}  # one list per column, a record per cell
-    year_values = _years(data_rows, year_j, names, problems) if year_j is not None else None
+    year_values = _years(data_rows, cell_texts, year_j, names, problems) if year_j is not None else None
     allowed_sectors = {sector_key(s) for s in sectors}
 
     for k, (number, cells) in enumerate(data_rows):
+        row_texts = cell_texts[number - 1]
         ident = (
-            _text(cells[code_j]) if code_j is not None else "",
-            _text(cells[name_j]) if name_j is not None else "",
-            _text(cells[kab_j]) if kab_j is not None else "",
+            row_texts[code_j] if code_j is not None else "",
+            row_texts[name_j] if name_j is not None else "",
+            row_texts[kab_j] if kab_j is not None else "",
         )
         if long:
             (j,) = counts
             sector = TOTAL_SECTOR
             if sector_j is not None:
-                typed = _text(cells[sector_j])
+                typed = row_texts[sector_j]
                 sector = _sector_name(typed)
                 if not typed:
                     problems.append(f"row {number}, column {names[sector_j]!r}: the sector is empty")
@@ -856,8 +909,6 @@ def read_count_table(
     if footnotes:
         listed = "; ".join(f"row {n} ({t[:60]!r})" for n, t in footnotes)
         notes.append(f"{file}: notes below the table skipped: {listed}.")
-    for note in notes:
-        _warn(note)
     illustrative = any(
         "ilustrasi" in _text(cells[j]).lower() or "illustrative" in _text(cells[j]).lower()
         for j in note_cols
@@ -1058,19 +1109,20 @@ def _refuse_desa_or_business(
     names: list[str],
     texts: list[list[str]],
     body: list[tuple[int, list[object]]],
+    cell_texts: list[tuple[str, ...]],
     code_j: int | None,
     name_j: int | None,
     declared: bool,
 ) -> None:
-    rows = [cells for _, cells in body]  # an empty row has a blank cell in every column: skipped below
+    rows = [cell_texts[number - 1] for number, _ in body]  # the cells' texts; blank is ""
     for j, cands in enumerate(texts):
         if j in (code_j, name_j) or not {slug(t) for t in cands} & set(DESA_ALIASES):
             continue
-        values = [_text(c[j]) for c in rows if not is_blank(c[j])]
+        values = [c[j] for c in rows if c[j]]
         if values and sum(not _numberish(v) or _is_desa_code(v) for v in values) > len(values) / 2:
             repeat = ""
             if name_j is not None:
-                kec = [_text(c[name_j]) for c in rows if not is_blank(c[name_j])]
+                kec = [c[name_j] for c in rows if c[name_j]]
                 if len(set(kec)) < len(kec):
                     repeat = f", and kecamatan repeat over rows ({len(set(kec))} kecamatan in {len(kec)} rows)"
             msg = (
@@ -1081,7 +1133,7 @@ def _refuse_desa_or_business(
             )
             raise TableError(msg)
     if code_j is not None:
-        codes = [_kode(_text(c[code_j])) for c in rows if not is_blank(c[code_j])]
+        codes = [_kode(c[code_j]) for c in rows if c[code_j]]
         desa = [c for c in codes if c is not None and code_level(c) == 4]
         if codes and len(desa) > len(codes) / 2:
             msg = (
@@ -1142,7 +1194,11 @@ def _sums_to(total: object, parts: list[object]) -> bool:
 
 
 def _drop_headings(
-    data_rows: list[tuple[int, list[object]]], count_cols: list[int], code_j: int | None, name_j: int | None
+    data_rows: list[tuple[int, list[object]]],
+    cell_texts: list[tuple[str, ...]],
+    count_cols: list[int],
+    code_j: int | None,
+    name_j: int | None,
 ) -> tuple[list[tuple[int, list[object]]], list[tuple[int, str]]]:
     """Rows that only label a part of the table ("KABUPATEN BLITAR", "A. Kota Blitar"): no counts and no kecamatan.
 
@@ -1151,16 +1207,12 @@ def _drop_headings(
     """
     kept, headings = [], []
     for number, cells in data_rows:
-        has_count = False
-        for j in count_cols:
-            if not is_blank(cells[j]):
-                has_count = True
-                break
-        if has_count:
+        row_texts = cell_texts[number - 1]
+        if any([row_texts[j] for j in count_cols]):
             kept.append((number, cells))
             continue
-        ids = [_text(cells[j]) for j in (code_j, name_j) if j is not None and not is_blank(cells[j])]
-        label = next((_text(v) for v in cells if not is_blank(v)), "")
+        ids = [row_texts[j] for j in (code_j, name_j) if j is not None and row_texts[j]]
+        label = next((text for text in row_texts if text), "")
         if not ids or all(_HEADING.match(t + " ") for t in ids):
             headings.append((number, label))
         else:
@@ -1177,12 +1229,16 @@ def _is_desa_code(text: str) -> bool:
 
 
 def _years(
-    data_rows: list[tuple[int, list[object]]], j: int, names: list[str], problems: list[str]
+    data_rows: list[tuple[int, list[object]]],
+    cell_texts: list[tuple[str, ...]],
+    j: int,
+    names: list[str],
+    problems: list[str],
 ) -> list[int | None]:
     out: list[int | None] = []
     read: dict[str, tuple[int | None, str]] = {}  # text -> (year, what is not a year); a long table repeats them
-    for number, cells in data_rows:
-        text = _text(cells[j])
+    for number, _ in data_rows:
+        text = cell_texts[number - 1][j]
         if text not in read:
             shown = text[:-2] if text.endswith(".0") else text
             is_year = bool(_YEAR.match(shown))
