@@ -164,8 +164,8 @@ def test_gap_table_without_a_spatial_gini_for_mutually_adjacent_units():
     from umkm_geo.disparity import gap_table
 
     groups = pd.Series(["u", "u", "s"], index=list("abc"), name="wilayah")
-    with pytest.warns(UserWarning, match="The spatial Gini is not computed: Every pair of units"):
+    with pytest.warns(UserWarning, match="The spatial Gini is not computed: All units are neighbours of one another"):
         table = gap_table(Y3, groups, permutations=9, seed=1, graph=TRIANGLE)
     assert table.spatial is None
-    assert table.settings["spatial_gini"].startswith("not computed: Every pair of units")
+    assert table.settings["spatial_gini"].startswith("not computed: All units are neighbours of one another")
     assert table.gini.gini > 0 and "spatial_gini_p_value" not in set(table.measures_frame()["measure"])

@@ -250,10 +250,14 @@ def _finish(
     }
     if (untested & ~island).any():
         n_flat = int((untested & ~island).sum())
-        which = f"none of the {len(ids)} units can" if not tested.any() else f"{n_flat} of the {len(ids)} units cannot"
+        which = (
+            f"none of the {len(ids)} units can be tested"
+            if not tested.any()
+            else f"{n_flat} of the {len(ids)} units cannot be tested (p = NaN, label 'ns')"
+        )
         full_settings["not_tested"] = (
-            f"{which} be tested (p = NaN, label 'ns'): every permutation gives the observed value, so the "
-            "null distribution has no variance (e.g. a unit whose neighbours are all the other units)"
+            f"{which}: every permutation gives the observed value, so the null distribution has no variance "
+            "(e.g. a unit whose neighbours are all the other units)"
         )
     n_islands = int(island.sum())
     return LocalResult(

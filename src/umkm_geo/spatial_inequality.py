@@ -243,7 +243,7 @@ def _spatial_gini_from(prepared: _Prepared, graph: Graph, *, permutations: int, 
         msg = "The weights have no neighbour pairs, so the Gini cannot be split into neighbour pairs."
         raise AnalysisError(msg)
     if links.n_directed >= n * (n - 1):
-        msg = "Every pair of units are neighbours, so there is no non-neighbour component to test."
+        msg = "All units are neighbours of one another, so there is no non-neighbour component to test."
         raise AnalysisError(msg)
     if not links.symmetric:
         msg = (

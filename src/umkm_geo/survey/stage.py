@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from umkm_geo._errors import ConfigError, TableError
+from umkm_geo._errors import AnalysisError, ConfigError, TableError
 from umkm_geo.config import Config
 from umkm_geo.illustrative import is_illustrative, mark_illustrative
 from umkm_geo.indicators import Indicator
@@ -259,7 +259,12 @@ def compute_survey(area: StudyArea, config: Config) -> StudyArea:
     if columns:
         area = area.with_columns(**{k: pd.Series(v).to_numpy() for k, v in columns.items()})
         area = area.with_result("indicators", MappingProxyType(indicators))
-        results.update(_gap_statistics(area, config))
+        try:
+            results.update(_gap_statistics(area, config))
+        except AnalysisError as exc:  # e.g. no surveyed kecamatan has a surveyed neighbour
+            from umkm_geo.analysis import _skip
+
+            area = _skip(area, "LISA of the survey gap", str(exc))
     if config.ffa.factors != "none":
         results["ffa"] = _ffa(area, config)
         if config.ffa.factors == "demo":
