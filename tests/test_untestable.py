@@ -169,3 +169,16 @@ def test_gap_table_without_a_spatial_gini_for_mutually_adjacent_units():
     assert table.spatial is None
     assert table.settings["spatial_gini"].startswith("not computed: All units are neighbours of one another")
     assert table.gini.gini > 0 and "spatial_gini_p_value" not in set(table.measures_frame()["measure"])
+
+
+def test_four_mutually_adjacent_units_are_untestable_too():
+    # K4 with row-standardised weights: I = -1/3 = E[I] and C = 1 under every relabelling; esda's
+    # variances come out as 1e-17 or -2e-16, which gave z of -1e-8 or inf before.
+    ids = list("abcd")
+    k4 = _graph([(a, b) for i, a in enumerate(ids) for b in ids[i + 1 :]], ids)
+    y = pd.Series([1.0, 2.0, 4.0, 9.0], index=ids, name="umkm")
+    for result in (global_moran(y, k4, permutations=99, seed=1), geary(y, k4, permutations=99, seed=1)):
+        record = result.to_dict()["statistics"]
+        assert all(np.isnan(v) for k, v in record.items() if k.startswith(("z_", "p_")))
+        assert "all 4 units are neighbours of one another" in result.settings["test_skipped"]
+        assert "not_computed" not in result.settings

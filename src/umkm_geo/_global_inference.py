@@ -76,10 +76,12 @@ def _note_undefined(fields: Mapping[str, Any], settings: dict[str, Any], n: int)
         return
     missing = [k for k, v in fields.items() if k.startswith(("z_", "p_")) and np.isnan(v)]
     if missing:
-        settings["not_computed"] = (
-            f"{', '.join(missing)}: the analytical variance is undefined for {n} units (esda's randomisation "
-            "moments need at least 4); the permutation test stands"
+        why = (
+            f"the analytical variance is undefined for {n} units (esda's randomisation moments need at least 4)"
+            if n < 4
+            else "the analytical (randomisation) variance is not positive for these values"
         )
+        settings["not_computed"] = f"{', '.join(missing)}: {why}; the permutation test stands"
 
 
 def _no_variance_reason(statistic: str, graph: Graph, *, plural: bool = False) -> str:
