@@ -13,7 +13,11 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._crs import EQUAL_AREA_CRS
+from umkm_geo._errors import TableError
 from umkm_geo.study_area import StudyArea
+
+TOTAL_SECTOR = "total"
+_SHOWN = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -114,11 +118,23 @@ def add_indicators(
         The study area (its frame provides the geometry for areas).
     counts
         Long table ``kode, sektor, tahun, jumlah`` from :func:`umkm_geo.join.join_counts`.
-        Kecamatan absent from it get missing values ("no data").
+        Kecamatan absent from it get missing values ("no data"), and so does a kecamatan-year with
+        a missing ``jumlah`` (a blank is never 0). Nothing is counted twice: a ``total`` row next
+        to sector rows must equal their sum (it is then the count; a kecamatan-year with only a
+        total or only sectors uses what it has), and one kecamatan, sector and year may have only
+        one row.
     population
         Residents per kecamatan (``kode -> persons``); enables :data:`PER_1000`.
     year
         The year the level indicators describe; defaults to the latest year in ``counts``.
+
+    Raises
+    ------
+    TableError
+        A ``total`` row disagrees with the sum of the sector rows of its kecamatan and year, or a
+        kecamatan, sector and year has several rows.
+    ValueError
+        ``year`` is not in the table.
 
     Returns
     -------
@@ -137,7 +153,7 @@ def add_indicators(
     if target not in years:
         msg = f"Year {target} is not in the table; it has {[y for y in years if y != -1]}."
         raise ValueError(msg)
-    by_year = data.groupby(["kode", "tahun"])["jumlah"].sum().unstack("tahun").reindex(idx)
+    by_year = _counts_by_year(data).unstack("tahun").reindex(idx)
     columns: dict[str, pd.Series] = {}
     indicators: dict[str, Indicator] = {}
     area_series = area_km2(area.frame)
@@ -156,11 +172,11 @@ def add_indicators(
         )
     columns[DENSITY.key] = total / area_series
     indicators[DENSITY.key] = DENSITY
-    sectors = [s for s in data["sektor"].unique() if s != "total"]
+    sectors = [s for s in data["sektor"].unique() if s != TOTAL_SECTOR]
     if sectors:
-        per_sector = (
-            data[data["tahun"] == target].groupby(["kode", "sektor"])["jumlah"].sum().unstack("sektor")
-        ).reindex(idx)
+        in_year = data[data["tahun"] == target]
+        per_sector = (in_year.groupby(["kode", "sektor"])["jumlah"].sum(min_count=1).unstack("sektor")).reindex(idx)
+        per_sector[total.isna().to_numpy()] = np.nan  # a kecamatan whose count is unknown has no shares
         denom = per_sector[sectors].sum(axis=1).replace(0, np.nan)
         for sector in sectors:
             ind = sector_share_indicator(sector)
@@ -189,3 +205,48 @@ def add_indicators(
         indicators[PER_1000.key] = PER_1000
     out = area.with_columns(**{k: v.to_numpy() for k, v in columns.items()})
     return out.with_result("indicators", indicators).with_result("indicator_year", target)
+
+
+def _counts_by_year(data: pd.DataFrame) -> pd.Series:
+    """UMKM per (kode, tahun), each business counted once.
+
+    A kecamatan-year's count is its ``total`` row or the sum of its sector rows; where it has both
+    they must agree. A missing ``jumlah`` makes the kecamatan-year's count missing (never 0).
+    """
+    keys = ["kode", "sektor", "tahun"]
+    repeated = data[data.duplicated(keys, keep=False)].drop_duplicates(keys)
+    if len(repeated):
+        listed = [f"{k} {s}{'' if t == -1 else f' {t}'}" for k, s, t in repeated[keys].itertuples(index=False)]
+        msg = (
+            f"The count table has several rows for the same kecamatan, sector and year: {_listed(listed)};"
+            " keep one row each (add them up first if they are parts), so that nothing is counted twice."
+        )
+        raise TableError(msg)
+    is_total = (data["sektor"] == TOTAL_SECTOR).to_numpy()
+    parts = _sum_or_missing(data[~is_total])
+    totals = _sum_or_missing(data[is_total])
+    both = pd.concat([totals.rename("total"), parts.rename("sectors")], axis=1, join="inner").dropna()
+    differ = both[both["total"] != both["sectors"]]
+    if len(differ):
+        listed = [
+            f"{k}{'' if t == -1 else f' {t}'}: total {row.total:g} vs sectors {row.sectors:g}"
+            for (k, t), row in differ.iterrows()
+        ]
+        msg = (
+            f"The total rows disagree with the sum of the sector rows: {_listed(listed)}. Fix the table (or give"
+            " only the sectors), so that no business is counted twice or left out."
+        )
+        raise TableError(msg)
+    return totals.combine_first(parts) if len(totals) else parts
+
+
+def _sum_or_missing(rows: pd.DataFrame) -> pd.Series:
+    """Sum of ``jumlah`` per (kode, tahun), missing where any of the summed values is missing."""
+    grouped = rows.groupby(["kode", "tahun"])["jumlah"]
+    sums = grouped.sum().astype(float)
+    return sums.mask(rows["jumlah"].isna().groupby([rows["kode"], rows["tahun"]]).any())
+
+
+def _listed(items: list[str]) -> str:
+    more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
+    return ", ".join(items[:_SHOWN]) + more
