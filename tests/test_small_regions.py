@@ -3,11 +3,11 @@
 With three mutually adjacent kecamatan (Kota Blitar) or two (Kota Solok) no spatial statistic can be
 tested; with two islands (Kepulauan Seribu) none can be computed. Every such statistic must land in
 ``results["skipped"]`` with its reason while the stages run on; no statistic may be "significant"
-without a finite p-value. The kecamatan are counted from the pinned upstream SQL files; each
-province's boundaries are loaded once for all its small kab/kota (the topology is chosen per kab/kota
-the same way: desa dissolve where every kab/kota has desa files), and its counts and indicators made
-once; the weights and the statistics stages then run on each kab/kota alone (the regional economics
-stage on the 13 with three kecamatan or fewer, to keep the test short).
+without a finite p-value. The kecamatan are counted from the pinned upstream SQL files. The
+boundaries, counts and indicators are made once for the small kab/kota with desa files (dissolved, as
+a run of one of them does) and once for the others (kecamatan polygons); the weights and the
+statistics stages then run on each kab/kota alone (the regional economics stage on the 13 with three
+kecamatan or fewer, to keep the test short).
 """
 
 from __future__ import annotations
@@ -111,13 +111,16 @@ def test_every_small_kab_kota_runs_the_statistics_stages(kecamatan_per_kab, monk
     small = sorted(k for k, n in counts.items() if n <= SMALL)
     assert len(small) == 63 and sum(counts[k] <= 3 for k in small) == 13
     checked = {}
-    groups = itertools.groupby(small, key=lambda kab: (kab[:2], _desa_file(kab) in registry.files))
+    # kab/kota with desa files (dissolved, queen) apart from the others (kecamatan polygons, fuzzy)
+    with_desa = sorted(small, key=lambda kab: _desa_file(kab) in registry.files)
+    groups = itertools.groupby(with_desa, key=lambda kab: _desa_file(kab) in registry.files)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # skips, illustrative data, islands: all recorded
         for _, members in groups:
             kabs = list(members)
             region = ",".join(kabs)
-            boundaries = load_kecamatan(region)  # one parse of the province for all of them
+            boundaries = load_kecamatan(region)  # one parse of each province for all of them
+            assert boundaries.topology["method"] in ("desa", "kecamatan")
             prepared = _prepared(_config(region), boundaries, monkeypatch, tmp_path)
             for kab in kabs:
                 area = _one_kab(prepared, kab)
