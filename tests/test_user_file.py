@@ -181,3 +181,43 @@ def test_bow_tie_is_repaired_and_its_area_change_reported(tmp_path):
     assert repairs.loc["35.05.05", "luas_sesudah_km2"] == pytest.approx(full / 2, rel=1e-3)
     assert result.frame.loc["35.05.05"].geometry.is_valid
     assert result.provenance()["boundaries"]["repairs"][0]["kode"] == "35.05.05"
+
+
+def _validate(tmp_path, path, capsys):
+    from umkm_geo.cli import main
+
+    (tmp_path / "umkm.csv").write_text("kode,jumlah_umkm\n35.05.05,120\n35.05.08,95\n35.05.01,240\n")
+    config = tmp_path / "study.toml"
+    config.write_text(
+        f'[study]\nregion = "35.05"\n[boundaries]\nfile = "{path.name}"\ncode_column = "KODE"\nname_column = "NAMA"\n'
+        '[data]\numkm = "umkm.csv"\n[groups]\nsource = "none"\ncompare = []\n'
+        f'[output]\ndir = "{tmp_path / "out"}"\n'
+    )
+    status = main(["validate", "--config", str(config)])
+    captured = capsys.readouterr()
+    return status, captured.out + captured.err
+
+
+def test_cli_refuses_a_swapped_file_with_one_message(tmp_path, capsys):
+    swapped = [box(-8.3, 112 + i * 0.1, -8.2, 112.1 + i * 0.1) for i in range(3)]
+    status, text = _validate(tmp_path, _write(tmp_path, swapped, crs="EPSG:4326"), capsys)
+    assert status == 3
+    assert "batas.gpkg: longitude and latitude are swapped" in text
+    assert "Traceback" not in text
+
+
+def test_cli_lists_repaired_polygons_in_the_qa_table(tmp_path, capsys):
+    import pandas as pd
+    from shapely.geometry import Polygon
+
+    geoms = _boxes()
+    x0, y0 = 112.0, -8.3
+    geoms[0] = Polygon([(x0, y0), (x0 + 0.1, y0 + 0.1), (x0 + 0.1, y0), (x0, y0 + 0.1)])
+    status, text = _validate(tmp_path, _write(tmp_path, geoms, crs="EPSG:4326"), capsys)
+    assert status == 0
+    assert "umkm-geo: warning: " in text and "changed the area of 1 unit(s) by more than 1 %: 35.05.05 Bakung" in text
+    qa = pd.read_csv(tmp_path / "out" / "join_qa.csv")
+    repaired = qa[qa["issue"] == "geometry_repaired"]
+    assert repaired["kode"].tolist() == ["35.05.05"]
+    assert repaired["severity"].tolist() == ["note"]
+    assert repaired["detail"].iloc[0].startswith("invalid polygon repaired (make_valid): area 0 -> ")

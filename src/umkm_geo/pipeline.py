@@ -166,9 +166,9 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) ->
     try:
         counts, report = join_counts(area.frame, table, allow_missing=config.data.allow_missing, crosswalk=crosswalk)
     except JoinError as exc:
-        exc.qa = None if exc.report is None else stamped(exc.report.issues, illustrative)
+        exc.qa = None if exc.report is None else stamped(_with_boundary_qa(exc.report.issues, area), illustrative)
         raise
-    tables = {"join_qa": stamped(report.issues, illustrative), **tables}
+    tables = {"join_qa": stamped(_with_boundary_qa(report.issues, area), illustrative), **tables}
     area = area.with_result("counts", counts).with_result("join_report", report)
     area = area.with_result("tables", tables)
     record = dict(illustrative_components(area.provenance))
@@ -191,6 +191,37 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) ->
             area, "umkm", f"UMKM counts — the table {config.data.umkm} says it is illustrative ([data] umkm)"
         )
     return area
+
+
+def _with_boundary_qa(issues: pd.DataFrame, area: StudyArea) -> pd.DataFrame:
+    """The join's issues and, below them, every polygon of a user's boundary file that was repaired.
+
+    Each repaired unit is one row (``issue`` = ``geometry_repaired``, ``severity`` = ``note``) with
+    why it was invalid and its area before and after the repair, so the QA table shows what was
+    changed in the user's file.
+    """
+    repairs = area.provenance.get("boundaries", {}).get("repairs", [])
+    if not repairs:
+        return issues
+    rows = pd.DataFrame(
+        [
+            {
+                "issue": "geometry_repaired",
+                "severity": "note",
+                "row": None,
+                "value": r["masalah"],
+                "kode": r["kode"],
+                "nama": r["nama"],
+                "detail": (
+                    f"invalid polygon repaired (make_valid): area {r['luas_sebelum_km2']:g} -> "
+                    f"{r['luas_sesudah_km2']:g} km² ({r['perubahan_persen']:+g} %)"
+                ),
+            }
+            for r in repairs
+        ],
+        columns=issues.columns,
+    )
+    return rows if issues.empty else pd.concat([issues, rows], ignore_index=True)
 
 
 def compute_indicators(area: StudyArea, config: Config, out_dir: Path | None = None) -> StudyArea:
