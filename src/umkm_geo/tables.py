@@ -668,7 +668,9 @@ def read_count_table(
         Row of the column names (1 = the first row); by default the first row naming a kecamatan
         column (``kode``, ``kecamatan``, ...) among the first 30.
     role
-        ``"umkm"`` or ``"population"`` (then only ``count_aliases`` and years are counts, no sectors).
+        ``"umkm"``, ``"population"`` (then only ``count_aliases`` and years are counts, no sectors) or
+        ``"reference"`` (a table of sector totals: the rows are sectors, named in the sector column and
+        kept in ``nama_in``; see :func:`read_reference_table`).
 
     Raises
     ------
@@ -720,7 +722,9 @@ def _read_count_table(
     rows = grid.rows
     width = max(len(r) for r in rows)
     rows = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in rows]  # rows are not changed
-    overrides = [c for c in (code_column, name_column) if c]
+    reference = role == "reference"  # the rows are sectors, named in the sector column
+    unit = "sector" if reference else "kecamatan"
+    overrides = list(SECTOR_ALIASES) if reference else [c for c in (code_column, name_column) if c]
     header = _find_header(rows, header_row, overrides, file)
     names, texts = header.names, header.texts
     notes: list[str] = []
@@ -728,14 +732,24 @@ def _read_count_table(
     start = max(header.used) + 1
     body = [(i + 1, rows[i]) for i in range(start, len(rows))]
 
-    code_j = _find(texts, names, CODE_ALIASES, code_column, file, "code_column")
-    name_j = _find(texts, names, NAME_ALIASES, name_column, file, "name_column")
-    kab_j = _find(texts, names, KAB_ALIASES, kab_column, file, "kab_column")
     cell_texts = _cell_texts(rows)
-    _refuse_desa_or_business(file, names, texts, body, cell_texts, code_j, name_j, bool(count_columns))
-    if code_j is None and name_j is None:
-        raise TableError(_no_kecamatan_message(file, grid, header, names))
-    sector_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
+    if reference:
+        code_j, kab_j, sector_j = None, None, None
+        name_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
+        if name_j is None:
+            msg = (
+                f"{file}: no sector column; a reference table has one row per sector, named in a column called one"
+                f" of {list(SECTOR_ALIASES)}. The columns are {_listed(names)} (row {header.top + 1})."
+            )
+            raise TableError(msg)
+    else:
+        code_j = _find(texts, names, CODE_ALIASES, code_column, file, "code_column")
+        name_j = _find(texts, names, NAME_ALIASES, name_column, file, "name_column")
+        kab_j = _find(texts, names, KAB_ALIASES, kab_column, file, "kab_column")
+        _refuse_desa_or_business(file, names, texts, body, cell_texts, code_j, name_j, bool(count_columns))
+        if code_j is None and name_j is None:
+            raise TableError(_no_kecamatan_message(file, grid, header, names))
+        sector_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
     year_j = _find(texts, names, YEAR_ALIASES, None, file, "")
     id_cols = [j for j in (code_j, name_j, kab_j) if j is not None]
     note_cols = [j for j, cands in enumerate(texts) if {slug(t) for t in cands} & set(NOTE_ALIASES)]
@@ -774,12 +788,12 @@ def _read_count_table(
             continue
         data_rows.append((number, cells))
     if not data_rows:
-        msg = f"{file}: the table has no kecamatan rows below its header (row {header.top + 1})."
+        msg = f"{file}: the table has no {unit} rows below its header (row {header.top + 1})."
         raise TableError(msg)
 
     # ---- columns: counts, row numbers, text, ignored, unknown numbers
-    total_names = tuple(count_aliases) if role == "population" else TOTAL_NAMES
-    known_sectors = set() if role == "population" else set(SECTORS)
+    total_names = tuple(count_aliases) if role in ("population", "reference") else TOTAL_NAMES
+    known_sectors = set() if role in ("population", "reference") else set(SECTORS)
     known_sectors |= {sector_key(s) for s in sectors}
     user_counts = _resolve(count_columns, names, file, "count_columns")
     ignored = _resolve(ignore_columns, names, file, "ignore_columns")
@@ -828,12 +842,18 @@ def _read_count_table(
             count_cols = [j for j in counts if {slug(t) for t in texts[j]} & set(count_aliases)]
         if len(count_cols) != 1 or len(counts) != 1:
             listed = [names[j] for j in counts]
+            declare = "" if reference else ", or name it in [data] count_columns"
             msg = (
                 f"{file}: a table with a {names[sector_j if sector_j is not None else year_j]!r} column must have"
-                f" exactly one count column (one of {list(count_aliases)}, or name it in [data] count_columns);"
-                f" it has {listed}."
+                f" exactly one count column (one of {list(count_aliases)}{declare}); it has {listed}."
             )
             raise TableError(msg)
+    elif not counts and reference:
+        msg = (
+            f"{file}: no column of totals; a reference table has a jumlah column (next to a tahun column) or one"
+            f" column per year (2022, 2023). The columns are {_listed(names)} (row {header.top + 1})."
+        )
+        raise TableError(msg)
     elif not counts:
         msg = (
             f"{file}: no count column. {_KNOWN_COUNTS} The columns are {_listed(names)} (header row"
@@ -846,12 +866,12 @@ def _read_count_table(
         data_rows, named_totals = _named_totals(data_rows, list(counts), name_j)
         totals += named_totals
     if not data_rows:
-        msg = f"{file}: the table has no kecamatan rows below its header (row {header.top + 1})."
+        msg = f"{file}: the table has no {unit} rows below its header (row {header.top + 1})."
         raise TableError(msg)
     if headings:
         listed = ", ".join(f"{n} ({t[:60]!r})" for n, t in headings)
         what = "row" if len(headings) == 1 else "rows"
-        notes.append(f"{file}: {what} {listed}: heading inside the table (no kecamatan, no counts); skipped.")
+        notes.append(f"{file}: {what} {listed}: heading inside the table (no {unit}, no counts); skipped.")
 
     # ---- cells
     problems: list[str] = []
@@ -905,7 +925,7 @@ def _read_count_table(
     _check_totals(data, file)
 
     if totals:
-        notes.append(_totals_note(file, totals, data_rows, counts, names, long))
+        notes.append(_totals_note(file, totals, data_rows, counts, names, long, unit))
     if footnotes:
         listed = "; ".join(f"row {n} ({t[:60]!r})" for n, t in footnotes)
         notes.append(f"{file}: notes below the table skipped: {listed}.")
@@ -925,6 +945,156 @@ def _read_count_table(
         notes=tuple(notes),
         ignored_columns=tuple(skipped),
     )
+
+
+def read_reference_table(path: str | Path, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read reference sector totals (e.g. the province's) for the location quotient and shift-share.
+
+    The table has one row per sector, named in a ``sektor`` column, and either a ``tahun`` and a
+    ``jumlah`` column (one row per sector and year) or one column per year (``2022``, ``2023``,
+    ``Jumlah 2023``). It is read by :func:`read_count_table`, so the same rules hold: ``1.234`` is
+    1234; a decimal, negative or text cell stops the run with its row and column; total rows
+    (``Jumlah``, ``Total``) are left out and reported; title rows and notes below the table are
+    skipped; a further column holding numbers stops the run. A reference total cannot be unknown:
+    a blank cell, a row without a year, an empty sector name and a sector given twice for a year
+    stop the run with their rows.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``sektor`` (named as in count tables: ``Makanan Minuman`` -> ``makanan_minuman``),
+        ``tahun`` and ``jumlah`` (integers), in the order of the table.
+
+    Raises
+    ------
+    TableError
+        Any of the faults above; every bad row is listed.
+    """
+    with no_gc_pauses():
+        table = _read_count_table(
+            Path(path),
+            sheet=sheet,
+            code_column=None,
+            name_column=None,
+            kab_column=None,
+            count_aliases=TOTAL_NAMES,
+            count_columns=(),
+            sectors=(),
+            ignore_columns=(),
+            header_row=None,
+            role="reference",
+        )
+    for note in table.notes:
+        _warn(note)
+    data = table.data
+    if data["tahun"].isna().any():  # the reader has refused a table where only some rows have a year
+        msg = (
+            f"{table.source}: the reference table has no year; give it a tahun column (one row per sector and"
+            " year), or one column per year (2022, 2023)."
+        )
+        raise TableError(msg)
+    problems = []
+    columns = (data[c].to_numpy(dtype=object) for c in ("row", "kolom", "nama_in", "jumlah"))
+    for row, kolom, name, value in zip(*columns, strict=True):
+        if not name:
+            problems.append(f"row {row}: the sector is empty; name the sector of this row")
+        elif value is pd.NA:
+            problems.append(
+                f"row {row}, column {kolom!r}: the total of sector {name!r} is blank; a reference total cannot be"
+                " 'no data': fill it in (0 if the reference region has no UMKM in that sector)"
+            )
+    out = pd.DataFrame(
+        {
+            "sektor": [_sector_name(n) for n in data["nama_in"].to_numpy(dtype=object)],
+            "tahun": data["tahun"],
+            "jumlah": data["jumlah"],
+        }
+    )
+    repeated = out[out.duplicated(["sektor", "tahun"], keep=False) & (out["sektor"] != "").to_numpy()]
+    for (sector, year), rows in repeated.groupby(["sektor", "tahun"], sort=False).groups.items():
+        listed = ", ".join(str(r) for r in data.loc[rows, "row"])
+        problems.append(f"rows {listed}: the total of sector {sector} for {year} is given more than once; keep one")
+    if problems:
+        listed = "\n  ".join(problems)
+        msg = f"{table.source}: {len(problems)} problem(s) in the reference table; fix them and run again:\n  {listed}"
+        raise TableError(msg)
+    return out.astype({"tahun": "int64", "jumlah": "int64"})
+
+
+def unit_counts(table: CountTable, *, what: str) -> pd.DataFrame:
+    """The counts of a table used without a study area, one row per kecamatan, sector and year.
+
+    For the commands that work on a count table alone (``umkm-geo regional``, ``survey-plan``):
+    the kecamatan are the table's own, named by their code as typed (or by their name, in a table
+    without a code column). Nothing is filled in or counted twice: a blank cell, a sector or year
+    missing for a kecamatan that the table has for others, and a kecamatan, sector and year given
+    twice stop the run with their rows and columns; a total next to sector counts (checked against
+    them by :func:`read_count_table`) is left out.
+
+    Parameters
+    ----------
+    table
+        The table, from :func:`read_count_table`.
+    what
+        What needs the counts, for the messages (e.g. ``"the location quotient"``).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``kode``, ``sektor``, ``tahun`` (nullable integer) and ``jumlah`` (integer), in the
+        order of the table.
+
+    Raises
+    ------
+    TableError
+        Any of the faults above; every bad cell or kecamatan is listed.
+    """
+    data = table.data
+    file = table.source
+    unit = data["kode_in"] if table.key == "kode" else data["nama_in"]
+    frame = pd.DataFrame({"kode": unit, "sektor": data["sektor"], "tahun": data["tahun"], "jumlah": data["jumlah"]})
+    blank = data[data["jumlah"].isna()]
+    if len(blank):
+        cells = "; ".join(f"row {r}, column {k!r}" for r, k in zip(blank["row"], blank["kolom"], strict=True))
+        msg = (
+            f"{file}: {len(blank)} blank cell(s): {cells}. A blank cell is 'no data', not 0, and {what} needs every"
+            " count: fill them in (0 where there are none), or leave those kecamatan out of the table."
+        )
+        raise TableError(msg)
+    if set(frame["sektor"]) - {TOTAL_SECTOR}:
+        frame = frame[(frame["sektor"] != TOTAL_SECTOR).to_numpy()]  # checked against the sectors by the reader
+    keys = ["kode", "sektor", "tahun"]
+    repeated = frame[frame.duplicated(keys, keep=False)]
+    if len(repeated):
+        listed = []
+        for (kode, sektor, tahun), rows in repeated.groupby(keys, sort=False, dropna=False).groups.items():
+            year = "" if pd.isna(tahun) else f", tahun {tahun}"
+            listed.append(f"{kode!r}, sektor {sektor}{year} in rows {', '.join(str(r) for r in data.loc[rows, 'row'])}")
+        msg = (
+            f"{file}: a kecamatan, sector and year appear more than once: {'; '.join(listed)}. Keep one row for each"
+            " (add them up first if they are parts)."
+        )
+        raise TableError(msg)
+    cells = list(zip(*(frame[c].to_numpy(dtype=object) for c in keys), strict=True))
+    cells = [(k, s, -1 if t is pd.NA else t) for k, s, t in cells]
+    expected = list(dict.fromkeys((s, t) for _, s, t in cells))
+    have: dict[object, set[tuple[object, object]]] = {}
+    for kode, sektor, tahun in cells:
+        have.setdefault(kode, set()).add((sektor, tahun))
+    lacking = []
+    for kode, pairs in have.items():
+        gaps = [f"{s}{'' if t == -1 else f' {t}'}" for s, t in expected if (s, t) not in pairs]
+        if gaps:
+            lacking.append(f"{kode!r} has no count for {', '.join(gaps)}")
+    if lacking:
+        msg = (
+            f"{file}: {what} needs a count for every sector and year of every kecamatan: {'; '.join(lacking)}."
+            " Add them (0 where there are none), or leave those kecamatan out of the table."
+        )
+        raise TableError(msg)
+    frame = frame.reset_index(drop=True)
+    frame["jumlah"] = frame["jumlah"].astype("int64")
+    return frame
 
 
 # ------------------------------------------------------------------------------------- messages
@@ -956,6 +1126,13 @@ def _no_kecamatan_message(file: Path, grid, header: _Header, names: list[str]) -
 def _unknown_columns_message(file: Path, names: list[str], unknown: list[int], role: str) -> str:
     labels = [_col(names, j) for j in unknown]
     listed = ", ".join(f'"{names[j]}"' for j in unknown if names[j])
+    if role == "reference":
+        return (
+            f"{file}: {'column' if len(unknown) == 1 else 'columns'} {', '.join(labels)}"
+            f" {'holds' if len(unknown) == 1 else 'hold'} numbers but the reference table is read from its"
+            " jumlah column (next to a tahun column) or its year columns (2022, 2023) only; remove the other"
+            " columns from the reference table."
+        )
     if role == "population":
         return (
             f"{file}: {'column' if len(unknown) == 1 else 'columns'} {', '.join(labels)}"
@@ -1023,12 +1200,12 @@ def _totals_note(
     counts: dict[int, tuple[str, int | None]],
     names: list[str],
     long: bool,
+    unit: str = "kecamatan",
 ) -> str:
     listed = ", ".join(f"{n} ({shown})" for n, shown, _ in totals)
     word = "row" if len(totals) == 1 else "rows"
-    note = (
-        f"{file}: {word} {listed} {'is a total row' if len(totals) == 1 else 'are total rows'}, not kecamatan: left out"
-    )
+    what = "is a total row" if len(totals) == 1 else "are total rows"
+    note = f"{file}: {word} {listed} {what}, not {'a sector' if unit == 'sector' else unit}: left out"
     if len(totals) != 1 or long:
         return note + "."
     _, _, cells = totals[0]
@@ -1041,10 +1218,10 @@ def _totals_note(
         summed = sum(int(v) for v, _ in parts)
         (agree if summed == total else differ).append((names[j], total, summed))
     if differ:
-        detail = "; ".join(f"{n!r}: {t} in the total row, {s} in the kecamatan rows" for n, t, s in differ)
-        return note + f"; it does not equal the sum of the kecamatan rows ({detail}): check the table."
+        detail = "; ".join(f"{n!r}: {t} in the total row, {s} in the {unit} rows" for n, t, s in differ)
+        return note + f"; it does not equal the sum of the {unit} rows ({detail}): check the table."
     if agree:
-        return note + f"; it equals the sum of the {len(data_rows)} kecamatan rows."
+        return note + f"; it equals the sum of the {len(data_rows)} {unit} rows."
     return note + "."
 
 
