@@ -380,15 +380,14 @@ def compute_regional(area: StudyArea, config: Config) -> StudyArea:
 
 
 def _reference_table(path: Any) -> pd.DataFrame:
-    """Reference sector totals (e.g. the province): a CSV with ``sektor, tahun, jumlah``."""
-    from umkm_geo._errors import TableError
+    """Reference sector totals (e.g. the province): ``sektor, tahun, jumlah``, read like a count table.
 
-    table = pd.read_csv(path)
-    required = {"sektor", "tahun", "jumlah"}
-    if not required <= set(table.columns):
-        msg = f"{path}: the reference table needs the columns {sorted(required)}; it has {list(table.columns)}."
-        raise TableError(msg)
-    return table
+    See :func:`umkm_geo.tables.read_reference_table`: long or one column per year, ``1.234`` is 1234,
+    total rows left out, a blank, bad or repeated total stops the run with its row and column.
+    """
+    from umkm_geo.tables import read_reference_table
+
+    return read_reference_table(path)
 
 
 def _year_totals(reference: pd.DataFrame, year: int | None) -> pd.Series:
