@@ -172,7 +172,7 @@ def test_files_that_cannot_be_read_or_written_give_one_message_and_a_code(layer,
     garbled = tmp_path / "garbled.csv"
     garbled.write_bytes(b"kode,sektor\n\xff\xfe\x00,\n")
     assert main(["regional", str(garbled), "--method", "lq", "--output", str(tmp_path / "lq.csv")]) == EXIT_DATA
-    assert f"{garbled}: cannot read it as a CSV table" in capsys.readouterr().err
+    assert f"{garbled}: a table with a 'sektor' column must have exactly one count column" in capsys.readouterr().err
     a_file = tmp_path / "a_file"
     a_file.write_text("")
     out = a_file / "lisa.csv"  # a folder that cannot exist: its parent is a file

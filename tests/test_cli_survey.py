@@ -90,5 +90,5 @@ def test_a_missing_or_unreadable_table_is_named(tmp_path, capsys):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     assert main(["survey-plan", str(empty), "--output", str(tmp_path / "plan.csv")]) == EXIT_DATA
-    assert f"{empty}: cannot read it as a CSV table" in capsys.readouterr().err
+    assert f"{empty}: the file is empty (0 bytes); save the table again" in capsys.readouterr().err
     assert not (tmp_path / "plan.csv").exists()

@@ -1,10 +1,11 @@
 """``umkm-geo`` statistics commands that work on any file, without a config.
 
 ``local``, ``global``, ``inequality``, ``regional``, ``zonal`` and ``density`` each read one
-file (a GeoPackage, GeoJSON, Shapefile or GeoParquet of polygons with a value column; a CSV for the
-tables), compute one family of statistics with the same functions as ``umkm-geo maps``, and write a
-CSV (or GeoTIFF) whose rows carry the settings; a command that writes several files writes all of
-them or, if writing fails, none. They import only what they need: ``local`` with queen or rook
+file (a GeoPackage, GeoJSON, Shapefile or GeoParquet of polygons with a value column; for
+``regional`` a count table, read by the same reader and rules as ``[data] umkm``), compute one
+family of statistics with the same functions as ``umkm-geo maps``, and write a CSV (or GeoTIFF)
+whose rows carry the settings; a command that writes several files writes all of them or, if
+writing fails, none. They import only what they need: ``local`` with queen or rook
 weights never loads libpysal or esda, so a run on 10,000 polygons takes about a second.
 """
 
@@ -90,7 +91,9 @@ def add_parsers(sub: Any) -> None:
     reg.add_argument("--year", type=int, default=0, help="year of the LQ (default: the latest)")
     reg.add_argument("--base-year", type=int, default=0, help="first year of shift-share/Klassen (default earliest)")
     reg.add_argument("--end-year", type=int, default=0, help="last year (default: the latest)")
-    reg.add_argument("--reference", default="", help="CSV of reference totals: sektor, tahun, jumlah")
+    reg.add_argument(
+        "--reference", default="", help="table of reference totals: sektor, tahun, jumlah (or year columns)"
+    )
 
     zonal = sub.add_parser("zonal", help="zonal statistics of a GeoTIFF per polygon")
     _common(zonal)
@@ -329,34 +332,55 @@ def _cmd_inequality(args: argparse.Namespace) -> Path:
 
 
 def _count_table(path: str, id_column: str) -> pd.DataFrame:
-    table = read_csv(path, dtype={id_column or "kode": str})
-    column = id_column or "kode"
-    required = {column, "sektor", "tahun", "jumlah"}
-    if not required <= set(table.columns):
-        msg = f"{path}: a count table needs the columns {sorted(required)}; it has {list(table.columns)}."
+    """The count table of ``regional``, read like a ``[data] umkm`` table (:func:`umkm_geo.tables.read_count_table`).
+
+    Long (``kode, sektor, tahun, jumlah``) or wide (one column per sector, per year or per sector and
+    year); ``1.234`` is 1234, total rows are left out, a bad cell stops the run with its row and
+    column; a blank cell, a missing sector or year of a kecamatan and a repeated row stop it too
+    (:func:`umkm_geo.tables.unit_counts`). ``id_column`` (``--id``) names the kecamatan column.
+    """
+    from umkm_geo.tables import read_count_table, unit_counts
+
+    table = read_count_table(path, code_column=id_column or None)
+    return unit_counts(table, what="umkm-geo regional")
+
+
+def _two_years(path: str, years: list[int], base: int, end: int, method: str) -> tuple[int, int]:
+    """The first and last year of shift-share or Klassen (default: the table's first and last)."""
+    if len(years) < 2:
+        have = f"only {years[0]}" if years else "no year"
+        msg = (
+            f"{path}: --method {method} compares two years, but the table has {have} (a tahun column or year columns)."
+        )
         raise DataSourceError(msg)
-    return table.rename(columns={column: "kode"})
+    base, end = base or years[0], end or years[-1]
+    absent = [y for y in (base, end) if y not in years]
+    if absent:
+        msg = f"{path}: the table has no counts for {absent}; its years are {years}."
+        raise DataSourceError(msg)
+    return base, end
 
 
 def _cmd_regional(args: argparse.Namespace) -> Path:
     from umkm_geo import regional
+    from umkm_geo.tables import read_reference_table
 
     counts = _count_table(args.input, args.id)
     years = sorted(int(y) for y in counts["tahun"].dropna().unique())
     reference = None
     if args.reference:
-        reference = read_csv(args.reference)
+        reference = read_reference_table(args.reference)
     if args.method == "lq":
-        year = args.year or years[-1]
-        ref = None if reference is None else reference[reference["tahun"] == year].groupby("sektor")["jumlah"].sum()
+        year = args.year or (years[-1] if years else None)
+        ref = None if reference is None else reference[reference["tahun"] == year].set_index("sektor")["jumlah"]
         result = regional.location_quotient(counts, year=year, reference=ref)
         table = result.basis.reset_index()
     elif args.method == "shift-share":
-        base, end = args.base_year or years[0], args.end_year or years[-1]
+        base, end = _two_years(args.input, years, args.base_year, args.end_year, args.method)
         result = regional.shift_share(counts, base_year=base, end_year=end, reference=reference)
         table = result.components.reset_index()
     else:
-        base, end = args.base_year or years[0], args.end_year or years[-1]
+        base, end = _two_years(args.input, years, args.base_year, args.end_year, args.method)
         totals = counts.groupby(["kode", "tahun"])["jumlah"].sum().unstack("tahun")
         level = totals[end].rename("level")
         growth = regional.growth_rate(totals[base], totals[end])

@@ -11,8 +11,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from umkm_geo._errors import ConfigError, DataSourceError
-from umkm_geo.cli_stats import read_csv, write_csv, write_csvs
+from umkm_geo._errors import ConfigError, TableError
+from umkm_geo.cli_stats import write_csv, write_csvs
 
 __all__ = ["COMMANDS", "add_parsers"]
 
@@ -20,7 +20,7 @@ __all__ = ["COMMANDS", "add_parsers"]
 def add_parsers(sub: Any) -> None:
     """Add the survey, FFA and produk unggulan subcommands (they work on a region's kecamatan)."""
     plan = sub.add_parser("survey-plan", help="sample size (Slovin/Cochran) and its allocation per kecamatan")
-    plan.add_argument("counts", help="CSV with kode (or kecamatan) and jumlah (UMKM per kecamatan)")
+    plan.add_argument("counts", help="UMKM per kecamatan: a count table (kode or kecamatan, jumlah or sectors)")
     plan.add_argument("--method", choices=("slovin", "cochran"), default="slovin")
     plan.add_argument("--margin", type=float, default=0.1, help="margin of error e (default 0.1)")
     plan.add_argument("--minimum", type=int, default=5, help="respondents per kecamatan at least (default 5)")
@@ -30,7 +30,7 @@ def add_parsers(sub: Any) -> None:
     score = sub.add_parser("survey-score", help="need/access scores, gap, Cronbach's alpha from a questionnaire")
     score.add_argument("responses", help="CSV/XLSX, one row per respondent, items {aspect}_{kebutuhan|akses}_{i}")
     score.add_argument("--region", required=True, help="Kemendagri codes of the study area, e.g. 35.05,35.72")
-    score.add_argument("--counts", default="", help="CSV kode,jumlah: UMKM per kecamatan for post-stratification")
+    score.add_argument("--counts", default="", help="count table (kode, jumlah): UMKM per kecamatan, for weighting")
     score.add_argument("--bootstrap", type=int, default=999)
     score.add_argument("--seed", type=int, default=12345)
     score.add_argument("--lenient", action="store_true", help="keep valid answers, report and blank bad ones")
@@ -57,15 +57,26 @@ def _units(region: str) -> Any:
     return load_kecamatan(region).frame
 
 
+def _one_year(path: str, counts: Any, what: str) -> None:
+    """Refuse a table with several years: ``what`` needs one count per kecamatan, never a sum of years."""
+    years = sorted(int(y) for y in counts["tahun"].dropna().unique())
+    if len(years) > 1:
+        msg = (
+            f"{path}: the table has counts for several years {years}; {what} needs one count per kecamatan:"
+            " give the counts of one year."
+        )
+        raise TableError(msg)
+
+
 def _cmd_survey_plan(args: argparse.Namespace) -> Path:
     from umkm_geo.survey.design import survey_plan
+    from umkm_geo.tables import read_count_table, unit_counts
 
-    table = read_csv(args.counts, dtype={"kode": str})
-    key = "kode" if "kode" in table else "kecamatan"
-    if key not in table or "jumlah" not in table:
-        msg = f"{args.counts}: needs a kode (or kecamatan) column and a jumlah column; it has {list(table.columns)}."
-        raise DataSourceError(msg)
-    counts = table.set_index(key)["jumlah"]
+    table = read_count_table(args.counts)
+    long = unit_counts(table, what="the survey plan")
+    _one_year(args.counts, long, "the survey plan")
+    counts = long.groupby("kode", sort=False)["jumlah"].sum()  # a kecamatan's sectors (never a total as well)
+    counts.index.name = "kode" if table.key == "kode" else "kecamatan"
     plan = survey_plan(counts, method=args.method, e=args.margin, minimum=args.minimum)
     return write_csv(plan.fieldwork_table(lang=args.lang), args.output)
 
@@ -79,8 +90,7 @@ def _cmd_survey_score(args: argparse.Namespace) -> Path:
     responses = read_responses(args.responses, units=units, strict=not args.lenient)
     population = None
     if args.counts:
-        counts = read_csv(args.counts, dtype={"kode": str})
-        population = counts.set_index("kode")["jumlah"]
+        population = _population(args.counts, units, set(responses.long["kode"]))
     scores = score_survey(responses.long, population=population, n_boot=args.bootstrap, seed=args.seed)
     stem = str(Path(args.output).with_suffix(""))
     table = units[["nama"]].join(scores.kecamatan.set_index("kode"), how="right").reset_index()
@@ -93,6 +103,33 @@ def _cmd_survey_score(args: argparse.Namespace) -> Path:
         }
     )
     return written[-1]
+
+
+def _population(path: str, units: Any, surveyed: set[str]) -> Any:
+    """UMKM per kecamatan for post-stratification: a count table joined to the region like ``[data] umkm``.
+
+    Unmatched, ambiguous and repeated rows stop the run (:func:`umkm_geo.join.join_counts`); so does a
+    surveyed kecamatan without a count (a blank cell is no data, not 0). Kecamatan nobody was asked
+    in need no count.
+    """
+    from umkm_geo.join import join_counts
+    from umkm_geo.tables import read_count_table
+
+    table = read_count_table(path)
+    counts, report = join_counts(units, table, allow_missing=True)
+    issues = report.issues
+    lacking = issues[(issues["issue"] == "missing") & issues["kode"].isin(sorted(surveyed)).to_numpy()]
+    if len(lacking):
+        listed = "\n  ".join(
+            f"[{k} {n}] {d}" for k, n, d in zip(lacking["kode"], lacking["nama"], lacking["detail"], strict=True)
+        )
+        msg = (
+            f"{path}: the counts lack kecamatan with respondents, whose answers cannot be weighted without them:\n"
+            f"  {listed}\nFill in their counts (0 where there are none)."
+        )
+        raise TableError(msg)
+    _one_year(path, counts, "the post-stratification")
+    return counts.groupby("kode")["jumlah"].sum()
 
 
 def _cmd_ffa(args: argparse.Namespace) -> Path:
