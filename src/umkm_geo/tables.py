@@ -229,7 +229,7 @@ class CountTable:
     @property
     def sectors(self) -> tuple[str, ...]:
         """Sectors in the table, in first-seen order."""
-        return tuple(dict.fromkeys(self.data["sektor"]))
+        return tuple(self.data["sektor"].unique())  # in first-seen order
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -1439,7 +1439,7 @@ def _sector_name(text: str) -> str:
 
 def _check_totals(data: pd.DataFrame, file: Path) -> None:
     """Where a table has both a total and sector counts, they must agree (blank cells are not checked)."""
-    sectors = set(data["sektor"])
+    sectors = set(data["sektor"].unique())
     if TOTAL_SECTOR not in sectors or len(sectors) == 1:
         return
     keys = ["kode_in", "nama_in", "kab_in", "tahun"]
