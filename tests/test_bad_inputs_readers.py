@@ -121,6 +121,20 @@ def test_regional_refuses_a_decimal_and_a_column_of_other_numbers(tmp_path, caps
     ) in capsys.readouterr().err
 
 
+def test_regional_names_its_kecamatan_column_with_id(tmp_path, capsys):
+    text = "Wilayah,sektor,jumlah\nA,dagang,10\nA,jasa,30\nB,dagang,20\nB,jasa,20\n"
+    path = _write(tmp_path, "names.csv", text)
+    assert _regional(tmp_path, path, "--id", "Wilayah") == EXIT_OK
+    # (10/40)/(30/80) = 2/3, (30/40)/(50/80) = 1.2, (20/40)/(30/80) = 4/3, (20/40)/(50/80) = 0.8
+    assert _lq(tmp_path) == pytest.approx(
+        {("A", "dagang"): 2 / 3, ("A", "jasa"): 1.2, ("B", "dagang"): 4 / 3, ("B", "jasa"): 0.8}
+    )
+    assert _regional(tmp_path, path, "--id", "nope") == EXIT_DATA
+    assert (
+        f"{path}: column 'nope' (--id) not found; the columns are ['Wilayah', 'sektor', 'jumlah']."
+    ) in capsys.readouterr().err
+
+
 def test_regional_shift_share_needs_two_years(tmp_path, capsys):
     path = _write(tmp_path, "counts.csv", LONG)
     out = tmp_path / "ss.csv"

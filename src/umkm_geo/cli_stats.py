@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from umkm_geo import _atomic
-from umkm_geo._errors import ConfigError, DataSourceError
+from umkm_geo._errors import ConfigError, DataSourceError, TableError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -341,7 +341,10 @@ def _count_table(path: str, id_column: str) -> pd.DataFrame:
     """
     from umkm_geo.tables import read_count_table, unit_counts
 
-    table = read_count_table(path, code_column=id_column or None)
+    try:
+        table = read_count_table(path, code_column=id_column or None)
+    except TableError as exc:  # the reader names the config option; here it is --id
+        raise TableError(str(exc).replace("([data] code_column)", "(--id)")) from exc
     return unit_counts(table, what="umkm-geo regional")
 
 
