@@ -97,3 +97,15 @@ def test_bad_input_gives_one_message_and_exit_code(tmp_path, mirror):
         check=False,
     )
     assert proc.returncode == 2 and "unknown key 'foo'" in proc.stderr
+
+
+def test_a_config_file_must_name_its_umkm_table(tmp_path, capsys):
+    """Illustrative counts only when the file asks for them: a forgotten [data] umkm is an error."""
+    cfg = tmp_path / "run.toml"
+    cfg.write_text('[study]\nregion = "35.72"\n')
+    assert main(["validate", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert "[data] umkm is not set, so there is no UMKM table to map" in err
+    assert 'write [data] umkm = "demo" for illustrative counts' in err
+    cfg.write_text('[study]\nregion = "35.72"\n[data]\numkm = "demo"\n')
+    assert load_config(cfg).data.umkm == "demo"

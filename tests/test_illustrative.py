@@ -72,6 +72,8 @@ def _grid(path: Path, kab: str) -> Path:
 
 
 def _toml(folder: Path, boundary: Path, body: str) -> Path:
+    if "[data]" not in body:  # a config file must name its UMKM table: here the illustrative one
+        body = '[data]\numkm = "demo"\n' + body
     text = f"""
 [study]
 region = "{boundary.stem.split("_")[-1]}"

@@ -257,6 +257,8 @@ def test_ctrl_c_during_the_swap_waits_for_it(tmp_path, monkeypatch):
 # --- the real pipeline ---------------------------------------------------------------------------
 
 LIGHT = """
+[data]
+umkm = "demo"
 [study]
 region = "35.05"
 [groups]
@@ -485,7 +487,7 @@ def test_a_run_stopped_by_the_join_writes_the_qa_table_beside_the_set(earlier, t
     table = tmp_path / "umkm.csv"
     table.write_text("kecamatan,jumlah_umkm\nWonodadi,5\nAtlantis,7\n")
     bad = tmp_path / "bad.toml"
-    bad.write_text(config.read_text().replace("[study]", f'[data]\numkm = "{table}"\n[study]'))
+    bad.write_text(config.read_text().replace('umkm = "demo"', f'umkm = "{table}"'))
     before = snapshot(out)
     assert main(["maps", "--config", str(bad)]) == EXIT_DATA
     err = capsys.readouterr().err

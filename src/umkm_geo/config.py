@@ -338,7 +338,12 @@ def config_from_dict(raw: dict[str, Any], *, base_dir: str | Path = ".", source:
 
 
 def load_config(path: str | Path | None) -> Config:
-    """Read a TOML config file (``None`` gives the defaults: the Blitar case)."""
+    """Read a TOML config file (``None`` gives the defaults: the Blitar case).
+
+    A file must say which UMKM table to use (``[data] umkm``): illustrative counts are generated only
+    when it says ``"demo"``, never because the key was left out. Without a file (``umkm-geo maps``
+    with no ``--config``) the built-in Blitar showcase runs, on illustrative counts.
+    """
     if path is None:
         return Config()
     file = Path(path)
@@ -351,7 +356,15 @@ def load_config(path: str | Path | None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         msg = f"{file}: not valid TOML ({exc})."
         raise ConfigError(msg) from exc
-    return config_from_dict(raw, base_dir=file.resolve().parent, source=str(file))
+    config = config_from_dict(raw, base_dir=file.resolve().parent, source=str(file))
+    if "umkm" not in raw.get("data", {}):
+        msg = (
+            f"{file}: [data] umkm is not set, so there is no UMKM table to map. Give your table"
+            ' ([data] umkm = "umkm.csv"; `umkm-geo template` writes one to fill), or write [data] umkm = "demo"'
+            " for illustrative counts (generated, stamped on every output, never official statistics)."
+        )
+        raise ConfigError(msg)
+    return config
 
 
 _CHOICES = {
