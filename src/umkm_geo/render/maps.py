@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -247,7 +248,15 @@ def _charts(ctx: _Context) -> Figures:
                 **ctx.common(f"moran_scatter_{analysed.key}"),
             ),
         )
-    if "gap_table" in results:
+    n_groups = len(results["gap_table"].groups_frame()) if "gap_table" in results else 0
+    if n_groups > MAX_CHART_GROUPS:
+        warnings.warn(
+            f"The group comparison chart is not drawn: {n_groups} groups do not fit on a page (at most"
+            f" {MAX_CHART_GROUPS}); the gap table (tables/gap_groups.csv) lists every group.",
+            UserWarning,
+            stacklevel=2,
+        )
+    elif n_groups:
         gap = results["gap_table"]
         column = gap.groups_frame().index.name or "wilayah"
         indicator = results["indicators"].get(str(gap.variable), analysed)
@@ -440,6 +449,10 @@ FIGURES: tuple[Callable[[_Context], Figures], ...] = (
     _multiples,
     _survey_maps,
 )
+
+
+#: The group comparison chart is drawn for at most this many groups (a column each on one page).
+MAX_CHART_GROUPS = 30
 
 
 def render_all(area: StudyArea, config: Config, out_dir: Path) -> MapSet:
