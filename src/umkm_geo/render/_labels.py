@@ -211,9 +211,9 @@ def place_labels(
     names = names[names.notna()].astype(str)
     if len(names) > max_labels:
         warnings.warn(
-            f"{len(names)} areas are too many to label legibly (more than {max_labels}); the map has no area labels.",
+            f"{len(names)} areas are too many to label legibly (more than {max_labels}); the maps have no area labels.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=1,  # one place, so a run of twenty maps says it once
         )
         return []
     ax.apply_aspect()
