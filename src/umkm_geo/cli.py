@@ -34,7 +34,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from umkm_geo import _atomic
-from umkm_geo._errors import ConfigError, JoinError, OutputError, UmkmGeoError
+from umkm_geo._errors import ConfigError, OutputError, UmkmGeoError
 from umkm_geo.cli_stats import COMMANDS as STATS_COMMANDS
 from umkm_geo.cli_stats import add_parsers as add_stats_parsers
 from umkm_geo.cli_survey import COMMANDS as SURVEY_COMMANDS
@@ -129,19 +129,13 @@ def _cmd_maps(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from umkm_geo.outputs import write_join_qa
-    from umkm_geo.pipeline import load_counts, load_study_area
+    from umkm_geo.pipeline import join_qa_on_error, load_counts, load_study_area
 
     config = _config(args)
     out_dir = config.output_dir()
     area = load_study_area(config)
-    try:
+    with join_qa_on_error(out_dir):
         area = load_counts(area, config)
-    except JoinError as exc:
-        if getattr(exc, "qa", None) is None:
-            raise
-        path = write_join_qa(exc.qa, out_dir)
-        msg = f"{exc}\nEvery issue is listed in {path}."
-        raise JoinError(msg, report=exc.report) from exc
     path = write_join_qa(area.results["tables"]["join_qa"], out_dir)
     print(area.results["join_report"].summary())
     print(f"topology: {area.provenance['topology']['reason']}")

@@ -10,11 +10,12 @@ tables -> indicators -> weights -> statistics -> classification -> renderers; ea
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -460,6 +461,19 @@ def compute(config: Config, *, timings: dict[str, float] | None = None) -> Study
     return area
 
 
+@contextlib.contextmanager
+def join_qa_on_error(out_dir: Path, note: str = "") -> Iterator[None]:
+    """When the UMKM table does not join, write its QA table to ``out_dir/join_qa.csv`` and say where."""
+    try:
+        yield
+    except JoinError as exc:
+        if getattr(exc, "qa", None) is None:
+            raise
+        path = write_join_qa(exc.qa, out_dir)
+        msg = f"{exc}\nEvery issue is listed in {path}.{note}"
+        raise JoinError(msg, report=exc.report) from exc
+
+
 def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, list[Path]]:
     """Every stage, writing every output into ``staging``; returns the study area and the files written."""
     timings: dict[str, float] = {}
@@ -471,14 +485,8 @@ def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, 
         timings[name] = time.perf_counter() - start
         return result
 
-    try:
+    with join_qa_on_error(out_dir, f" The previous outputs in {out_dir} are untouched."):
         area = compute(config, timings=timings)
-    except JoinError as exc:
-        if getattr(exc, "qa", None) is None:
-            raise
-        path = write_join_qa(exc.qa, out_dir)
-        msg = f"{exc}\nEvery issue is listed in {path}. The previous outputs in {out_dir} are untouched."
-        raise JoinError(msg, report=exc.report) from exc
     config = titled(config, area)
     from umkm_geo.render.maps import render_all
 
