@@ -19,6 +19,9 @@ from umkm_geo.render._style import NODATA_COLOR, SCHEMES
 from umkm_geo.render.atlas_layers import atlas_layers
 from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, DetailRow, write_atlas
 
+# the Blitar run is shared with tests/test_pipeline.py: one pytest-xdist worker for both
+pytestmark = pytest.mark.xdist_group("blitar_run")
+
 CHROMIUM = "/usr/bin/chromium"
 
 CELL = 0.08

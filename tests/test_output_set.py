@@ -278,7 +278,7 @@ table = "none"
 density_surface = true
 cell_size_m = 1000.0
 [maps]
-formats = ["png"]
+formats = ["png", "svg"]
 dpi = 50
 """
 
@@ -335,6 +335,8 @@ def test_run_json_lists_exactly_the_files_of_its_set(earlier):
         assert item["bytes"] == len(data) and item["sha256"] == hashlib.sha256(data).hexdigest(), path
     assert {"tables/join_qa.csv", "tables/umkm_counts_demo.csv", "tables/population_demo.csv"} <= set(listed)
     assert {"maps/atlas.html", "maps/umkm_density.png", "maps/umkm_density_surface.tif"} <= set(listed)
+    assert (out / "maps" / "umkm_density.svg").read_bytes().startswith(b"<?xml")  # [maps] formats = png, svg
+    assert "maps/umkm_density.svg" in listed
     assert record["provenance"]["umkm_table"]["path"] == "tables/umkm_counts_demo.csv"
     assert record["results"]["atlas"]["settings"]["path"] == "maps/atlas.html"
 

@@ -239,7 +239,7 @@ class MapsConfig:
     k: int = 5
     bins: tuple[float, ...] = ()
     dpi: int = 200
-    formats: tuple[str, ...] = ("png", "svg")
+    formats: tuple[str, ...] = ("png",)
 
 
 @dataclasses.dataclass(frozen=True)
