@@ -12,7 +12,7 @@ STAMP  := $(VENV)/.installed-stamp
 help:
 	@echo "make maps   - write the Blitar atlas (or CONFIG=your.toml) to outputs/"
 	@echo "make test   - run the test suite (installs everything first)"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check, format check, import contracts, mypy ratchet"
 	@echo "make bench  - print the benchmark figures"
 
 $(STAMP): pyproject.toml constraints.txt setup.py src/umkm_geo/_crand.c
@@ -35,16 +35,20 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium package (sudo apt-get install chromium) for the browser tests." >&2; exit 1; fi; }
 
-test: $(STAMP) browser
-	$(VENV)/bin/ruff check src tests benchmarks
+# `make test` runs `make lint`'s checks first, then the suite.
+test: $(STAMP) browser lint
 	$(PY) -m pytest -n 2 --dist loadgroup
 
+# ruff, the import contracts in pyproject.toml ([tool.importlinter]) and the mypy ratchet
+# (scripts/mypy_ratchet.py: no more errors than scripts/mypy_baseline.txt allows).
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+	$(VENV)/bin/ruff check src tests benchmarks scripts
+	$(VENV)/bin/ruff format --check src tests benchmarks scripts
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/mypy_ratchet.py
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff format src tests benchmarks scripts
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
