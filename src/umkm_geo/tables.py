@@ -1209,7 +1209,8 @@ def _totals_note(
     if len(totals) != 1 or long:
         return note + "."
     _, _, cells = totals[0]
-    agree, differ = [], []
+    agree: list[tuple[str, int, int]] = []
+    differ: list[tuple[str, int, int]] = []
     for j in counts:
         total, _ = parse_count(cells[j])
         parts = [parse_count(c[j]) for _, c in data_rows]

@@ -345,7 +345,8 @@ def _choropleth(layer: ChoroplethLayer, index: pd.Index, lang: str) -> _Layer:
         )
         raise TableError(msg)
     nodata = layer.classes.k  # palette position of "no data"
-    codes, texts = [], []
+    codes: list[int] = []
+    texts: list[str | None] = []
     for value, cls in zip(values, yb, strict=True):
         if cls == NODATA_CLASS or pd.isna(value):
             codes.append(nodata)

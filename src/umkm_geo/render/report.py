@@ -274,8 +274,8 @@ def report_html(
     if lang not in _TEXT:
         msg = f"Unknown report language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
         raise ConfigError(msg)
-    images = {str(k): Path(v) for k, v in images.items()}
-    r = _Report(area, config, lang, images, dict(captions or {}))
+    paths = {str(k): Path(v) for k, v in images.items()}
+    r = _Report(area, config, lang, paths, dict(captions or {}))
     t = r.t
     stamp = _Raw(f'<div class="stamp" role="note">{_esc(ILLUSTRATIVE_STAMP)}</div>')
     titles = {key: (_gap_title(r) if key == "gap" else t[key]) for key in SECTIONS}
