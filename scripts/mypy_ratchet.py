@@ -26,8 +26,9 @@ BASELINE = Path(__file__).resolve().parent / "mypy_baseline.txt"
 ERROR_LINE = re.compile(r"^[^:\n]+:\d+(?::\d+)?: error: ", re.MULTILINE)
 
 
-def read_baseline(path: Path = BASELINE) -> int:
+def read_baseline(path: Path | None = None) -> int:
     """The allowed error count: the first line of ``path`` that is not blank or a ``#`` comment."""
+    path = path or BASELINE
     for line in path.read_text(encoding="utf-8").splitlines():
         text = line.strip()
         if text and not text.startswith("#"):
@@ -35,8 +36,9 @@ def read_baseline(path: Path = BASELINE) -> int:
     raise ValueError(f"{path} holds no error count; write today's mypy error count on a line of its own")
 
 
-def write_baseline(count: int, path: Path = BASELINE) -> None:
+def write_baseline(count: int, path: Path | None = None) -> None:
     """Replace the count in ``path``, keeping its comment lines."""
+    path = path or BASELINE
     comments = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip().startswith("#")]
     path.write_text("\n".join([*comments, str(count)]) + "\n", encoding="utf-8")
 
