@@ -37,7 +37,7 @@ browser:
 
 # `make test` runs `make lint`'s checks first, then the suite.
 test: $(STAMP) browser lint
-	$(PY) -m pytest -n 2 --dist loadgroup
+	$(PY) -m pytest -n 2 --dist loadfile
 
 # ruff, the import contracts in pyproject.toml ([tool.importlinter]) and the mypy ratchet
 # (scripts/mypy_ratchet.py: no more errors than scripts/mypy_baseline.txt allows).

@@ -14,6 +14,9 @@ from _independent import lattice, voronoi_tessellation
 from umkm_geo.sources.registry import MIRROR_ENV
 from umkm_geo.weights import build_weights
 
+#: The ``browser`` fixture (headless Chromium) for every test module.
+pytest_plugins = ["_browser"]
+
 REPO = Path(__file__).resolve().parents[1]
 BLITAR = "35.05,35.72"
 

@@ -1,11 +1,11 @@
 """The web atlas (a folium map) in a real headless Chromium (Playwright with the system browser).
 
 The page must work offline: no console error, no request outside the file itself. Most tests use a
-small synthetic 5 x 5 grid; one opens the atlas of the real Blitar run.
+small synthetic 5 x 5 grid; the atlas of the real Blitar run is opened in tests/test_pipeline.py,
+beside the other tests of that run.
 """
 
 import io
-import shutil
 
 import geopandas as gpd
 import numpy as np
@@ -13,16 +13,11 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from _browser import Tab
 from umkm_geo.classification import classify
 from umkm_geo.indicators import COUNT, DENSITY
 from umkm_geo.render._style import NODATA_COLOR, SCHEMES
-from umkm_geo.render.atlas_layers import atlas_layers
 from umkm_geo.render.interactive import CategoryLayer, ChoroplethLayer, DetailRow, write_atlas
-
-# the Blitar run is shared with tests/test_pipeline.py: one pytest-xdist worker for both
-pytestmark = pytest.mark.xdist_group("blitar_run")
-
-CHROMIUM = "/usr/bin/chromium"
 
 CELL = 0.08
 EVIL = "<script>alert(1)</script>"
@@ -69,21 +64,6 @@ def density_fills():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    # Fail, never skip: CI must run these (see the Debian 'chromium' package in .ci/run).
-    try:
-        from playwright.sync_api import sync_playwright
-    except ModuleNotFoundError:
-        pytest.fail("The browser tests need Playwright: pip install -e '.[dev]'")
-    if not shutil.which(CHROMIUM):
-        pytest.fail(f"The browser tests need the system Chromium at {CHROMIUM}: apt-get install chromium")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def atlas(tmp_path_factory):
     folder = tmp_path_factory.mktemp("atlas")
     result = write_atlas(
@@ -96,50 +76,6 @@ def atlas(tmp_path_factory):
         path=folder / "atlas.html",
     )
     return result.path
-
-
-class Tab:
-    """A page that records console errors, page errors, dialogs and every request."""
-
-    def __init__(self, browser, path, width=1000, height=700):
-        self.page = browser.new_page(viewport={"width": width, "height": height})
-        self.problems, self.requests, self.dialogs = [], [], []
-        self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.uri = path.as_uri()
-        self.page.goto(self.uri)
-        self.page.wait_for_selector(".folium-map.leaflet-container path.leaflet-interactive")
-
-    def fills(self):
-        return self.page.eval_on_selector_all(
-            "path.leaflet-interactive", "els => els.map(e => [e.getAttribute('data-kode'), e.getAttribute('fill')])"
-        )
-
-    def area(self, kode):
-        return self.page.locator(f"path.leaflet-interactive[data-kode='{kode}']")
-
-    def tooltip(self):
-        """Text of the newest tooltip (a closed one fades out for 200 ms)."""
-        return self.page.locator(".leaflet-tooltip").last.inner_text()
-
-    def popup(self):
-        """The newest popup's content, once shown."""
-        popup = self.page.locator(".leaflet-popup-content").last
-        popup.wait_for()
-        return popup
-
-    def visible_legends(self):
-        return self.page.locator(".umkm-legend:visible h4").all_inner_texts()
-
-    def choose_layer(self, text):
-        self.page.locator("#umkm-layers label", has_text=text).click()
-
-    def assert_clean(self):
-        assert self.problems == []
-        assert self.dialogs == []  # no alert() ran
-        assert self.requests == [self.uri]  # offline: the file itself and nothing else
 
 
 @pytest.fixture
@@ -301,46 +237,6 @@ def test_english_page(browser, tmp_path):
         assert "1,200 businesses" in tab.tooltip()
         assert tab.visible_legends() == [COUNT.title("en")]
         assert tab.page.locator(".umkm-stamp").count() == 0
-        tab.assert_clean()
-    finally:
-        tab.page.close()
-
-
-def test_real_blitar_atlas(browser, blitar_run, tmp_path):
-    area, _ = blitar_run
-    layers, details = atlas_layers(area.frame, area.results)
-    result = write_atlas(
-        area.frame,
-        layers,
-        details=details,
-        title="Atlas UMKM Blitar",
-        credits=area.provenance["boundary_credit"],
-        illustrative=True,
-        path=tmp_path / "blitar.html",
-    )
-    assert result.n_bytes < 2_000_000 and result.tolerance_m == 0
-    tab = Tab(browser, result.path, width=1280, height=800)
-    try:
-        assert tab.page.locator("path.leaflet-interactive").count() == len(area.frame) == 25
-        tab.choose_layer("Klaster LISA — Kepadatan UMKM")
-        clusters = area.results["lisa"].frame()["cluster"]
-        fills = [fill for _, fill in tab.fills()]
-        for code, colour in SCHEMES["lisa"].colors.items():
-            assert fills.count(colour) == int((clusters == code).sum()), code
-        assert tab.visible_legends()[0].startswith("Klaster LISA — Kepadatan UMKM")
-
-        tab.page.locator("#umkm-search-input").fill("sanan")
-        names = tab.page.locator("#umkm-search-results li").all_inner_texts()
-        assert [n.split(" 35.")[0] for n in names] == ["Sanankulon", "Sananwetan"]
-        tab.page.locator("#umkm-search-results li", has_text="Sananwetan").click()
-        text = tab.popup().inner_text()
-        assert text.startswith("Sananwetan") and "Kota Blitar" in text
-        assert "Kepadatan UMKM" in text and "Tipologi Klassen" in text and "Sektor basis (LQ > 1)" in text
-
-        from PIL import Image
-
-        image = np.asarray(Image.open(io.BytesIO(tab.page.screenshot())).convert("RGB"))
-        assert len(np.unique(image.reshape(-1, 3), axis=0)) > 50
         tab.assert_clean()
     finally:
         tab.page.close()

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 
 import numpy as np
 import pandas as pd
-import pytest
 from matplotlib.image import imread
 
+from _browser import Tab
 from _independent import (
     graph_neighbour_sets,
     pygeoda_global_moran,
@@ -18,9 +19,9 @@ from _independent import (
     pygeoda_weights_from_graph,
 )
 from umkm_geo.demo import ILLUSTRATIVE_NOTE
-
-# every test here reads the one Blitar run: keep them in one pytest-xdist worker (`make test` runs two)
-pytestmark = pytest.mark.xdist_group("blitar_run")
+from umkm_geo.render._style import SCHEMES
+from umkm_geo.render.atlas_layers import atlas_layers
+from umkm_geo.render.interactive import write_atlas
 
 STAMP = ILLUSTRATIVE_NOTE
 
@@ -176,3 +177,52 @@ def test_north_south_gap_table(blitar_run):
     written = pd.read_csv(out / "tables" / "gap_groups.csv")
     assert set(written["wilayah"]) == {"utara", "selatan", "kota_blitar"}
     assert (frame["wilayah"] == "utara").sum() == 15 and (frame["wilayah"] == "selatan").sum() == 7
+
+
+# --- the real Blitar atlas in a real browser (here, so that `make test`'s per-file workers run the Blitar
+# pipeline once) ---
+
+
+def test_real_blitar_atlas(browser, blitar_run, tmp_path):
+    area, _ = blitar_run
+    layers, details = atlas_layers(area.frame, area.results)
+    result = write_atlas(
+        area.frame,
+        layers,
+        details=details,
+        title="Atlas UMKM Blitar",
+        credits=area.provenance["boundary_credit"],
+        illustrative=True,
+        path=tmp_path / "blitar.html",
+    )
+    assert result.n_bytes < 2_000_000 and result.tolerance_m == 0
+    tab = Tab(browser, result.path, width=1280, height=800)
+    try:
+        assert tab.page.locator("path.leaflet-interactive").count() == len(area.frame) == 25
+        tab.choose_layer("Klaster LISA — Kepadatan UMKM")
+        clusters = area.results["lisa"].frame()["cluster"]
+        fills = [fill for _, fill in tab.fills()]
+        for code, colour in SCHEMES["lisa"].colors.items():
+            assert fills.count(colour) == int((clusters == code).sum()), code
+        assert tab.visible_legends()[0].startswith("Klaster LISA — Kepadatan UMKM")
+
+        tab.page.locator("#umkm-search-input").fill("sanan")
+        names = tab.page.locator("#umkm-search-results li").all_inner_texts()
+        assert [n.split(" 35.")[0] for n in names] == ["Sanankulon", "Sananwetan"]
+        # choose by keyboard (the mouse path is tested on the synthetic atlas in test_browser.py): type
+        # the whole name, wait for its single result, Enter; the popup must then stay open
+        tab.page.locator("#umkm-search-input").fill("sananwetan")
+        tab.page.locator("#umkm-search-results li[data-i]").wait_for()
+        assert tab.page.locator("#umkm-search-results li[data-i]").count() == 1
+        tab.page.locator("#umkm-search-input").press("Enter")
+        text = tab.popup().inner_text()
+        assert text.startswith("Sananwetan") and "Kota Blitar" in text
+        assert "Kepadatan UMKM" in text and "Tipologi Klassen" in text and "Sektor basis (LQ > 1)" in text
+
+        from PIL import Image
+
+        image = np.asarray(Image.open(io.BytesIO(tab.page.screenshot())).convert("RGB"))
+        assert len(np.unique(image.reshape(-1, 3), axis=0)) > 50
+        tab.assert_clean()
+    finally:
+        tab.page.close()

@@ -1,0 +1,71 @@
+"""Headless Chromium for the page tests (Playwright with Debian's system browser).
+
+Shared by tests/test_browser.py and tests/test_pipeline.py: ``browser`` is a module fixture (import
+it into a test module to use it) and :class:`Tab` a page that records every console error, page
+error, dialog and request.
+"""
+
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Fail, never skip: CI must run these (see the Debian 'chromium' package in .ci/run).
+    try:
+        from playwright.sync_api import sync_playwright
+    except ModuleNotFoundError:
+        pytest.fail("The browser tests need Playwright: pip install -e '.[dev]'")
+    if not shutil.which(CHROMIUM):
+        pytest.fail(f"The browser tests need the system Chromium at {CHROMIUM}: apt-get install chromium")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+class Tab:
+    """A page that records console errors, page errors, dialogs and every request."""
+
+    def __init__(self, browser, path, width=1000, height=700):
+        self.page = browser.new_page(viewport={"width": width, "height": height})
+        self.problems, self.requests, self.dialogs = [], [], []
+        self.page.on("console", lambda m: self.problems.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.problems.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.uri = path.as_uri()
+        self.page.goto(self.uri)
+        self.page.wait_for_selector(".folium-map.leaflet-container path.leaflet-interactive")
+
+    def fills(self):
+        return self.page.eval_on_selector_all(
+            "path.leaflet-interactive", "els => els.map(e => [e.getAttribute('data-kode'), e.getAttribute('fill')])"
+        )
+
+    def area(self, kode):
+        return self.page.locator(f"path.leaflet-interactive[data-kode='{kode}']")
+
+    def tooltip(self):
+        """Text of the newest tooltip (a closed one fades out for 200 ms)."""
+        return self.page.locator(".leaflet-tooltip").last.inner_text()
+
+    def popup(self):
+        """The newest popup's content, once shown."""
+        popup = self.page.locator(".leaflet-popup-content").last
+        popup.wait_for()
+        return popup
+
+    def visible_legends(self):
+        return self.page.locator(".umkm-legend:visible h4").all_inner_texts()
+
+    def choose_layer(self, text):
+        self.page.locator("#umkm-layers label", has_text=text).click()
+
+    def assert_clean(self):
+        assert self.problems == []
+        assert self.dialogs == []  # no alert() ran
+        assert self.requests == [self.uri]  # offline: the file itself and nothing else
