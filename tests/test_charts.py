@@ -247,3 +247,22 @@ def test_comparison_without_gap_table_and_with_missing_values(groups_data):
     assert ticks[0] == "Blitar Utara\n(n=5)"
     (means,) = [c for c in fig.axes[0].collections if c.get_gid() == GID_MEAN]
     assert means.get_offsets()[0, 1] == pytest.approx((11 + 12 + 13 + 14 + 12) / 5)
+
+
+def test_scatter_of_an_untestable_moran_says_not_tested():
+    """Three mutually adjacent units: every relabelling gives the same I, so p is NaN, not a number."""
+    frame = gpd.GeoDataFrame(
+        {"kode": ["a", "b", "c"]},
+        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(0, 1, 2, 2)],
+        crs="EPSG:32749",
+    ).set_index("kode")
+    graph = build_weights(frame, method="queen").graph
+    y = pd.Series([1.0, 2.0, 6.0], index=frame.index, name="umkm_density")
+    moran = global_moran(y, graph, permutations=99, seed=1)
+    assert np.isnan(moran.p_sim)
+    fig = moran_scatter_figure(y, graph, moran=moran, indicator=DENSITY, title="M", credits="c", illustrative=False)
+    assert fig.get_suptitle() == f"M (I = {format_number(moran.I, 3)}; p semu dua sisi = tidak diuji)"
+    fig = moran_scatter_figure(
+        y, graph, moran=moran, indicator=DENSITY, title="M", credits="c", illustrative=False, lang="en"
+    )
+    assert fig.get_suptitle().endswith("two-sided pseudo p = not tested)")

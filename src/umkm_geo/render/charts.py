@@ -48,6 +48,7 @@ _TEXT = {
         "y": "Lag spasial: {label} (z)",
         "p2": "p semu dua sisi",
         "head": "{title} (I = {I}; {p_name} = {p})",
+        "untested": "tidak diuji",
         "sub": "{perm} permutasi, seed {seed}; E[I] = {EI}; bobot dinormalkan per baris; n = {n}",
         "islands": "; {k} unit tanpa tetangga (lag 0)",
         "line": "Garis: kemiringan = I = {I}",
@@ -65,6 +66,7 @@ _TEXT = {
         "y": "Spatial lag: {label} (z)",
         "p2": "two-sided pseudo p",
         "head": "{title} (I = {I}; {p_name} = {p})",
+        "untested": "not tested",
         "sub": "{perm} permutations, seed {seed}; E[I] = {EI}; row-standardised weights; n = {n}",
         "islands": "; {k} units without neighbours (lag 0)",
         "line": "Line: slope = I = {I}",
@@ -207,7 +209,8 @@ def moran_scatter_figure(
         )
         raise AnalysisError(msg)
     i_text = _number(moran.I, 3, lang)
-    head = t["head"].format(title=title, I=i_text, p_name=t["p2"], p=_p_text(moran.p_sim, lang))
+    p_text = t["untested"] if pd.isna(moran.p_sim) else _p_text(moran.p_sim, lang)  # e.g. three mutual neighbours
+    head = t["head"].format(title=title, I=i_text, p_name=t["p2"], p=p_text)
     if subtitle is None:
         subtitle = t["sub"].format(perm=moran.permutations, seed=moran.seed, EI=_number(moran.expected_I, 3, lang), n=n)
         if points["island"].any():
