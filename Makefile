@@ -15,7 +15,7 @@ help:
 	@echo "make lint   - ruff check, format check, import contracts, mypy ratchet"
 	@echo "make bench  - print the benchmark figures"
 
-$(STAMP): pyproject.toml constraints.txt setup.py src/umkm_geo/_crand.c
+$(STAMP): pyproject.toml constraints.txt setup.py src/umkm_geo/stats/_crand.c
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'

@@ -3,8 +3,8 @@
 Everything declarative lives in ``pyproject.toml``; this file only adds what setuptools cannot
 declare there:
 
-* the C extension ``umkm_geo._crand`` (plain C, no NumPy headers), marked ``optional`` so that a
-  machine without a C compiler still installs; :mod:`umkm_geo.permutation` then falls back to
+* the C extension ``umkm_geo.stats._crand`` (plain C, no NumPy headers), marked ``optional`` so that a
+  machine without a C compiler still installs; :mod:`umkm_geo.stats.permutation` then falls back to
   NumPy and warns;
 * ``data/boundaries`` and ``data/facts`` copied into the wheel as ``umkm_geo/_data/...``.
   Editable installs skip the copy: :func:`umkm_geo._resources.data_dir` reads the repository's
@@ -50,6 +50,6 @@ class BuildExtOptimised(build_ext):
 
 
 setup(
-    ext_modules=[Extension("umkm_geo._crand", sources=["src/umkm_geo/_crand.c"], optional=True)],
+    ext_modules=[Extension("umkm_geo.stats._crand", sources=["src/umkm_geo/stats/_crand.c"], optional=True)],
     cmdclass={"build_py": BuildPyWithData, "build_ext": BuildExtOptimised},
 )

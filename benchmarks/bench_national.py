@@ -30,13 +30,13 @@ def main() -> int:
         return now
 
     t = time.perf_counter()
-    from umkm_geo.global_stats import geary, global_moran
-    from umkm_geo.indicators import area_km2
-    from umkm_geo.inequality_indices import gini
-    from umkm_geo.local_stats import local_geary, local_gi_star, local_moran
+    from umkm_geo.indicators.core import area_km2
     from umkm_geo.sources.boundaries import load_kecamatan
-    from umkm_geo.spatial_inequality import spatial_gini
-    from umkm_geo.weights import build_weights
+    from umkm_geo.stats.autocorrelation.global_ import geary, global_moran
+    from umkm_geo.stats.autocorrelation.local import local_geary, local_gi_star, local_moran
+    from umkm_geo.stats.inequality.indices import gini
+    from umkm_geo.stats.inequality.spatial_gini import spatial_gini
+    from umkm_geo.weights.build import build_weights
 
     t = lap("import", t)
     with warnings.catch_warnings():

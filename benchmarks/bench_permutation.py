@@ -50,7 +50,7 @@ def _setup(n: int):
 def _ours(frame, graph, threads: int):
     import numpy as np
 
-    from umkm_geo.permutation import conditional_permutation, csr_arrays
+    from umkm_geo.stats.permutation import conditional_permutation, csr_arrays
 
     indptr, indices, weights = csr_arrays(graph)
     y = frame["y"].reindex(graph.unique_ids).to_numpy(dtype=float)
@@ -72,7 +72,7 @@ def _ours(frame, graph, threads: int):
         )
         return counts.p_two_sided()
 
-    from umkm_geo import permutation
+    from umkm_geo.stats import permutation
 
     return call, {"engine": "compiled" if permutation.COMPILED_ENGINE_AVAILABLE else "numpy"}
 

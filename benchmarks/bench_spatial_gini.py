@@ -20,7 +20,7 @@ import pandas as pd
 from inequality.gini import Gini_Spatial
 from libpysal.graph import Graph
 
-from umkm_geo.spatial_inequality import spatial_gini
+from umkm_geo.stats.inequality.spatial_gini import spatial_gini
 
 PERMUTATIONS = 999
 LATTICES = ((40, 25), (155, 47))  # n = 1,000 and n = 7,285

@@ -1,9 +1,9 @@
-"""Print the wall time of queen and rook contiguity: libpysal versus umkm_geo._contiguity.
+"""Print the wall time of queen and rook contiguity: libpysal versus umkm_geo.weights._contiguity.
 
 Run with ``python benchmarks/bench_weights.py``. On Voronoi tessellations of 1,000, 10,000 and
 80,000 cells it prints the median of three runs of ``Graph.build_contiguity`` (libpysal's
-vertex-set method) and of :func:`umkm_geo._contiguity.contiguity_graph`, checks that both give
-identical graphs, and times the whole :func:`umkm_geo.weights.build_weights` (queen,
+vertex-set method) and of :func:`umkm_geo.weights._contiguity.contiguity_graph`, checks that both give
+identical graphs, and times the whole :func:`umkm_geo.weights.build.build_weights` (queen,
 row-standardised, with its summary). Figures are printed, never asserted.
 """
 
@@ -20,8 +20,8 @@ import pandas as pd
 import shapely
 from libpysal.graph import Graph
 
-from umkm_geo._contiguity import contiguity_graph
-from umkm_geo.weights import build_weights
+from umkm_geo.weights._contiguity import contiguity_graph
+from umkm_geo.weights.build import build_weights
 
 SIZES = (1_000, 10_000, 80_000)
 REPEATS = 3

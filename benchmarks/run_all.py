@@ -42,7 +42,7 @@ def _time(label: str, func, *args, **kwargs):
 def pipeline_timings() -> None:
     """Wall times of the main pipeline stages: parse every kecamatan file, load boundaries, run Blitar."""
     from umkm_geo.config import Config, OutputConfig
-    from umkm_geo.pipeline import run
+    from umkm_geo.pipeline.run import run
     from umkm_geo.sources.boundaries import load_kecamatan
     from umkm_geo.sources.registry import fetch, load_registry
     from umkm_geo.sources.wilayah_sql import parse_wilayah_sql

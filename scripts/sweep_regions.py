@@ -41,7 +41,7 @@ def _stats_only(code: str, permutations: int) -> tuple[int, str, dict[str, str]]
     """The compute stages of the default config for one region; (exit code, message, skipped)."""
     from umkm_geo._errors import ConfigError, UmkmGeoError
     from umkm_geo.config import Config
-    from umkm_geo.pipeline import compute
+    from umkm_geo.pipeline.run import compute
 
     config = Config()
     config = dataclasses.replace(

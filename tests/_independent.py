@@ -214,7 +214,7 @@ def brute_force_local_p(
     The value of ``unit`` stays; as many values as it has neighbours are drawn without
     replacement from the other units, and their mean (row-standardised lag) gives a simulated
     local Moran. Returns ``(two_sided, folded)`` with the definitions of
-    ``umkm_geo._inference.P_VALUE_DEFINITIONS``.
+    ``umkm_geo.stats._inference.P_VALUE_DEFINITIONS``.
     """
     ids = list(graph.unique_ids)
     x = y.reindex(ids).to_numpy(dtype=float)
@@ -332,13 +332,13 @@ def assert_records_settings(results: Mapping[str, Any], *, permutations: int, se
     """Check that every result (by its ``to_dict()`` name) records what reproduces it.
 
     The permutations, seed, esda and libpysal versions, transformation, island handling and the
-    two-sided ``p_sim_definition`` of ``umkm_geo._inference.P_VALUE_DEFINITIONS``; and that its
+    two-sided ``p_sim_definition`` of ``umkm_geo.stats._inference.P_VALUE_DEFINITIONS``; and that its
     ``table()`` has the columns of every umkm_geo result table.
     """
     import esda
 
-    from umkm_geo._inference import P_VALUE_DEFINITIONS
-    from umkm_geo._results import RESULT_TABLE_COLUMNS
+    from umkm_geo.results import RESULT_TABLE_COLUMNS
+    from umkm_geo.stats._inference import P_VALUE_DEFINITIONS
 
     for name, result in results.items():
         record = result.to_dict()

@@ -12,7 +12,7 @@ import pytest
 
 from _independent import lattice, voronoi_tessellation
 from umkm_geo.sources.registry import MIRROR_ENV
-from umkm_geo.weights import build_weights
+from umkm_geo.weights.build import build_weights
 
 #: The ``browser`` fixture (headless Chromium) for every test module.
 pytest_plugins = ["_browser"]
@@ -54,7 +54,7 @@ def blitar_run(tmp_path_factory, mirror):
     import dataclasses
 
     from umkm_geo.config import OutputConfig, load_config
-    from umkm_geo.pipeline import run
+    from umkm_geo.pipeline.run import run
 
     out = tmp_path_factory.mktemp("blitar_outputs")
     config = dataclasses.replace(load_config(REPO / "configs" / "blitar.toml"), output=OutputConfig(dir=str(out)))

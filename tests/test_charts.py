@@ -9,15 +9,12 @@ from shapely.geometry import box
 
 from _independent import lattice
 from umkm_geo._errors import AnalysisError
-from umkm_geo.classification import format_number
-from umkm_geo.disparity import gap_table
-from umkm_geo.global_stats import global_moran
-from umkm_geo.indicators import DENSITY, PER_1000
-from umkm_geo.local_stats import local_moran
-from umkm_geo.render._labels import GID_LABEL
-from umkm_geo.render._mapbase import GID_STAMP
-from umkm_geo.render._style import CHART_COLORS, ILLUSTRATIVE_STAMP, LISA_COLORS, lisa_label
-from umkm_geo.render.charts import (
+from umkm_geo.classify.breaks import format_number
+from umkm_geo.classify.symbology import CHART_COLORS, ILLUSTRATIVE_STAMP, LISA_COLORS, lisa_label
+from umkm_geo.indicators.core import DENSITY, PER_1000
+from umkm_geo.render.static._labels import GID_LABEL
+from umkm_geo.render.static._layout import GID_STAMP
+from umkm_geo.render.static.charts import (
     GID_MEAN,
     GID_POINTS,
     GID_REGRESSION,
@@ -25,7 +22,10 @@ from umkm_geo.render.charts import (
     moran_points,
     moran_scatter_figure,
 )
-from umkm_geo.weights import build_weights
+from umkm_geo.stats.autocorrelation.global_ import global_moran
+from umkm_geo.stats.autocorrelation.local import local_moran
+from umkm_geo.stats.inequality.gap_table import gap_table
+from umkm_geo.weights.build import build_weights
 
 
 @pytest.fixture(scope="module")

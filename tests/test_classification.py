@@ -7,8 +7,8 @@ import pytest
 from matplotlib.colors import to_rgb
 
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo.classification import LQ_BINS, SCHEMES, classify, format_number, lq_classes
-from umkm_geo.render._style import (
+from umkm_geo.classify.breaks import LQ_BINS, SCHEMES, classify, format_number, lq_classes
+from umkm_geo.classify.symbology import (
     DIVERGING_CMAP,
     NODATA_COLOR,
     diverging_colors,

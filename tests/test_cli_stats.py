@@ -9,9 +9,9 @@ import rasterio
 
 from _independent import lattice, write_geotiff
 from umkm_geo.cli import EXIT_CONFIG, EXIT_DATA, EXIT_OK, EXIT_OUTPUT, main
-from umkm_geo.local_stats import local_moran
-from umkm_geo.sparse_weights import contiguity_weights
-from umkm_geo.weights import build_weights
+from umkm_geo.stats.autocorrelation.local import local_moran
+from umkm_geo.weights.build import build_weights
+from umkm_geo.weights.lean import contiguity_weights
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from umkm_geo.cli import EXIT_DATA, EXIT_OK, main
-from umkm_geo.survey.demo import DEMO_MPE_WEIGHTS, demo_ffa_factors, demo_products, demo_responses
+from umkm_geo.tables.demo.survey import DEMO_MPE_WEIGHTS, demo_ffa_factors, demo_products, demo_responses
 
 BLITAR = "35.05,35.72"
 

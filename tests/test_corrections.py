@@ -11,8 +11,8 @@ import dataclasses
 import numpy as np
 import pytest
 
-from umkm_geo._inference import permutations_needed, smallest_p
-from umkm_geo.local_stats import local_geary, local_gi_star, local_moran, local_moran_bv
+from umkm_geo.stats._inference import permutations_needed, smallest_p
+from umkm_geo.stats.autocorrelation.local import local_geary, local_gi_star, local_moran, local_moran_bv
 
 
 @pytest.mark.parametrize(
@@ -84,8 +84,9 @@ def test_enough_permutations_change_nothing(two_blocks, recwarn):
 
 def test_the_pipeline_records_a_raised_count(tmp_path, mirror):
     # Kota Blitar and Kabupaten Blitar, 25 kecamatan, Bonferroni at 99 permutations: 999 are needed.
-    from umkm_geo import analysis, pipeline
     from umkm_geo.config import Config
+    from umkm_geo.pipeline import analysis
+    from umkm_geo.pipeline import run as pipeline
 
     config = Config()
     config = dataclasses.replace(

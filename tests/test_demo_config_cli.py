@@ -9,8 +9,8 @@ import pytest
 from umkm_geo._errors import ConfigError
 from umkm_geo.cli import main
 from umkm_geo.config import config_from_dict, load_config
-from umkm_geo.demo import blitar_demo_totals, generate_demo_counts
-from umkm_geo.indicators import area_km2
+from umkm_geo.indicators.core import area_km2
+from umkm_geo.tables.demo.counts import blitar_demo_totals, generate_demo_counts
 
 
 def test_demo_totals_match_published_figures():

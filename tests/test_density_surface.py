@@ -17,12 +17,11 @@ import pytest
 import rasterio
 from shapely.geometry import Point, box
 
-import umkm_geo.density
-import umkm_geo.raster
+import umkm_geo.indicators.density
 from umkm_geo._errors import ConfigError, TableError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.demo import ILLUSTRATIVE_NOTE
-from umkm_geo.density import DENSITY_NODATA, DENSITY_UNITS, density_surface
+from umkm_geo.indicators.density import DENSITY_NODATA, DENSITY_UNITS, density_surface
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 UTM = "EPSG:32749"
 X0, Y0 = 630_000.0, 9_110_000.0
@@ -181,7 +180,7 @@ def test_density_is_written_atomically(kecamatan, tmp_path, monkeypatch):
         path.write_bytes(b"half a GeoTIFF")
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(umkm_geo.density, "_write", crash)
+    monkeypatch.setattr(umkm_geo.indicators.density, "_write", crash)
     with pytest.raises(RuntimeError, match="disk full"):
         density_surface(kecamatan, "umkm", out, bandwidth_m=1000)
     assert os.listdir(tmp_path) == ["density.tif"] and out.read_bytes() == before
@@ -207,16 +206,10 @@ def test_density_settings_end_with_the_library_versions(kecamatan, tmp_path):
     )
 
 
-def test_raster_facade_reexports_the_density_names():
-    for name in umkm_geo.density.__all__:
-        assert getattr(umkm_geo.raster, name) is getattr(umkm_geo.density, name)
-        assert name in umkm_geo.raster.__all__
-
-
 def test_raster_modules_import_first_without_cycles():
     # An import cycle shows when a module of the cycle is imported first: a name taken from a
     # half-initialised module raises ImportError. A new interpreter imports each module first in
-    # turn (forgetting every umkm_geo module in between), then checks that umkm_geo.demo, where
+    # turn (forgetting every umkm_geo module in between), then checks that umkm_geo.tables.demo.counts, where
     # density_surface takes ILLUSTRATIVE_NOTE from, loads none of the raster modules.
     code = """
 import importlib, sys
@@ -227,9 +220,9 @@ def fresh(name):
     importlib.import_module(name)
     return {m for m in sys.modules if m.split(".")[0] == "umkm_geo"}
 
-for first in ("umkm_geo.density", "umkm_geo.zonal", "umkm_geo._raster_io", "umkm_geo.raster"):
+for first in ("umkm_geo.indicators.density", "umkm_geo.indicators.zonal", "umkm_geo.indicators._raster_io"):
     fresh(first)
-print(sorted(m for m in fresh("umkm_geo.demo") if "raster" in m or "zonal" in m or "density" in m))
+print(sorted(m for m in fresh("umkm_geo.tables.demo.counts") if "raster" in m or "zonal" in m or "density" in m))
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

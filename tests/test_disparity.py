@@ -8,18 +8,18 @@ import pytest
 import shapely
 from libpysal.graph import Graph
 
-import umkm_geo.disparity as disparity
-import umkm_geo.inequality_indices as inequality_indices
-import umkm_geo.spatial_inequality as spatial_gini_module
+import umkm_geo.stats.inequality.gap_table as disparity
+import umkm_geo.stats.inequality.indices as inequality_indices
+import umkm_geo.stats.inequality.spatial_gini as spatial_gini_module
 from _independent import four_units, kode_index
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.disparity import (
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.stats.inequality.gap import group_gap
+from umkm_geo.stats.inequality.gap_table import (
     DEFINITIONS,
     gap_table,
     spatial_gini,
 )
-from umkm_geo.gap import group_gap
 
 
 def _toy():
@@ -51,7 +51,7 @@ def _lattice(nrow, ncol, ids=None):
 
 
 def test_public_names_are_re_exported():
-    # from umkm_geo.disparity import theil keeps working after the split into modules
+    # from umkm_geo.stats.inequality.gap_table import theil keeps working after the split into modules
     re_exported = {
         **dict.fromkeys(
             ("theil", "williamson", "gini", "TheilResult", "WilliamsonResult", "GiniResult"), inequality_indices

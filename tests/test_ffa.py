@@ -1,4 +1,4 @@
-"""Tests of umkm_geo.ffa (Force Field Analysis) and its diagram."""
+"""Tests of umkm_geo.stats.ffa (Force Field Analysis) and its diagram."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 from matplotlib.patches import FancyArrow
 
 from umkm_geo._errors import AnalysisError, TableError
-from umkm_geo.demo import ILLUSTRATIVE_NOTE
-from umkm_geo.ffa import FACTOR_COLUMNS, force_field, read_factors, read_matrix, strategy_table
-from umkm_geo.render._mapbase import GID_STAMP
-from umkm_geo.render.ffa_diagram import GID_ARROW, GID_CENTRE, GID_LABEL, ffa_figure
-from umkm_geo.render.static import save_figure
+from umkm_geo.render.static._layout import GID_STAMP
+from umkm_geo.render.static.ffa_diagram import GID_ARROW, GID_CENTRE, GID_LABEL, ffa_figure
+from umkm_geo.render.static.maps import save_figure
+from umkm_geo.stats.ffa import FACTOR_COLUMNS, force_field, read_factors, read_matrix, strategy_table
+from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 CODES = ["D1", "D2", "D3", "R1", "R2", "R3"]
 

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.gap import GAP_P_VALUE_DEFINITION, group_gap
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.stats.inequality.gap import GAP_P_VALUE_DEFINITION, group_gap
 
 
 def _series(values, groups, name="umkm"):

@@ -17,8 +17,8 @@ from _independent import (
     pygeoda_weights_from_graph,
 )
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._inference import P_VALUE_DEFINITIONS
-from umkm_geo.global_stats import geary, general_g, global_moran
+from umkm_geo.stats._inference import P_VALUE_DEFINITIONS
+from umkm_geo.stats.autocorrelation.global_ import geary, general_g, global_moran
 
 # Fixtures checkerboard (6 x 6 rook; make_checkerboard(size) for other sizes), line (a - b - c - d,
 # ids LINE_IDS), two_blocks, tessellation (60 Voronoi cells: y, graph, frame) and with_island

@@ -28,9 +28,18 @@ from PIL import Image
 from shapely.geometry import box
 
 from umkm_geo._errors import ConfigError
+from umkm_geo._provenance import (
+    COMPONENTS,
+    figure_components,
+    illustrative_components,
+    is_illustrative,
+    notice_lines,
+)
+from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP
 from umkm_geo.cli import main
 from umkm_geo.config import Config, load_config
-from umkm_geo.demo import (
+from umkm_geo.indicators.core import area_km2
+from umkm_geo.tables.demo.counts import (
     ILLUSTRATIVE_NOTE,
     blitar_demo_totals,
     blitar_population_totals,
@@ -38,16 +47,7 @@ from umkm_geo.demo import (
     generate_demo_counts,
     generate_demo_population,
 )
-from umkm_geo.groups import blitar_grouping
-from umkm_geo.illustrative import (
-    COMPONENTS,
-    figure_components,
-    illustrative_components,
-    is_illustrative,
-    notice_lines,
-)
-from umkm_geo.indicators import area_km2
-from umkm_geo.render._style import ILLUSTRATIVE_STAMP
+from umkm_geo.tables.groups import blitar_grouping
 
 STAMP = ILLUSTRATIVE_STAMP
 NOTE_COLUMNS = ("catatan_data", "Catatan data", "keterangan", "catatan_ilustrasi")
@@ -108,7 +108,7 @@ def _run(config: Path) -> tuple[Path, str, dict[str, list[str]]]:
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mp.setattr("umkm_geo.render.static.save_figure", record)
+        mp.setattr("umkm_geo.render.static.maps.save_figure", record)
         code = main(["maps", "--config", str(config)])
     assert code == 0, out.getvalue()
     return load_config(config).output_dir(), out.getvalue(), figures
@@ -289,8 +289,8 @@ def test_every_report_section_and_figure_of_the_demo_run_says_so(demo_run):
 @pytest.fixture(scope="module")
 def mixed_area(tmp_path_factory, mirror):
     """A user's real counts with the demo survey, through every analysis stage (no files written)."""
-    from umkm_geo.analysis import compute_inequality, compute_regional, compute_statistics
-    from umkm_geo.pipeline import (
+    from umkm_geo.pipeline.analysis import compute_inequality, compute_regional, compute_statistics
+    from umkm_geo.pipeline.run import (
         classify_indicators,
         compute_indicators,
         compute_survey,
@@ -337,9 +337,9 @@ def test_mixed_run_records_only_the_survey(mixed_area):
 
 
 def test_mixed_run_stamps_survey_outputs_only(mixed_area, tmp_path):
-    from umkm_geo.outputs import write_tables
-    from umkm_geo.render.atlas_layers import atlas_layers
-    from umkm_geo.render.maps import _choropleths, _context, _survey_maps
+    from umkm_geo.pipeline.outputs import write_tables
+    from umkm_geo.render.atlas.layers import atlas_layers
+    from umkm_geo.render.mapset import _choropleths, _context, _survey_maps
 
     area, config = mixed_area
     ctx = _context(area, config)
@@ -393,8 +393,8 @@ def test_ffa_demo_outside_blitar_stops_with_a_clear_message(tmp_path, mirror, ca
 
 def test_ffa_demo_check_is_a_config_error(blitar):
     from umkm_geo.config import config_from_dict
+    from umkm_geo.pipeline.survey_stage import check_demo_scope
     from umkm_geo.study_area import StudyArea
-    from umkm_geo.survey.stage import check_demo_scope
 
     config = config_from_dict({"ffa": {"factors": "demo"}})
     check_demo_scope(StudyArea(frame=blitar.frame, region=blitar.region), config)  # Blitar: fine
@@ -470,7 +470,7 @@ def test_demo_population_adds_up_and_has_no_group_effect(blitar):
 
 
 def test_demo_sector_shares_have_one_distribution(blitar):
-    from umkm_geo.demo import DEMO_SECTORS
+    from umkm_geo.tables.demo.counts import DEMO_SECTORS
 
     groups = blitar_grouping().groups
     counts = pd.concat(
@@ -491,9 +491,9 @@ def test_demo_sector_shares_have_one_distribution(blitar):
 def test_atlas_popup_tooltip_and_legend_carry_the_stamp_in_a_browser(tmp_path):
     import shutil
 
-    from umkm_geo.classification import classify
-    from umkm_geo.indicators import AREA, DENSITY
-    from umkm_geo.render.interactive import ChoroplethLayer, DetailRow, write_atlas
+    from umkm_geo.classify.breaks import classify
+    from umkm_geo.indicators.core import AREA, DENSITY
+    from umkm_geo.render.atlas.write import ChoroplethLayer, DetailRow, write_atlas
 
     chromium = "/usr/bin/chromium"
     try:

@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import box
 
 from umkm_geo._errors import TableError
-from umkm_geo.indicators import add_indicators
+from umkm_geo.indicators.core import add_indicators
 from umkm_geo.study_area import StudyArea
 
 KEP, SUK, SAN = "35.72.01", "35.72.02", "35.72.03"

@@ -10,8 +10,8 @@ from inequality.theil import Theil, TheilD
 
 from _independent import four_units, kode_index
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.inequality_indices import gini, theil, williamson
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.stats.inequality.indices import gini, theil, williamson
 
 # four_units() is the hand-worked example of 4 units in 2 groups (table in tests/_independent.py):
 # x = 1, 3, 4, 4; p = 1, 1, 1, 3; groups g1, g1, g2, g2; P = 6, sum(p x) = 20, xbar = 10/3.

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from umkm_geo._global_inference import _pseudo_p
-from umkm_geo._inference import P_VALUE_DEFINITIONS, significance
+from umkm_geo.stats._global_inference import _pseudo_p
+from umkm_geo.stats._inference import P_VALUE_DEFINITIONS, significance
 
 TWO_SIDED = P_VALUE_DEFINITIONS["two-sided"][0]
 FOLDED = P_VALUE_DEFINITIONS["folded"][0]

@@ -6,10 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from umkm_geo.disparity import gap_table
-from umkm_geo.global_stats import GearyResult, GlobalMoranResult
-from umkm_geo.inequality_indices import theil
-from umkm_geo.interpretation import (
+from umkm_geo.render.report.interpret import (
     basis_sentences,
     display_names,
     format_p,
@@ -24,8 +21,11 @@ from umkm_geo.interpretation import (
     shift_share_sentences,
     theil_sentence,
 )
-from umkm_geo.local_stats import local_gi_star, local_moran
-from umkm_geo.regional import klassen, location_quotient, shift_share
+from umkm_geo.stats.autocorrelation.global_ import GearyResult, GlobalMoranResult
+from umkm_geo.stats.autocorrelation.local import local_gi_star, local_moran
+from umkm_geo.stats.inequality.gap_table import gap_table
+from umkm_geo.stats.inequality.indices import theil
+from umkm_geo.stats.regional import klassen, location_quotient, shift_share
 
 SETTINGS = {"permutations": 999, "seed": 1, "alternative": "two-sided"}
 
@@ -258,9 +258,9 @@ def test_shift_share_summary_of_a_hand_worked_example():
 
 @pytest.fixture(scope="module")
 def area(mirror, tmp_path_factory):
-    from umkm_geo.analysis import compute_inequality, compute_regional, compute_statistics
     from umkm_geo.config import Config, StatisticsConfig
-    from umkm_geo.pipeline import compute_indicators, compute_weights, load_counts, load_study_area
+    from umkm_geo.pipeline.analysis import compute_inequality, compute_regional, compute_statistics
+    from umkm_geo.pipeline.run import compute_indicators, compute_weights, load_counts, load_study_area
 
     config = dataclasses.replace(Config(), statistics=StatisticsConfig(permutations=99, gap_permutations=99))
     out = tmp_path_factory.mktemp("interp")

@@ -13,9 +13,9 @@ from libpysal.graph import Graph
 
 from _independent import LINE_IDS, assert_records_settings, assert_seeded, lattice, pygeoda_weights_from_graph
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._inference import P_VALUE_DEFINITIONS, _legacy_numpy_seed
-from umkm_geo.join_count_stats import _joins, _permuted_join_counts, above_median, join_counts
-from umkm_geo.weights import build_weights
+from umkm_geo.stats._inference import P_VALUE_DEFINITIONS, _legacy_numpy_seed
+from umkm_geo.stats.autocorrelation.join_counts import _joins, _permuted_join_counts, above_median, join_counts
+from umkm_geo.weights.build import build_weights
 
 # Fixtures tessellation (60 Voronoi cells: y, graph, frame), with_island (4 x 4 queen + one far
 # cell, 17 units), line (a - b - c - d, ids LINE_IDS) and make_checkerboard(size) come from conftest.py.

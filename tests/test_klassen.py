@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from umkm_geo import regional
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.regional.typology import KLASSEN_LABELS, growth_rate, klassen
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.stats import regional
+from umkm_geo.stats.regional.typology import KLASSEN_LABELS, growth_rate, klassen
 
 # --------------------------------------------------------------------------- Klassen typology
 
@@ -115,8 +115,8 @@ def test_klassen_no_warning_on_clean_input():
 
 
 def test_regional_re_exports_the_klassen_names():
-    # import_module: `import umkm_geo.regional.typology as m` could give the function of that name
-    module = importlib.import_module("umkm_geo.regional.typology")
+    # import_module: `import umkm_geo.stats.regional.typology as m` could give the function of that name
+    module = importlib.import_module("umkm_geo.stats.regional.typology")
     assert set(module.__all__) <= set(regional.__all__)
     assert regional.klassen is klassen
     assert regional.growth_rate is growth_rate

@@ -19,10 +19,17 @@ from _independent import (
     spdep_local_g_star,
 )
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.global_stats import global_moran
-from umkm_geo.local_stats import CATEGORIES, CLUSTER_LABELS, local_geary, local_gi_star, local_moran, local_moran_bv
-from umkm_geo.weights import build_weights
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.stats.autocorrelation.global_ import global_moran
+from umkm_geo.stats.autocorrelation.local import (
+    CATEGORIES,
+    CLUSTER_LABELS,
+    local_geary,
+    local_gi_star,
+    local_moran,
+    local_moran_bv,
+)
+from umkm_geo.weights.build import build_weights
 
 # --- local Moran ----------------------------------------------------------------------------
 

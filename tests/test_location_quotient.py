@@ -5,10 +5,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from umkm_geo import regional
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.regional.lq import LQ_DEFINITION, location_quotient
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.stats import regional
+from umkm_geo.stats.regional.lq import LQ_DEFINITION, location_quotient
 
 # --------------------------------------------------------------------------- helpers
 
@@ -211,8 +211,8 @@ def test_lq_no_warning_on_clean_input():
 
 
 def test_regional_re_exports_the_lq_names():
-    # import_module: `import umkm_geo.regional.lq as m` could give the function of that name
-    module = importlib.import_module("umkm_geo.regional.lq")
+    # import_module: `import umkm_geo.stats.regional.lq as m` could give the function of that name
+    module = importlib.import_module("umkm_geo.stats.regional.lq")
     assert set(module.__all__) <= set(regional.__all__)
     assert regional.location_quotient is location_quotient
     assert regional.LQ_DEFINITION is LQ_DEFINITION

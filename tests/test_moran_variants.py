@@ -7,8 +7,8 @@ import pytest
 
 from _independent import LINE_IDS, assert_records_settings, assert_seeded, pygeoda_weights_from_graph
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo.global_stats import global_moran
-from umkm_geo.moran_variants import moran_bv, moran_rate
+from umkm_geo.stats.autocorrelation.global_ import global_moran
+from umkm_geo.stats.autocorrelation.moran_variants import moran_bv, moran_rate
 
 # The fixtures tessellation (60 Voronoi cells: y, graph, frame) and line (a - b - c - d, ids
 # LINE_IDS) come from conftest.py.

@@ -4,11 +4,11 @@ import pytest
 from matplotlib.colors import to_hex
 
 from _independent import lattice
-from umkm_geo.classification import lq_classes
-from umkm_geo.indicators import COUNT, Indicator
-from umkm_geo.render._mapbase import GID_NOTE, GID_SCALE, GID_STAMP
-from umkm_geo.render._style import ILLUSTRATIVE_STAMP, NODATA_COLOR, diverging_colors
-from umkm_geo.render.multiples import PANEL_LEVEL, shared_classes, small_multiples_figure, stack_panels
+from umkm_geo.classify.breaks import lq_classes
+from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP, NODATA_COLOR, diverging_colors
+from umkm_geo.indicators.core import COUNT, Indicator
+from umkm_geo.render.static._layout import GID_NOTE, GID_SCALE, GID_STAMP
+from umkm_geo.render.static.multiples import PANEL_LEVEL, shared_classes, small_multiples_figure, stack_panels
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import pytest
 
 from umkm_geo._errors import OutputError
 from umkm_geo.cli import EXIT_BUG, EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_TERMINATED, main
-from umkm_geo.outputs import SET_ENTRIES, staged_output
+from umkm_geo.pipeline.outputs import SET_ENTRIES, staged_output
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -234,7 +234,7 @@ def test_staging_folders_of_killed_runs_are_removed_at_the_next_start(tmp_path):
 
 
 def test_ctrl_c_during_the_swap_waits_for_it(tmp_path, monkeypatch):
-    import umkm_geo.outputs as outputs
+    import umkm_geo.pipeline.outputs as outputs
 
     out = tmp_path / "outputs"
     out.mkdir()
@@ -285,7 +285,7 @@ dpi = 50
 
 def _few_figures(monkeypatch) -> None:
     """One static map (and the atlas, report and every table): the set, not the drawing, is tested here."""
-    import umkm_geo.render.maps as maps
+    import umkm_geo.render.mapset as maps
 
     monkeypatch.setattr(maps, "MAPPED", ("umkm_density",))
     monkeypatch.setattr(maps, "FIGURES", (maps._choropleths,))
@@ -352,7 +352,7 @@ def test_nothing_in_the_set_points_into_the_staging_folder(earlier):
 def test_a_failure_mid_run_leaves_the_set_byte_for_byte(earlier, few_figures, monkeypatch, capsys):
     config, out, _ = earlier
     before = snapshot(out)
-    import umkm_geo.pipeline as pipeline
+    import umkm_geo.pipeline.run as pipeline
 
     staged = []
 
@@ -375,7 +375,7 @@ def test_a_failure_mid_run_leaves_the_set_byte_for_byte(earlier, few_figures, mo
 def test_ctrl_c_mid_run_leaves_the_set_byte_for_byte(earlier, few_figures, monkeypatch, capsys):
     config, out, _ = earlier
     before = snapshot(out)
-    import umkm_geo.pipeline as pipeline
+    import umkm_geo.pipeline.run as pipeline
 
     real = pipeline.write_tables
 
@@ -393,7 +393,7 @@ def test_ctrl_c_mid_run_leaves_the_set_byte_for_byte(earlier, few_figures, monke
 def test_sigterm_mid_run_leaves_the_set_byte_for_byte(earlier, few_figures, monkeypatch, capsys):
     config, out, _ = earlier
     before = snapshot(out)
-    import umkm_geo.pipeline as pipeline
+    import umkm_geo.pipeline.run as pipeline
 
     real = pipeline.write_tables
 
@@ -412,7 +412,7 @@ def test_sigterm_mid_run_leaves_the_set_byte_for_byte(earlier, few_figures, monk
 def test_debug_shows_the_traceback(earlier, monkeypatch, capsys):
     config, out, _ = earlier
     before = snapshot(out)
-    import umkm_geo.pipeline as pipeline
+    import umkm_geo.pipeline.run as pipeline
 
     def broken(area, config):
         raise ZeroDivisionError("weights")

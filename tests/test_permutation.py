@@ -14,13 +14,13 @@ import shapely
 from libpysal.graph import Graph
 from scipy import stats
 
-from umkm_geo import permutation
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo.permutation import PermutationCounts, conditional_permutation, csr_arrays
+from umkm_geo.stats import permutation
+from umkm_geo.stats.permutation import PermutationCounts, conditional_permutation, csr_arrays
 
 ENGINES = ["compiled", "numpy"]
 needs_compiled = pytest.mark.skipif(
-    not permutation.COMPILED_ENGINE_AVAILABLE, reason="umkm_geo._crand was not built (no C compiler at install)"
+    not permutation.COMPILED_ENGINE_AVAILABLE, reason="umkm_geo.stats._crand was not built (no C compiler at install)"
 )
 
 
@@ -454,7 +454,7 @@ def test_counts_do_not_depend_on_the_number_of_threads(tessellation):
 @needs_compiled
 def test_a_units_draws_depend_only_on_seed_unit_and_permutations(tessellation):
     # running only the chunk [100, 120) gives those units the same counts as the whole run
-    from umkm_geo import _crand
+    from umkm_geo.stats import _crand
 
     inputs = lisa_inputs(*tessellation)
     whole = run(inputs, permutations=99, seed=5, n_threads=1, engine="compiled")
@@ -653,7 +653,7 @@ def test_integer_arrays_are_accepted(small):
 
 @needs_compiled
 def test_compiled_module_checks_its_buffers(small):
-    from umkm_geo import _crand
+    from umkm_geo.stats import _crand
 
     n = 5
     out = [np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), np.zeros(n), np.zeros(n)]

@@ -18,10 +18,10 @@ from _independent import (
     pygeoda_queen_neighbours,
     pygeoda_weights_from_graph,
 )
-from umkm_geo.demo import ILLUSTRATIVE_NOTE
-from umkm_geo.render._style import SCHEMES
-from umkm_geo.render.atlas_layers import atlas_layers
-from umkm_geo.render.interactive import write_atlas
+from umkm_geo.classify.symbology import SCHEMES
+from umkm_geo.render.atlas.layers import atlas_layers
+from umkm_geo.render.atlas.write import write_atlas
+from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 STAMP = ILLUSTRATIVE_NOTE
 

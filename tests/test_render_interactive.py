@@ -19,11 +19,11 @@ import shapely
 from shapely.geometry import Point, box
 
 from umkm_geo._errors import ConfigError, TableError
-from umkm_geo.classification import classify
-from umkm_geo.indicators import COUNT, DENSITY, PER_1000
-from umkm_geo.render._style import ILLUSTRATIVE_STAMP, LISA_CODES, NODATA_COLOR, SCHEMES, lisa_label
-from umkm_geo.render.atlas_layers import atlas_layers
-from umkm_geo.render.interactive import (
+from umkm_geo.classify.breaks import classify
+from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP, LISA_CODES, NODATA_COLOR, SCHEMES, lisa_label
+from umkm_geo.indicators.core import COUNT, DENSITY, PER_1000
+from umkm_geo.render.atlas.layers import atlas_layers
+from umkm_geo.render.atlas.write import (
     CategoryLayer,
     ChoroplethLayer,
     DetailRow,

@@ -8,7 +8,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from umkm_geo._errors import ConfigError
-from umkm_geo.render._simplify import (
+from umkm_geo.render.atlas._simplify import (
     METRES_PER_DEGREE,
     clean_coverage,
     fit_geometry,

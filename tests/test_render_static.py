@@ -8,13 +8,8 @@ import pytest
 from matplotlib.colors import to_hex, to_rgb
 from shapely.geometry import box
 
-from umkm_geo.classification import classify, lq_classes
-from umkm_geo.indicators import CHANGE_PCT, DENSITY, PER_1000
-from umkm_geo.local_stats import local_gi_star, local_moran
-from umkm_geo.regional import klassen
-from umkm_geo.render._labels import GID_LABEL, GID_LEADER
-from umkm_geo.render._mapbase import GID_KEY, GID_NOTE, GID_SCALE, km_text
-from umkm_geo.render._style import (
+from umkm_geo.classify.breaks import classify, lq_classes
+from umkm_geo.classify.symbology import (
     ILLUSTRATIVE_STAMP,
     LISA_CODES,
     LISA_COLORS,
@@ -25,7 +20,10 @@ from umkm_geo.render._style import (
     lisa_label,
     significance_bands,
 )
-from umkm_geo.render.static import (
+from umkm_geo.indicators.core import CHANGE_PCT, DENSITY, PER_1000
+from umkm_geo.render.static._labels import GID_LABEL, GID_LEADER
+from umkm_geo.render.static._layout import GID_KEY, GID_NOTE, GID_SCALE, km_text
+from umkm_geo.render.static.maps import (
     GID_STAMP,
     category_figure,
     choropleth_figure,
@@ -36,7 +34,9 @@ from umkm_geo.render.static import (
     save_figure,
     significance_figure,
 )
-from umkm_geo.weights import build_weights
+from umkm_geo.stats.autocorrelation.local import local_gi_star, local_moran
+from umkm_geo.stats.regional import klassen
+from umkm_geo.weights.build import build_weights
 
 CELL = 0.08  # degrees
 

@@ -11,11 +11,12 @@ import pytest
 from PIL import Image
 
 from umkm_geo._errors import ConfigError
+from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP
 from umkm_geo.config import Config, StatisticsConfig
-from umkm_geo.interpretation import interpret
-from umkm_geo.render import _report_text, report
-from umkm_geo.render._style import ILLUSTRATIVE_STAMP
-from umkm_geo.render.report import SECTIONS, report_html
+from umkm_geo.render.report import text as _report_text
+from umkm_geo.render.report import write as report
+from umkm_geo.render.report.interpret import interpret
+from umkm_geo.render.report.write import SECTIONS, report_html
 
 EVIL = "<b>x</b>"
 CONFIG = dataclasses.replace(Config(), statistics=StatisticsConfig(permutations=99, gap_permutations=99, seed=777))
@@ -46,8 +47,14 @@ HEADINGS = {
 @pytest.fixture(scope="module")
 def area(mirror, tmp_path_factory):
     """Blitar through every analysis stage (no maps), with 99 permutations and one evil name."""
-    from umkm_geo.analysis import compute_inequality, compute_regional, compute_statistics
-    from umkm_geo.pipeline import classify_indicators, compute_indicators, compute_weights, load_counts, load_study_area
+    from umkm_geo.pipeline.analysis import compute_inequality, compute_regional, compute_statistics
+    from umkm_geo.pipeline.run import (
+        classify_indicators,
+        compute_indicators,
+        compute_weights,
+        load_counts,
+        load_study_area,
+    )
 
     out = tmp_path_factory.mktemp("report_area")
     with warnings.catch_warnings():
@@ -289,7 +296,7 @@ def test_browser_opens_and_prints_the_report_offline(page, images, tmp_path):
 def test_join_qa_counts_and_lists_every_issue(area, tmp_path):
     import pandas as pd
 
-    from umkm_geo.join import ISSUE_COLUMNS, JoinReport
+    from umkm_geo.tables.join import ISSUE_COLUMNS, JoinReport
 
     issues = pd.DataFrame(
         [
@@ -332,7 +339,7 @@ def test_methods_cite_every_reference(page):
 
 
 def test_results_not_computed_are_said_so(mirror, tmp_path):
-    from umkm_geo.pipeline import load_study_area
+    from umkm_geo.pipeline.run import load_study_area
 
     bare = load_study_area(CONFIG)
     text = report_html(bare, images={}, config=CONFIG, path=tmp_path / "r.html", lang="en").read_text(encoding="utf-8")

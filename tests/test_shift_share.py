@@ -7,10 +7,10 @@ import pytest
 
 # the count-table builders of the location quotient tests, shared rather than copied
 from test_location_quotient import _long, _wide
-from umkm_geo import regional
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.regional.shiftshare import SHIFT_SHARE_COMPONENTS, SHIFT_SHARE_DEFINITION, shift_share
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.stats import regional
+from umkm_geo.stats.regional.shiftshare import SHIFT_SHARE_COMPONENTS, SHIFT_SHARE_DEFINITION, shift_share
 
 # --------------------------------------------------------------------------- shift-share
 
@@ -188,8 +188,8 @@ def test_shift_share_no_warning_on_clean_input():
 
 
 def test_regional_re_exports_the_shift_share_names():
-    # import_module: `import umkm_geo.regional.shiftshare as m` could give the function of that name
-    module = importlib.import_module("umkm_geo.regional.shiftshare")
+    # import_module: `import umkm_geo.stats.regional.shiftshare as m` could give the function of that name
+    module = importlib.import_module("umkm_geo.stats.regional.shiftshare")
     assert set(module.__all__) <= set(regional.__all__)
     assert regional.shift_share is shift_share
     assert regional.SHIFT_SHARE_COMPONENTS is SHIFT_SHARE_COMPONENTS

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from umkm_geo.local_stats import local_moran
+from umkm_geo.stats.autocorrelation.local import local_moran
 
 
 @pytest.mark.parametrize(
@@ -17,7 +17,7 @@ from umkm_geo.local_stats import local_moran
     ],
 )
 def test_the_significance_legend_shows_reachable_classes_only(permutations, p_value, bands):
-    from umkm_geo.render._style import category_legend, significance_scheme
+    from umkm_geo.classify.symbology import category_legend, significance_scheme
 
     sch = significance_scheme(permutations, p_value)
     assert list(sch.codes) == [*bands, "ns", "island"]
@@ -30,7 +30,7 @@ def test_the_significance_legend_shows_reachable_classes_only(permutations, p_va
 
 def test_the_lisa_significance_map_of_999_permutations_has_no_band_below_0_002(two_blocks):
     from _independent import lattice
-    from umkm_geo.render.static import significance_figure
+    from umkm_geo.render.static.maps import significance_figure
 
     y, graph, _ = two_blocks
     frame = lattice(10, 10).assign(nama="k", kab_kode="35.99", kab_nama="x")

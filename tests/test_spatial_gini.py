@@ -10,11 +10,11 @@ from inequality.gini import Gini_Spatial
 from libpysal.graph import Graph
 from libpysal.weights import W
 
-import umkm_geo.spatial_inequality as spatial_module
+import umkm_geo.stats.inequality.spatial_gini as spatial_module
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.inequality_indices import gini
-from umkm_geo.spatial_inequality import ENGINE, spatial_gini
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.stats.inequality.indices import gini
+from umkm_geo.stats.inequality.spatial_gini import ENGINE, spatial_gini
 
 
 def _ids(n):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
-from umkm_geo.indicators import add_indicators
+from umkm_geo.indicators.core import add_indicators
 from umkm_geo.study_area import StudyArea
 
 KEP, SUK, SAN = "35.72.01", "35.72.02", "35.72.03"

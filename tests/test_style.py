@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from umkm_geo.local_stats import CATEGORIES
-from umkm_geo.render._style import SCHEMES, category_legend, scheme, significance_bands
+from umkm_geo.classify.symbology import SCHEMES, category_legend, scheme, significance_bands
+from umkm_geo.stats.autocorrelation.local import CATEGORIES
 
 
 @pytest.mark.parametrize("name", sorted(SCHEMES))

@@ -1,4 +1,4 @@
-"""Tests of umkm_geo.survey.demo: illustrative survey answers, FFA factors and products."""
+"""Tests of umkm_geo.tables.demo.survey: illustrative survey answers, FFA factors and products."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from umkm_geo._errors import ConfigError
-from umkm_geo.demo import ILLUSTRATIVE_NOTE
-from umkm_geo.groups import blitar_grouping
-from umkm_geo.survey.demo import (
+from umkm_geo.stats.survey.products import mpe_ranking, read_products
+from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
+from umkm_geo.tables.demo.survey import (
     _PRODUCTS,
     DEFAULT_ASPECTS,
     DEMO_MPE_WEIGHTS,
@@ -18,7 +18,7 @@ from umkm_geo.survey.demo import (
     demo_products,
     demo_responses,
 )
-from umkm_geo.survey.products import mpe_ranking, read_products
+from umkm_geo.tables.groups import blitar_grouping
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_responses_have_no_group_effect_on_average(plan, frame):
 def test_responses_sectors_have_one_distribution(plan, frame):
     # Sectors are drawn from DEMO_SECTORS everywhere: the share of each sector in the south and in
     # the north both estimate the same mean share.
-    from umkm_geo.demo import DEMO_SECTORS
+    from umkm_geo.tables.demo.counts import DEMO_SECTORS
 
     answers = pd.concat([demo_responses(plan, frame, seed=s) for s in range(10)])
     wilayah = answers["kecamatan"].map(dict(zip(frame["nama"], frame["wilayah"], strict=True)))

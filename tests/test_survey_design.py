@@ -1,4 +1,4 @@
-"""Tests of umkm_geo.survey.design: Slovin, Cochran and the allocation of the sample."""
+"""Tests of umkm_geo.stats.survey.design: Slovin, Cochran and the allocation of the sample."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
-from umkm_geo.demo import ILLUSTRATIVE_NOTE
-from umkm_geo.survey.design import PLAN_COLUMNS, cochran, slovin, survey_plan
+from umkm_geo.stats.survey.design import PLAN_COLUMNS, cochran, slovin, survey_plan
+from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 
 def test_slovin_hand_worked():

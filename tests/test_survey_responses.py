@@ -1,4 +1,4 @@
-"""Tests of umkm_geo.survey.responses: reading questionnaire answers and reporting every problem."""
+"""Tests of umkm_geo.tables.responses: reading questionnaire answers and reporting every problem."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from umkm_geo._errors import ConfigError, TableError
-from umkm_geo.demo import ILLUSTRATIVE_NOTE
-from umkm_geo.survey.responses import ISSUE_COLUMNS, LONG_COLUMNS, parse_likert, read_responses
+from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
+from umkm_geo.tables.responses import ISSUE_COLUMNS, LONG_COLUMNS, parse_likert, read_responses
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tests of umkm_geo.survey.scoring: categories, weighting, Cronbach's alpha, bootstrap, quadrants."""
+"""Tests of umkm_geo.stats.survey.scoring: categories, weighting, Cronbach's alpha, bootstrap, quadrants."""
 
 from __future__ import annotations
 
@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
-from umkm_geo.demo import ILLUSTRATIVE_NOTE
-from umkm_geo.survey.scoring import (
+from umkm_geo.stats.survey.scoring import (
     DEFAULT_INTERVALS,
     QUADRANT_LABELS,
     categorise,
     cronbach_alpha,
     score_survey,
 )
+from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 K1, K2, K3 = "35.05.01", "35.05.02", "35.72.01"
 

@@ -8,11 +8,11 @@ import pytest
 import xlwt
 
 from umkm_geo._errors import ConfigError, JoinError, TableError
-from umkm_geo.codes import load_crosswalk
 from umkm_geo.config import config_from_dict
-from umkm_geo.join import join_counts
-from umkm_geo.names import normalise_name
-from umkm_geo.tables import parse_count, read_count_table, read_raw
+from umkm_geo.sources.codes import load_crosswalk
+from umkm_geo.sources.names import normalise_name
+from umkm_geo.tables.counts import parse_count, read_count_table, read_raw
+from umkm_geo.tables.join import join_counts
 
 
 def _csv(tmp_path, text, name="umkm.csv"):
@@ -450,7 +450,7 @@ def test_config_data_keys(tmp_path):
 
 def test_population_table_of_several_years_uses_one_year(tmp_path, mirror):
     from umkm_geo.config import load_config
-    from umkm_geo.pipeline import compute_indicators, load_counts, load_study_area
+    from umkm_geo.pipeline.run import compute_indicators, load_counts, load_study_area
 
     _csv(tmp_path, "kecamatan,jumlah_umkm\nKepanjenkidul,120\nSukorejo,95\nSananwetan,143\n", "umkm.csv")
     _csv(

@@ -13,10 +13,10 @@ import pytest
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
-from umkm_geo.global_stats import geary, general_g, global_moran
-from umkm_geo.join_count_stats import join_counts
-from umkm_geo.local_stats import local_geary, local_gi_star, local_moran, local_moran_bv
-from umkm_geo.moran_variants import moran_bv, moran_rate
+from umkm_geo.stats.autocorrelation.global_ import geary, general_g, global_moran
+from umkm_geo.stats.autocorrelation.join_counts import join_counts
+from umkm_geo.stats.autocorrelation.local import local_geary, local_gi_star, local_moran, local_moran_bv
+from umkm_geo.stats.autocorrelation.moran_variants import moran_bv, moran_rate
 
 
 def _graph(links: list[tuple[str, str]], ids: list[str]) -> Graph:
@@ -136,7 +136,7 @@ def test_join_count_moments_on_a_path_of_three_units_match_enumeration():
 
 
 def test_an_untested_global_statistic_is_read_as_not_tested():
-    from umkm_geo.interpretation import global_sentence
+    from umkm_geo.render.report.interpret import global_sentence
 
     result = global_moran(Y3, TRIANGLE, permutations=99, seed=1)
     text = global_sentence(result, lang="en", label="UMKM")
@@ -161,7 +161,7 @@ def test_three_units_in_a_row_keep_the_permutation_test_without_the_undefined_ra
 
 @pytest.mark.filterwarnings("ignore:Group\\(s\\) \\['s'\\] of pair u-s have one unit")
 def test_gap_table_without_a_spatial_gini_for_mutually_adjacent_units():
-    from umkm_geo.disparity import gap_table
+    from umkm_geo.stats.inequality.gap_table import gap_table
 
     groups = pd.Series(["u", "u", "s"], index=list("abc"), name="wilayah")
     with pytest.warns(UserWarning, match="The spatial Gini is not computed: All units are neighbours of one another"):

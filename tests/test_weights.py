@@ -8,10 +8,10 @@ import shapely
 from libpysal.graph import Graph
 
 from _independent import BLITAR_ORIGIN, graph_neighbour_sets, lattice, pygeoda_queen_neighbours, voronoi_tessellation
-from umkm_geo._contiguity import contiguity_graph
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.weights import DEFAULT_K, METHODS, build_weights, min_threshold_m, utm_crs
+from umkm_geo.results import RESULT_TABLE_COLUMNS
+from umkm_geo.weights._contiguity import contiguity_graph
+from umkm_geo.weights.build import DEFAULT_K, METHODS, build_weights, min_threshold_m, utm_crs
 
 
 def _build_quietly(frame, **kwargs):
@@ -530,7 +530,7 @@ def test_settings_record_the_method_and_versions():
     assert settings["method"] == "queen"
     assert settings["method_description"] == METHODS["queen"]
     assert settings["islands"] == "keep"
-    assert settings["builder"].startswith("umkm_geo._contiguity")
+    assert settings["builder"].startswith("umkm_geo.weights._contiguity")
     assert settings["libpysal_version"] == libpysal.__version__
     assert settings["threshold_m"] is None and settings["k"] is None
 

@@ -20,11 +20,9 @@ import rasterio
 from affine import Affine
 from shapely.geometry import box
 
-import umkm_geo.raster
-import umkm_geo.zonal
 from umkm_geo._errors import ConfigError, DataSourceError, TableError
-from umkm_geo._results import RESULT_TABLE_COLUMNS
-from umkm_geo.zonal import zonal_statistics
+from umkm_geo.indicators.zonal import zonal_statistics
+from umkm_geo.results import RESULT_TABLE_COLUMNS
 
 UTM = "EPSG:32749"
 X0, Y0, CELL = 630_000.0, 9_110_000.0, 100.0
@@ -219,9 +217,3 @@ def test_zonal_settings_record_the_raster(grid_tif, squares):
     assert tuple(table.columns) == RESULT_TABLE_COLUMNS
     assert table.set_index("name").loc["n_units", "value"] == 2
     json.dumps(result.to_dict())
-
-
-def test_raster_facade_reexports_the_zonal_names():
-    for name in umkm_geo.zonal.__all__:
-        assert getattr(umkm_geo.raster, name) is getattr(umkm_geo.zonal, name)
-        assert name in umkm_geo.raster.__all__

@@ -247,7 +247,7 @@ class OutputConfig:
     """``[output]``: the output folder (relative to the folder the command runs in).
 
     A ``maps`` run owns ``maps/``, ``tables/``, ``report.html`` and ``run.json`` in it and replaces
-    them as a whole (see :func:`umkm_geo.pipeline.run`); other files there are left alone.
+    them as a whole (see :func:`umkm_geo.pipeline.run.run`); other files there are left alone.
     """
 
     dir: str = "outputs"

@@ -24,7 +24,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from umkm_geo._crs import EQUAL_AREA_CRS
 from umkm_geo._errors import ConfigError, RegionError
 from umkm_geo._validate import listing
-from umkm_geo.codes import code_level, in_region, parse_region, provinces_of
+from umkm_geo.sources.codes import code_level, in_region, parse_region, provinces_of
 from umkm_geo.sources.registry import FetchedFile, Registry, fetch, load_registry
 from umkm_geo.sources.wilayah_sql import parse_wilayah_sql, read_names
 

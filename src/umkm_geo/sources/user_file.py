@@ -25,14 +25,14 @@ import shapely
 
 from umkm_geo._crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS
 from umkm_geo._errors import DataSourceError
-from umkm_geo.codes import (
+from umkm_geo.sources.boundaries import BoundarySet
+from umkm_geo.sources.codes import (
     bps_to_kemendagri,
     in_region,
     load_crosswalk,
     normalise_code,
     parse_region,
 )
-from umkm_geo.sources.boundaries import BoundarySet
 from umkm_geo.sources.registry import FetchedFile, file_sha256
 
 _READERS = {".parquet": gpd.read_parquet, ".geoparquet": gpd.read_parquet}

@@ -1,0 +1,1 @@
+"""Per-unit columns: counts, density, rates, shares, raster covariates."""

@@ -1,0 +1,1 @@
+"""The ``maps`` pipeline: stages (StudyArea -> StudyArea), the run and its output set."""

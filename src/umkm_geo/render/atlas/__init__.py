@@ -1,0 +1,1 @@
+"""The web atlas: one self-contained, offline HTML page."""

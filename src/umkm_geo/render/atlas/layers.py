@@ -1,0 +1,301 @@
+"""Atlas layers from the pipeline's results: one per indicator and per local statistic.
+
+:func:`atlas_layers` reads ``StudyArea.results`` and returns the layers and popup rows that
+:func:`umkm_geo.render.atlas.write.write_atlas` draws: a choropleth per classified indicator (with
+the class breaks the PNGs use), LISA and bivariate LISA clusters, a LISA significance map, Gi* hot
+and cold spots, local Geary, the Klassen typology and one LQ basis layer per sector, with p-values,
+Gi* z and the basis sectors as popup rows. A layer or row made from an illustrative input (see
+:mod:`umkm_geo._provenance`) is marked ``illustrative`` and carries the stamp in the atlas.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from umkm_geo._errors import ConfigError
+from umkm_geo._provenance import indicator_components, klassen_components, result_components
+from umkm_geo.classify.breaks import ClassBreaks, format_number
+from umkm_geo.classify.symbology import SCHEMES, qualitative_scheme, significance_bands, significance_scheme
+from umkm_geo.indicators.core import Indicator
+from umkm_geo.render.atlas.write import CategoryLayer, ChoroplethLayer, DetailRow
+
+_P_WORDS: Mapping[str, Mapping[str, str]] = {
+    "two-sided": {"id": "p dua sisi", "en": "two-sided p"},
+    "folded": {"id": "p satu sisi (folded)", "en": "folded p"},
+}
+
+_LOCAL: Mapping[str, tuple[str, str, str]] = {
+    # result name -> (scheme, label id, label en)
+    "moran": ("lisa", "Klaster LISA", "LISA clusters"),
+    "moran_bv": ("lisa", "Klaster LISA bivariat", "Bivariate LISA clusters"),
+    "gi_star": ("gi_star", "Titik panas Gi*", "Gi* hot and cold spots"),
+    "geary": ("local_geary", "Geary lokal", "Local Geary"),
+}
+
+
+def _variable_label(variable: str | None, indicators: Mapping[str, Indicator], lang: str) -> str:
+    if not variable:
+        return ""
+    parts = [p.strip() for p in re.split(r"~", variable)]
+    out = []
+    for part in parts:
+        inner = re.fullmatch(r"lag\((.+)\)", part)
+        key = inner.group(1) if inner else part
+        label = indicators[key].label(lang) if key in indicators else key
+        out.append(f"lag({label})" if inner else label)
+    return " ~ ".join(out)
+
+
+def _sector(name: str) -> str:
+    return str(name).replace("_", " ")
+
+
+def _p_text(p: pd.Series, lang: str) -> pd.Series:
+    """p-values with 3 decimals; below 0.001 as ``"< 0,001"`` (never a misleading ``0,000``)."""
+    small = "< " + format_number(0.001, 3, lang=lang)
+    return pd.Series(
+        [None if pd.isna(v) else small if v < 0.0005 else format_number(v, 3, lang=lang) for v in p],
+        index=p.index,
+        dtype=object,
+    )
+
+
+def atlas_layers(
+    frame: gpd.GeoDataFrame,
+    results: Mapping[str, Any],
+    *,
+    indicators: Sequence[str] | None = None,
+    illustrative: Collection[str] = (),
+) -> tuple[list[ChoroplethLayer | CategoryLayer], list[DetailRow]]:
+    """Every atlas layer and popup row that the pipeline's results allow.
+
+    Parameters
+    ----------
+    frame
+        The study-area frame (indicator columns, indexed by kecamatan code).
+    results
+        ``StudyArea.results``: uses ``"indicators"`` and ``"classes"`` (choropleths), ``"local"``
+        (LISA, bivariate LISA, Gi*, local Geary, and a significance layer of the LISA p-values),
+        ``"klassen"`` and ``"lq"`` (one basis layer per sector); missing entries are skipped.
+    indicators
+        Keys of the choropleth layers, in order. ``None``: every classified indicator, the one
+        the LISA analysed first.
+    illustrative
+        The illustrative inputs of the run (components of :data:`umkm_geo._provenance.COMPONENTS`,
+        e.g. the keys of ``illustrative_components(area.provenance)``): every layer and row made from
+        one of them is marked ``illustrative``.
+
+    Returns
+    -------
+    tuple
+        ``(layers, details)`` for :func:`write_atlas`.
+    """
+    inds: Mapping[str, Indicator] = results.get("indicators", {})
+    classes: Mapping[str, ClassBreaks] = results.get("classes", {})
+    local: Mapping[str, Any] = results.get("local", {})
+    if indicators is None:
+        keys = [k for k in classes if k in inds and k in frame.columns]
+        analysed = getattr(local.get("moran"), "variable", None)
+        if analysed in keys:
+            keys.remove(analysed)
+            keys.insert(0, analysed)
+    else:
+        keys = list(indicators)
+        unknown = [k for k in keys if k not in classes or k not in inds or k not in frame.columns]
+        if unknown:
+            msg = f"No classified indicator column for {unknown}; classified: {sorted(classes)}."
+            raise ConfigError(msg)
+    invented = frozenset(illustrative)
+    columns = list(frame.columns)
+
+    def stamped(components: Collection[str]) -> bool:
+        return bool(invented & set(components))
+
+    layers: list[ChoroplethLayer | CategoryLayer] = [
+        ChoroplethLayer(
+            indicator=inds[k],
+            values=frame[k],
+            classes=classes[k],
+            illustrative=stamped(indicator_components(k, results)),
+        )
+        for k in keys
+    ]
+    details: list[DetailRow] = []
+
+    for name, (scheme_name, word_id, word_en) in _LOCAL.items():
+        res = local.get(name)
+        if res is None:
+            continue
+        data = res.frame().reindex(frame.index)
+        var_key = re.sub(r"\W+", "_", res.variable or name).strip("_")
+        p_id, p_en = (_P_WORDS.get(res.p_value, {}).get(lang, res.p_value) for lang in ("id", "en"))
+        alpha = {lang: format_number(res.alpha, 3, lang=lang).rstrip("0").rstrip(",.") for lang in ("id", "en")}
+        v_id, v_en = (_variable_label(res.variable, inds, lang) for lang in ("id", "en"))
+        made_up = stamped(result_components(res, results, columns))
+        layers.append(
+            CategoryLayer(
+                key=f"{name}_{var_key}",
+                label_id=f"{word_id} — {v_id} ({p_id}, α {alpha['id']})",
+                label_en=f"{word_en} — {v_en} ({p_en}, α {alpha['en']})",
+                values=data["cluster"],
+                scheme=scheme_name,
+                short_id=word_id,
+                short_en=word_en,
+                illustrative=made_up,
+            )
+        )
+        if name == "moran":
+            bands = significance_bands(data["p_value"], island=data["cluster"].eq("island"))
+            layers.append(
+                CategoryLayer(
+                    key=f"significance_{var_key}",
+                    label_id=f"Signifikansi LISA — {v_id} ({p_id})",
+                    label_en=f"LISA significance — {v_en} ({p_en})",
+                    values=bands,
+                    scheme=significance_scheme(
+                        getattr(res, "permutations", None), res.p_value, present=set(bands.dropna())
+                    ),
+                    popup=False,
+                    illustrative=made_up,
+                )
+            )
+        if name == "gi_star" and "z_sim" in data:
+            details.append(
+                DetailRow(
+                    f"{name}_z", "z Gi* (permutasi)", "Gi* z (permutations)", data["z_sim"], 2, illustrative=made_up
+                )
+            )
+        p_values = data["p_value"]
+        details.append(
+            DetailRow(
+                f"{name}_p",
+                f"{p_id} — {word_id}",
+                f"{p_en} — {word_en}",
+                _p_text(p_values, "id"),
+                values_en=_p_text(p_values, "en"),
+                illustrative=made_up,
+            )
+        )
+
+    klassen = results.get("klassen")
+    if klassen is not None:
+        quadrant = klassen.frame()["quadrant"].reindex(frame.index).astype(object)
+        quadrant = quadrant.where(quadrant.notna(), None)
+        sch = SCHEMES["klassen"]
+        settings = getattr(klassen, "settings", {})
+        variables = [settings.get("level_variable"), settings.get("growth_variable")]
+        label = dict(sch.title)
+        if all(variables):
+            for lang in ("id", "en"):
+                level, growth = (_variable_label(v, inds, lang) for v in variables)
+                label[lang] = f"{sch.title[lang]} — {level} × {growth}"
+        layers.append(
+            CategoryLayer(
+                "klassen",
+                label["id"],
+                label["en"],
+                quadrant,
+                scheme="klassen",
+                short_id=sch.title["id"],
+                short_en=sch.title["en"],
+                illustrative=stamped(klassen_components(results, columns)),
+            )
+        )
+
+    lq = results.get("lq")
+    if lq is not None:
+        wide = lq.lq.reindex(frame.index)
+        for sector in wide.columns:
+            basis = pd.Series(
+                [None if pd.isna(v) else "basis" if v > 1 else "non_basis" for v in wide[sector]],
+                index=wide.index,
+                dtype=object,
+            )
+            layers.append(
+                CategoryLayer(
+                    key=f"basis_{sector}",
+                    label_id=f"Sektor basis: {_sector(sector)}",
+                    label_en=f"Basis sector: {_sector(sector)}",
+                    values=basis,
+                    scheme="basis",
+                    popup=False,
+                    illustrative=stamped({"umkm"}),
+                )
+            )
+
+        def summary(lang: str) -> pd.Series:
+            out = {}
+            for code, row in wide.iterrows():
+                parts = [
+                    f"{_sector(s)} ({format_number(v, 2, lang=lang)})"
+                    for s, v in row.sort_values(ascending=False).items()
+                    if pd.notna(v) and v > 1
+                ]
+                out[code] = "; ".join(parts) if parts else ("tidak ada" if lang == "id" else "none")
+            return pd.Series(out, dtype=object).reindex(frame.index)
+
+        details.append(
+            DetailRow(
+                "lq_basis",
+                "Sektor basis (LQ > 1)",
+                "Basis sectors (LQ > 1)",
+                summary("id"),
+                values_en=summary("en"),
+                illustrative=stamped({"umkm"}),
+            )
+        )
+    layers += _survey_layers(frame, results, invented)
+    return layers, details
+
+
+def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any], invented: frozenset[str]) -> list[CategoryLayer]:
+    """Layers of the survey and produk unggulan: need/access quadrant, LISA of the gap, leading product."""
+    layers: list[CategoryLayer] = []
+    if "kuadran_kebutuhan_akses" in frame:
+        sch = SCHEMES["quadrant"]
+        layers.append(
+            CategoryLayer(
+                "kuadran_kebutuhan_akses",
+                sch.title["id"],
+                sch.title["en"],
+                frame["kuadran_kebutuhan_akses"].astype(object),
+                scheme="quadrant",
+                illustrative="survey" in invented,
+            )
+        )
+    gap = results.get("gap_lisa")
+    if gap is not None:
+        layers.append(
+            CategoryLayer(
+                "lisa_kesenjangan",
+                "Klaster LISA — kesenjangan kebutuhan–akses",
+                "LISA clusters — need–access gap",
+                gap.frame()["cluster"].reindex(frame.index).astype(object),
+                scheme="lisa",
+                popup=False,
+                illustrative="survey" in invented,
+            )
+        )
+    leading = results.get("leading")
+    if leading is not None:
+        products = leading["produk"].reindex(frame.index).astype(object)
+        products = products.where(products.notna(), None)
+        sch = qualitative_scheme(
+            "produk", sorted(products.dropna().unique()), title=("Produk unggulan", "Leading product")
+        )
+        layers.append(
+            CategoryLayer(
+                "produk_unggulan",
+                "Produk unggulan",
+                "Leading product",
+                products,
+                scheme=sch,
+                illustrative="products" in invented,
+            )
+        )
+    return layers

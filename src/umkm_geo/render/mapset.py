@@ -1,0 +1,502 @@
+"""The map set of a run: which figures and pages ``make maps`` draws from the study area's results.
+
+One function per kind of output decides what to draw from :attr:`StudyArea.results` (a map is drawn
+only when its result exists) and returns ``(key, figure)`` pairs; :func:`render_all` saves them in
+every configured format (PNG and SVG), writes the interactive atlas and returns what it wrote. The
+figures themselves come from :mod:`umkm_geo.render.static.maps`, :mod:`~umkm_geo.render.static.charts` and
+:mod:`~umkm_geo.render.static.multiples`; class breaks come from ``results["classes"]`` (computed once and
+shared with the atlas).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from umkm_geo._provenance import figure_components, illustrative_components, is_illustrative
+from umkm_geo.config import Config
+from umkm_geo.study_area import StudyArea
+
+__all__ = ["MAPPED", "MapSet", "render_all"]
+
+#: Indicators drawn as choropleths (when present and classified), in order.
+MAPPED = ("umkm_density", "umkm_count", "umkm_per_1000", "umkm_change_pct", "population_density")
+
+_TEXT = {
+    "id": {
+        "illustrative": "Data ilustrasi (bukan statistik resmi)",
+        "year": "tahun",
+        "weights": "bobot {method}",
+        "moran": "Diagram pencar Moran",
+        "groups": "Perbandingan utara–selatan",
+        "groups_kab": "Perbandingan antar kabupaten/kota",
+        "lq": "Location quotient sektor {sector}",
+        "klassen": "Tipologi Klassen",
+        "significance": "Peta signifikansi LISA",
+        "years": "Jumlah UMKM per tahun",
+        "sectors": "Pangsa sektor UMKM",
+        "share_legend": "Pangsa sektor (persen)",
+        "survey_note": "Skor survei UMKM (skala Likert 1–5), rata-rata aspek; kesenjangan = kebutuhan − akses",
+        "quadrant": "Kuadran kebutuhan–akses (rata-rata aspek)",
+        "products": "Produk unggulan per kecamatan",
+        "ffa": "Analisis medan kekuatan (FFA)",
+        "umkm": "Data UMKM: ",
+        "demo": "data ilustrasi umkm_geo (seed {seed})",
+    },
+    "en": {
+        "illustrative": "Illustrative data (not official statistics)",
+        "year": "year",
+        "weights": "{method} weights",
+        "moran": "Moran scatterplot",
+        "groups": "North–south comparison",
+        "groups_kab": "Comparison of kabupaten/kota",
+        "lq": "Location quotient of sector {sector}",
+        "klassen": "Klassen typology",
+        "significance": "LISA significance map",
+        "years": "Number of UMKM per year",
+        "sectors": "Sector shares of UMKM",
+        "share_legend": "Sector share (percent)",
+        "survey_note": "UMKM survey scores (Likert 1–5), mean over aspects; gap = need − access",
+        "quadrant": "Need–access quadrant (mean over aspects)",
+        "products": "Leading product per kecamatan",
+        "ffa": "Force field analysis (FFA)",
+        "umkm": "UMKM data: ",
+        "demo": "umkm_geo illustrative data (seed {seed})",
+    },
+}
+
+
+_LOCAL_TITLES = {
+    "id": {"moran": "Klaster LISA", "moran_bv": "LISA bivariat", "gi_star": "Titik panas Gi*", "geary": "Geary lokal"},
+    "en": {"moran": "LISA clusters", "moran_bv": "Bivariate LISA", "gi_star": "Gi* hot spots", "geary": "Local Geary"},
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class MapSet:
+    """What :func:`render_all` wrote.
+
+    Attributes
+    ----------
+    paths
+        Every file written (figures in each format, then the atlas), in order.
+    images
+        Figure key -> PNG path (for the report).
+    atlas
+        The atlas result (size, simplification tolerance, layers).
+    """
+
+    paths: tuple[Path, ...]
+    images: dict[str, Path]
+    atlas: Any
+
+
+@dataclasses.dataclass(frozen=True)
+class _Context:
+    area: StudyArea
+    config: Config
+    lang: str
+    credits: str
+    illustrative: bool  # any input of the run is illustrative
+    base_subtitle: str
+    labels: pd.Series
+    date: dt.date
+
+    def text(self, key: str, **values: Any) -> str:
+        return _TEXT[self.lang][key].format(**values)
+
+    def stamped(self, key: str) -> bool:
+        """Whether the figure ``key`` is made from any illustrative input (then it carries the stamp)."""
+        components = figure_components(key, self.area.results, self.area.frame.columns)
+        return is_illustrative(self.area.provenance, components)
+
+    def subtitle(self, key: str, extra: str = "") -> str:
+        """The subtitle of figure ``key``: area, year, ``extra``, and "illustrative data" when it is."""
+        parts = [self.base_subtitle, *([extra] if extra else [])]
+        if self.stamped(key):
+            parts.append(_TEXT[self.lang]["illustrative"])
+        return " · ".join(parts)
+
+    def common(self, key: str) -> dict[str, Any]:
+        """Credits, stamp, language and date of figure ``key``."""
+        return {
+            "credits": self.credits,
+            "illustrative": self.stamped(key),
+            "lang": self.lang,
+            "date": self.date,
+        }
+
+    def title(self, what: str) -> str:
+        return f"{self.config.study.title}: {what}"
+
+
+def _credits(area: StudyArea, lang: str) -> str:
+    text = _TEXT[lang]
+    if area.provenance.get("demo"):
+        source = text["demo"].format(seed=area.provenance["demo"].get("seed", "–"))
+    else:
+        source = Path(str(area.provenance.get("umkm_table", {}).get("path", ""))).name
+    return f"{area.provenance['boundary_credit']}. {text['umkm']}{source}."
+
+
+def _context(area: StudyArea, config: Config) -> _Context:
+    lang = config.study.lang
+    parts = [f"{area.frame['kab_nama'].nunique()} kab/kota, {len(area)} kecamatan"]
+    year = area.results.get("indicator_year")
+    if year and year > 0:
+        parts.append(f"{_TEXT[lang]['year']} {year}")
+    return _Context(
+        area=area,
+        config=config,
+        lang=lang,
+        credits=_credits(area, lang),
+        illustrative=bool(illustrative_components(area.provenance)),
+        base_subtitle=" · ".join(parts),
+        labels=area.frame["nama"],
+        date=dt.date.today(),
+    )
+
+
+Figures = Iterator[tuple[str, Figure]]
+
+
+def _choropleths(ctx: _Context) -> Figures:
+    from umkm_geo.render.static.maps import choropleth_figure
+
+    indicators, classes = ctx.area.results["indicators"], ctx.area.results["classes"]
+    for key in MAPPED:
+        if key in classes:
+            ind = indicators[key]
+            yield (
+                key,
+                choropleth_figure(
+                    ctx.area.frame,
+                    ind,
+                    classes[key],
+                    title=ctx.title(ind.label(ctx.lang)),
+                    subtitle=ctx.subtitle(key),
+                    labels=ctx.labels,
+                    **ctx.common(key),
+                ),
+            )
+
+
+def _local_maps(ctx: _Context) -> Figures:
+    from umkm_geo.render.static.maps import local_figure, significance_figure
+
+    indicators = ctx.area.results["indicators"]
+    analysed = indicators[ctx.config.statistics.indicator]
+    weights = ctx.text("weights", method=ctx.area.results["weights"].method)
+    for name, result in ctx.area.results.get("local", {}).items():
+        key = f"{'lisa' if name == 'moran' else name}_{analysed.key}"
+        what = f"{_LOCAL_TITLES[ctx.lang][name]} — {analysed.label(ctx.lang)}"
+        if name == "moran_bv":
+            second = indicators.get(str(result.settings.get("y")))
+            what += f" × lag {second.label(ctx.lang) if second else result.settings.get('y')}"
+        yield (
+            key,
+            local_figure(
+                ctx.area.frame,
+                result,
+                title=ctx.title(what),
+                subtitle=ctx.subtitle(key, weights),
+                labels=ctx.labels,
+                **ctx.common(key),
+            ),
+        )
+        if name == "moran":
+            yield (
+                f"significance_{analysed.key}",
+                significance_figure(
+                    ctx.area.frame,
+                    result,
+                    title=ctx.title(f"{ctx.text('significance')} — {analysed.label(ctx.lang)}"),
+                    subtitle=ctx.subtitle(f"significance_{analysed.key}", weights),
+                    labels=ctx.labels,
+                    **ctx.common(f"significance_{analysed.key}"),
+                ),
+            )
+
+
+def _charts(ctx: _Context) -> Figures:
+    from umkm_geo.render.static.charts import group_comparison_figure, moran_scatter_figure
+
+    results = ctx.area.results
+    analysed = results["indicators"][ctx.config.statistics.indicator]
+    y = ctx.area.frame[analysed.key]
+    if "moran" in results:
+        present = y.dropna()
+        graph = ctx.area.weights if len(present) == len(y) else ctx.area.weights.subgraph(present.index)
+        yield (
+            f"moran_scatter_{analysed.key}",
+            moran_scatter_figure(
+                present,
+                graph,
+                moran=results["moran"],
+                indicator=analysed,
+                title=ctx.title(f"{ctx.text('moran')} — {analysed.label(ctx.lang)}"),
+                lisa=results.get("lisa"),
+                subtitle=ctx.subtitle(f"moran_scatter_{analysed.key}"),
+                labels=ctx.labels,
+                **ctx.common(f"moran_scatter_{analysed.key}"),
+            ),
+        )
+    n_groups = len(results["gap_table"].groups_frame()) if "gap_table" in results else 0
+    if n_groups > MAX_CHART_GROUPS:
+        warnings.warn(
+            f"The group comparison chart is not drawn: {n_groups} groups do not fit on a page (at most"
+            f" {MAX_CHART_GROUPS}); the gap table (tables/gap_groups.csv) lists every group.",
+            UserWarning,
+            stacklevel=2,
+        )
+    elif n_groups:
+        gap = results["gap_table"]
+        column = gap.groups_frame().index.name or "wilayah"
+        indicator = results["indicators"].get(str(gap.variable), analysed)
+        what = ctx.text("groups" if column == "wilayah" else "groups_kab")
+        yield (
+            "north_south",
+            group_comparison_figure(
+                ctx.area.frame[indicator.key],
+                ctx.area.frame[column],
+                indicator=indicator,
+                title=ctx.title(f"{what} — {indicator.label(ctx.lang)}"),
+                gap=gap,
+                subtitle=ctx.subtitle("north_south"),
+                seed=ctx.config.statistics.seed,
+                **ctx.common("north_south"),
+            ),
+        )
+
+
+def _regional_maps(ctx: _Context) -> Figures:
+    from umkm_geo.render.static.maps import klassen_figure, lq_figure
+
+    results = ctx.area.results
+    if "lq" in results:
+        lq = results["lq"]
+        extra = ""
+        if lq.year != results.get("indicator_year"):
+            extra = f"LQ {ctx.text('year')} {lq.year}"
+        for sector in lq.lq.columns:
+            label = str(sector).replace("_", " ")
+            yield (
+                f"lq_{sector}",
+                lq_figure(
+                    ctx.area.frame,
+                    lq.lq[sector].reindex(ctx.area.frame.index),
+                    sector_label=label,
+                    title=ctx.title(ctx.text("lq", sector=label)),
+                    subtitle=ctx.subtitle(f"lq_{sector}", extra),
+                    labels=ctx.labels,
+                    **ctx.common(f"lq_{sector}"),
+                ),
+            )
+    if "klassen" in results:
+        level_key, growth_key = results["klassen_indicators"]
+        indicators = results["indicators"]
+        yield (
+            "klassen",
+            klassen_figure(
+                ctx.area.frame,
+                results["klassen"],
+                level=indicators[level_key],
+                growth=indicators[growth_key],
+                title=ctx.title(ctx.text("klassen")),
+                subtitle=ctx.subtitle("klassen"),
+                labels=ctx.labels,
+                **ctx.common("klassen"),
+            ),
+        )
+
+
+def _multiples(ctx: _Context) -> Figures:
+    from umkm_geo.render.static.multiples import shared_classes, small_multiples_figure
+
+    frame = ctx.area.frame
+    indicators = ctx.area.results["indicators"]
+    maps = ctx.config.maps
+    years = [c for c in frame.columns if c.startswith("umkm_count_") and c[len("umkm_count_") :].isdigit()]
+    if len(years) >= 2:
+        values = frame[years].rename(columns=lambda c: c[len("umkm_count_") :])
+        yield (
+            "small_multiples_years",
+            small_multiples_figure(
+                frame,
+                values,
+                shared_classes(values, scheme=maps.scheme, k=maps.k),
+                indicator=indicators["umkm_count"],
+                title=ctx.title(ctx.text("years")),
+                subtitle=ctx.subtitle("small_multiples_years"),
+                **ctx.common("small_multiples_years"),
+            ),
+        )
+    shares = [c for c in frame.columns if c.startswith("share_")]
+    if len(shares) >= 2:
+        values = frame[shares].rename(columns=lambda c: c[len("share_") :].replace("_", " "))
+        yield (
+            "small_multiples_sectors",
+            small_multiples_figure(
+                frame,
+                values,
+                shared_classes(values, scheme=maps.scheme, k=maps.k),
+                indicator=indicators[shares[0]],
+                title=ctx.title(ctx.text("sectors")),
+                subtitle=ctx.subtitle("small_multiples_sectors"),
+                legend_title=ctx.text("share_legend"),
+                **ctx.common("small_multiples_sectors"),
+            ),
+        )
+
+
+def _survey_maps(ctx: _Context) -> Figures:
+    from umkm_geo.render.static.maps import category_figure, choropleth_figure, local_figure
+
+    results, frame = ctx.area.results, ctx.area.frame
+    indicators, classes = results["indicators"], results["classes"]
+    survey_note = ctx.text("survey_note") if "survey_scores" in results else None
+    for key in ("akses_rata2", "kesenjangan_rata2"):
+        if key in classes:
+            ind = indicators[key]
+            yield (
+                f"survei_{key}",
+                choropleth_figure(
+                    frame,
+                    ind,
+                    classes[key],
+                    title=ctx.title(ind.label(ctx.lang)),
+                    subtitle=ctx.subtitle(f"survei_{key}"),
+                    labels=ctx.labels,
+                    note=survey_note,
+                    **ctx.common(f"survei_{key}"),
+                ),
+            )
+    if "kuadran_kebutuhan_akses" in frame:
+        yield (
+            "survei_kuadran",
+            category_figure(
+                frame,
+                frame["kuadran_kebutuhan_akses"],
+                "quadrant",
+                title=ctx.title(ctx.text("quadrant")),
+                subtitle=ctx.subtitle("survei_kuadran"),
+                labels=ctx.labels,
+                note=survey_note,
+                **ctx.common("survei_kuadran"),
+            ),
+        )
+    if "gap_lisa" in results:
+        yield (
+            "survei_lisa_kesenjangan",
+            local_figure(
+                frame,
+                results["gap_lisa"],
+                title=ctx.title(
+                    f"{_LOCAL_TITLES[ctx.lang]['moran']} — {indicators['kesenjangan_rata2'].label(ctx.lang)}"
+                ),
+                subtitle=ctx.subtitle("survei_lisa_kesenjangan"),
+                labels=ctx.labels,
+                **ctx.common("survei_lisa_kesenjangan"),
+            ),
+        )
+    if "leading" in results:
+        from umkm_geo.classify.symbology import qualitative_scheme
+
+        products = results["leading"]["produk"].reindex(frame.index)
+        codes = sorted(products.dropna().unique())
+        sch = qualitative_scheme("produk", codes, title=("Produk unggulan", "Leading product"))
+        yield (
+            "produk_unggulan",
+            category_figure(
+                frame,
+                products,
+                sch,
+                title=ctx.title(ctx.text("products")),
+                subtitle=ctx.subtitle("produk_unggulan"),
+                labels=ctx.labels,
+                **ctx.common("produk_unggulan"),
+            ),
+        )
+    if "ffa" in results:
+        from umkm_geo.render.static.ffa_diagram import ffa_figure
+
+        yield (
+            "ffa",
+            ffa_figure(
+                results["ffa"],
+                title=ctx.title(ctx.text("ffa")),
+                lang=ctx.lang,
+                illustrative=ctx.stamped("ffa"),
+                credits=ctx.credits,
+                subtitle=results["ffa"].balance.sentence(ctx.lang),
+            ),
+        )
+
+
+#: Figure groups in the order they are drawn (and appear in the report).
+FIGURES: tuple[Callable[[_Context], Figures], ...] = (
+    _choropleths,
+    _local_maps,
+    _charts,
+    _regional_maps,
+    _multiples,
+    _survey_maps,
+)
+
+
+#: The group comparison chart is drawn for at most this many groups (a column each on one page).
+MAX_CHART_GROUPS = 30
+
+
+def render_all(area: StudyArea, config: Config, out_dir: Path) -> MapSet:
+    """Draw every map and chart the results allow, in every configured format, and the atlas.
+
+    Parameters
+    ----------
+    area
+        The study area after statistics and classification.
+    config
+        The run configuration (``[maps]`` formats, dpi, scheme; ``[study]`` title and language).
+    out_dir
+        The output folder; files go to ``out_dir/maps``.
+
+    Returns
+    -------
+    MapSet
+        The files written, the PNG of each figure (for the report) and the atlas result.
+    """
+    from umkm_geo.render.atlas.layers import atlas_layers
+    from umkm_geo.render.atlas.write import write_atlas
+    from umkm_geo.render.static.maps import save_figure
+
+    ctx = _context(area, config)
+    maps = out_dir / "maps"
+    paths: list[Path] = []
+    images: dict[str, Path] = {}
+    for group in FIGURES:
+        for key, fig in group(ctx):
+            for fmt in config.maps.formats:
+                path = save_figure(fig, maps / f"{key}.{fmt}", dpi=config.maps.dpi)
+                paths.append(path)
+                if fmt == "png":
+                    images[key] = path
+    layers, details = atlas_layers(area.frame, area.results, illustrative=illustrative_components(area.provenance))
+    atlas = write_atlas(
+        area.frame,
+        layers,
+        details=details,
+        title=config.study.title,
+        credits=ctx.credits,
+        illustrative=False,  # the page is stamped when any of its layers is
+        lang=ctx.lang,
+        path=maps / "atlas.html",
+    )
+    paths.append(atlas.path)
+    return MapSet(paths=tuple(paths), images=images, atlas=atlas)

@@ -1,0 +1,1 @@
+"""Static figures (PNG/SVG) drawn with matplotlib: maps, charts, small multiples, FFA diagram."""

@@ -1,0 +1,406 @@
+"""The layout every static map and chart shares: header, credits, date, stamp, scale bar, legend, labels.
+
+A map figure has a header (title and a wrapped subtitle), the map axes in the UTM zone of the study
+area (so the scale bar is in true kilometres), a legend column on the right (north arrow, legend,
+a note on the classification, the key of numbered labels) and a footer (source and licence credit,
+and the date the map was made). Maps of illustrative data carry
+:data:`~umkm_geo.classify.symbology.ILLUSTRATIVE_STAMP`.
+
+Area labels are placed by :mod:`umkm_geo.render.static._labels`. Every figure is drawn on its own Agg
+canvas, outside pyplot's global state.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import textwrap
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+
+import geopandas as gpd
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.legend import Legend
+from matplotlib.patches import Patch
+from matplotlib.text import Text
+from matplotlib.transforms import Bbox
+from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
+
+from umkm_geo.classify.symbology import EDGE_COLOR, ILLUSTRATIVE_STAMP, LegendEntry, _lang
+
+#: Layout in inches: map width (and height cap), the legend column and the left margin.
+MAP_WIDTH = 6.6
+MAP_MAX_HEIGHT = 8.0
+LEGEND_WIDTH = 3.3
+MARGIN = 0.3
+
+#: Font sizes (points) of the title, subtitle and credits.
+TITLE_SIZE = 14.0
+SUBTITLE_SIZE = 9.5
+CREDIT_SIZE = 7.0
+
+#: Characters per line of a legend title.
+LEGEND_WRAP = 34
+
+#: Characters per line of the notes under the legend.
+NOTE_WRAP = 50
+
+#: ``gid`` of the artists tests and callers can look up.
+GID_STAMP = "illustrative-stamp"
+GID_LEGEND = "map-legend"
+GID_NOTE = "legend-note"
+GID_KEY = "label-key"
+GID_SCALE = "scale-bar"
+GID_NORTH = "north-arrow"
+GID_CREDITS = "credits"
+GID_DATE = "map-date"
+
+_TEXT = {
+    "id": {"made": "Dibuat", "north": "U"},
+    "en": {"made": "Made", "north": "N"},
+}
+
+
+def package_version() -> str:
+    """Version of umkm_geo (printed with the date under every figure)."""
+    try:
+        return version("umkm_geo")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0+unknown"
+
+
+@dataclasses.dataclass(frozen=True)
+class FigureText:
+    """The fixed texts of a figure.
+
+    Parameters
+    ----------
+    title, subtitle
+        Title and an optional line under it (wrapped to the figure width).
+    credits
+        Source and licence of the data, printed at the bottom.
+    illustrative
+        Stamp the figure with :data:`~umkm_geo.classify.symbology.ILLUSTRATIVE_STAMP`.
+    lang
+        ``"id"`` or ``"en"``.
+    date
+        Date printed in the footer (default: today); a string is printed as given.
+    """
+
+    title: str
+    subtitle: str | None
+    credits: str
+    illustrative: bool
+    lang: str = "id"
+    date: dt.date | str | None = None
+
+    def __post_init__(self) -> None:
+        _lang(self.lang)
+
+    def footer(self) -> str:
+        """Date line, e.g. ``"Dibuat 2025-01-31 · umkm_geo 0.4.0"``."""
+        when = self.date if self.date is not None else dt.date.today()
+        text = when if isinstance(when, str) else when.isoformat()
+        return f"{_TEXT[self.lang]['made']} {text} · umkm_geo {package_version()}"
+
+
+def text(lang: str, key: str) -> str:
+    """Fixed text ``key`` of the layout in ``lang``."""
+    return _TEXT[_lang(lang)][key]
+
+
+# --- geometry helpers --------------------------------------------------------------------------
+
+
+def projected(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` in the UTM zone of its centroid (axes in metres, for a true scale bar)."""
+    if frame.crs is None:
+        msg = "The map frame has no CRS; set it (EPSG:4326 for longitude/latitude)."
+        raise ValueError(msg)
+    return frame.to_crs(frame.estimate_utm_crs())
+
+
+def aligned(series: pd.Series, index: pd.Index, what: str) -> pd.Series:
+    """``series`` reindexed to ``index``; every id of ``index`` must be present."""
+    missing = index.difference(series.index)
+    if len(missing):
+        msg = f"{what} has no entry for {len(missing)} areas of the map, e.g. {list(missing[:3])}."
+        raise ValueError(msg)
+    return series.reindex(index)
+
+
+def class_keys(yb: pd.Series, index: pd.Index, what: str) -> pd.Series:
+    """Legend keys of class codes ``yb`` (aligned to ``index``): the class as text, ``"nodata"`` for ``-1``."""
+    codes = aligned(yb, index, what).astype(int)
+    return codes.astype(str).where(codes >= 0, "nodata")
+
+
+def map_extent(frame: gpd.GeoDataFrame, *, illustrative: bool) -> tuple[float, float, float, float]:
+    """Axes limits: the areas plus a margin, more above for the stamp and below for the scale bar."""
+    minx, miny, maxx, maxy = frame.total_bounds
+    pad = 0.04 * max(maxx - minx, maxy - miny)
+    return (minx - pad, maxx + pad, miny - 2 * pad, maxy + (3 if illustrative else 1) * pad)
+
+
+def nice_length(span_m: float) -> float:
+    """A round scale-bar length (1, 2 or 5 x 10^n metres) at most a fifth of ``span_m``."""
+    target = span_m / 5
+    power = 10 ** math.floor(math.log10(target))
+    return max(m * power for m in (1, 2, 5) if m * power <= target)
+
+
+def km_text(length_m: float, lang: str = "id") -> str:
+    """Scale-bar text in km (or m below 1 km), with the decimal comma in ``"id"``."""
+    value, unit = (length_m / 1000, "km") if length_m >= 1000 else (length_m, "m")
+    number = f"{value:g}"
+    return f"{number.replace('.', ',') if lang == 'id' else number} {unit}"
+
+
+# --- figure frame ------------------------------------------------------------------------------
+
+
+def _wrap(value: str, width_in: float, size: float, *, bold: bool = False) -> str:
+    """Wrap ``value`` to a width in inches (a DejaVu character is about 0.55 em, 0.62 bold)."""
+    chars = max(20, int(width_in * 72 / (size * (0.62 if bold else 0.55))))
+    return "\n".join(textwrap.fill(line, chars) for line in value.splitlines() or [""])
+
+
+def new_figure(width: float, body_height: float, texts: FigureText) -> tuple[Figure, float, float]:
+    """Make a figure with header and footer around a body of ``width`` x ``body_height`` inches.
+
+    Returns
+    -------
+    tuple
+        The figure (on an Agg canvas, not attached to pyplot), and the heights in inches of the
+        footer (below the body) and of the whole figure.
+    """
+    usable = width - 2 * MARGIN
+    title = _wrap(texts.title, usable, TITLE_SIZE, bold=True)
+    subtitle = _wrap(texts.subtitle, usable, SUBTITLE_SIZE) if texts.subtitle else ""
+    credits = _wrap(texts.credits, usable, CREDIT_SIZE)
+    n_title = title.count("\n") + 1
+    n_sub = subtitle.count("\n") + 1 if subtitle else 0
+    n_foot = credits.count("\n") + 2
+    header = 0.2 + n_title * TITLE_SIZE * 1.3 / 72 + (0.1 + n_sub * SUBTITLE_SIZE * 1.35 / 72 if n_sub else 0) + 0.15
+    footer = 0.15 + n_foot * CREDIT_SIZE * 1.4 / 72 + 0.15
+    height = header + body_height + footer
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    x = MARGIN / width
+    fig.suptitle(title, x=x, y=1 - 0.2 / height, ha="left", va="top", fontsize=TITLE_SIZE, fontweight="bold")
+    if subtitle:
+        y = 1 - (0.3 + n_title * TITLE_SIZE * 1.3 / 72) / height
+        fig.text(x, y, subtitle, ha="left", va="top", fontsize=SUBTITLE_SIZE, color="#333333", linespacing=1.35)
+    fig.text(
+        x, 0.15 / height, texts.footer(), ha="left", va="bottom", fontsize=CREDIT_SIZE, color="#444444", gid=GID_DATE
+    )
+    fig.text(
+        x,
+        (0.15 + CREDIT_SIZE * 1.4 / 72) / height,
+        credits,
+        ha="left",
+        va="bottom",
+        fontsize=CREDIT_SIZE,
+        color="#444444",
+        linespacing=1.4,
+        gid=GID_CREDITS,
+    )
+    return fig, footer, height
+
+
+def new_map(extent: Sequence[float], texts: FigureText) -> tuple[Figure, Axes]:
+    """Make a map figure whose axes fit the extent's aspect, with header, footer and legend column."""
+    x0, x1, y0, y1 = extent
+    aspect = (y1 - y0) / (x1 - x0)
+    map_w = MAP_WIDTH
+    map_h = map_w * aspect
+    if map_h > MAP_MAX_HEIGHT:
+        map_h = MAP_MAX_HEIGHT
+        map_w = map_h / aspect
+    width = max(MARGIN + map_w + LEGEND_WIDTH, 8.0)
+    fig, footer, height = new_figure(width, map_h, texts)
+    ax = fig.add_axes((MARGIN / width, footer / height, map_w / width, map_h / height))
+    ax.set_axis_off()
+    return fig, ax
+
+
+def new_chart(plot_size: tuple[float, float], texts: FigureText, *, side: float = 0.0) -> tuple[Figure, Axes]:
+    """Make a chart figure: header, the stamp (when illustrative) above the axes, footer.
+
+    Parameters
+    ----------
+    plot_size
+        Width and height of the axes in inches.
+    texts
+        Title, subtitle, credits, stamp and date.
+    side
+        Width in inches of a column right of the axes (for a legend).
+
+    Returns
+    -------
+    tuple
+        The figure (on an Agg canvas) and its axes.
+    """
+    w, h = plot_size
+    left, bottom_gap = 0.9, 0.75  # room for the axis labels and tick labels
+    top_gap = 0.45 if texts.illustrative else 0.1
+    width = max(left + w + side + MARGIN, 6.0)
+    fig, footer, height = new_figure(width, bottom_gap + h + top_gap, texts)
+    ax = fig.add_axes((left / width, (footer + bottom_gap) / height, w / width, h / height))
+    if texts.illustrative:
+        figure_stamp(fig, (left + w / 2) / width, (footer + bottom_gap + h + top_gap - 0.08) / height)
+    return fig, ax
+
+
+def _stamp_text(where: Figure | Axes, x: float, y: float, *, size: float, pad: float, lw: float, **kwargs) -> Text:
+    """The illustrative-data stamp, its top centre at ``(x, y)`` of ``where`` (a figure or axes)."""
+    return where.text(
+        x,
+        y,
+        ILLUSTRATIVE_STAMP,
+        ha="center",
+        va="top",
+        fontsize=size,
+        fontweight="bold",
+        color="#b2182b",
+        bbox={"boxstyle": f"round,pad={pad}", "facecolor": "white", "edgecolor": "#b2182b", "lw": lw},
+        gid=GID_STAMP,
+        **kwargs,
+    )
+
+
+def stamp(ax: Axes, *, y: float = 0.985) -> Text:
+    """Put the illustrative-data stamp at the top centre of ``ax`` (a map); returns the text."""
+    return _stamp_text(ax, 0.5, y, size=10, pad=0.4, lw=1.5, transform=ax.transAxes, zorder=10)
+
+
+def figure_stamp(fig: Figure, x: float, y: float) -> Text:
+    """Put the (smaller) stamp of charts and small multiples at figure fraction ``(x, y)`` (its top centre)."""
+    return _stamp_text(fig, x, y, size=9, pad=0.35, lw=1.2)
+
+
+def scale_bar(ax: Axes, lang: str, *, size: float = 8) -> AnchoredSizeBar:
+    """Add a scale bar in true km at the lower left of ``ax`` (its data units are metres)."""
+    x0, x1 = ax.get_xlim()
+    length = nice_length(x1 - x0)
+    bar = AnchoredSizeBar(
+        ax.transData,
+        length,
+        km_text(length, lang),
+        loc="lower left",
+        pad=0.6,
+        sep=4,
+        borderpad=0.8,
+        frameon=False,
+        size_vertical=(x1 - x0) / 250,
+        fontproperties=FontProperties(size=size),
+    )
+    bar.set_gid(GID_SCALE)
+    ax.add_artist(bar)
+    return bar
+
+
+def north_arrow(ax: Axes, lang: str, *, x: float = 1.08, y: float = 0.97) -> None:
+    """Add a north arrow at axes fraction ``(x, y)`` (``U`` for Utara, ``N`` in English)."""
+    ax.annotate(
+        text(lang, "north"),
+        xy=(x, y),
+        xytext=(x, y - 0.1),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        arrowprops={"facecolor": "black", "width": 3, "headwidth": 9, "headlength": 8},
+        gid=GID_NORTH,
+    )
+
+
+def plot_groups(
+    ax: Axes, frame: gpd.GeoDataFrame, keys: pd.Series, entries: Sequence[LegendEntry], *, extent: Sequence[float]
+) -> None:
+    """Draw the areas of each legend row as one collection (``gid`` = ``"fill-<key>"``), then outlines.
+
+    The axes are then set to equal aspect and to ``extent`` (x0, x1, y0, y1): geopandas autoscales them.
+    """
+    for entry in entries:
+        part = frame.loc[(keys == entry.key).to_numpy()]
+        if part.empty:
+            continue
+        before = len(ax.collections)
+        part.plot(
+            ax=ax,
+            facecolor=entry.color,
+            edgecolor=EDGE_COLOR if not entry.hatch else "#737373",
+            linewidth=0.4,
+            hatch=entry.hatch or None,
+        )
+        for collection in ax.collections[before:]:
+            collection.set_gid(f"fill-{entry.key}")
+    frame.boundary.plot(ax=ax, color=EDGE_COLOR, linewidth=0.5)
+    ax.collections[-1].set_gid("outline")
+    ax.set_aspect("equal")
+    ax.set_xlim(extent[0], extent[1])
+    ax.set_ylim(extent[2], extent[3])
+
+
+def legend(
+    ax: Axes, entries: Sequence[LegendEntry], title: str, *, anchor: tuple[float, float] = (1.03, 0.84)
+) -> Legend:
+    """Add the legend (one row per entry, with counts) at the top of the legend column."""
+    handles = [Patch(facecolor=e.color, edgecolor="#737373", hatch=e.hatch or None, label=e.text) for e in entries]
+    artist = ax.legend(
+        handles=handles,
+        title="\n".join(textwrap.fill(line, LEGEND_WRAP) for line in title.splitlines()),
+        loc="upper left",
+        bbox_to_anchor=anchor,
+        frameon=False,
+        fontsize=8.5,
+        title_fontsize=9.5,
+        alignment="left",
+    )
+    artist.set_gid(GID_LEGEND)
+    return artist
+
+
+def notes_below(ax: Axes, anchor_artist, lines: Sequence[tuple[str, str]], *, fontsize: float = 7.5) -> None:
+    """Write text blocks ``(gid, text)`` under ``anchor_artist`` (the legend), one below the other."""
+    renderer = ax.figure.canvas.get_renderer()
+    to_axes = ax.transAxes.inverted()
+    bbox = anchor_artist.get_window_extent(renderer)
+    (x, y), _ = to_axes.transform([[bbox.x0, bbox.y0], [bbox.x1, bbox.y1]])
+    x += 0.012  # the legend's inner padding
+    for gid, value in lines:
+        if not value:
+            continue
+        block = ax.text(
+            x,
+            y - 0.012,
+            "\n".join(textwrap.fill(line, NOTE_WRAP) if line.strip() else line for line in value.splitlines()),
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=fontsize,
+            color="#333333",
+            gid=gid,
+        )
+        y = to_axes.transform(block.get_window_extent(renderer))[0][1]
+
+
+def artist_boxes(ax: Axes, *artists) -> list[Bbox]:
+    """Display-space boxes of ``artists`` (with a text's bbox patch, e.g. the stamp)."""
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = []
+    for artist in artists:
+        patch = artist.get_bbox_patch() if hasattr(artist, "get_bbox_patch") else None
+        bbox = artist.get_window_extent(renderer)
+        if patch is not None:
+            artist.update_bbox_position_size(renderer)
+            bbox = Bbox.union([bbox, patch.get_window_extent(renderer)])
+        boxes.append(bbox)
+    return boxes

@@ -1,0 +1,541 @@
+"""Static maps (PNG or SVG) drawn with matplotlib, outside pyplot (no global backend change).
+
+Maps are drawn in the UTM zone of the study area (estimated from its centroid), so the scale bar
+is in true metres; the layout (title, subtitle, credits, date, stamp, legend column, labels without
+overlaps) comes from :mod:`umkm_geo.render.static._layout`. Colours, hatches and legend rows come from
+:mod:`umkm_geo.classify.symbology`, the same as the web maps.
+
+* :func:`choropleth_figure` -- one classified indicator (sequential or diverging classes).
+* :func:`category_figure` -- any categorical map with fixed colours per code (a scheme of
+  :data:`~umkm_geo.classify.symbology.SCHEMES`); :func:`lisa_figure`, :func:`local_figure` (LISA, Gi*,
+  local Geary from a local result), :func:`significance_figure` (p bands) and
+  :func:`klassen_figure` build on it.
+* :func:`lq_figure` -- location quotients of one sector, classes diverging at 1.
+* :func:`save_figure` -- writes PNG or SVG atomically and closes the figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from PIL import Image
+
+from umkm_geo._atomic import atomic_path
+from umkm_geo.classify.breaks import ClassBreaks, format_number, lq_classes
+from umkm_geo.classify.symbology import (
+    LegendEntry,
+    category_legend,
+    choropleth_legend,
+    lisa_categories,
+    scheme,
+    significance_bands,
+    significance_scheme,
+)
+from umkm_geo.indicators.core import Indicator
+from umkm_geo.render.static._labels import label_key, place_labels
+from umkm_geo.render.static._layout import (
+    GID_KEY,
+    GID_LEGEND,
+    GID_NOTE,
+    GID_STAMP,
+    FigureText,
+    aligned,
+    artist_boxes,
+    class_keys,
+    legend,
+    map_extent,
+    new_map,
+    north_arrow,
+    notes_below,
+    plot_groups,
+    projected,
+    scale_bar,
+    stamp,
+)
+from umkm_geo.stats.autocorrelation.local import LocalResult
+from umkm_geo.stats.regional.typology import KlassenResult
+
+__all__ = [
+    "GID_KEY",
+    "GID_LEGEND",
+    "GID_NOTE",
+    "GID_STAMP",
+    "category_figure",
+    "choropleth_figure",
+    "klassen_figure",
+    "lisa_figure",
+    "local_figure",
+    "local_subtitle",
+    "lq_figure",
+    "save_figure",
+    "significance_figure",
+]
+
+#: Category scheme of each local statistic.
+LOCAL_SCHEMES = {
+    "local_moran": "lisa",
+    "local_moran_bv": "lisa",
+    "local_gi_star": "gi_star",
+    "local_geary": "local_geary",
+}
+
+_TEXT = {
+    "id": {
+        "local_moran": "Moran lokal (LISA)",
+        "local_moran_bv": "Moran lokal bivariat",
+        "local_gi_star": "Getis-Ord Gi*",
+        "local_geary": "Geary lokal",
+        "two-sided": "p semu dua sisi",
+        "folded": "p semu satu sisi (folded)",
+        "none": "tanpa",
+        "fdr": "FDR (Benjamini–Hochberg)",
+        "bonferroni": "Bonferroni",
+        "local_sub": "{stat}; {p}, {perm} permutasi, seed {seed}; α = {alpha}, koreksi: {corr}",
+        "significance": "Signifikansi ({p})",
+        "threshold": "Ditandai signifikan pada peta klaster: p ≤ {t} (setelah koreksi {corr}).",
+        "lq_title": "LQ sektor {sector}",
+        "lq_note": "LQ > 1 (merah): sektor basis, lebih terkonsentrasi daripada di seluruh wilayah; "
+        "LQ ≤ 1 (biru): non-basis.",
+        "klassen_note": "Acuan (rata-rata): {level} = {lv}; {growth} = {gv}. I: keduanya ≥ acuan; "
+        "II: tingkat ≥, pertumbuhan < acuan; III: tingkat <, pertumbuhan ≥ acuan; IV: keduanya < acuan.",
+    },
+    "en": {
+        "local_moran": "Local Moran (LISA)",
+        "local_moran_bv": "Bivariate local Moran",
+        "local_gi_star": "Getis-Ord Gi*",
+        "local_geary": "Local Geary",
+        "two-sided": "two-sided pseudo p",
+        "folded": "folded one-sided pseudo p",
+        "none": "none",
+        "fdr": "FDR (Benjamini–Hochberg)",
+        "bonferroni": "Bonferroni",
+        "local_sub": "{stat}; {p}, {perm} permutations, seed {seed}; α = {alpha}, correction: {corr}",
+        "significance": "Significance ({p})",
+        "threshold": "Marked significant on the cluster map: p ≤ {t} (after {corr} correction).",
+        "lq_title": "LQ of sector {sector}",
+        "lq_note": "LQ > 1 (red): basis sector, more concentrated than in the whole region; LQ ≤ 1 (blue): non-basis.",
+        "klassen_note": "Reference (mean): {level} = {lv}; {growth} = {gv}. I: both ≥ reference; "
+        "II: level ≥, growth < reference; III: level <, growth ≥ reference; IV: both < reference.",
+    },
+}
+
+
+def _draw(
+    frame: gpd.GeoDataFrame,
+    keys: pd.Series,
+    entries: Sequence[LegendEntry],
+    texts: FigureText,
+    *,
+    legend_title: str,
+    labels: pd.Series | None,
+    note: str | None,
+) -> Figure:
+    """Draw areas by legend key with the shared layout; ``keys`` is indexed like ``frame``."""
+    proj = projected(frame)
+    extent = map_extent(proj, illustrative=texts.illustrative)
+    fig, ax = new_map(extent, texts)
+    plot_groups(ax, proj, keys.reindex(proj.index), entries, extent=extent)
+    obstacles = [scale_bar(ax, texts.lang)]
+    north_arrow(ax, texts.lang)
+    if texts.illustrative:
+        obstacles.append(stamp(ax))
+    box = legend(ax, entries, legend_title)
+    placed = []
+    if labels is not None:
+        placed = place_labels(ax, proj, labels, obstacles=artist_boxes(ax, *obstacles))
+    notes_below(ax, box, [(GID_NOTE, note or ""), (GID_KEY, label_key(placed, texts.lang))])
+    return fig
+
+
+def _choropleth(
+    frame: gpd.GeoDataFrame,
+    indicator: Indicator,
+    classes: ClassBreaks,
+    texts: FigureText,
+    *,
+    labels: pd.Series | None,
+    legend_title: str | None = None,
+    note: str | None = None,
+) -> Figure:
+    """:func:`choropleth_figure` with the texts already made (the body every classified map shares)."""
+    keys = class_keys(classes.yb, frame.index, "classes.yb")
+    entries = choropleth_legend(classes, decimals=indicator.decimals, lang=texts.lang)
+    legend_title = legend_title or indicator.title(texts.lang)
+    note = classes.describe(texts.lang) if note is None else note
+    return _draw(frame, keys, entries, texts, legend_title=legend_title, labels=labels, note=note)
+
+
+def _categories(
+    frame: gpd.GeoDataFrame,
+    codes: pd.Series,
+    scheme_name: str,
+    texts: FigureText,
+    *,
+    labels: pd.Series | None,
+    legend_title: str | None = None,
+    note: str | None = None,
+) -> Figure:
+    """:func:`category_figure` with the texts already made (the body every categorical map shares)."""
+    legend_title = legend_title or scheme(scheme_name).title[texts.lang]  # raises for an unknown scheme
+    values = lisa_categories(aligned(codes, frame.index, "codes"), scheme_name)
+    keys = values.where(values.notna(), "nodata")
+    entries = category_legend(values, texts.lang, scheme_name)
+    return _draw(frame, keys, entries, texts, legend_title=legend_title, labels=labels, note=note)
+
+
+def choropleth_figure(
+    frame: gpd.GeoDataFrame,
+    indicator: Indicator,
+    classes: ClassBreaks,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    credits: str,
+    illustrative: bool,
+    lang: str = "id",
+    labels: pd.Series | None = None,
+    legend_title: str | None = None,
+    note: str | None = None,
+    date: dt.date | str | None = None,
+) -> Figure:
+    """Draw a choropleth map of one classified indicator.
+
+    Parameters
+    ----------
+    frame
+        Areas to draw (any CRS), indexed like ``classes.yb``.
+    indicator
+        The mapped indicator: legend title, unit and decimals.
+    classes
+        Class breaks from :func:`umkm_geo.classify.breaks.classify`; their colours (sequential,
+        or diverging around ``classes.center``) and labels are the ones the web map uses.
+    title, subtitle
+        Map title and an optional line under it.
+    credits
+        Source and licence, printed at the bottom.
+    illustrative
+        Stamp the map with :data:`~umkm_geo.classify.symbology.ILLUSTRATIVE_STAMP`.
+    lang
+        ``"id"`` or ``"en"``: legend language and number format.
+    labels
+        Optional area names (indexed like ``frame``), placed without overlaps.
+    legend_title
+        Legend title (default: the indicator with its unit).
+    note
+        Line under the legend (default: the scheme and the number of classes made,
+        :meth:`~umkm_geo.classify.breaks.ClassBreaks.describe`).
+    date
+        Date in the footer (default: today).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure not attached to pyplot; save it with :func:`save_figure`.
+    """
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
+    return _choropleth(frame, indicator, classes, texts, labels=labels, legend_title=legend_title, note=note)
+
+
+def category_figure(
+    frame: gpd.GeoDataFrame,
+    codes: pd.Series,
+    scheme_name: str,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    credits: str,
+    illustrative: bool,
+    lang: str = "id",
+    labels: pd.Series | None = None,
+    legend_title: str | None = None,
+    note: str | None = None,
+    date: dt.date | str | None = None,
+) -> Figure:
+    """Draw a categorical map with the fixed colours of a scheme (LISA, Gi*, Klassen, ...).
+
+    Parameters
+    ----------
+    frame
+        Areas to draw (any CRS).
+    codes
+        Category code of each area (codes of the scheme; missing for no data), indexed like
+        ``frame``.
+    scheme_name
+        A key of :data:`~umkm_geo.classify.symbology.SCHEMES`: ``"lisa"``, ``"gi_star"``,
+        ``"local_geary"``, ``"significance"``, ``"klassen"`` or ``"basis"``.
+    title, subtitle, credits, illustrative, lang, labels, date
+        As in :func:`choropleth_figure`.
+    legend_title
+        Title of the legend (default: the scheme's title).
+    note
+        Optional line under the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The legend lists every category of the scheme in fixed order with its count, even when 0,
+        so a category's colour never depends on which categories are present.
+
+    Raises
+    ------
+    ValueError
+        If a code is not one of the scheme's or the scheme is unknown.
+    """
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
+    return _categories(frame, codes, scheme_name, texts, labels=labels, legend_title=legend_title, note=note)
+
+
+def lisa_figure(
+    frame: gpd.GeoDataFrame,
+    clusters: pd.Series,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    credits: str,
+    illustrative: bool,
+    lang: str = "id",
+    labels: pd.Series | None = None,
+    legend_title: str | None = None,
+    date: dt.date | str | None = None,
+) -> Figure:
+    """Draw a LISA cluster map: :func:`category_figure` with the ``"lisa"`` scheme.
+
+    ``clusters`` holds ``"HH"``, ``"LL"``, ``"LH"``, ``"HL"``, ``"ns"``, ``"island"`` (no
+    neighbours) or missing (no data); name the p-value type, alpha and permutations in the subtitle.
+    """
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
+    return _categories(frame, clusters, "lisa", texts, labels=labels, legend_title=legend_title)
+
+
+def local_subtitle(result: LocalResult, lang: str = "id") -> str:
+    """One line naming a local statistic's p-value type, permutations, seed, alpha and correction."""
+    t = _TEXT[lang]
+    return t["local_sub"].format(
+        stat=t[result.statistic],
+        p=t.get(result.p_value, result.p_value),
+        perm=result.permutations,
+        seed=result.seed,
+        alpha=format_number(result.alpha, 3, lang=lang).rstrip("0"),
+        corr=t.get(result.correction, result.correction),
+    )
+
+
+def local_figure(
+    frame: gpd.GeoDataFrame,
+    result: LocalResult,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    credits: str,
+    illustrative: bool,
+    lang: str = "id",
+    labels: pd.Series | None = None,
+    date: dt.date | str | None = None,
+) -> Figure:
+    """Draw the categories of a local statistic: LISA clusters, Gi* hot/cold spots or local Geary.
+
+    Parameters
+    ----------
+    frame
+        Areas to draw, indexed like the result.
+    result
+        A :class:`~umkm_geo.stats.autocorrelation.local.LocalResult`; its ``cluster`` column is drawn with the
+        scheme of :data:`LOCAL_SCHEMES` (islands as "no neighbours").
+    subtitle
+        Default: :func:`local_subtitle` (p-value type, permutations, seed, alpha, correction).
+    title, credits, illustrative, lang, labels, date
+        As in :func:`choropleth_figure`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    subtitle = local_subtitle(result, lang) if subtitle is None else subtitle
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
+    return _categories(frame, result.frame()["cluster"], LOCAL_SCHEMES[result.statistic], texts, labels=labels)
+
+
+def significance_figure(
+    frame: gpd.GeoDataFrame,
+    result: LocalResult,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    credits: str,
+    illustrative: bool,
+    lang: str = "id",
+    labels: pd.Series | None = None,
+    date: dt.date | str | None = None,
+) -> Figure:
+    """Draw the p-value bands of a local statistic: p ≤ 0.001, ≤ 0.01, ≤ 0.05, ns, no neighbours.
+
+    The bands are of the p-value the result reports (``result.p_value``, named in the legend
+    title), before any multiple-testing correction; with a correction the note under the legend
+    gives the cut-off the cluster map used.
+
+    Parameters
+    ----------
+    frame
+        Areas to draw, indexed like the result.
+    result
+        A :class:`~umkm_geo.stats.autocorrelation.local.LocalResult`.
+    title, subtitle, credits, illustrative, lang, labels, date
+        As in :func:`choropleth_figure`; the default subtitle is :func:`local_subtitle`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    subtitle = local_subtitle(result, lang) if subtitle is None else subtitle
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
+    data = result.frame()
+    codes = significance_bands(data["p_value"], island=data["cluster"].eq("island"))
+    t = _TEXT[lang]
+    note = None
+    if result.correction != "none":
+        threshold = format_number(result.threshold, 4, lang=lang).rstrip("0").rstrip(",.")
+        note = t["threshold"].format(t=threshold, corr=t.get(result.correction, result.correction))
+    legend_title = t["significance"].format(p=t.get(result.p_value, result.p_value))
+    bands = significance_scheme(result.permutations, result.p_value, present=set(codes.dropna()))  # reachable only
+    return _categories(frame, codes, bands, texts, labels=labels, legend_title=legend_title, note=note)
+
+
+def lq_figure(
+    frame: gpd.GeoDataFrame,
+    lq: pd.Series,
+    *,
+    sector_label: str,
+    title: str,
+    subtitle: str | None = None,
+    credits: str,
+    illustrative: bool,
+    lang: str = "id",
+    labels: pd.Series | None = None,
+    classes: ClassBreaks | None = None,
+    date: dt.date | str | None = None,
+) -> Figure:
+    """Draw the location quotients of one sector: classes diverging at 1 (red = basis sector).
+
+    Parameters
+    ----------
+    frame
+        Areas to draw.
+    lq
+        LQ of the sector per area (a column of :attr:`umkm_geo.stats.regional.lq.LQResult.lq`).
+    sector_label
+        Name of the sector in the legend title.
+    classes
+        Default :func:`umkm_geo.classify.breaks.lq_classes` of ``lq`` (fixed bounds 0.5, 0.8, 1,
+        1.25, 2, the same for every sector); pass one shared classification to compare sectors.
+    title, subtitle, credits, illustrative, lang, labels, date
+        As in :func:`choropleth_figure`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
+    values = aligned(lq, frame.index, "lq")
+    classes = lq_classes(values) if classes is None else classes
+    t = _TEXT[lang]
+    indicator = Indicator(str(lq.name or "lq"), "LQ", "LQ", "", "", 2)
+    legend_title = t["lq_title"].format(sector=sector_label)
+    note = f"{t['lq_note']}\n{classes.describe(lang)}"
+    return _choropleth(frame, indicator, classes, texts, labels=labels, legend_title=legend_title, note=note)
+
+
+def klassen_figure(
+    frame: gpd.GeoDataFrame,
+    result: KlassenResult,
+    *,
+    level: Indicator,
+    growth: Indicator,
+    title: str,
+    subtitle: str | None = None,
+    credits: str,
+    illustrative: bool,
+    lang: str = "id",
+    labels: pd.Series | None = None,
+    date: dt.date | str | None = None,
+) -> Figure:
+    """Draw the Klassen typology (quadrants I to IV) with the reference values under the legend.
+
+    Parameters
+    ----------
+    frame
+        Areas to draw.
+    result
+        A :class:`~umkm_geo.stats.regional.typology.KlassenResult`.
+    level, growth
+        The indicators of the level and growth axes (names, units and decimals in the note).
+    title, subtitle, credits, illustrative, lang, labels, date
+        As in :func:`choropleth_figure`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
+    t = _TEXT[lang]
+    note = t["klassen_note"].format(
+        level=level.label(lang),
+        lv=f"{format_number(result.level_reference, level.decimals, lang=lang)} {level.unit(lang)}".strip(),
+        growth=growth.label(lang),
+        gv=f"{format_number(result.growth_reference, growth.decimals, lang=lang)} {growth.unit(lang)}".strip(),
+    )
+    return _categories(frame, result.frame()["quadrant"], "klassen", texts, labels=labels, note=note)
+
+
+def _save_png(fig: Figure, path: Path, *, dpi: int) -> None:
+    """Write a PNG with an adaptive 256-colour palette.
+
+    Maps and charts have few distinct colours, so the palette PNG looks the same as the RGBA one at
+    about a third of the size (about 120 kB instead of 360 kB for a Blitar map at 200 dpi), which keeps
+    reports with every map embedded small.
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    buffer.seek(0)
+    with Image.open(buffer) as image:
+        image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(path, format="PNG", optimize=True)
+
+
+def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Path:
+    """Save ``fig`` atomically as PNG or SVG (by suffix), creating folders, and close it.
+
+    Parameters
+    ----------
+    fig
+        The figure.
+    path
+        Destination ending in ``.png`` or ``.svg``.
+    dpi
+        Resolution of PNG output.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        msg = f"Cannot save a map as {target.name!r}: use a .png or .svg file name."
+        raise ValueError(msg)
+    try:
+        with atomic_path(target) as tmp:
+            if fmt == "png":
+                _save_png(fig, tmp, dpi=dpi)
+            else:
+                fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight", facecolor="white")
+    finally:
+        plt.close(fig)  # a no-op for figures made outside pyplot, as here
+    return target

@@ -1,0 +1,1 @@
+"""Spatial autocorrelation: global and local Moran, Geary, Getis-Ord and join counts."""

@@ -1,0 +1,1 @@
+"""Inequality: Theil, Williamson, Gini, spatial Gini and the gap between groups."""

@@ -1,0 +1,589 @@
+"""Produk unggulan (superior products) per kecamatan: reading, MPE ranking, leading product and LQ.
+
+A product table has one row per candidate product of a kecamatan (or of a desa, with the code or
+name of its kecamatan): ``kode`` and/or ``kecamatan`` (matched like the UMKM tables, through
+:func:`umkm_geo.sources.codes.normalise_code` and :func:`umkm_geo.sources.names.normalise_name`), optional
+``kab_kota`` and ``desa``, ``produk``, ``sektor``, optional amounts ``output``, ``jumlah_unit`` and
+``nilai``, and criteria ratings ``kriteria_<name>`` (1-5 or 1-9) for the exponential comparison
+method (*Metode Perbandingan Eksponensial*, MPE; Marimin 2004): the total value of candidate ``i`` is
+``TN_i = sum_j rating_ij ^ weight_j`` over the criteria ``j``, and the highest ``TN`` leads.
+No maintained Python library implements MPE, so it is written here and tested on a hand-worked
+example; the location quotient of sector amounts reuses :func:`umkm_geo.stats.regional.location_quotient`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from umkm_geo._errors import ConfigError, TableError
+from umkm_geo.results import TableMixin, payload
+from umkm_geo.sources.codes import normalise_code
+from umkm_geo.sources.names import normalise_name, suggest
+from umkm_geo.stats.regional.lq import LQResult, location_quotient
+from umkm_geo.tables.counts import CODE_ALIASES, KAB_ALIASES, NAME_ALIASES, read_raw, slug
+from umkm_geo.tables.join import kab_matches
+
+__all__ = [
+    "MPE_DEFINITION",
+    "PRODUCT_VALUE_COLUMNS",
+    "MPEResult",
+    "leading_products",
+    "mpe_ranking",
+    "product_lq",
+    "read_products",
+]
+
+#: Formula, tie rule and citation of :func:`mpe_ranking`.
+MPE_DEFINITION = (
+    "TN_i = sum_j RK_ij ^ TKK_j; RK_ij = rating of candidate i on criterion j (1-5 or 1-9), "
+    "TKK_j = weight (importance) of criterion j; the candidate with the highest TN ranks first "
+    "(Metode Perbandingan Eksponensial, Marimin 2004); ties share the lowest rank"
+)
+#: Optional amount columns of a product table (non-negative numbers).
+PRODUCT_VALUE_COLUMNS = ("output", "jumlah_unit", "nilai")
+_CRITERION_PREFIX = "kriteria_"
+_SCALES = (5, 9)
+_SHOWN = 10
+
+
+def _listed(items: list[str]) -> str:
+    more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
+    return "; ".join(items[:_SHOWN]) + more
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _raw_table(path_or_frame: str | Path | pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    if isinstance(path_or_frame, pd.DataFrame):
+        raw = path_or_frame.reset_index(drop=True).copy()
+        where = "product table"
+    else:
+        file = Path(path_or_frame)
+        if not file.is_file():
+            msg = f"Product table {file} does not exist."
+            raise TableError(msg)
+        raw = read_raw(file, None)
+        where = str(file)
+    if raw.empty:
+        msg = f"{where}: the product table has no rows."
+        raise TableError(msg)
+    raw.columns = [str(c).strip() for c in raw.columns]
+    return raw, where
+
+
+def _text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = str(value).strip()
+    return "" if text.lower() in ("nan", "none", "<na>") else text
+
+
+def _number(value: object) -> tuple[float | None, str | None]:
+    """Parse one numeric cell: ``(value, None)``, ``(None, None)`` if empty or ``(None, reason)``."""
+    if isinstance(value, bool):
+        return None, f"{value!r} is not a number"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return (None, None) if np.isnan(value) else (float(value), None)
+    text = _text(value)
+    if not text:
+        return None, None
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", text):
+        return None, f"{text!r} has a thousands separator (or is ambiguous); write it without separators"
+    try:
+        return float(text.replace(",", ".")), None
+    except ValueError:
+        return None, f"{text!r} is not a number"
+
+
+def _match_unit(
+    code_in: str, name_in: str, kab_in: str, units: pd.DataFrame, by_name: dict[str, list[str]]
+) -> tuple[str | None, str | None]:
+    """The kecamatan code of one row, or ``(None, reason)``."""
+    if code_in:
+        code = normalise_code(code_in)
+        if code is not None and code.count(".") == 3:
+            code = code.rsplit(".", 1)[0]  # a desa code: its kecamatan
+        if code is None or code not in units.index:
+            hint = suggest(name_in, units["nama"].tolist()) if name_in else []
+            tip = f" (did you mean {hint}?)" if hint else ""
+            return None, f"code {code_in!r} is not a kecamatan of the study area{tip}"
+        if name_in and normalise_name(name_in) != normalise_name(units.at[code, "nama"]):
+            return None, f"code {code_in!r} is {units.at[code, 'nama']!r}, not {name_in!r}"
+        return code, None
+    candidates = by_name.get(normalise_name(name_in), [])
+    if kab_in and "kab_nama" in units.columns:
+        candidates = [c for c in candidates if kab_matches(kab_in, str(units.at[c, "kab_nama"]))]
+    if not candidates:
+        hint = suggest(name_in, units["nama"].tolist())
+        tip = f"; close names: {hint}" if hint else ""
+        return None, f"{name_in!r} is not a kecamatan of the study area{tip}"
+    if len(candidates) > 1:
+        return None, f"{name_in!r} is ambiguous ({candidates}); add a kab_kota or kode column"
+    return candidates[0], None
+
+
+def read_products(
+    path_or_frame: str | Path | pd.DataFrame,
+    *,
+    units: pd.DataFrame,
+    scale: int | None = None,
+) -> pd.DataFrame:
+    """Read and validate a table of candidate products per kecamatan (or desa).
+
+    Parameters
+    ----------
+    path_or_frame
+        CSV/XLSX file or DataFrame with a kecamatan column (``kode`` or ``kecamatan`` and their
+        usual aliases; a desa code such as ``35.05.08.2001`` counts for its kecamatan), ``produk``,
+        ``sektor``, optional ``kab_kota``, ``desa``, ``output``, ``jumlah_unit``, ``nilai``, and
+        criteria ratings ``kriteria_<name>``. Other columns (e.g. ``keterangan``) are kept as they are.
+    units
+        Study-area frame indexed by kecamatan code with ``nama`` (and ``kab_nama`` to tell
+        same-named kecamatan apart), e.g. ``area.frame``.
+    scale
+        Rating scale of the criteria, 5 or 9; by default 5 when every rating is at most 5, else 9.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row (blank rows skipped) with ``row`` (row number as in a spreadsheet,
+        header = 1), ``kode``, ``kecamatan`` (the study-area name), ``desa`` (``""`` if absent),
+        ``produk``, ``sektor`` (slugged, e.g. ``makanan_minuman``), the amount columns present (float,
+        NaN where empty), the ``kriteria_*`` columns (float) and any other input columns. The
+        scale is in ``attrs["scale"]``.
+
+    Raises
+    ------
+    TableError
+        If a required column is missing, or any cell is bad: an unknown or ambiguous kecamatan,
+        a code whose name disagrees, an empty product or sector, a negative or non-numeric amount,
+        a missing rating or one outside the scale, or the same product twice in one kecamatan/desa.
+        Every bad cell is listed with its row and column.
+    ConfigError
+        If ``scale`` is not 5 or 9.
+    """
+    if scale is not None and scale not in _SCALES:
+        msg = f"scale must be one of {list(_SCALES)} (rating scale of the criteria), not {scale!r}."
+        raise ConfigError(msg)
+    raw, where = _raw_table(path_or_frame)
+    columns = {slug(c): c for c in raw.columns}
+
+    def find(aliases: tuple[str, ...]) -> str | None:
+        return next((columns[a] for a in aliases if a in columns), None)
+
+    code_col, name_col, kab_col = find(CODE_ALIASES), find(NAME_ALIASES), find(KAB_ALIASES)
+    if code_col is None and name_col is None:
+        msg = (
+            f"{where}: no kecamatan column; name one {list(CODE_ALIASES)} (codes) or {list(NAME_ALIASES)}"
+            f" (names). The columns are {list(raw.columns)}."
+        )
+        raise TableError(msg)
+    missing = [c for c in ("produk", "sektor") if c not in columns]
+    if missing:
+        msg = f"{where}: missing column(s) {missing}; the columns are {list(raw.columns)}."
+        raise TableError(msg)
+    desa_col = columns.get("desa")
+    value_cols = [c for c in PRODUCT_VALUE_COLUMNS if c in columns]
+    criteria = [c for c in columns if c.startswith(_CRITERION_PREFIX) and len(c) > len(_CRITERION_PREFIX)]
+    used = {code_col, name_col, kab_col, desa_col, columns["produk"], columns["sektor"]}
+    used |= {columns[c] for c in value_cols + criteria}
+    extra = [c for c in raw.columns if c not in used]
+
+    by_name: dict[str, list[str]] = {}
+    for code, name in units["nama"].items():
+        by_name.setdefault(normalise_name(name), []).append(code)
+    problems: list[str] = []
+    records: list[dict[str, Any]] = []
+    for i in range(len(raw)):
+        cells = raw.iloc[i]
+        if all(_text(v) == "" for v in cells):
+            continue
+        row = i + 2
+        code_in = _text(cells[code_col]) if code_col else ""
+        name_in = _text(cells[name_col]) if name_col else ""
+        kab_in = _text(cells[kab_col]) if kab_col else ""
+        rec: dict[str, Any] = {"row": row}
+        if not code_in and not name_in:
+            problems.append(f"row {row}, column {code_col or name_col!r}: the kecamatan is empty")
+        else:
+            code, reason = _match_unit(code_in, name_in, kab_in, units, by_name)
+            if reason:
+                problems.append(f"row {row}, column {(code_col if code_in else name_col)!r}: {reason}")
+            rec["kode"] = code
+            rec["kecamatan"] = units.at[code, "nama"] if code is not None else None
+        rec["desa"] = _text(cells[desa_col]) if desa_col else ""
+        for col in ("produk", "sektor"):
+            text = _text(cells[columns[col]])
+            if not text:
+                problems.append(f"row {row}, column {columns[col]!r}: the {col} is empty")
+            rec[col] = text if col == "produk" else slug(text)
+        for col in value_cols:
+            value, reason = _number(cells[columns[col]])
+            if reason is None and value is not None and value < 0:
+                reason = f"{value:g} is negative"
+            if reason:
+                problems.append(f"row {row}, column {columns[col]!r}: {reason}")
+            rec[col] = np.nan if value is None else value
+        for col in criteria:
+            value, reason = _number(cells[columns[col]])
+            if reason is None and value is None:
+                reason = "the rating is empty"
+            if reason:
+                problems.append(f"row {row}, column {columns[col]!r}: {reason}")
+            rec[col] = np.nan if value is None else value
+        rec.update({c: cells[c] for c in extra})
+        records.append(rec)
+    if not records:
+        msg = f"{where}: the product table has only blank rows."
+        raise TableError(msg)
+    data = pd.DataFrame.from_records(records)
+    if criteria:
+        ratings = data[criteria].to_numpy(dtype=float)
+        top = float(np.nanmax(ratings)) if np.isfinite(ratings).any() else 1.0
+        used_scale = scale if scale is not None else (5 if top <= 5 else 9)
+        for col in criteria:
+            bad = data[(data[col] < 1) | (data[col] > used_scale)]
+            problems += [
+                f"row {r}, column {columns[col]!r}: rating {v:g} is outside 1-{used_scale}"
+                for r, v in zip(bad["row"], bad[col], strict=True)
+            ]
+    else:
+        used_scale = scale
+    key = ["kode", "desa", "produk"]
+    if "kode" in data.columns and not problems:
+        dup = data.assign(_p=data["produk"].map(normalise_name))
+        dupes = dup[dup.duplicated(["kode", "desa", "_p"], keep=False)]
+        for _, group in dupes.groupby(["kode", "desa", "_p"], sort=False):
+            problems.append(
+                f"rows {group['row'].tolist()}, column {columns['produk']!r}: product {group['produk'].iloc[0]!r} "
+                f"is listed more than once for {group['kecamatan'].iloc[0]} {group['desa'].iloc[0]}".rstrip()
+            )
+    if problems:
+        msg = f"{where}: {len(problems)} problem(s):\n  " + "\n  ".join(problems)
+        raise TableError(msg)
+    ordered = ["row", "kode", "kecamatan", *key[1:], "sektor", *value_cols, *criteria, *extra]
+    data = data[ordered]
+    data.attrs["scale"] = used_scale
+    return data
+
+
+# --------------------------------------------------------------------------- MPE
+
+
+def _criteria(products: pd.DataFrame) -> list[str]:
+    return [str(c)[len(_CRITERION_PREFIX) :] for c in products.columns if str(c).startswith(_CRITERION_PREFIX)]
+
+
+def _check_products(products: pd.DataFrame, needed: tuple[str, ...]) -> None:
+    missing = [c for c in needed if c not in products.columns]
+    if missing:
+        msg = f"The product table lacks the column(s) {missing}; read it with read_products first."
+        raise TableError(msg)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class MPEResult(TableMixin):
+    """Candidate products ranked by the exponential comparison method (MPE).
+
+    Attributes
+    ----------
+    scores
+        One row per candidate (indexed like the product table) with ``kode``, ``kecamatan``,
+        ``desa``, ``produk``, ``sektor``, the terms ``nilai_<criterion>`` = ``rating ^ weight``,
+        ``nilai_total`` (``TN``), ``peringkat_kecamatan`` (rank within its kecamatan, 1 = best)
+        and ``peringkat`` (rank over all candidates).
+    overall
+        One row per product (name as first written) with ``n_kecamatan``, ``nilai_rata`` (mean
+        ``TN`` over its candidates), ``nilai_maks`` and ``peringkat`` by ``nilai_rata``.
+    weights
+        The criterion weights used.
+    settings
+        Weights, criteria, rating scale, definition, tie rule and versions.
+    """
+
+    scores: pd.DataFrame
+    overall: pd.DataFrame
+    weights: Mapping[str, float]
+    settings: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
+        best = self.scores.sort_values(["peringkat", "produk"]).iloc[0]
+        statistics = {
+            "n_candidates": len(self.scores),
+            "n_kecamatan": int(self.scores["kode"].nunique()),
+            "n_products": len(self.overall),
+            "n_criteria": len(self.weights),
+            "top_candidate": f"{best['produk']} ({best['kecamatan']})",
+            "top_candidate_nilai_total": float(best["nilai_total"]),
+            "top_product_overall": str(self.overall.index[0]),
+        }
+        return payload("mpe_ranking", statistics, dict(self.settings))
+
+
+def mpe_ranking(products: pd.DataFrame, *, weights: Mapping[str, float]) -> MPEResult:
+    """Rank candidate products by the exponential comparison method (MPE).
+
+    Parameters
+    ----------
+    products
+        Output of :func:`read_products`, with criteria columns ``kriteria_<name>``.
+    weights
+        Weight ``TKK_j`` of every criterion, keyed by its name without the prefix (e.g.
+        ``{"bahan_baku": 4, "pasar": 5}``); positive numbers, one per criterion of the table.
+
+    Returns
+    -------
+    MPEResult
+        ``TN_i = sum_j rating_ij ^ weight_j`` of every candidate with its rank in its kecamatan and
+        overall, the per-product summary and the settings.
+
+    Raises
+    ------
+    ConfigError
+        If a criterion of the table has no weight, a weight names no criterion of the table, or
+        a weight is not a positive finite number.
+    TableError
+        If the table has no criteria columns, lacks ``kode``/``produk``, or a rating is missing.
+    """
+    _check_products(products, ("kode", "produk"))
+    criteria = _criteria(products)
+    if not criteria:
+        msg = f"The product table has no criteria columns ({_CRITERION_PREFIX}<name>); MPE needs at least one."
+        raise TableError(msg)
+    unknown = sorted(set(weights) - set(criteria))
+    absent = [c for c in criteria if c not in weights]
+    if unknown or absent:
+        msg = (
+            f"The MPE weights must name each criterion of the table once: criteria {criteria}; "
+            f"without a weight {absent}; weights for unknown criteria {unknown}."
+        )
+        raise ConfigError(msg)
+    bad = {k: v for k, v in weights.items() if isinstance(v, bool) or not isinstance(v, int | float)}
+    bad.update({k: v for k, v in weights.items() if k not in bad and not (math.isfinite(v) and v > 0)})
+    if bad:
+        msg = f"MPE weights must be positive finite numbers; bad: {bad}."
+        raise ConfigError(msg)
+    ratings = products[[_CRITERION_PREFIX + c for c in criteria]].astype(float)
+    if ratings.isna().any().any():
+        rows = products.get("row", pd.Series(products.index, index=products.index))
+        empty = [f"row {rows[i]}" for i in ratings.index[ratings.isna().any(axis=1)]]
+        msg = f"Ratings are missing in {_listed(empty)}; every candidate needs a rating on every criterion."
+        raise TableError(msg)
+    keep = [c for c in ("kode", "kecamatan", "desa", "produk", "sektor") if c in products.columns]
+    scores = products[keep].copy()
+    for c in criteria:
+        scores[f"nilai_{c}"] = ratings[_CRITERION_PREFIX + c] ** float(weights[c])
+    scores["nilai_total"] = scores[[f"nilai_{c}" for c in criteria]].sum(axis=1)
+    scores["peringkat_kecamatan"] = (
+        scores.groupby("kode")["nilai_total"].rank(method="min", ascending=False).astype(int)
+    )
+    scores["peringkat"] = scores["nilai_total"].rank(method="min", ascending=False).astype(int)
+    product_key = scores["produk"].map(normalise_name)
+    display = scores.groupby(product_key, sort=False)["produk"].first()
+    grouped = scores.groupby(product_key, sort=False)
+    overall = pd.DataFrame(
+        {
+            "n_kecamatan": grouped["kode"].nunique(),
+            "nilai_rata": grouped["nilai_total"].mean(),
+            "nilai_maks": grouped["nilai_total"].max(),
+        }
+    )
+    overall.index = pd.Index(display.reindex(overall.index).to_numpy(), name="produk")
+    overall["peringkat"] = overall["nilai_rata"].rank(method="min", ascending=False).astype(int)
+    overall = overall.sort_values(["peringkat", "n_kecamatan"], ascending=[True, False], kind="stable")
+    used = {c: float(weights[c]) for c in criteria}
+    settings = {
+        "method": "exponential comparison method (MPE)",
+        "definition": MPE_DEFINITION,
+        "weights": [f"{c}={w:g}" for c, w in used.items()],
+        "criteria": criteria,
+        "rating_scale": products.attrs.get("scale"),
+        "rank_within": "kecamatan (kode); overall over all candidates",
+        "product_overall": "mean TN over the candidates of the product (names matched case- and space-blind)",
+        "ties": "share the lowest rank (rank method 'min')",
+        "numpy_version": np.__version__,
+        "pandas_version": pd.__version__,
+    }
+    return MPEResult(
+        scores=scores,
+        overall=overall,
+        weights=MappingProxyType(used),
+        settings=MappingProxyType(settings),
+    )
+
+
+# --------------------------------------------------------------------------- leading product
+
+
+def _product_scores(products: pd.DataFrame, by: str, weights: Mapping[str, float] | None) -> pd.DataFrame:
+    """Score of each kecamatan x product (``kode, produk, sektor, skor``)."""
+    if by == "mpe":
+        if weights is None:
+            msg = "leading_products(by='mpe') needs the criterion weights: pass weights={criterion: weight}."
+            raise ConfigError(msg)
+        scored = mpe_ranking(products, weights=weights).scores.rename(columns={"nilai_total": "skor"})
+        how = "mean"
+    else:
+        _check_products(products, ("kode", "produk", "sektor", by))
+        scored = products.assign(skor=pd.to_numeric(products[by], errors="coerce"))
+        empty = scored["skor"].isna()
+        if empty.any():
+            rows = products.get("row", pd.Series(products.index, index=products.index))[empty]
+            msg = f"{int(empty.sum())} candidate(s) have no {by!r} and are left out: rows {rows.tolist()}."
+            warnings.warn(msg, UserWarning, stacklevel=3)
+            scored = scored[~empty]
+        how = "sum"
+    scored = scored.assign(_p=scored["produk"].map(normalise_name))
+    grouped = scored.groupby(["kode", "_p"], sort=False)
+    return pd.DataFrame(
+        {
+            "kecamatan": grouped["kecamatan"].first() if "kecamatan" in scored else grouped["kode"].first(),
+            "produk": grouped["produk"].first(),
+            "sektor": grouped["sektor"].first(),
+            "skor": grouped["skor"].agg(how),
+        }
+    ).reset_index(level="_p", drop=True)
+
+
+def leading_products(
+    products: pd.DataFrame,
+    *,
+    by: str = "mpe",
+    weights: Mapping[str, float] | None = None,
+    units: pd.Index | None = None,
+) -> pd.DataFrame:
+    """The leading product of each kecamatan, with its runner-up.
+
+    Parameters
+    ----------
+    products
+        Output of :func:`read_products`.
+    by
+        ``"mpe"`` (highest MPE total value, needs ``weights``) or an amount column, ``"output"``,
+        ``"jumlah_unit"`` or ``"nilai"`` (largest amount).
+    weights
+        Criterion weights for ``by="mpe"`` (see :func:`mpe_ranking`).
+    units
+        Kecamatan codes of the study area; when given the result is indexed by them, with missing
+        values for kecamatan without candidates (so a map shows them as "no data").
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``kode``: ``kecamatan``, ``produk``, ``sektor``, ``skor`` of the leader,
+        ``produk_kedua`` and ``skor_kedua`` of the runner-up (missing when there is one candidate),
+        ``n_kandidat`` and ``seri`` (the runner-up ties the leader; the leader is then the first
+        in alphabetical order). A product listed in several desa of a kecamatan is one candidate:
+        its MPE value is the mean over its desa, its amount the sum.
+
+    Raises
+    ------
+    ConfigError
+        If ``by`` is unknown or ``by="mpe"`` lacks ``weights``.
+
+    Warns
+    -----
+    UserWarning
+        When candidates without the amount ``by`` are left out.
+    """
+    choices = ("mpe", *PRODUCT_VALUE_COLUMNS)
+    if by not in choices:
+        msg = f"Unknown ranking {by!r} for the leading product; use one of {list(choices)}."
+        raise ConfigError(msg)
+    scored = _product_scores(products, by, weights)
+    scored = scored.sort_values("produk", kind="stable").sort_values("skor", ascending=False, kind="stable")
+    rows = {}
+    for code, group in scored.groupby(level=0, sort=False):
+        first = group.iloc[0]
+        second = group.iloc[1] if len(group) > 1 else None
+        rows[code] = {
+            "kecamatan": first["kecamatan"],
+            "produk": first["produk"],
+            "sektor": first["sektor"],
+            "skor": float(first["skor"]),
+            "produk_kedua": None if second is None else second["produk"],
+            "skor_kedua": np.nan if second is None else float(second["skor"]),
+            "n_kandidat": len(group),
+            "seri": bool(second is not None and np.isclose(second["skor"], first["skor"], rtol=1e-12, atol=0)),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "kode"
+    if units is not None:
+        table = table.reindex(pd.Index(units, name="kode"))
+        table["n_kandidat"] = table["n_kandidat"].fillna(0).astype(int)
+        table["seri"] = table["seri"].astype("boolean")
+    else:
+        table = table.sort_index()
+    return table
+
+
+# --------------------------------------------------------------------------- location quotient
+
+
+def product_lq(products: pd.DataFrame, *, value: str = "jumlah_unit") -> LQResult:
+    """Location quotient of product sectors per kecamatan (basis sectors where ``LQ > 1``).
+
+    The amounts ``value`` are summed per kecamatan and sector (a sector without a product in a
+    kecamatan counts 0) and passed to :func:`umkm_geo.stats.regional.location_quotient` with the sum over
+    the kecamatan of the table as reference.
+
+    Parameters
+    ----------
+    products
+        Output of :func:`read_products`.
+    value
+        Amount column to sum: ``"jumlah_unit"`` (default), ``"output"`` or ``"nilai"``.
+
+    Returns
+    -------
+    LQResult
+        As from :func:`~umkm_geo.stats.regional.location_quotient`; its settings also record the
+        amount used and how the table was aggregated.
+
+    Raises
+    ------
+    ConfigError
+        If ``value`` is not an amount column.
+    TableError
+        If the table lacks ``value``, or every amount is missing.
+
+    Warns
+    -----
+    UserWarning
+        When candidates without an amount are left out.
+    """
+    if value not in PRODUCT_VALUE_COLUMNS:
+        msg = f"Unknown amount {value!r} for the location quotient; use one of {list(PRODUCT_VALUE_COLUMNS)}."
+        raise ConfigError(msg)
+    _check_products(products, ("kode", "sektor", value))
+    amounts = pd.to_numeric(products[value], errors="coerce")
+    empty = amounts.isna()
+    if empty.all():
+        msg = f"Every {value!r} of the product table is empty; the location quotient needs amounts."
+        raise TableError(msg)
+    if empty.any():
+        rows = products.get("row", pd.Series(products.index, index=products.index))[empty]
+        msg = f"{int(empty.sum())} candidate(s) have no {value!r} and are left out of the LQ: rows {rows.tolist()}."
+        warnings.warn(msg, UserWarning, stacklevel=2)
+    present = products[~empty].assign(_v=amounts[~empty])
+    wide = present.pivot_table(index="kode", columns="sektor", values="_v", aggfunc="sum", fill_value=0.0)
+    wide.columns.name = None
+    result = location_quotient(wide)
+    settings = {
+        **result.settings,
+        "amount": value,
+        "aggregation": f"sum of {value!r} per kecamatan and sector; a sector without products counts 0",
+    }
+    return dataclasses.replace(result, settings=MappingProxyType(settings))

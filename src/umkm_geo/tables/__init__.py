@@ -1,0 +1,1 @@
+"""Users' tables -> validated long frames: counts, joins, groupings, templates, survey inputs."""

@@ -1,0 +1,1 @@
+"""Every invented (illustrative) input, generated only where the config asks for it."""
