@@ -32,7 +32,7 @@ _EXPORTS: dict[str, str] = {
     "classify": "umkm_geo.classify.breaks",
     "Config": "umkm_geo.config",
     "load_config": "umkm_geo.config",
-    "ILLUSTRATIVE_NOTE": "umkm_geo.tables.demo.counts",
+    "ILLUSTRATIVE_NOTE": "umkm_geo._provenance",
     "blitar_demo_totals": "umkm_geo.tables.demo.counts",
     "generate_demo_counts": "umkm_geo.tables.demo.counts",
     "GapResult": "umkm_geo.stats.inequality.gap",

@@ -15,18 +15,29 @@ with ``illustrative=True``, counts as illustrative in every component).
 Every output consults the components it is made from: :func:`indicator_components` (an indicator
 column), :func:`figure_components` (a figure of the map set, by key), :func:`table_components` (a
 CSV of the run, by name), and :func:`is_illustrative` says whether any of them is illustrative.
+:data:`ILLUSTRATIVE_NOTE` is the notice an illustrative table or figure carries.
+
+The records of what a result or a run was made with live here too: :func:`versions` (installed
+library versions for a result's settings and ``run.json``) and :func:`file_sha256` (the hash of an
+input or output file).
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 __all__ = [
     "COMPONENTS",
     "COMPONENT_NAMES",
+    "ILLUSTRATIVE_NOTE",
     "figure_components",
+    "file_sha256",
     "illustrative_components",
     "indicator_components",
     "is_illustrative",
@@ -34,7 +45,11 @@ __all__ = [
     "notice_lines",
     "statistics_components",
     "table_components",
+    "versions",
 ]
+
+#: The notice on every row, figure and record made from illustrative (invented) inputs.
+ILLUSTRATIVE_NOTE = "Data ilustrasi / illustrative data — not official statistics"
 
 #: The inputs that may be illustrative.
 COMPONENTS = ("umkm", "population", "survey", "ffa", "products")
@@ -97,6 +112,35 @@ def notice_lines(provenance: Mapping[str, Any]) -> list[str]:
         f"NOTE: illustrative (not official statistics): {description}"
         for description in illustrative_components(provenance).values()
     ]
+
+
+# --- what a result was made with -----------------------------------------------------------------
+
+
+@functools.cache
+def _installed_version(name: str) -> str:
+    """The installed version of package ``name`` (read once per process: a lookup takes milliseconds)."""
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:  # pragma: no cover - the dependencies are installed
+        return "not installed"
+
+
+def versions(*packages: str, suffix: str = "_version") -> dict[str, str]:
+    """Installed versions of ``packages``, as ``{"<name><suffix>": version}`` in the order given.
+
+    ``"not installed"`` stands for a package that is not (e.g. ``umkm_geo`` run from a source tree).
+    """
+    return {f"{name}{suffix}": _installed_version(name) for name in packages}
+
+
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of the file at ``path`` (read in blocks of 1 MiB)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # --- what each output is made from -----------------------------------------------------------------

@@ -30,9 +30,9 @@ from affine import Affine
 
 from umkm_geo._atomic import atomic_path
 from umkm_geo._errors import ConfigError, TableError
+from umkm_geo._provenance import ILLUSTRATIVE_NOTE
 from umkm_geo.indicators._raster_io import check_flag, check_frame, raster_versions
 from umkm_geo.results import TableMixin, payload, plain
-from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 from umkm_geo.weights.build import utm_crs
 
 __all__ = [

@@ -34,9 +34,9 @@ from affine import Affine
 from shapely.geometry import box
 
 from umkm_geo._errors import ConfigError, DataSourceError
+from umkm_geo._provenance import file_sha256
 from umkm_geo.indicators._raster_io import check_flag, check_frame, raster_versions
 from umkm_geo.results import TableMixin, payload
-from umkm_geo.sources.registry import file_sha256
 
 __all__ = ["ZONAL_STATISTICS", "ZonalResult", "zonal_statistics"]
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
 import platform
@@ -24,7 +23,6 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +30,16 @@ import pandas as pd
 
 from umkm_geo import _atomic
 from umkm_geo._errors import OutputError
-from umkm_geo._provenance import illustrative_components, is_illustrative, table_components
+from umkm_geo._provenance import (
+    ILLUSTRATIVE_NOTE,
+    file_sha256,
+    illustrative_components,
+    is_illustrative,
+    table_components,
+    versions,
+)
 from umkm_geo.config import Config
 from umkm_geo.study_area import StudyArea
-from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 __all__ = [
     "PACKAGES",
@@ -244,20 +248,6 @@ def _asks_demo(config: Config) -> bool:
     return "demo" in (config.data.umkm, config.survey.responses, config.ffa.factors, config.products.table)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
 def _result_dicts(results: Iterable[tuple[str, Any]]) -> dict[str, Any]:
     return {name: result.to_dict() for name, result in results}
 
@@ -295,10 +285,10 @@ def write_run_record(
             ),
             "skipped": dict(results.get("skipped", {})),
         },
-        "versions": _versions(),
+        "versions": {"python": platform.python_version(), **versions(*PACKAGES, suffix="")},
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
         "outputs": [
-            {"path": str(p.relative_to(out_dir)), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in outputs
+            {"path": str(p.relative_to(out_dir)), "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in outputs
         ],
     }
     # Paths inside the folder being written (the staging folder of a run) are recorded relative to it:

@@ -10,7 +10,6 @@ downloading it once with pooch. A file whose hash does not match is refused, nev
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import os
 import tomllib
 from collections.abc import Mapping
@@ -18,6 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from umkm_geo._errors import DataSourceError, HashMismatchError
+from umkm_geo._provenance import file_sha256
 from umkm_geo._resources import data_dir
 
 MIRROR_ENV = "UMKM_GEO_MIRROR"
@@ -109,15 +109,6 @@ def load_registry(name: str = "wilayah_boundaries") -> Registry:
         attribution=src["attribution"],
         files=MappingProxyType(dict(raw["files"])),
     )
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of the file at ``path``."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def resolve_mirror(mirror: str | os.PathLike[str] | None = None) -> Path | None:

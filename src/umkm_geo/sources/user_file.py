@@ -25,6 +25,7 @@ import shapely
 
 from umkm_geo._crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS
 from umkm_geo._errors import DataSourceError
+from umkm_geo._provenance import file_sha256
 from umkm_geo.sources.boundaries import BoundarySet
 from umkm_geo.sources.codes import (
     bps_to_kemendagri,
@@ -33,7 +34,7 @@ from umkm_geo.sources.codes import (
     normalise_code,
     parse_region,
 )
-from umkm_geo.sources.registry import FetchedFile, file_sha256
+from umkm_geo.sources.registry import FetchedFile
 
 _READERS = {".parquet": gpd.read_parquet, ".geoparquet": gpd.read_parquet}
 

@@ -16,7 +16,6 @@ import warnings
 from collections.abc import Mapping
 from typing import Any
 
-import inequality
 import numpy as np
 import pandas as pd
 
@@ -170,10 +169,6 @@ def _variable(x: pd.Series) -> str | None:
 
 def _order_of_appearance(labels: pd.Series) -> list[Any]:
     return list(pd.unique(labels))
-
-
-def _versions() -> dict[str, str]:
-    return {"inequality_version": inequality.__version__, "numpy_version": np.__version__}
 
 
 def _grouping_name(groups: pd.Series) -> str:

@@ -10,12 +10,10 @@ gap test (:mod:`umkm_geo.stats._disparity_input`, :mod:`umkm_geo.stats.inequalit
 from __future__ import annotations
 
 import contextlib
-import functools
 import inspect
 import math
 import warnings
 from collections.abc import Callable, Iterator, Mapping
-from importlib import metadata
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -252,23 +250,6 @@ MIN_UNITS = 3
 def _islands(graph: Graph) -> np.ndarray:
     """Boolean mask, in graph order, of units without neighbours."""
     return (graph.cardinalities.reindex(graph.unique_ids) == 0).to_numpy()
-
-
-def _versions() -> dict[str, str]:
-    """Versions of the libraries behind the statistics (read from the installed metadata)."""
-    return dict(_installed_versions())
-
-
-@functools.cache
-def _installed_versions() -> tuple[tuple[str, str], ...]:
-    """The versions of esda and libpysal, read once per process (a metadata lookup takes milliseconds)."""
-    out = []
-    for name in ("esda", "libpysal"):
-        try:
-            out.append((f"{name}_version", metadata.version(name)))
-        except metadata.PackageNotFoundError:  # pragma: no cover - both are dependencies
-            out.append((f"{name}_version", "not installed"))
-    return tuple(out)
 
 
 def check_options(*, alpha: float, correction: str, p_value: str) -> None:

@@ -29,7 +29,6 @@ import dataclasses
 import re
 import warnings
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -38,10 +37,10 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, TableError
+from umkm_geo._provenance import ILLUSTRATIVE_NOTE, versions
 from umkm_geo.classify.breaks import format_number
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.tables.counts import read_raw, slug
-from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 __all__ = [
     "BF_DEFINITION",
@@ -538,16 +537,6 @@ def _rank(values: pd.Series) -> pd.Series:
     return values.round(_TIE_DECIMALS).rank(method="min", ascending=False).astype(int)
 
 
-def _versions() -> dict[str, str]:
-    out = {}
-    for name in ("umkm_geo", "numpy", "pandas"):
-        try:
-            out[f"{name}_version"] = metadata.version(name)
-        except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
-            out[f"{name}_version"] = "not installed"
-    return out
-
-
 def force_field(
     factors: pd.DataFrame | str | Path,
     *,
@@ -575,7 +564,7 @@ def force_field(
         is ignored and a blank cell takes the value of its mirror. Without it, the ``nrk`` column of
         ``factors`` is used.
     illustrative
-        The factors are illustrative: the tables carry :data:`umkm_geo.tables.demo.counts.ILLUSTRATIVE_NOTE`.
+        The factors are illustrative: the tables carry :data:`umkm_geo._provenance.ILLUSTRATIVE_NOTE`.
 
     Returns
     -------
@@ -677,7 +666,7 @@ def force_field(
         n_pendorong=int((out["jenis"] == "pendorong").sum()),
         n_penghambat=int((out["jenis"] == "penghambat").sum()),
         illustrative=illustrative,
-        **_versions(),
+        **versions("umkm_geo", "numpy", "pandas"),
     )
     return FFAResult(out, balance, MappingProxyType(settings), illustrative)
 

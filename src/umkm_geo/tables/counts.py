@@ -41,8 +41,8 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import TableError
+from umkm_geo._provenance import file_sha256
 from umkm_geo.sources.codes import code_level, normalise_code
-from umkm_geo.sources.registry import file_sha256
 from umkm_geo.tables._read import (
     choose_sheet,
     column_letter,

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
+from umkm_geo._provenance import versions
 
 _TOTAL = "total"
 _LONG_REQUIRED = ("kode", "sektor", "jumlah")
@@ -31,16 +32,12 @@ _SHOWN = 10
 _TIE_TOLERANCE = 1e-12
 
 
-def _versions() -> dict[str, str]:
-    return {"numpy_version": np.__version__, "pandas_version": pd.__version__}
-
-
 def _count_settings(dropped_total: bool) -> dict[str, str]:
     """Settings describing how a count table was read (missing counts, total sector, versions)."""
     return {
         "missing_counts": "taken as 0, with a warning",
         "total_sector": "checked against the sum of the sectors and left out" if dropped_total else "none",
-        **_versions(),
+        **versions("numpy", "pandas"),
     }
 
 

@@ -33,6 +33,7 @@ import pandas as pd
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
+from umkm_geo._provenance import versions
 from umkm_geo.stats._global_inference import (
     _GlobalResult,
     _has_variance,
@@ -47,7 +48,7 @@ from umkm_geo.stats._global_inference import (
     _run_fields,
     _untested,
 )
-from umkm_geo.stats._inference import _check_inputs, _islands, _versions
+from umkm_geo.stats._inference import _check_inputs, _islands
 
 __all__ = [
     "GearyResult",
@@ -164,7 +165,7 @@ def global_moran(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: i
         "permutation": "total (random relabelling of all units)",
         "transformation": graph.transformation,
         "islands": "kept as esda does: in n, mean and variance; no cross-products",
-        **_versions(),
+        **versions("esda", "libpysal"),
     }
     fields = {**_moran_fields(moran), "p_sim": p_sim, "p_sim_folded": p_fold}
     if not _has_variance(moran.VI_norm, moran.EI, moran.I, moran.sim):
@@ -276,7 +277,7 @@ def geary(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> 
         "transformation": graph.transformation,
         "weights_passed_to_esda": "libpysal W from graph.to_W() (islands)" if island.any() else "libpysal Graph",
         "islands": "in n, mean and variance; no squared differences; S0 over units with neighbours",
-        **_versions(),
+        **versions("esda", "libpysal"),
     }
     nan = float("nan")
     z_norm = float(stat.z_norm) if _has_variance(stat.VC_norm, stat.EC) else nan
@@ -409,7 +410,7 @@ def general_g(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int)
         "transformation_of_input_graph": graph.transformation,
         "weights_used": "graph.transform('B'): 1 for every neighbour of the input graph",
         "islands": "in the denominator (all pairs i != j); no cross-products in the numerator",
-        **_versions(),
+        **versions("esda", "libpysal"),
     }
     z_norm = float(stat.z_norm) if _has_variance(stat.VG, stat.EG) else float("nan")
     fields = {"z_norm": z_norm, "p_norm": _p_normal(z_norm), "p_sim": p_sim, "p_sim_folded": p_fold}

@@ -30,6 +30,7 @@ import scipy.sparse
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
+from umkm_geo._provenance import versions
 from umkm_geo.stats._global_inference import (
     _GlobalResult,
     _has_variance,
@@ -40,7 +41,7 @@ from umkm_geo.stats._global_inference import (
     _pseudo_p,
     _run_fields,
 )
-from umkm_geo.stats._inference import _check_inputs, _islands, _versions
+from umkm_geo.stats._inference import _check_inputs, _islands
 
 __all__ = [
     "JOIN_COUNT_MOMENTS_DEFINITION",
@@ -352,7 +353,7 @@ def join_counts(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: in
             "in n (and in n1/n0 of the moments); no joins; every relabelling counts, also one that "
             "puts all 1s (or 0s) on islands (esda redraws those)"
         ),
-        **_versions(),
+        **versions("esda", "libpysal"),
     }
     flat = [k for k in ("BB", "BW") if not varies[k]]
     if flat:

@@ -37,6 +37,7 @@ import pandas as pd
 import scipy.sparse
 
 from umkm_geo._errors import AnalysisError
+from umkm_geo._provenance import versions
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.stats._inference import (
     _P_VALUE_LABELS,
@@ -45,7 +46,6 @@ from umkm_geo.stats._inference import (
     P_VALUE_DEFINITIONS,
     _check_inputs,
     _islands,
-    _versions,
     check_options,
     permutations_for_correction,
     significance,
@@ -246,7 +246,7 @@ def _finish(
         "significance_rule": "p <= threshold",
         "islands": "not tested (p = NaN); label 'island'",
         **settings,
-        **_versions(),
+        **versions("esda", "libpysal"),
     }
     if (untested & ~island).any():
         n_flat = int((untested & ~island).sum())

@@ -24,6 +24,7 @@ import pandas as pd
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
+from umkm_geo._provenance import versions
 from umkm_geo.results import plain
 from umkm_geo.stats._global_inference import (
     _GlobalResult,
@@ -37,7 +38,7 @@ from umkm_geo.stats._global_inference import (
     _run_fields,
     _untested,
 )
-from umkm_geo.stats._inference import _check_inputs, _unit_values, _versions
+from umkm_geo.stats._inference import _check_inputs, _unit_values
 
 __all__ = [
     "MoranBVResult",
@@ -197,7 +198,7 @@ def moran_rate(
         "p_analytical": "two-sided, normal approximation (esda p_norm, p_rand)",
         "transformation": graph.transformation,
         "islands": "kept as esda does: in n, mean and variance (and in beta, s2); no cross-products",
-        **_versions(),
+        **versions("esda", "libpysal"),
     }
     fields = {**_moran_fields(stat), "p_sim": p_sim, "p_sim_folded": p_fold}
     if not _has_variance(stat.VI_norm, stat.EI, stat.I, stat.sim):
@@ -309,7 +310,7 @@ def moran_bv(x: pd.Series, y: pd.Series, graph: Graph, *, permutations: int = 99
         "definition": "I_BV = zx' W zy / (n - 1), z standardised with ddof=1; E[I_BV] = 0 under the permutation null",
         "transformation": graph.transformation,
         "islands": "in n and in the standardisation; zero lag",
-        **_versions(),
+        **versions("esda", "libpysal"),
     }
     return MoranBVResult(
         x=_name(x),

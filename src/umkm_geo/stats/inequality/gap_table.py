@@ -25,6 +25,7 @@ import pandas as pd
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo._provenance import versions
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.stats._disparity_input import (
     _WEIGHTING,
@@ -34,7 +35,6 @@ from umkm_geo.stats._disparity_input import (
     _prepare,
     _Prepared,
     _variable,
-    _versions,
     _weighted_mean,
     _weights,
 )
@@ -431,7 +431,7 @@ def gap_table(
             else f"not computed: {spatial_skipped}"
         ),
         "dropped_units": list(prepared.dropped),
-        **_versions(),
+        **versions("inequality", "numpy"),
     }
     if spatial is not None:
         settings["spatial_gini_engine"] = spatial.settings["engine"]

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import ConfigError
+from umkm_geo._provenance import versions
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.stats._disparity_input import (
     _WEIGHTING,
@@ -35,7 +36,6 @@ from umkm_geo.stats._disparity_input import (
     _prepare,
     _Prepared,
     _variable,
-    _versions,
     _weighted_mean,
     _weights,
 )
@@ -230,7 +230,7 @@ def _theil_from(prepared: _Prepared, grouping: str | None) -> TheilResult:
         "group_order": "order of first appearance in x" if grouping is not None else None,
         "dropped_units": list(prepared.dropped),
         "missing_values": "dropped with a warning (drop_missing=True)" if prepared.dropped else "none",
-        **_versions(),
+        **versions("inequality", "numpy"),
     }
     return TheilResult(
         variable=_variable(prepared.x),
@@ -363,7 +363,7 @@ def _williamson_from(prepared: _Prepared) -> WilliamsonResult:
         "reference": "Williamson, J. G. (1965). Regional inequality and the process of national development. "
         "Economic Development and Cultural Change 13(4, Part 2), 1-84.",
         "dropped_units": list(prepared.dropped),
-        **_versions(),
+        **versions("inequality", "numpy"),
     }
     return WilliamsonResult(
         variable=_variable(prepared.x),
@@ -482,7 +482,7 @@ def _gini_from(prepared: _Prepared) -> GiniResult:
         "definition": INDEX_DEFINITIONS["gini_weighted" if weighted else "gini"],
         "weighting": _WEIGHTING[weighted],
         "dropped_units": list(prepared.dropped),
-        **_versions(),
+        **versions("inequality", "numpy"),
     }
     return GiniResult(
         variable=_variable(prepared.x),

@@ -29,8 +29,9 @@ from inequality.gini import Gini
 from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo._provenance import versions
 from umkm_geo.results import TableMixin, payload
-from umkm_geo.stats._disparity_input import _WEIGHTING, _check_series, _prepare, _Prepared, _variable, _versions
+from umkm_geo.stats._disparity_input import _WEIGHTING, _check_series, _prepare, _Prepared, _variable
 from umkm_geo.stats._inference import P_VALUE_DEFINITIONS, TIE_TOLERANCE, _check_permutations, _check_same_units
 
 __all__ = ["ENGINE", "SPATIAL_GINI_DEFINITIONS", "SpatialGiniResult", "spatial_gini"]
@@ -297,7 +298,7 @@ def _spatial_gini_from(prepared: _Prepared, graph: Graph, *, permutations: int, 
         "reference": "Rey, S. J., & Smith, R. J. (2013). A spatial decomposition of the Gini coefficient. "
         "Letters in Spatial and Resource Sciences 6(2), 55-70.",
         "dropped_units": list(prepared.dropped),
-        **_versions(),
+        **versions("inequality", "numpy"),
         "libpysal_version": libpysal.__version__,
     }
     return SpatialGiniResult(

@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
+from umkm_geo._provenance import versions
 from umkm_geo.results import TableMixin, payload
-from umkm_geo.tables.regional import _TIE_TOLERANCE, _check_unit_series, _listed, _same_units, _versions
+from umkm_geo.tables.regional import _TIE_TOLERANCE, _check_unit_series, _listed, _same_units
 
 __all__ = ["KLASSEN_DEFINITION", "KLASSEN_LABELS", "KlassenResult", "growth_rate", "klassen"]
 
@@ -250,7 +251,7 @@ def klassen(
         "tie_rule": "a value equal to its reference (relative tolerance 1e-12) counts as high",
         "labels": [f"{q}: {ind} / {en}" for q, (ind, en) in KLASSEN_LABELS.items()],
         "missing_values": "no quadrant; left out of the default averages",
-        **_versions(),
+        **versions("numpy", "pandas"),
     }
     return KlassenResult(
         data=data,

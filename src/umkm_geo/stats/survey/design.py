@@ -22,8 +22,8 @@ import pandas as pd
 
 from umkm_geo._allocation import largest_remainder
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
+from umkm_geo._provenance import ILLUSTRATIVE_NOTE
 from umkm_geo.results import TableMixin, payload
-from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 __all__ = ["MINIMUM_RULE", "PLAN_COLUMNS", "SurveyPlan", "cochran", "slovin", "survey_plan"]
 

@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
+from umkm_geo._provenance import ILLUSTRATIVE_NOTE
 from umkm_geo.results import TableMixin, payload
-from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 __all__ = [
     "ALPHA_THRESHOLD",

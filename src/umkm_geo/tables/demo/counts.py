@@ -39,9 +39,9 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._allocation import largest_remainder
+from umkm_geo._provenance import ILLUSTRATIVE_NOTE
 from umkm_geo._resources import data_dir
 
-ILLUSTRATIVE_NOTE = "Data ilustrasi / illustrative data — not official statistics"
 DEMO_SEED = 20240503
 DEMO_YEARS = (2019, 2020)
 #: Sectors of the demo and their mean share of UMKM: the same distribution in every kecamatan.

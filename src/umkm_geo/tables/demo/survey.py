@@ -3,7 +3,7 @@
 No public survey of UMKM needs and access per kecamatan exists for Blitar. Like
 :mod:`umkm_geo.tables.demo.counts` for the UMKM counts, this module generates *illustrative* data (seeded) so the
 survey, Force Field Analysis and produk unggulan steps can be shown end to end; every table carries
-``keterangan`` = :data:`umkm_geo.tables.demo.counts.ILLUSTRATIVE_NOTE`. A run makes them only where its config
+``keterangan`` = :data:`umkm_geo._provenance.ILLUSTRATIVE_NOTE`. A run makes them only where its config
 says ``"demo"`` (``[survey] responses``, ``[ffa] factors``, ``[products] table``).
 
 None of the generators has a built-in regional effect: none reads a grouping (``wilayah``), a
@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import ConfigError
-from umkm_geo.tables.demo.counts import DEMO_SECTORS, DEMO_SEED, ILLUSTRATIVE_NOTE
+from umkm_geo._provenance import ILLUSTRATIVE_NOTE
+from umkm_geo.tables.demo.counts import DEMO_SECTORS, DEMO_SEED
 
 __all__ = [
     "DEFAULT_ASPECTS",
@@ -108,7 +109,7 @@ def demo_responses(
     pandas.DataFrame
         One row per respondent: ``responden`` (``R0001``, ...), ``kecamatan`` (name), ``kab_kota``,
         ``sektor``, the items ``{aspect}_{kebutuhan|akses}_{i}`` (integers 1-5) and ``keterangan``
-        (:data:`~umkm_geo.tables.demo.counts.ILLUSTRATIVE_NOTE`).
+        (:data:`~umkm_geo._provenance.ILLUSTRATIVE_NOTE`).
 
     Raises
     ------
@@ -207,7 +208,7 @@ def demo_ffa_factors(*, seed: int = DEMO_SEED) -> tuple[pd.DataFrame, pd.DataFra
         Twelve rows: ``kode`` (D1-D6 driving, R1-R6 restraining), ``jenis`` (pendorong/penghambat),
         ``sumber`` (kekuatan/peluang/kelemahan/ancaman), ``faktor`` (text), ``urgensi`` (direct
         urgency 1-5), ``dukungan`` (support 1-5) and ``keterangan``
-        (:data:`~umkm_geo.tables.demo.counts.ILLUSTRATIVE_NOTE`).
+        (:data:`~umkm_geo._provenance.ILLUSTRATIVE_NOTE`).
     linkage : pandas.DataFrame
         Symmetric 12 x 12 linkage scores (1-5) indexed and labelled by ``kode``; the diagonal (a
         factor with itself) is missing.
@@ -276,7 +277,7 @@ def demo_products(frame: pd.DataFrame, *, seed: int = DEMO_SEED) -> pd.DataFrame
         sentra is invented), ``produk``, ``sektor``, ``satuan``, ``jumlah_unit`` (number of producing
         units), ``output`` (per year, in ``satuan``), ``nilai`` (million rupiah per year), the ratings
         ``kriteria_<name>`` (1-5) for the criteria of :data:`DEMO_MPE_WEIGHTS` and ``keterangan``
-        (:data:`~umkm_geo.tables.demo.counts.ILLUSTRATIVE_NOTE`). The table is valid input for
+        (:data:`~umkm_geo._provenance.ILLUSTRATIVE_NOTE`). The table is valid input for
         :func:`umkm_geo.stats.survey.products.read_products`.
 
     Raises
