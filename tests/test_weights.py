@@ -8,10 +8,11 @@ import shapely
 from libpysal.graph import Graph
 
 from _independent import BLITAR_ORIGIN, graph_neighbour_sets, lattice, pygeoda_queen_neighbours, voronoi_tessellation
+from umkm_geo._crs import utm_crs
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo.results import RESULT_TABLE_COLUMNS
 from umkm_geo.weights._contiguity import contiguity_graph
-from umkm_geo.weights.build import DEFAULT_K, METHODS, build_weights, min_threshold_m, utm_crs
+from umkm_geo.weights.build import DEFAULT_K, METHODS, build_weights, min_threshold_m
 
 
 def _build_quietly(frame, **kwargs):

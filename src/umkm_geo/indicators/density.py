@@ -29,11 +29,11 @@ import scipy.signal
 from affine import Affine
 
 from umkm_geo._atomic import atomic_path
+from umkm_geo._crs import utm_crs
 from umkm_geo._errors import ConfigError, TableError
 from umkm_geo._provenance import ILLUSTRATIVE_NOTE
 from umkm_geo.indicators._raster_io import check_flag, check_frame, raster_versions
 from umkm_geo.results import TableMixin, payload, plain
-from umkm_geo.weights.build import utm_crs
 
 __all__ = [
     "DENSITY_METHODS",
@@ -362,7 +362,7 @@ def density_surface(
     kernel
         ``"quartic"`` or ``"gaussian"`` (see :data:`KERNELS`); used only with ``bandwidth_m``.
     crs
-        Metric CRS of the grid; ``None``: the UTM zone of the data (:func:`umkm_geo.weights.build.utm_crs`).
+        Metric CRS of the grid; ``None``: the UTM zone of the data (:func:`umkm_geo._crs.utm_crs`).
     mask
         Study area: cells whose centre falls outside it are nodata and receive nothing. ``None``:
         the union of the polygons for polygon input, no mask for points.

@@ -12,7 +12,7 @@ it used. Neighbour definitions (:data:`METHODS`):
 * ``knn``: the ``k`` nearest units, by distance between centroids (asymmetric);
 * ``distance_band``: every unit whose centroid lies within ``threshold_m`` metres (binary).
 
-Distances and buffers are in metres in the UTM zone of the study area (:func:`utm_crs`).
+Distances and buffers are in metres in the UTM zone of the study area (:func:`umkm_geo._crs.utm_crs`).
 
 Contiguity from boundaries that were digitised separately often misses real neighbours (the
 edges do not share vertices, or leave slivers between them). Those units come out as false
@@ -25,7 +25,6 @@ warn and name the units.
 from __future__ import annotations
 
 import dataclasses
-import math
 import numbers
 import warnings
 from collections.abc import Callable, Mapping
@@ -40,6 +39,7 @@ from libpysal.graph import Graph
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from umkm_geo._crs import utm_crs
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.weights._contiguity import binary_graph, contiguity_graph, is_polygonal
@@ -52,7 +52,6 @@ __all__ = [
     "WeightsResult",
     "build_weights",
     "min_threshold_m",
-    "utm_crs",
 ]
 
 #: Weight transformations accepted by :func:`build_weights` (libpysal ``Graph.transform`` codes).
@@ -79,36 +78,6 @@ ISLAND_POLICIES: Mapping[str, str] = MappingProxyType(
 DEFAULT_K = 4
 
 _LIST_AT_MOST = 20
-
-
-def utm_crs(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> str:
-    """Return the WGS 84 / UTM zone that contains the centre of ``frame``.
-
-    Parameters
-    ----------
-    frame
-        Geometries with a defined CRS.
-
-    Returns
-    -------
-    str
-        An EPSG code such as ``"EPSG:32749"`` (UTM zone 49 south, which covers Blitar).
-
-    Raises
-    ------
-    ConfigError
-        If ``frame`` has no CRS, so that its coordinates cannot be placed on the globe.
-    """
-    if frame.crs is None:
-        msg = (
-            "The frame has no CRS, so it cannot be projected to metres (needed by fuzzy contiguity, "
-            "knn, distance bands and islands='nearest'); set it first (e.g. frame.set_crs('EPSG:4326'))."
-        )
-        raise ConfigError(msg)
-    minx, miny, maxx, maxy = frame.to_crs("EPSG:4326").total_bounds
-    lon, lat = (minx + maxx) / 2.0, (miny + maxy) / 2.0
-    zone = min(math.floor((lon + 180.0) / 6.0) + 1, 60)
-    return f"EPSG:{(32600 if lat >= 0 else 32700) + zone}"
 
 
 def _centroids(metric: gpd.GeoSeries) -> gpd.GeoSeries:
@@ -352,7 +321,7 @@ def min_threshold_m(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> float:
     """Smallest distance band, in metres, that gives every unit at least one neighbour.
 
     It is the largest nearest-neighbour distance between the centroids of the units, measured in
-    the UTM zone of the study area (:func:`utm_crs`), as libpysal's ``min_threshold_distance``
+    the UTM zone of the study area (:func:`~umkm_geo._crs.utm_crs`), as libpysal's ``min_threshold_distance``
     computes it. ``build_weights(frame, method="distance_band")`` uses it when no ``threshold_m``
     is given.
 
@@ -515,7 +484,7 @@ def build_weights(
     Notes
     -----
     Metres are measured in the UTM zone that contains the centre of the study area
-    (:func:`utm_crs`, EPSG:32749 for Blitar). Fuzzy contiguity calls
+    (:func:`~umkm_geo._crs.utm_crs`, EPSG:32749 for Blitar). Fuzzy contiguity calls
     ``Graph.build_fuzzy_contiguity(buffer=tolerance_m)``: every polygon is buffered by
     ``tolerance_m``, so two polygons become neighbours when the gap between them is at most
     ``2 * tolerance_m``; polygons touching at a single point are neighbours too (queen-like).

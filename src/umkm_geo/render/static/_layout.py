@@ -31,6 +31,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
+from umkm_geo._crs import utm_crs
 from umkm_geo.classify.symbology import EDGE_COLOR, ILLUSTRATIVE_STAMP, LegendEntry, _lang
 
 #: Layout in inches: map width (and height cap), the legend column and the left margin.
@@ -122,7 +123,7 @@ def projected(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if frame.crs is None:
         msg = "The map frame has no CRS; set it (EPSG:4326 for longitude/latitude)."
         raise ValueError(msg)
-    return frame.to_crs(frame.estimate_utm_crs())
+    return frame.to_crs(utm_crs(frame))
 
 
 def aligned(series: pd.Series, index: pd.Index, what: str) -> pd.Series:
