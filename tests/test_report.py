@@ -87,14 +87,15 @@ def page(area, images, tmp_path_factory):
 
 
 class _Collector(HTMLParser):
-    """Tags with their attributes, the text of <h2>, <a> and table cells."""
+    """Tags with their attributes, the text of <h2>, <a>, <li> and table cells (as the browser shows it)."""
 
     def __init__(self):
         super().__init__()
-        self.tags, self.h2, self.links, self.rows = [], [], [], []
+        self.tags, self.h2, self.links, self.rows, self.items = [], [], [], [], []
         self._h2 = self._a = None
         self._cell = None
         self._row = None
+        self._li = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -107,6 +108,8 @@ class _Collector(HTMLParser):
             self._row = []
         elif tag in ("td", "th"):
             self._cell = ""
+        elif tag == "li":
+            self._li = ""
 
     def handle_endtag(self, tag):
         if tag == "h2":
@@ -120,9 +123,12 @@ class _Collector(HTMLParser):
             self._cell = None
         elif tag == "tr":
             self.rows.append(self._row)
+        elif tag == "li":
+            self.items.append(self._li)
+            self._li = None
 
     def handle_data(self, data):
-        for name in ("_h2", "_cell"):
+        for name in ("_h2", "_cell", "_li"):
             if getattr(self, name) is not None:
                 setattr(self, name, getattr(self, name) + data)
         if self._a is not None:
@@ -208,16 +214,56 @@ def test_statistics_tables_carry_their_settings(page):
 
 def test_interpretation_sentences_are_in_the_report(page, area):
     _, text = page
+    items = _parse(text).items  # as the reader sees them (however the HTML escapes "'")
     sentences = interpret(area, alpha=CONFIG.statistics.alpha, lang="id")
     for section in ("global", "gap", "regional"):
         for sentence in sentences[section]:
-            assert html.escape(sentence) in text
+            assert sentence in items
 
 
 def test_names_from_data_are_escaped(page):
     _, text = page
     assert EVIL not in text
     assert html.escape(EVIL) in text
+
+
+def test_script_and_template_syntax_in_names_show_as_text(area, images, tmp_path):
+    names = {"35.05.01": "<script>alert(1)</script>", "35.05.02": "{{ 7*7 }}", "35.05.03": "{% raw %}x"}
+    frame = area.frame.copy()
+    for code, name in names.items():
+        frame.loc[code, "nama"] = name
+    title = "Laporan <script>alert(2)</script> {{ 7*7 }}"
+    config = dataclasses.replace(CONFIG, study=dataclasses.replace(CONFIG.study, title=title))
+    text = report_html(
+        area.with_frame(frame),
+        images=images,
+        config=config,
+        path=tmp_path / "r.html",
+        captions={"klassen": "{{ 6*6 }}"},
+    ).read_text(encoding="utf-8")
+    assert "<script" not in text
+    parsed = _parse(text)
+    kecamatan = {row[0]: row[1] for row in parsed.rows if row and row[0] in names}
+    assert kecamatan == names  # shown as written, in the list of kecamatan
+    assert text.count(html.escape(title)) == 2  # <title> and <h1>
+    assert "<b>Gambar 3.</b> {{ 6*6 }}" in text
+
+
+def test_templates_escape_every_value():
+    from importlib import resources
+
+    templates = resources.files("umkm_geo.render.report").joinpath("templates")
+    names = sorted(p.name for p in templates.iterdir())
+    assert "report.html.j2" in names and "report.css" in names
+    for name in names:
+        source = templates.joinpath(name).read_text(encoding="utf-8")
+        assert not re.search(r"\|\s*safe\b|{%-?\s*autoescape", source), name
+    env = report._environment()
+    assert env.autoescape is True
+    # The formulas of the methods section are the one pre-built HTML of the report.
+    package = Path(report.__file__).parent
+    marked = [p.name for p in package.glob("*.py") for _ in re.findall(r"\bMarkup\(", p.read_text(encoding="utf-8"))]
+    assert marked == ["sections.py"]
 
 
 def test_illustrative_stamp_on_top_and_in_every_section(page, area, images, tmp_path):

@@ -1,0 +1,130 @@
+"""What every part of the report shares: the :class:`Report` (study area, words, names, sentences) and its cells.
+
+:class:`Report` is built once per report by :func:`umkm_geo.render.report.write.report_html` and
+handed to the section builders (:mod:`umkm_geo.render.report.sections`,
+:mod:`umkm_geo.render.report.figures`) and to the templates. :class:`Cell` is a table cell that is
+more than text (a link, a hash, a colour swatch, bold text); the templates draw it, and every text
+in it is escaped there like any other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from umkm_geo._provenance import figure_components, illustrative_components
+from umkm_geo.classify.breaks import format_number
+from umkm_geo.render.report.interpret import display_names, interpret, join_names
+from umkm_geo.render.report.text import _TEXT
+
+__all__ = ["Cell", "Report"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+    """A table cell drawn by the ``cell`` macro of the templates; its ``text`` is escaped there.
+
+    ``kind``: ``"link"`` (the http(s) addresses in ``text`` become plain links), ``"code"`` (a
+    hash), ``"swatch"`` (a colour square of ``color`` before ``text``) or ``"bold"``; ``cls`` is a
+    class added to the table cell.
+    """
+
+    kind: str
+    text: Any
+    color: str = ""
+    cls: str = ""
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Report:
+    """Everything the section builders and the templates share.
+
+    Attributes
+    ----------
+    area, config
+        The study area and the run's configuration.
+    lang, t
+        The language and its fixed words (:data:`umkm_geo.render.report.text._TEXT`).
+    names
+        Display names of the kecamatan (:func:`~umkm_geo.render.report.interpret.display_names`).
+    invented
+        The illustrative inputs of the run (component -> how it was made).
+    images, captions
+        The PNG files of the maps section and the captions given for them, by key.
+    sentences
+        The sentences of :func:`~umkm_geo.render.report.interpret.interpret`, by section.
+    """
+
+    area: Any
+    config: Any
+    lang: str
+    t: Mapping[str, str]
+    names: pd.Series
+    invented: Mapping[str, str]
+    alpha: float
+    images: Mapping[str, Path]
+    captions: Mapping[str, str]
+    sentences: Mapping[str, list[str]]
+
+    @classmethod
+    def build(
+        cls, area: Any, config: Any, lang: str, images: Mapping[str, Path], captions: Mapping[str, str]
+    ) -> Report:
+        """The report of ``area`` in ``lang`` (a key of :data:`~umkm_geo.render.report.text._TEXT`)."""
+        alpha = float(config.statistics.alpha)
+        return cls(
+            area=area,
+            config=config,
+            lang=lang,
+            t=_TEXT[lang],
+            names=display_names(area.frame),
+            invented=illustrative_components(area.provenance),
+            alpha=alpha,
+            images=images,
+            captions=captions,
+            sentences=interpret(area, alpha=alpha, lang=lang),
+        )
+
+    @property
+    def results(self) -> Any:
+        """The study area's results."""
+        return self.area.results
+
+    @property
+    def indicators(self) -> Mapping[str, Any]:
+        """The indicators computed, by column name."""
+        return self.area.results.get("indicators", {})  # type: ignore[no-any-return]
+
+    @property
+    def illustrative(self) -> bool:
+        """Whether any input of the run is illustrative."""
+        return bool(self.invented)
+
+    def stamped(self, components: Any) -> bool:
+        """Whether something made from ``components`` is made from an illustrative input."""
+        return any(c in self.invented for c in components)
+
+    def figure_stamped(self, key: str) -> bool:
+        """Whether the figure ``key`` is made from an illustrative input."""
+        return self.stamped(figure_components(key, self.results, self.area.frame.columns))
+
+    def num(self, value: Any, decimals: int) -> str:
+        """``value`` with ``decimals`` decimals and the separators of the report's language."""
+        return format_number(value, decimals, lang=self.lang)
+
+    def label(self, key: Any) -> str:
+        """The label of an indicator (other names as they are)."""
+        return self.indicators[key].label(self.lang) if key in self.indicators else str(key)
+
+    def group_label(self, group: Any) -> str:
+        """The display label of a group of the grouping."""
+        grouping = self.results.get("grouping")
+        return str(group) if grouping is None else grouping.label(str(group), self.lang)  # type: ignore[no-any-return]
+
+    def names_of(self, codes: Sequence[Any]) -> str:
+        """The display names of ``codes`` as one list (``"A, B dan C"``)."""
+        return join_names([self.names.get(c, str(c)) for c in codes], self.lang)
