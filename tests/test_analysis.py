@@ -55,7 +55,7 @@ def test_without_population_the_rate_statistics_are_skipped_and_listed(prepared,
         for k, v in area.results["indicators"].items()
         if k not in ("penduduk", "population_density", "umkm_per_1000")
     }
-    area = area.with_frame(frame).with_result("indicators", indicators)
+    area = area.with_frame(frame).with_results(indicators=indicators)
     config = _config(tmp_path, statistics={"permutations": 99, "gap_permutations": 99})
     area = compute_weights(area, config)
     with pytest.warns(UserWarning) as caught:

@@ -73,7 +73,7 @@ def _one_kab(area: StudyArea, kab: str) -> StudyArea:
     if "wilayah" in frame and frame["wilayah"].isna().all():
         frame = frame.drop(columns="wilayah")
     counts = area.results["counts"]
-    results = {**area.results, "counts": counts[counts["kode"].isin(frame.index)]}
+    results = area.results.replace(counts=counts[counts["kode"].isin(frame.index)])
     return StudyArea(frame=frame, region=(kab,), results=results, provenance=area.provenance)
 
 

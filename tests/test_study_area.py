@@ -11,6 +11,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from umkm_geo.indicators.core import add_indicators
+from umkm_geo.results import Results
 from umkm_geo.study_area import StudyArea
 
 KEP, SUK, SAN = "35.72.01", "35.72.02", "35.72.03"
@@ -108,21 +109,21 @@ def test_a_caller_cannot_change_a_stages_output(mutate):
 
 
 def test_with_methods_return_new_areas_and_keep_the_old_one():
-    area = StudyArea(frame=_frame(), region=("35.72",), results={"a": 1}, provenance={"p": "x"})
+    area = StudyArea(frame=_frame(), region=("35.72",), results=Results(indicator_year=2020), provenance={"p": "x"})
     added = area.with_columns(y=[4.0, 5.0, 6.0])
     assert "y" in added.frame.columns
     assert "y" not in area.frame.columns
     np.testing.assert_array_equal(added.frame["x"], [1.0, 2.0, 3.0])
-    assert added.results == {"a": 1}
+    assert added.results is area.results  # kept, not copied
     assert added.provenance == {"p": "x"}
     assert added.region == ("35.72",)
 
-    later = added.with_result("b", 2).with_provenance(q="y").with_weights("w")
-    assert dict(later.results) == {"a": 1, "b": 2}
+    later = added.with_results(skipped={"b": "why"}).with_provenance(q="y").with_weights("w")  # type: ignore[arg-type]
+    assert later.results.computed() == {"indicator_year": 2020, "skipped": {"b": "why"}}
     assert dict(later.provenance) == {"p": "x", "q": "y"}
     assert later.weights == "w"
     assert list(later.frame.columns) == list(added.frame.columns)
-    assert dict(added.results) == {"a": 1}
+    assert added.results.computed() == {"indicator_year": 2020}
     assert dict(added.provenance) == {"p": "x"}
     assert added.weights is None
     assert later.codes == [KEP, SUK, SAN]
@@ -136,12 +137,12 @@ def test_with_frame_copies_and_checks_the_units():
     new = area.with_frame(frame)
     frame.loc[KEP, "y"] = 99.0
     assert new.frame["y"].tolist() == [1.0, 1.0, 1.0]
-    with pytest.raises(ValueError, match="keep the study area's kecamatan and their order"):
+    with pytest.raises(ValueError, match="keep the study area's units and their order"):
         area.with_frame(frame.iloc[::-1])
 
 
 def test_fields_results_and_provenance_cannot_be_replaced_or_changed():
-    area = StudyArea(frame=_frame(), region=["35.72"], results={"a": 1}, provenance={"p": "x"})
+    area = StudyArea(frame=_frame(), region=["35.72"], results=Results(skipped={"a": "why"}), provenance={"p": "x"})
     assert area.region == ("35.72",)
     with pytest.raises(AttributeError):
         area.frame = _frame()  # type: ignore[misc]
@@ -149,11 +150,13 @@ def test_fields_results_and_provenance_cannot_be_replaced_or_changed():
         area.region = ("35.05",)  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         area.results = {}  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        area.results.skipped = {}  # type: ignore[misc]
     with pytest.raises(TypeError):
-        area.results["a"] = 2  # type: ignore[index]
+        area.results.skipped["a"] = "other"  # type: ignore[index]
     with pytest.raises(TypeError):
         area.provenance["p"] = "y"  # type: ignore[index]
-    assert dict(area.results) == {"a": 1}
+    assert dict(area.results.skipped) == {"a": "why"}
     assert dict(area.provenance) == {"p": "x"}
 
 
@@ -168,3 +171,24 @@ def test_fields_results_and_provenance_cannot_be_replaced_or_changed():
 def test_a_frame_that_is_not_a_study_area_is_refused(change, message):
     with pytest.raises(ValueError, match=message):
         StudyArea(frame=change(_frame()), region=("35.72",))
+
+
+def test_results_are_typed_fields_not_a_bag():
+    with pytest.raises(TypeError):
+        StudyArea(frame=_frame(), region=("35.72",), results={"a": 1})  # type: ignore[arg-type]
+    area = StudyArea(frame=_frame(), region=("35.72",))
+    with pytest.raises(TypeError):
+        area.with_results(no_such_result=1)
+    assert area.results.computed() == {}
+
+
+def test_level_and_parent_codes():
+    area = StudyArea(frame=_frame(), region=("35.72",))
+    assert area.level == "kecamatan"
+    assert area.parent_codes("kabupaten") == ["35.72", "35.72", "35.72"]
+    assert area.parent_codes("provinsi") == ["35", "35", "35"]
+    with pytest.raises(ValueError, match="not a level above"):
+        area.parent_codes("desa")
+    with pytest.raises(ValueError, match="level must be"):
+        StudyArea(frame=_frame(), region=("35.72",), level="provinsi")  # type: ignore[arg-type]
+    assert area.with_columns(y=[1.0, 2.0, 3.0]).level == "kecamatan"

@@ -1,4 +1,6 @@
-"""One layout shared by every result object of umkm_geo.
+"""The results of a run: the typed :class:`Results` of a study area, and the layout of every result.
+
+:class:`Results` is what flows between the stages: one typed, optional field per result, frozen.
 
 Every result (weights, autocorrelation, gap, inequality, regional economics, zonal statistics)
 has ``to_dict()`` returning ``{"result", "statistics", "settings"}`` and ``table()`` returning
@@ -8,13 +10,43 @@ the settings (permutations, seed, alternative, correction, ...) that produced it
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["RESULT_TABLE_COLUMNS", "TableMixin", "payload", "plain", "result_table"]
+if TYPE_CHECKING:  # the result types of the stages (type-only: this module imports no stage)
+    from umkm_geo.classify.breaks import ClassBreaks
+    from umkm_geo.indicators.core import Indicator
+    from umkm_geo.indicators.density import DensityResult
+    from umkm_geo.indicators.zonal import ZonalResult
+    from umkm_geo.render.atlas.write import AtlasResult
+    from umkm_geo.stats.autocorrelation.global_ import GearyResult, GeneralGResult, GlobalMoranResult
+    from umkm_geo.stats.autocorrelation.join_counts import JoinCountsResult
+    from umkm_geo.stats.autocorrelation.local import LocalResult
+    from umkm_geo.stats.autocorrelation.moran_variants import MoranBVResult, MoranRateResult
+    from umkm_geo.stats.ffa import FFAResult
+    from umkm_geo.stats.inequality.gap_table import GapTable
+    from umkm_geo.stats.regional.lq import LQResult
+    from umkm_geo.stats.regional.shiftshare import ShiftShareResult
+    from umkm_geo.stats.regional.typology import KlassenResult
+    from umkm_geo.stats.survey.design import SurveyPlan
+    from umkm_geo.stats.survey.products import MPEResult
+    from umkm_geo.stats.survey.scoring import SurveyScores
+    from umkm_geo.tables.groups import Grouping
+    from umkm_geo.tables.join import JoinReport
+    from umkm_geo.tables.responses import Responses
+    from umkm_geo.weights.build import WeightsResult
+
+    GlobalResult: TypeAlias = (
+        GlobalMoranResult | GearyResult | GeneralGResult | JoinCountsResult | MoranRateResult | MoranBVResult
+    )
+
+__all__ = ["RESULT_TABLE_COLUMNS", "Results", "TableMixin", "payload", "plain", "result_table"]
 
 #: Columns of :func:`result_table` and of every ``table()`` method.
 RESULT_TABLE_COLUMNS = ("result", "section", "name", "value")
@@ -81,3 +113,116 @@ class TableMixin:
     def table(self) -> pd.DataFrame:
         """Return :meth:`to_dict` as a long table (see :func:`umkm_geo.results.result_table`)."""
         return result_table(self.to_dict())  # type: ignore[attr-defined]
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+#: Old string keys of the results bag -> field of :class:`Results` (only where they differ).
+_FIELD_OF_KEY = {"global": "global_stats"}
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Results:
+    """What the stages of a run have computed: one typed, optional field per result.
+
+    Frozen: a stage adds results with :meth:`StudyArea.with_results`, which returns a new area
+    holding a new ``Results`` (``dataclasses.replace``); the mappings are read-only views.
+    A field is ``None`` (or an empty mapping) until the stage that computes it has run.
+    """
+
+    # tables stage
+    grouping: Grouping | None = None
+    counts: pd.DataFrame | None = None
+    join_report: JoinReport | None = None
+    tables: Mapping[str, pd.DataFrame] = dataclasses.field(default_factory=_empty)
+    # indicators stage
+    indicators: Mapping[str, Indicator] = dataclasses.field(default_factory=_empty)
+    indicator_year: int | None = None
+    zonal: Mapping[str, ZonalResult] = dataclasses.field(default_factory=_empty)
+    # weights stage
+    weights: WeightsResult | None = None
+    # statistics stages
+    global_stats: Mapping[str, GlobalResult] = dataclasses.field(default_factory=_empty)
+    local: Mapping[str, LocalResult] = dataclasses.field(default_factory=_empty)
+    skipped: Mapping[str, str] = dataclasses.field(default_factory=_empty)
+    gap_table: GapTable | None = None
+    lq: LQResult | None = None
+    shift_share: ShiftShareResult | None = None
+    klassen: KlassenResult | None = None
+    klassen_indicators: tuple[str, str] | None = None
+    # survey, FFA and produk unggulan stage
+    survey_plan: SurveyPlan | None = None
+    responses: Responses | None = None
+    survey_scores: SurveyScores | None = None
+    gap_lisa: LocalResult | None = None
+    gap_density_bv: LocalResult | None = None
+    ffa: FFAResult | None = None
+    products: pd.DataFrame | None = None
+    mpe: MPEResult | None = None
+    leading: pd.DataFrame | None = None
+    product_lq: LQResult | None = None
+    # classify stage
+    classes: Mapping[str, ClassBreaks] = dataclasses.field(default_factory=_empty)
+    # output stage
+    atlas: AtlasResult | None = None
+    density: DensityResult | None = None
+    outputs: tuple[Path, ...] = ()
+
+    def __post_init__(self) -> None:
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, dict):  # a plain dict given by a stage becomes a read-only view
+                object.__setattr__(self, field.name, MappingProxyType(dict(value)))
+
+    def replace(self, **changes: Any) -> Results:
+        """A new ``Results`` with ``changes`` (field names; dicts are frozen)."""
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def moran(self) -> GlobalMoranResult | None:
+        """Global Moran's I of the analysed indicator, when computed."""
+        return self.global_stats.get("moran")  # type: ignore[return-value]
+
+    @property
+    def lisa(self) -> LocalResult | None:
+        """Local Moran (LISA) of the analysed indicator, when computed."""
+        return self.local.get("moran")
+
+    def computed(self) -> dict[str, Any]:
+        """The fields that hold a result (not ``None``, not empty), by field name."""
+        out = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if value is None or (isinstance(value, Mapping | tuple) and not value):
+                continue
+            out[field.name] = value
+        return out
+
+    # -- transitional read access by the old string keys (removed when every reader uses fields) --
+    def _field(self, key: str) -> str:
+        name = _FIELD_OF_KEY.get(key, key)
+        if name not in self.__dataclass_fields__ and name not in {"moran", "lisa"}:
+            raise KeyError(key)
+        return name
+
+    def __getitem__(self, key: str) -> Any:
+        value = getattr(self, self._field(key))
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[str(key)]
+        except KeyError:
+            return False
+        return True
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The result of ``key`` or ``default`` when it has not been computed."""
+        try:
+            return self[key]
+        except KeyError:
+            return default

@@ -13,11 +13,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 
+from umkm_geo.results import Results
+
+if TYPE_CHECKING:
+    from libpysal.graph import Graph
+
 REQUIRED_COLUMNS = ("nama", "kab_kode", "kab_nama", "geometry")
+
+#: Units of analysis, finest first, with the number of dot-separated parts of their Kemendagri code.
+Level = Literal["desa", "kecamatan", "kabupaten"]
+LEVEL_PARTS: Mapping[str, int] = MappingProxyType({"desa": 4, "kecamatan": 3, "kabupaten": 2, "provinsi": 1})
 
 
 def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
@@ -26,7 +35,7 @@ def _freeze(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
 
 @dataclasses.dataclass(frozen=True, eq=False, init=False)
 class StudyArea:
-    """An immutable study area: kecamatan geometry and attributes, weights, results, provenance.
+    """An immutable study area: unit geometry and attributes, weights, results, provenance.
 
     Parameters
     ----------
@@ -39,24 +48,28 @@ class StudyArea:
     weights
         A libpysal ``Graph`` over ``frame.index`` or ``None`` before the weights stage.
     results
-        Named results of the analysis stages (statistics, class breaks, QA reports).
+        The typed :class:`~umkm_geo.results.Results` of the stages run so far.
     provenance
         Inputs (files, hashes, sources), settings and decisions (e.g. topology) of the run.
+    level
+        The unit of analysis: ``"desa"``, ``"kecamatan"`` (default) or ``"kabupaten"``.
     """
 
     _frame: gpd.GeoDataFrame
     region: tuple[str, ...]
-    weights: Any = None
-    results: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    weights: Graph | None = None
+    results: Results = dataclasses.field(default_factory=Results)
     provenance: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    level: Level = "kecamatan"
 
     def __init__(
         self,
         frame: gpd.GeoDataFrame,
         region: Sequence[str],
-        weights: Any = None,
-        results: Mapping[str, Any] | None = None,
+        weights: Graph | None = None,
+        results: Results | None = None,
         provenance: Mapping[str, Any] | None = None,
+        level: Level = "kecamatan",
     ) -> None:
         missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
         if missing:
@@ -72,8 +85,15 @@ class StudyArea:
         object.__setattr__(self, "_frame", frame.copy())
         object.__setattr__(self, "region", tuple(region))
         object.__setattr__(self, "weights", weights)
-        object.__setattr__(self, "results", _freeze(results))
+        if level not in LEVEL_PARTS or level == "provinsi":
+            msg = f"StudyArea level must be 'desa', 'kecamatan' or 'kabupaten', not {level!r}."
+            raise ValueError(msg)
+        if results is not None and not isinstance(results, Results):
+            msg = f"StudyArea results must be a umkm_geo.results.Results, not {type(results).__name__}."
+            raise TypeError(msg)
+        object.__setattr__(self, "results", results if results is not None else Results())
         object.__setattr__(self, "provenance", _freeze(provenance))
+        object.__setattr__(self, "level", level)
 
     @property
     def frame(self) -> gpd.GeoDataFrame:
@@ -82,8 +102,20 @@ class StudyArea:
 
     @property
     def codes(self) -> list[str]:
-        """The kecamatan codes in map order."""
+        """The unit codes in map order."""
         return list(self._frame.index)
+
+    def parent_codes(self, level: str = "kabupaten") -> list[str]:
+        """The code of each unit's parent at ``level`` (``"kecamatan"``, ``"kabupaten"``, ``"provinsi"``).
+
+        Kemendagri codes nest (desa ``35.05.01.2001`` lies in kecamatan ``35.05.01``, kab/kota
+        ``35.05``, provinsi ``35``), so a parent code is the first parts of the unit's code.
+        """
+        parts = LEVEL_PARTS.get(level)
+        if parts is None or parts >= LEVEL_PARTS[self.level]:
+            msg = f"{level!r} is not a level above the study area's units ({self.level})."
+            raise ValueError(msg)
+        return [".".join(str(code).split(".")[:parts]) for code in self._frame.index]
 
     def __len__(self) -> int:
         return len(self._frame)
@@ -98,9 +130,9 @@ class StudyArea:
     def with_frame(self, frame: gpd.GeoDataFrame) -> StudyArea:
         """Return a new study area with ``frame`` (same index required) and everything else kept."""
         if list(frame.index) != list(self._frame.index):
-            msg = "A stage may add columns but must keep the study area's kecamatan and their order."
+            msg = "A stage may add columns but must keep the study area's units and their order."
             raise ValueError(msg)
-        return type(self)(frame, self.region, self.weights, self.results, self.provenance)
+        return type(self)(frame, self.region, self.weights, self.results, self.provenance, self.level)
 
     def with_columns(self, **columns: Any) -> StudyArea:
         """Return a new study area with the given columns added or replaced."""
@@ -109,15 +141,13 @@ class StudyArea:
             frame[name] = values
         return self._replace(_frame=frame)  # pandas keeps the index when it sets a column
 
-    def with_weights(self, weights: Any) -> StudyArea:
+    def with_weights(self, weights: Graph | None) -> StudyArea:
         """Return a new study area with spatial ``weights`` (a libpysal ``Graph``)."""
         return self._replace(weights=weights)
 
-    def with_result(self, name: str, value: Any) -> StudyArea:
-        """Return a new study area with result ``name`` set to ``value``."""
-        results = dict(self.results)
-        results[name] = value
-        return self._replace(results=_freeze(results))
+    def with_results(self, **changes: Any) -> StudyArea:
+        """Return a new study area whose results have the fields ``changes`` set (others kept)."""
+        return self._replace(results=self.results.replace(**changes))
 
     def with_provenance(self, **entries: Any) -> StudyArea:
         """Return a new study area with provenance ``entries`` added or replaced."""

@@ -14,10 +14,10 @@ import pandas as pd
 
 from umkm_geo._crs import EQUAL_AREA_CRS
 from umkm_geo._errors import TableError
+from umkm_geo._validate import listing
 from umkm_geo.study_area import StudyArea
 
 TOTAL_SECTOR = "total"
-_SHOWN = 10
 
 
 @dataclasses.dataclass(frozen=True)
@@ -204,7 +204,7 @@ def add_indicators(
         columns[PER_1000.key] = 1000.0 * total / pop.replace(0, np.nan)
         indicators[PER_1000.key] = PER_1000
     out = area.with_columns(**{k: v.to_numpy() for k, v in columns.items()})
-    return out.with_result("indicators", indicators).with_result("indicator_year", target)
+    return out.with_results(indicators=indicators, indicator_year=target)
 
 
 def _counts_by_year(data: pd.DataFrame) -> pd.Series:
@@ -218,7 +218,7 @@ def _counts_by_year(data: pd.DataFrame) -> pd.Series:
     if len(repeated):
         listed = [f"{k} {s}{'' if t == -1 else f' {t}'}" for k, s, t in repeated[keys].itertuples(index=False)]
         msg = (
-            f"The count table has several rows for the same kecamatan, sector and year: {_listed(listed)};"
+            f"The count table has several rows for the same kecamatan, sector and year: {listing(listed)};"
             " keep one row each (add them up first if they are parts), so that nothing is counted twice."
         )
         raise TableError(msg)
@@ -233,7 +233,7 @@ def _counts_by_year(data: pd.DataFrame) -> pd.Series:
             for (k, t), row in differ.iterrows()
         ]
         msg = (
-            f"The total rows disagree with the sum of the sector rows: {_listed(listed)}. Fix the table (or give"
+            f"The total rows disagree with the sum of the sector rows: {listing(listed)}. Fix the table (or give"
             " only the sectors), so that no business is counted twice or left out."
         )
         raise TableError(msg)
@@ -245,8 +245,3 @@ def _sum_or_missing(rows: pd.DataFrame) -> pd.Series:
     grouped = rows.groupby(["kode", "tahun"])["jumlah"]
     sums = grouped.sum().astype(float)
     return sums.mask(rows["jumlah"].isna().groupby([rows["kode"], rows["tahun"]]).any())
-
-
-def _listed(items: list[str]) -> str:
-    more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
-    return ", ".join(items[:_SHOWN]) + more

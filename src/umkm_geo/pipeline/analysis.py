@@ -41,7 +41,7 @@ def _skip(area: StudyArea, name: str, reason: str) -> StudyArea:
     warnings.warn(f"{name} skipped: {reason}", UserWarning, stacklevel=3)
     skipped = dict(area.results.get("skipped", {}))
     skipped[name] = reason
-    return area.with_result("skipped", MappingProxyType(skipped))
+    return area.with_results(skipped=MappingProxyType(skipped))
 
 
 def compute_covariates(area: StudyArea, config: Config) -> StudyArea:
@@ -66,7 +66,7 @@ def compute_covariates(area: StudyArea, config: Config) -> StudyArea:
         indicators[name] = Indicator(name, name, name, f"{stat} per kecamatan", f"{stat} per kecamatan", 1)
         zonal[name] = result
     area = area.with_columns(**columns)
-    return area.with_result("indicators", MappingProxyType(indicators)).with_result("zonal", MappingProxyType(zonal))
+    return area.with_results(indicators=MappingProxyType(indicators), zonal=MappingProxyType(zonal))
 
 
 def _y(area: StudyArea, key: str, section: str) -> pd.Series:
@@ -258,13 +258,7 @@ def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
                     requested = outcome.settings["correction_requested"]
                     area = _skip(area, f"{kind} {name} {requested} correction", outcome.settings["correction_skipped"])
                 results[kind][name] = outcome
-    area = area.with_result("global", MappingProxyType(results["global"]))
-    area = area.with_result("local", MappingProxyType(results["local"]))
-    if "moran" in results["global"]:
-        area = area.with_result("moran", results["global"]["moran"])
-    if "moran" in results["local"]:
-        area = area.with_result("lisa", results["local"]["moran"])
-    return area
+    return area.with_results(global_stats=MappingProxyType(results["global"]), local=MappingProxyType(results["local"]))
 
 
 #: Without a configured pair, every pair of groups is tested up to this many groups (10 tests); beyond it none.
@@ -339,7 +333,7 @@ def compute_inequality(area: StudyArea, config: Config) -> StudyArea:
         return _skip(area, "gap table and inequality", str(exc))
     if table.spatial is None:
         area = _skip(area, "spatial Gini", table.settings["spatial_gini"].removeprefix("not computed: "))
-    return area.with_result("gap_table", table)
+    return area.with_results(gap_table=table)
 
 
 def compute_regional(area: StudyArea, config: Config) -> StudyArea:
@@ -359,12 +353,10 @@ def compute_regional(area: StudyArea, config: Config) -> StudyArea:
         year = cfg.year or (years[-1] if years else None)
         totals = None if reference is None else _year_totals(reference, year)
         lq = location_quotient(counts, year=year, reference=totals)
-        area = area.with_result("lq", lq)
+        area = area.with_results(lq=lq)
         if len(years) >= 2:
             base, end = cfg.base_year or years[0], cfg.end_year or years[-1]
-            area = area.with_result(
-                "shift_share", shift_share(counts, base_year=base, end_year=end, reference=reference)
-            )
+            area = area.with_results(shift_share=shift_share(counts, base_year=base, end_year=end, reference=reference))
         else:
             area = _skip(area, "shift-share", f"the UMKM table has one year only ({years})")
     indicators = area.results["indicators"]
@@ -375,8 +367,7 @@ def compute_regional(area: StudyArea, config: Config) -> StudyArea:
         return _skip(area, "Klassen typology", f"growth indicator {cfg.klassen_growth!r} not available (one year?)")
     level = area.frame[level_key].rename(level_key)
     growth = area.frame[cfg.klassen_growth].rename(cfg.klassen_growth)
-    area = area.with_result("klassen_indicators", (level_key, cfg.klassen_growth))
-    return area.with_result("klassen", klassen(level, growth))
+    return area.with_results(klassen_indicators=(level_key, cfg.klassen_growth), klassen=klassen(level, growth))
 
 
 def _reference_table(path: Any) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -40,6 +40,9 @@ from umkm_geo.tables.demo.counts import demo_totals, generate_demo_counts, gener
 from umkm_geo.tables.groups import Grouping, blitar_grouping, read_grouping
 from umkm_geo.tables.join import join_counts
 from umkm_geo.weights.build import build_weights
+
+if TYPE_CHECKING:
+    from umkm_geo.indicators.density import DensityResult
 
 
 def load_study_area(config: Config) -> StudyArea:
@@ -81,7 +84,7 @@ def load_study_area(config: Config) -> StudyArea:
     if grouping is not None:
         groups = grouping.groups.reindex(area.frame.index)
         area = area.with_columns(wilayah=groups.to_numpy())
-        area = area.with_result("grouping", grouping)
+        area = area.with_results(grouping=grouping)
         area = area.with_provenance(
             grouping={"source": grouping.source, "unassigned": groups[groups.isna()].index.tolist()}
         )
@@ -170,8 +173,7 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) ->
         exc.qa = None if exc.report is None else stamped(_with_boundary_qa(exc.report.issues, area), illustrative)
         raise
     tables = {"join_qa": stamped(_with_boundary_qa(report.issues, area), illustrative), **tables}
-    area = area.with_result("counts", counts).with_result("join_report", report)
-    area = area.with_result("tables", tables)
+    area = area.with_results(counts=counts, join_report=report, tables=tables)
     record = dict(illustrative_components(area.provenance))
     area = area.with_provenance(
         umkm_table=table.record(),
@@ -257,7 +259,7 @@ def compute_indicators(area: StudyArea, config: Config, out_dir: Path | None = N
             area.frame, totals=totals, area_km2=area_km2(area.frame), seed=config.data.demo_seed
         )
         population = demo.set_index("kode")["penduduk"]
-        area = area.with_result("tables", {**area.results.get("tables", {}), "population_demo": demo})
+        area = area.with_results(tables={**area.results.tables, "population_demo": demo})
         area = area.with_provenance(
             population_demo={"seed": config.data.demo_seed, "totals": totals.to_dict(orient="records")}
         )
@@ -285,14 +287,19 @@ def compute_weights(area: StudyArea, config: Config) -> StudyArea:
         islands=cfg.islands,
         transform=cfg.transform,
     )
-    return area.with_weights(result.graph).with_result("weights", result)
+    return area.with_weights(result.graph).with_results(weights=result)
 
 
 def write_density_surface(area: StudyArea, config: Config, out_dir: Path) -> list[Path]:
     """Stage 7b: the UMKM density surface (UMKM per km², areal method) as a GeoTIFF, when configured."""
+    result = _density_surface(area, config, out_dir)
+    return [] if result is None else [result.path]
+
+
+def _density_surface(area: StudyArea, config: Config, out_dir: Path) -> DensityResult | None:
     cov = config.covariates
     if not cov.density_surface or "umkm_count" not in area.frame:
-        return []
+        return None
     from umkm_geo.indicators.density import density_surface
 
     counts = area.frame[["umkm_count", "geometry"]].dropna(subset=["umkm_count"])
@@ -305,7 +312,7 @@ def write_density_surface(area: StudyArea, config: Config, out_dir: Path) -> lis
         illustrative=is_illustrative(area.provenance, ["umkm"]),
         description=f"{config.study.title}: UMKM per km²",
     )
-    return [result.path]
+    return result
 
 
 def classify_indicators(area: StudyArea, config: Config) -> StudyArea:
@@ -327,7 +334,7 @@ def classify_indicators(area: StudyArea, config: Config) -> StudyArea:
             else:
                 scheme = "fisher_jenks"
         breaks[key] = classify(values, scheme=scheme, k=maps.k, bins=bins)
-    return area.with_result("classes", breaks)
+    return area.with_results(classes=breaks)
 
 
 def render_maps(area: StudyArea, config: Config, out_dir: Path) -> list[Path]:
@@ -428,7 +435,7 @@ def run(config: Config) -> StudyArea:
         staging = stage.path
         area, written = _run_into(config, staging, out_dir)
         stage.commit()
-    return _moved(area, staging, out_dir).with_result("outputs", [out_dir / p.relative_to(staging) for p in written])
+    return _moved(area, staging, out_dir).with_results(outputs=tuple(out_dir / p.relative_to(staging) for p in written))
 
 
 #: The compute stages after the boundaries, in order; each takes and returns a StudyArea and writes nothing.
@@ -492,8 +499,11 @@ def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, 
 
     maps = timed("maps", render_all, area, config, staging)
     outputs = list(maps.paths)
-    area = area.with_result("atlas", maps.atlas)
-    outputs += timed("density_surface", write_density_surface, area, config, staging)
+    area = area.with_results(atlas=maps.atlas)
+    density = timed("density_surface", _density_surface, area, config, staging)
+    if density is not None:
+        area = area.with_results(density=density)
+        outputs.append(density.path)
     outputs += timed("csv", write_tables, area, staging)
     outputs.append(timed("report", write_report, area, config, staging, maps.images))
     timings["total"] = time.perf_counter() - t0
@@ -503,9 +513,9 @@ def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, 
 
 def _moved(area: StudyArea, staging: Path, out_dir: Path) -> StudyArea:
     """Results that name a file of the set (the atlas, the density surface) name it in ``out_dir``."""
-    for key, value in area.results.items():
+    for key, value in area.results.computed().items():
         path = getattr(value, "path", None)
         is_record = dataclasses.is_dataclass(value) and not isinstance(value, type)
         if is_record and isinstance(path, Path) and path.is_relative_to(staging):
-            area = area.with_result(key, dataclasses.replace(value, path=out_dir / path.relative_to(staging)))
+            area = area.with_results(**{key: dataclasses.replace(value, path=out_dir / path.relative_to(staging))})
     return area

@@ -258,7 +258,7 @@ def compute_survey(area: StudyArea, config: Config) -> StudyArea:
             )
     if columns:
         area = area.with_columns(**{k: pd.Series(v).to_numpy() for k, v in columns.items()})
-        area = area.with_result("indicators", MappingProxyType(indicators))
+        area = area.with_results(indicators=MappingProxyType(indicators))
         try:
             results.update(_gap_statistics(area, config))
         except AnalysisError as exc:  # e.g. no surveyed kecamatan has a surveyed neighbour
@@ -289,9 +289,7 @@ def compute_survey(area: StudyArea, config: Config) -> StudyArea:
                 "products",
                 f"produk unggulan table — the file {config.products.table} says it is illustrative ([products] table)",
             )
-    for key, value in results.items():
-        area = area.with_result(key, value)
-    return area
+    return area.with_results(**results)
 
 
 def _flat(table: pd.DataFrame) -> pd.DataFrame:
