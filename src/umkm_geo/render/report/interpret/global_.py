@@ -1,0 +1,211 @@
+"""Sentences that read a global statistic: its value, expectation, pseudo p-value and the verdict at alpha."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from umkm_geo.classify.breaks import format_number
+from umkm_geo.render.report.interpret.numbers import _WORDS, _check_lang, _test_phrase, format_p, format_setting
+
+__all__ = ["GLOBAL_READINGS", "global_sentence", "global_variable"]
+
+_NOT_TESTED = (
+    "tidak diuji (tanpa variasi di bawah hipotesis nol, mis. terlalu sedikit kecamatan)",
+    "not tested (no variation under the null hypothesis, e.g. too few kecamatan)",
+)
+_POSITIVE = ("autokorelasi spasial positif yang signifikan", "significant positive spatial autocorrelation")
+_NEGATIVE = ("autokorelasi spasial negatif yang signifikan", "significant negative spatial autocorrelation")
+_NO_AUTOCORRELATION = ("tidak ada autokorelasi spasial yang signifikan", "no significant spatial autocorrelation")
+
+#: How each global result (by ``to_dict()["result"]``) is read: the keys of the statistic, its
+#: expectation, z-value and pseudo p-value; its name and symbol; the readings (id, en) when it is
+#: significantly above / below its expectation, or neither; decimals (3 unless given).
+GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
+    {
+        "global_moran": {
+            "z": "z_rand",
+            "stat": "I",
+            "expected": "expected_I",
+            "p": "p_sim",
+            "name": ("Moran's I global", "Global Moran's I"),
+            "symbol": "I",
+            "above": _POSITIVE,
+            "below": _NEGATIVE,
+            "neither": _NO_AUTOCORRELATION,
+        },
+        "moran_rate": {
+            "z": "z_rand",
+            "stat": "I",
+            "expected": "expected_I",
+            "p": "p_sim",
+            "name": ("Moran's I laju (Empirical Bayes)", "Empirical-Bayes rate Moran's I"),
+            "symbol": "I",
+            "above": _POSITIVE,
+            "below": _NEGATIVE,
+            "neither": _NO_AUTOCORRELATION,
+        },
+        "geary": {
+            "z": "z_rand",
+            "stat": "C",
+            "expected": "expected_C",
+            "p": "p_sim",
+            "name": ("Geary's C", "Geary's C"),
+            "symbol": "C",
+            "above": _NEGATIVE,
+            "below": _POSITIVE,
+            "neither": _NO_AUTOCORRELATION,
+        },
+        "general_g": {
+            "z": "z_norm",
+            "stat": "G",
+            "expected": "expected_G",
+            "p": "p_sim",
+            "name": ("General G Getis-Ord", "Getis-Ord General G"),
+            "symbol": "G",
+            "above": ("pengelompokan nilai tinggi yang signifikan", "significant clustering of high values"),
+            "below": ("pengelompokan nilai rendah yang signifikan", "significant clustering of low values"),
+            "neither": (
+                "tidak ada pengelompokan nilai tinggi atau rendah yang signifikan",
+                "no significant clustering of high or low values",
+            ),
+        },
+        "moran_bv": {
+            "z": "z_sim",
+            "stat": "I",
+            "expected": "expected_I",
+            "p": "p_sim",
+            "name": ("Moran's I bivariat", "Bivariate Moran's I"),
+            "symbol": "I",
+            "above": (
+                "asosiasi spasial positif yang signifikan"
+                " (nilai tinggi bertetangga dengan nilai tinggi variabel kedua)",
+                "significant positive spatial association (high values next to high values of the second variable)",
+            ),
+            "below": (
+                "asosiasi spasial negatif yang signifikan",
+                "significant negative spatial association",
+            ),
+            "neither": ("tidak ada asosiasi spasial yang signifikan", "no significant spatial association"),
+        },
+        "join_counts": {
+            "z": "z_BB",
+            "stat": "BB",
+            "decimals": 1,
+            "expected": "expected_BB",
+            "p": "p_sim_BB",
+            "name": ("Join count BB", "Join count BB"),
+            "symbol": "BB",
+            "above": (
+                "kecamatan di atas median lebih sering bertetangga daripada yang diharapkan secara acak (signifikan)",
+                "kecamatan above the median neighbour each other more often than chance (significant)",
+            ),
+            "below": (
+                "kecamatan di atas median lebih jarang bertetangga daripada yang diharapkan secara acak (signifikan)",
+                "kecamatan above the median neighbour each other less often than chance (significant)",
+            ),
+            "neither": (
+                "tidak ada pengelompokan kecamatan di atas median yang signifikan",
+                "no significant clustering of kecamatan above the median",
+            ),
+        },
+    }
+)
+
+
+def global_variable(statistics: Mapping[str, Any], indicators: Mapping[str, Any], *, lang: str = "id") -> str:
+    """Label of the variable of a global statistic, from its ``to_dict()["statistics"]``.
+
+    Parameters
+    ----------
+    statistics
+        The statistics of the result (``variable``; ``x`` and ``y`` of a bivariate statistic;
+        ``base`` of a rate).
+    indicators
+        Indicator metadata by column name (their labels are used; other names are shown as they are).
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"Kepadatan UMKM"``, ``"Kepadatan UMKM × lag(Kepadatan penduduk)"``, ``"Jumlah UMKM /
+        Jumlah penduduk"`` or ``"Kepadatan UMKM > median"`` (join counts).
+    """
+    lang = _check_lang(lang)
+
+    def label(key: Any) -> str:
+        return indicators[key].label(lang) if key in indicators else str(key)
+
+    if "x" in statistics and "y" in statistics:
+        return f"{label(statistics['x'])} × lag({label(statistics['y'])})"
+    variable = str(statistics.get("variable", ""))
+    text = label(variable.removesuffix("_above_median"))
+    if "base" in statistics:
+        text += f" / {label(statistics['base'])}"
+    if variable.endswith("_above_median"):
+        text += " > median"
+    return text
+
+
+def global_sentence(result: Any, *, alpha: float = 0.05, lang: str = "id", label: str | None = None) -> str:
+    """Read a global statistic: its value, expectation, pseudo p-value and the verdict at ``alpha``.
+
+    Parameters
+    ----------
+    result
+        A global result of umkm_geo (``GlobalMoranResult``, ``GearyResult``, ``GeneralGResult``,
+        ``JoinCountsResult``, ``MoranRateResult`` or ``MoranBVResult``).
+    alpha
+        Significance level; ``p <= alpha`` is significant.
+    lang
+        ``"id"`` or ``"en"``.
+    label
+        Name of the variable to show (default: the variable name of the result).
+
+    Returns
+    -------
+    str
+        E.g. ``"Moran's I global Kepadatan UMKM = 0,341 (E[I] = -0,042; p = 0,002, dua sisi, 999
+        permutasi): autokorelasi spasial positif yang signifikan pada α = 0,05."``
+
+    Raises
+    ------
+    ValueError
+        If the result is not one of the global statistics above.
+    """
+    lang = _check_lang(lang)
+    payload = result.to_dict()
+    name = payload["result"]
+    if name not in GLOBAL_READINGS:
+        msg = f"No reading for the result {name!r}; readable global results: {sorted(GLOBAL_READINGS)}."
+        raise ValueError(msg)
+    spec = GLOBAL_READINGS[name]
+    stats, settings = payload["statistics"], payload["settings"]
+    i = 0 if lang == "id" else 1
+    value, expected, p = stats[spec["stat"]], stats[spec["expected"]], stats[spec["p"]]
+    if label is None:
+        label = global_variable(stats, {}, lang=lang)
+    significant = bool(p <= alpha)  # a NaN p (no test possible) is never significant
+    if pd.isna(p):
+        reading = _NOT_TESTED[i]
+    elif significant and value > expected:
+        reading = spec["above"][i]
+    elif significant and value < expected:
+        reading = spec["below"][i]
+    else:
+        reading = spec["neither"][i]
+    test = _test_phrase(settings.get("alternative", "two-sided"), settings["permutations"], lang)
+    p_text = format_p(p, alpha=alpha, permutations=settings["permutations"], lang=lang)
+    symbol = spec["symbol"]
+    subject = f"{spec['name'][i]} {label}".strip()
+    at = "" if pd.isna(p) else " " + _WORDS[lang]["at_alpha"].format(alpha=format_setting(alpha, lang))
+    decimals = spec.get("decimals", 3)
+    return (
+        f"{subject} = {format_number(value, decimals, lang=lang)} "
+        f"(E[{symbol}] = {format_number(expected, decimals, lang=lang)}; "
+        f"p = {p_text}, {test}): {reading}{at}."
+    )

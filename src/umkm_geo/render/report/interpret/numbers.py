@@ -1,0 +1,143 @@
+"""Numbers, lists and the shared words of the sentences (:mod:`umkm_geo.render.report.interpret`).
+
+p-values get as many decimals as they need so that their printed value never contradicts the
+verdict (:func:`format_p`); settings such as alpha keep the decimals they have (:func:`format_setting`);
+lists of names read ``"A, B dan C"`` (:func:`join_names`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from umkm_geo.classify.breaks import format_number
+
+__all__ = ["format_p", "format_setting", "join_names"]
+
+_LANGS = ("id", "en")
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in _LANGS:
+        msg = f"Unknown language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
+        raise ValueError(msg)
+    return lang
+
+
+def format_setting(value: float, lang: str = "id") -> str:
+    """Format a setting such as alpha (``0,05``) or a threshold with the decimals it has (4 significant at most).
+
+    Parameters
+    ----------
+    value
+        The number.
+    lang
+        ``"id"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+    """
+    text = f"{float(value):.4g}"
+    if "e" in text:
+        text = f"{float(value):.10f}".rstrip("0")
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return format_number(float(text), decimals, lang=lang)
+
+
+def _count(n: int, lang: str) -> str:
+    return format_number(n, 0, lang=lang)
+
+
+def _pct(share: float, lang: str, decimals: int = 1) -> str:
+    return format_number(100.0 * share, decimals, lang=lang) + "%"
+
+
+def format_p(p: float, *, alpha: float | None = None, permutations: int | None = None, lang: str = "id") -> str:
+    """Format a p-value so that its printed value agrees with the verdict at ``alpha``.
+
+    Parameters
+    ----------
+    p
+        The p-value (NaN gives ``"–"``).
+    alpha
+        Significance level; decimals are added until the rounded value lies on the same side of
+        ``alpha`` as ``p`` (``p <= alpha`` significant).
+    permutations
+        Number of permutations ``R``: pseudo p-values are multiples of ``1 / (R + 1)``, so at least
+        ``ceil(log10(R + 1))`` decimals are shown (3 at least).
+    lang
+        ``"id"`` (decimal comma) or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"0,035"``; ``"< 0,001"`` for a positive p-value that would round to 0.
+    """
+    _check_lang(lang)
+    if p is None or pd.isna(p):
+        return "–"
+    decimals = 3
+    if permutations:
+        decimals = max(decimals, math.ceil(math.log10(permutations + 1)))
+    for d in range(decimals, 10):
+        rounded = round(float(p), d)
+        if p > 0 and rounded == 0:
+            return "< " + format_number(10.0**-d, d, lang=lang)
+        if alpha is None or (rounded <= alpha) == (p <= alpha):
+            return format_number(rounded, d, lang=lang)
+    return format_number(float(p), 10, lang=lang)
+
+
+def join_names(names: Sequence[str], lang: str = "id") -> str:
+    """``"A, B dan C"`` (``"A, B and C"`` in English); ``"A"`` for one name."""
+    names = [str(n) for n in names]
+    if len(names) <= 1:
+        return "".join(names)
+    word = " dan " if _check_lang(lang) == "id" else " and "
+    return ", ".join(names[:-1]) + word + names[-1]
+
+
+def _names_of(codes: Sequence[Any], names: pd.Series | None) -> list[str]:
+    """Kecamatan names of ``codes`` (the code itself where no name is known)."""
+    if names is None:
+        return [str(c) for c in codes]
+    out = []
+    for code in codes:
+        name = names.get(code)
+        out.append(str(code) if name is None or pd.isna(name) else str(name))
+    return out
+
+
+_WORDS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "id": MappingProxyType(
+            {
+                "two-sided": "dua sisi",
+                "folded": "folded (satu sisi, esda < 2.10)",
+                "permutations": "permutasi",
+                "at_alpha": "pada α = {alpha}",
+            }
+        ),
+        "en": MappingProxyType(
+            {
+                "two-sided": "two-sided",
+                "folded": "folded (one-sided, esda < 2.10)",
+                "permutations": "permutations",
+                "at_alpha": "at α = {alpha}",
+            }
+        ),
+    }
+)
+
+_CORRECTION_NAMES: Mapping[str, str] = MappingProxyType({"fdr": "FDR Benjamini–Hochberg", "bonferroni": "Bonferroni"})
+
+
+def _test_phrase(alternative: str, permutations: int, lang: str) -> str:
+    words = _WORDS[lang]
+    kind = words.get(alternative, alternative)
+    return f"{kind}, {_count(permutations, lang)} {words['permutations']}"
