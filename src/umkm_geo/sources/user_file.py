@@ -26,6 +26,7 @@ import shapely
 from umkm_geo._crs import EQUAL_AREA_CRS, GEOGRAPHIC_CRS
 from umkm_geo._errors import DataSourceError
 from umkm_geo._provenance import file_sha256
+from umkm_geo._validate import listing
 from umkm_geo.sources.boundaries import BoundarySet
 from umkm_geo.sources.codes import (
     bps_to_kemendagri,
@@ -159,11 +160,9 @@ def _inside(bounds: np.ndarray, box: tuple[float, float, float, float]) -> bool:
     return bool(minx >= box[0] and miny >= box[1] and maxx <= box[2] and maxy <= box[3])
 
 
-def _feature_names(frame: gpd.GeoDataFrame, mask: np.ndarray, name_column: str, limit: int = 10) -> str:
-    rows = np.flatnonzero(mask)
-    names = [f"feature {i + 1} ({frame.iloc[i][name_column]})" for i in rows[:limit]]
-    more = f" and {len(rows) - limit} more" if len(rows) > limit else ""
-    return "; ".join(names) + more
+def _feature_names(frame: gpd.GeoDataFrame, mask: np.ndarray, name_column: str) -> str:
+    names = frame[name_column].to_numpy()
+    return listing((f"feature {i + 1} ({names[i]})" for i in np.flatnonzero(mask)), sep="; ")
 
 
 def _check_features(frame: gpd.GeoDataFrame, file: Path, name_column: str) -> None:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
 from umkm_geo._provenance import versions
+from umkm_geo._validate import listing
 
 _TOTAL = "total"
 _LONG_REQUIRED = ("kode", "sektor", "jumlah")
@@ -41,12 +42,6 @@ def _count_settings(dropped_total: bool) -> dict[str, str]:
     }
 
 
-def _listed(items: Sequence[object]) -> str:
-    shown = ", ".join(map(str, items[:_SHOWN]))
-    more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
-    return shown + more
-
-
 # --------------------------------------------------------------------------- count tables
 
 
@@ -62,16 +57,16 @@ def _check_years(counts: pd.DataFrame) -> pd.Series:
     bad = (years.isna() & counts["tahun"].notna()).to_numpy()
     if bad.any():
         rows = [f"{k} {s} tahun={t!r}" for k, s, t in counts.loc[bad, ["kode", "sektor", "tahun"]].itertuples(False)]
-        msg = f"The tahun column has values that are not years: {_listed(rows)}. Write years as numbers."
+        msg = f"The tahun column has values that are not years: {listing(rows)}. Write years as numbers."
         raise TableError(msg)
     if years.notna().any() and (years.dropna() % 1 != 0).any():
-        msg = f"The tahun column has fractional years: {_listed(sorted(set(years.dropna())))}."
+        msg = f"The tahun column has fractional years: {listing(sorted(set(years.dropna())))}."
         raise TableError(msg)
     years = years.astype("Int64")
     if years.isna().any() and years.notna().any():
         units = list(pd.unique(counts.loc[years.isna().to_numpy(), "kode"]))
         msg = (
-            f"Some rows have no tahun while others have one (rows without a year for {_listed(units)}); "
+            f"Some rows have no tahun while others have one (rows without a year for {listing(units)}); "
             "give every row a year or none."
         )
         raise TableError(msg)
@@ -124,7 +119,7 @@ def _long_to_wide(counts: pd.DataFrame, years: Sequence[int | None]) -> dict[int
                 strict=True,
             )
         ]
-        msg = f"The jumlah column has values that are not numbers: {_listed(rows)}."
+        msg = f"The jumlah column has values that are not numbers: {listing(rows)}."
         raise TableError(msg)
     _check_negative(data["jumlah"], data[["kode", "sektor", "tahun"]].itertuples(False))
     keys = ["kode", "sektor", "tahun"]
@@ -132,7 +127,7 @@ def _long_to_wide(counts: pd.DataFrame, years: Sequence[int | None]) -> dict[int
     if len(dups):
         listed = [f"{k} {s}{'' if pd.isna(t) else f' {t}'}" for k, s, t in dups[keys].itertuples(False)]
         msg = (
-            f"The count table has several rows for the same unit x sector x year: {_listed(listed)}; "
+            f"The count table has several rows for the same unit x sector x year: {listing(listed)}; "
             "keep one row per unit, sector and year (add them up first if they are parts)."
         )
         raise TableError(msg)
@@ -155,7 +150,7 @@ def _check_negative(values: pd.Series, labels: Any) -> None:
             for label, v, neg in zip(labels, values, negative, strict=True)
             if neg
         ]
-        msg = f"Counts cannot be negative: {_listed(rows)}."
+        msg = f"Counts cannot be negative: {listing(rows)}."
         raise TableError(msg)
 
 
@@ -172,14 +167,14 @@ def _check_wide(frame: Any, *, what: str) -> pd.DataFrame:
         raise TableError(msg)
     for axis, name in ((frame.index, "units (index)"), (frame.columns, "sectors (columns)")):
         if not axis.is_unique:
-            msg = f"{what} has duplicated {name}: {_listed(sorted(map(str, set(axis[axis.duplicated()]))))}."
+            msg = f"{what} has duplicated {name}: {listing(sorted(map(str, set(axis[axis.duplicated()]))))}."
             raise TableError(msg)
     numeric = frame.apply(pd.to_numeric, errors="coerce").astype(float)
     bad = numeric.isna() & frame.notna()
     if bad.to_numpy().any():
         flagged = bad.stack(future_stack=True)
         cells = [f"{u} {s}: {frame.at[u, s]!r}" for u, s in flagged[flagged].index]
-        msg = f"{what} has values that are not numbers: {_listed(cells)}."
+        msg = f"{what} has values that are not numbers: {listing(cells)}."
         raise TableError(msg)
     stacked = numeric.stack(future_stack=True)
     _check_negative(stacked, stacked.index)
@@ -196,7 +191,7 @@ def _fill_missing(tables: Mapping[int | None, pd.DataFrame]) -> dict[int | None,
         missing += [f"{u} {s}{where}" for u, s in gaps[gaps].index]
         out[year] = wide.fillna(0.0)
     if missing:
-        msg = f"{len(missing)} unit x sector count(s) are missing and were taken as 0: {_listed(missing)}."
+        msg = f"{len(missing)} unit x sector count(s) are missing and were taken as 0: {listing(missing)}."
         warnings.warn(msg, UserWarning, stacklevel=4)
     return out
 
@@ -217,7 +212,7 @@ def _drop_total(wide: pd.DataFrame, *, year: int | None) -> tuple[pd.DataFrame, 
         cells = [
             f"{u}: total {t:g} vs sectors {s:g}" for u, t, s in zip(wide.index[off], total[off], sums[off], strict=True)
         ]
-        msg = f"The total sector disagrees with the sum of the sectors{where}: {_listed(cells)}."
+        msg = f"The total sector disagrees with the sum of the sectors{where}: {listing(cells)}."
         raise TableError(msg)
     return parts, True
 
@@ -297,7 +292,7 @@ def _reference_frame(reference: Any, years: tuple[int, int], sectors: pd.Index) 
         keys = reference[["sektor", "tahun"]]
         if keys.duplicated().any():
             dupes = [f"{s} {t}" for s, t in keys[keys.duplicated()].itertuples(False)]
-            msg = f"The reference has several rows for sector x year {_listed(dupes)}."
+            msg = f"The reference has several rows for sector x year {listing(dupes)}."
             raise TableError(msg)
         reference = reference.pivot(index="sektor", columns="tahun", values="jumlah")
     columns = {}

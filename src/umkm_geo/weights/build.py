@@ -41,6 +41,7 @@ from scipy.sparse.csgraph import connected_components
 
 from umkm_geo._crs import utm_crs
 from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo._validate import listing
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.weights._contiguity import binary_graph, contiguity_graph, is_polygonal
 
@@ -407,11 +408,6 @@ def _nearest(metric: gpd.GeoSeries, positions: np.ndarray) -> list[tuple[int, in
     return [(int(positions[source[i]]), int(target[i]), float(distance[i])) for i in first]
 
 
-def _named(items: list[str]) -> str:
-    shown = ", ".join(items[:_LIST_AT_MOST])
-    return shown if len(items) <= _LIST_AT_MOST else f"{shown} and {len(items) - _LIST_AT_MOST} more"
-
-
 def _island_hint(method: str, frame: gpd.GeoDataFrame) -> str:
     if method == "distance_band":
         return f"use threshold_m >= min_threshold_m(frame) = {min_threshold_m(frame):.1f} m or islands='nearest'"
@@ -548,14 +544,15 @@ def build_weights(
         named = [f"{i} -> {j} ({d:.1f} m)" for i, j, d in attached]
         msg = (
             f"{len(attached)} unit(s) had no {method} neighbour and were each linked (both ways) to the "
-            f"unit with the nearest boundary in {metric_crs} (islands='nearest'): {_named(named)}."
+            f"unit with the nearest boundary in {metric_crs} (islands='nearest'):"
+            f" {listing(named, limit=_LIST_AT_MOST)}."
         )
         warnings.warn(msg, UserWarning, stacklevel=2)
     island_ids = tuple(ids[counts == 0])
     if island_ids:
         msg = (
             f"{len(island_ids)} unit(s) have no {method} neighbour and are kept as islands without "
-            f"neighbours: {_named([str(i) for i in island_ids])}; {_island_hint(method, frame)}."
+            f"neighbours: {listing(island_ids, limit=_LIST_AT_MOST)}; {_island_hint(method, frame)}."
         )
         warnings.warn(msg, UserWarning, stacklevel=2)
 

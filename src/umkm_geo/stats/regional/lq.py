@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError
+from umkm_geo._validate import listing
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.tables.regional import (
     _TIE_TOLERANCE,
@@ -25,7 +26,6 @@ from umkm_geo.tables.regional import (
     _count_settings,
     _count_tables,
     _is_long,
-    _listed,
     _reference_totals,
     _resolve_year,
 )
@@ -167,7 +167,7 @@ def location_quotient(
     e_j = ref.to_numpy(dtype=float)
     empty_units = list(wide.index[e_i == 0])
     if empty_units:
-        msg = f"{len(empty_units)} unit(s) have no UMKM in any sector; their LQ is NaN: {_listed(empty_units)}."
+        msg = f"{len(empty_units)} unit(s) have no UMKM in any sector; their LQ is NaN: {listing(empty_units)}."
         warnings.warn(msg, UserWarning, stacklevel=2)
     empty_sectors = list(wide.columns[e_j == 0])
     if empty_sectors:

@@ -19,8 +19,9 @@ import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
 from umkm_geo._provenance import versions
+from umkm_geo._validate import listing
 from umkm_geo.results import TableMixin, payload
-from umkm_geo.tables.regional import _TIE_TOLERANCE, _check_unit_series, _listed, _same_units
+from umkm_geo.tables.regional import _TIE_TOLERANCE, _check_unit_series, _same_units
 
 __all__ = ["KLASSEN_DEFINITION", "KLASSEN_LABELS", "KlassenResult", "growth_rate", "klassen"]
 
@@ -75,15 +76,15 @@ def growth_rate(counts_start: pd.Series, counts_end: pd.Series) -> pd.Series:
     for name, values in (("counts_start", start), ("counts_end", end)):
         negative = values < 0
         if negative.any():
-            msg = f"{name} has negative counts: {_listed([f'{u}: {v:g}' for u, v in values[negative].items()])}."
+            msg = f"{name} has negative counts: {listing([f'{u}: {v:g}' for u, v in values[negative].items()])}."
             raise TableError(msg)
     zero = list(start.index[start == 0])
     if zero:
-        msg = f"The start count is 0 for {_listed(zero)}; their growth rate is NaN."
+        msg = f"The start count is 0 for {listing(zero)}; their growth rate is NaN."
         warnings.warn(msg, UserWarning, stacklevel=2)
     missing = list(start.index[start.isna() | end.isna()])
     if missing:
-        msg = f"A count is missing for {_listed(missing)}; their growth rate is NaN."
+        msg = f"A count is missing for {listing(missing)}; their growth rate is NaN."
         warnings.warn(msg, UserWarning, stacklevel=2)
     rate = end / start.where(start != 0) - 1.0
     return rate.rename("growth_rate")
@@ -218,7 +219,7 @@ def klassen(
             raise AnalysisError(msg)
     missing = list(level_values.index[level_values.isna() | growth_values.isna()])
     if missing:
-        msg = f"{len(missing)} unit(s) have no level or growth and get no quadrant: {_listed(missing)}."
+        msg = f"{len(missing)} unit(s) have no level or growth and get no quadrant: {listing(missing)}."
         warnings.warn(msg, UserWarning, stacklevel=2)
     level_ref, level_text = _reference_value(level_reference, level_values, "level")
     growth_ref, growth_text = _reference_value(growth_reference, growth_values, "growth")

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import ConfigError, TableError
+from umkm_geo._validate import listing
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.sources.codes import normalise_code
 from umkm_geo.sources.names import normalise_name, suggest
@@ -53,12 +54,6 @@ MPE_DEFINITION = (
 PRODUCT_VALUE_COLUMNS = ("output", "jumlah_unit", "nilai")
 _CRITERION_PREFIX = "kriteria_"
 _SCALES = (5, 9)
-_SHOWN = 10
-
-
-def _listed(items: list[str]) -> str:
-    more = f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else ""
-    return "; ".join(items[:_SHOWN]) + more
 
 
 # --------------------------------------------------------------------------- reading
@@ -379,7 +374,7 @@ def mpe_ranking(products: pd.DataFrame, *, weights: Mapping[str, float]) -> MPER
     if ratings.isna().any().any():
         rows = products.get("row", pd.Series(products.index, index=products.index))
         empty = [f"row {rows[i]}" for i in ratings.index[ratings.isna().any(axis=1)]]
-        msg = f"Ratings are missing in {_listed(empty)}; every candidate needs a rating on every criterion."
+        msg = f"Ratings are missing in {listing(empty, sep='; ')}; every candidate needs a rating on every criterion."
         raise TableError(msg)
     keep = [c for c in ("kode", "kecamatan", "desa", "produk", "sektor") if c in products.columns]
     scores = products[keep].copy()
