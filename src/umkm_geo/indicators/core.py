@@ -204,7 +204,7 @@ def add_indicators(
         columns[PER_1000.key] = 1000.0 * total / pop.replace(0, np.nan)
         indicators[PER_1000.key] = PER_1000
     out = area.with_columns(**{k: v.to_numpy() for k, v in columns.items()})
-    return out.with_result("indicators", indicators).with_result("indicator_year", target)
+    return out.with_results(indicators=indicators, indicator_year=target)
 
 
 def _counts_by_year(data: pd.DataFrame) -> pd.Series:
