@@ -2,12 +2,13 @@
 
 Kemendagri codes have dots: province ``35``, kabupaten/kota ``35.05``, kecamatan ``35.05.01``,
 desa/kelurahan ``35.05.01.2001``. BPS codes are 7 digits for a kecamatan (``3505010``) and are a
-different numbering: they are mapped through a crosswalk table, never by position.
+different numbering: they are mapped through a crosswalk table, never by position. The shipped
+crosswalk is read and every crosswalk checked here; a user's crosswalk file is read by
+:mod:`umkm_geo.tables.crosswalk`.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -16,7 +17,6 @@ import pandas as pd
 
 from umkm_geo._errors import RegionError, TableError
 from umkm_geo._resources import data_dir
-from umkm_geo.tables._read import decode_text, sniff_delimiter
 
 _CODE = re.compile(r"^\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?$")
 _UNDOTTED = re.compile(r"^\d{2}(?:\d{2}(?:\d{2}(?:\d{4})?)?)?$")
@@ -96,30 +96,22 @@ def provinces_of(region: Iterable[str]) -> list[str]:
     return sorted({r[:2] for r in region})
 
 
-def load_crosswalk(path: str | Path | None = None) -> pd.DataFrame:
-    """Read a BPS-to-Kemendagri crosswalk table.
+def shipped_crosswalk() -> pd.DataFrame:
+    """The shipped BPS-to-Kemendagri crosswalk of Blitar (``data/facts/kode_crosswalk.csv``).
 
-    Parameters
-    ----------
-    path
-        CSV (any common delimiter and encoding) with columns ``kode_bps`` (``3505010`` or
-        ``ID3505010``) and ``kode_kemendagri`` (others are kept). Defaults to the shipped Blitar
-        crosswalk (``data/facts/kode_crosswalk.csv``). The path is kept in ``attrs["source"]`` for
-        messages.
+    A user's own crosswalk file is read by :func:`umkm_geo.tables.crosswalk.load_crosswalk`.
     """
-    file = Path(path) if path is not None else data_dir("facts") / "kode_crosswalk.csv"
-    if not file.is_file():
-        msg = f"Crosswalk {file} does not exist."
-        raise TableError(msg)
-    text = decode_text(file)
-    try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, sep=sniff_delimiter(text))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        msg = (
-            f"Crosswalk {file} is not a readable CSV ({exc}); save it as 'CSV UTF-8' with columns"
-            " kode_bps,kode_kemendagri."
-        )
-        raise TableError(msg) from exc
+    file = data_dir("facts") / "kode_crosswalk.csv"
+    return clean_crosswalk(pd.read_csv(file, dtype=str), file)
+
+
+def clean_crosswalk(table: pd.DataFrame, file: str | Path) -> pd.DataFrame:
+    """Check and normalise a crosswalk table read from ``file`` (named in the messages).
+
+    ``kode_bps`` loses a COD-AB ``ID`` prefix, ``kode_kemendagri`` is dotted; a BPS code mapped
+    twice or a Kemendagri code that is not one stops with a :class:`TableError`. Other columns are
+    kept; ``attrs["source"]`` is ``file``.
+    """
     missing = {"kode_bps", "kode_kemendagri"} - set(table.columns)
     if missing:
         msg = f"Crosswalk {file} lacks the columns {sorted(missing)}; it has {list(table.columns)}."

@@ -31,9 +31,9 @@ from umkm_geo.sources.boundaries import BoundarySet
 from umkm_geo.sources.codes import (
     bps_to_kemendagri,
     in_region,
-    load_crosswalk,
     normalise_code,
     parse_region,
+    shipped_crosswalk,
 )
 from umkm_geo.sources.registry import FetchedFile
 
@@ -94,7 +94,7 @@ def read_boundary_file(
     need_bps = [r for r, c in zip(raw_codes, codes, strict=True) if c is None]
     mapped: dict[str, str | None] = {}
     if need_bps:
-        mapped = bps_to_kemendagri(need_bps, crosswalk if crosswalk is not None else load_crosswalk())
+        mapped = bps_to_kemendagri(need_bps, crosswalk if crosswalk is not None else shipped_crosswalk())
     final = [c if c is not None else mapped.get(r) for r, c in zip(raw_codes, codes, strict=True)]
     bad = [
         f"feature {i} ({frame.iloc[i][name_column]}): code {raw_codes.iloc[i]!r}"
