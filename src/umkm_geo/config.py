@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from umkm_geo._errors import ConfigError
+from umkm_geo.stats import registry
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,8 +104,8 @@ class WeightsConfig:
 class StatisticsConfig:
     """``[statistics]``: indicator analysed, which statistics, permutations, seed and significance.
 
-    ``global_statistics`` from moran, geary, general_g, join_counts, moran_rate, moran_bv;
-    ``local_statistics`` from moran, gi_star, geary, moran_bv. ``bivariate`` names the second
+    ``global_statistics`` and ``local_statistics`` choose from the catalogue of
+    :mod:`umkm_geo.stats.registry` (default: all of them). ``bivariate`` names the second
     indicator of the bivariate statistics (e.g. ``population_density`` or a raster covariate).
     ``threads`` = 0 uses every available CPU for the local permutations.
     """
@@ -116,8 +117,8 @@ class StatisticsConfig:
     correction: str = "none"
     p_value: str = "two-sided"
     gap_permutations: int = 9999
-    global_statistics: tuple[str, ...] = ("moran", "geary", "general_g", "join_counts", "moran_rate", "moran_bv")
-    local_statistics: tuple[str, ...] = ("moran", "gi_star", "geary", "moran_bv")
+    global_statistics: tuple[str, ...] = registry.defaults("global")
+    local_statistics: tuple[str, ...] = registry.defaults("local")
     bivariate: str = "population_density"
     threads: int = 0
 
@@ -383,8 +384,8 @@ _CHOICES = {
 
 
 _LIST_CHOICES = {
-    ("statistics", "global_statistics"): ("moran", "geary", "general_g", "join_counts", "moran_rate", "moran_bv"),
-    ("statistics", "local_statistics"): ("moran", "gi_star", "geary", "moran_bv"),
+    ("statistics", "global_statistics"): registry.names("global"),
+    ("statistics", "local_statistics"): registry.names("local"),
     ("covariates", "stats"): ("sum", "mean", "min", "max", "median", "std", "count"),
     ("maps", "formats"): ("png", "svg"),
     ("survey", "aspects"): ("modal", "pasar", "kebijakan", "lahan", "memulai_usaha", "anti_rente", "digital"),

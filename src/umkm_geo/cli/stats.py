@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from umkm_geo import _atomic
 from umkm_geo._errors import ConfigError, DataSourceError, TableError
+from umkm_geo.stats import registry
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -51,7 +52,7 @@ def add_parsers(sub: Any) -> None:
     local = sub.add_parser("local", help="local statistics (LISA, bivariate LISA, Gi*, local Geary) of one column")
     _common(local)
     local.add_argument("--column", required=True, help="the variable")
-    local.add_argument("--statistic", choices=("moran", "moran_bv", "gi_star", "geary"), default="moran")
+    local.add_argument("--statistic", choices=registry.names("local"), default="moran")
     local.add_argument("--x", default="", help="second variable: the lagged one of moran_bv")
     _weights_options(local)
     _inference_options(local)
@@ -65,9 +66,9 @@ def add_parsers(sub: Any) -> None:
     glob.add_argument("--column", required=True, help="the variable (the events of moran_rate)")
     glob.add_argument(
         "--statistic",
-        choices=("moran", "geary", "general_g", "join_counts", "moran_rate", "moran_bv"),
+        choices=registry.names("global"),
         nargs="+",
-        default=["moran", "geary", "general_g", "join_counts"],
+        default=list(registry.defaults("global", command=True)),
     )
     glob.add_argument("--x", default="", help="second variable of moran_bv (the lagged one)")
     glob.add_argument("--base", default="", help="population at risk of moran_rate")
@@ -196,8 +197,6 @@ def read_csv(path: str, **options: Any) -> pd.DataFrame:
 
 
 def _cmd_local(args: argparse.Namespace) -> Path:
-    from umkm_geo.stats.autocorrelation import local as local_stats
-
     frame = _read(args.input, args.id)
     y = _column(frame, args.column, args.input)
     if y.isna().any():
@@ -212,15 +211,8 @@ def _cmd_local(args: argparse.Namespace) -> Path:
         "p_value": args.p_value,
         "n_threads": args.threads or None,
     }
-    if args.statistic == "moran_bv":
-        args.current = "moran_bv"
-        x = _second(frame, args, "x", "the variable whose spatial lag is compared")
-        result = local_stats.local_moran_bv(y, x, weights, **options)
-    else:
-        function = {"moran": local_stats.local_moran, "gi_star": local_stats.local_gi_star}.get(
-            args.statistic, local_stats.local_geary
-        )
-        result = function(y, weights, **options)
+    spec = registry.get("local", args.statistic)
+    result = spec.compute(_inputs(spec, y, frame, args), weights, **options)
     table = result.frame()
     table.insert(0, args.column, y)
     for key in ("statistic", "p_value_type", "permutations", "seed", "alpha", "correction", "engine"):
@@ -237,50 +229,15 @@ def _second(frame: pd.DataFrame, args: argparse.Namespace, option: str, why: str
     return _column(frame, name, args.input)
 
 
-def _global_moran(y: pd.Series, graph: Any, frame: pd.DataFrame, args: argparse.Namespace, **options: Any) -> Any:
-    from umkm_geo.stats.autocorrelation.global_ import global_moran
-
-    return global_moran(y, graph, **options)
-
-
-def _geary(y: pd.Series, graph: Any, frame: pd.DataFrame, args: argparse.Namespace, **options: Any) -> Any:
-    from umkm_geo.stats.autocorrelation.global_ import geary
-
-    return geary(y, graph, **options)
-
-
-def _general_g(y: pd.Series, graph: Any, frame: pd.DataFrame, args: argparse.Namespace, **options: Any) -> Any:
-    from umkm_geo.stats.autocorrelation.global_ import general_g
-
-    return general_g(y, graph, **options)
-
-
-def _join_counts(y: pd.Series, graph: Any, frame: pd.DataFrame, args: argparse.Namespace, **options: Any) -> Any:
-    from umkm_geo.stats.autocorrelation.join_counts import above_median, join_counts
-
-    return join_counts(above_median(y), graph, **options)
-
-
-def _moran_rate(y: pd.Series, graph: Any, frame: pd.DataFrame, args: argparse.Namespace, **options: Any) -> Any:
-    from umkm_geo.stats.autocorrelation.moran_variants import moran_rate
-
-    return moran_rate(y, _second(frame, args, "base", "the population at risk"), graph, **options)
-
-
-def _moran_bv(y: pd.Series, graph: Any, frame: pd.DataFrame, args: argparse.Namespace, **options: Any) -> Any:
-    from umkm_geo.stats.autocorrelation.moran_variants import moran_bv
-
-    return moran_bv(y, _second(frame, args, "x", "the variable whose spatial lag is compared"), graph, **options)
-
-
-_GLOBAL = {
-    "moran": _global_moran,
-    "geary": _geary,
-    "general_g": _general_g,
-    "join_counts": _join_counts,
-    "moran_rate": _moran_rate,
-    "moran_bv": _moran_bv,
-}
+def _inputs(spec: registry.Statistic, y: pd.Series, frame: pd.DataFrame, args: argparse.Namespace) -> dict[str, Any]:
+    """The inputs of ``spec`` by role: ``--column`` is the variable (and the events of a rate)."""
+    inputs: dict[str, Any] = {"y": y, "events": y}
+    args.current = spec.name
+    if "x" in spec.inputs:
+        inputs["x"] = _second(frame, args, "x", "the variable whose spatial lag is compared")
+    if "base" in spec.inputs:
+        inputs["base"] = _second(frame, args, "base", "the population at risk")
+    return inputs
 
 
 def _cmd_global(args: argparse.Namespace) -> Path:
@@ -291,8 +248,8 @@ def _cmd_global(args: argparse.Namespace) -> Path:
     graph, description = _weights(frame, args, lean=False)
     tables = []
     for name in args.statistic:
-        args.current = name
-        result = _GLOBAL[name](y, graph, frame, args, permutations=args.permutations, seed=args.seed)
+        spec = registry.get("global", name)
+        result = spec.compute(_inputs(spec, y, frame, args), graph, permutations=args.permutations, seed=args.seed)
         tables.append(result.table())
     table = pd.concat(tables, ignore_index=True)
     table["weights"] = description

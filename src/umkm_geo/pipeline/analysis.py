@@ -15,7 +15,7 @@ and p and is listed as ``"<kind> <name> test"``; an analytical z undefined for s
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -24,11 +24,11 @@ import pandas as pd
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo.config import Config
 from umkm_geo.indicators.core import Indicator
+from umkm_geo.stats import registry
+from umkm_geo.stats.registry import Statistic
 from umkm_geo.study_area import StudyArea
 
 __all__ = [
-    "GLOBAL_STATISTICS",
-    "LOCAL_STATISTICS",
     "compute_covariates",
     "compute_inequality",
     "compute_regional",
@@ -84,112 +84,44 @@ def _present(area: StudyArea, y: pd.Series) -> tuple[pd.Series, Any]:
     return present, graph
 
 
-def _global_moran(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.global_ import global_moran
-
-    return global_moran(ctx["y"], ctx["graph"], permutations=ctx["permutations"], seed=ctx["seed"])
-
-
-def _geary(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.global_ import geary
-
-    return geary(ctx["y"], ctx["graph"], permutations=ctx["permutations"], seed=ctx["seed"])
-
-
-def _general_g(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.global_ import general_g
-
-    if (ctx["y"] < 0).any():
-        return "General G needs non-negative values"
-    return general_g(ctx["y"], ctx["graph"], permutations=ctx["permutations"], seed=ctx["seed"])
-
-
-def _join_counts(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.join_counts import above_median, join_counts
-
-    return join_counts(above_median(ctx["y"]), ctx["graph"], permutations=ctx["permutations"], seed=ctx["seed"])
+def _inputs(spec: Statistic, ctx: Mapping[str, Any]) -> dict[str, pd.Series] | str:
+    """The inputs of ``spec`` by role (see :data:`umkm_geo.stats.registry.Role`), or why there are none."""
+    y = ctx["y"]
+    if spec.nonnegative and (y < 0).any():
+        return f"{spec.label('en')} needs non-negative values"
+    inputs = {"y": y}
+    if "x" in spec.inputs:
+        if ctx["x2"] is None:
+            return str(ctx["x2_reason"])
+        inputs["x"] = ctx["x2"]
+    if "base" in spec.inputs:
+        frame = ctx["frame"]
+        if "penduduk" not in frame:
+            return "no population per kecamatan ([data] population)"
+        inputs["events"] = frame.loc[y.index, "umkm_count"].rename("umkm_count")
+        inputs["base"] = frame.loc[y.index, "penduduk"].rename("penduduk")
+    return inputs
 
 
-def _moran_rate(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.moran_variants import moran_rate
-
-    frame = ctx["frame"]
-    if "penduduk" not in frame:
-        return "no population per kecamatan ([data] population)"
-    ids = ctx["y"].index
-    return moran_rate(
-        frame.loc[ids, "umkm_count"].rename("umkm_count"),
-        frame.loc[ids, "penduduk"].rename("penduduk"),
-        ctx["graph"],
-        permutations=ctx["permutations"],
-        seed=ctx["seed"],
-    )
+def _options(spec: Statistic, ctx: Mapping[str, Any]) -> dict[str, Any]:
+    """The options of ``spec``'s family: permutations and seed; local ones add the test's settings."""
+    options = {"permutations": ctx["permutations"], "seed": ctx["seed"]}
+    if spec.family == "local":
+        options.update(
+            alpha=ctx["alpha"],
+            correction=ctx["correction"],
+            p_value=ctx["p_value"],
+            n_threads=ctx["threads"],
+        )
+    return options
 
 
-def _moran_bv(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.moran_variants import moran_bv
-
-    if ctx["x2"] is None:
-        return ctx["x2_reason"]
-    return moran_bv(ctx["y"], ctx["x2"], ctx["graph"], permutations=ctx["permutations"], seed=ctx["seed"])
-
-
-#: Global statistics by config name -> function of the run context (a result, or a reason to skip).
-GLOBAL_STATISTICS: Mapping[str, Callable[[Mapping[str, Any]], Any]] = MappingProxyType(
-    {
-        "moran": _global_moran,
-        "geary": _geary,
-        "general_g": _general_g,
-        "join_counts": _join_counts,
-        "moran_rate": _moran_rate,
-        "moran_bv": _moran_bv,
-    }
-)
-
-
-def _local_options(ctx: Mapping[str, Any]) -> dict[str, Any]:
-    return {
-        "permutations": ctx["permutations"],
-        "seed": ctx["seed"],
-        "alpha": ctx["alpha"],
-        "correction": ctx["correction"],
-        "p_value": ctx["p_value"],
-        "n_threads": ctx["threads"],
-    }
-
-
-def _local_moran(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.local import local_moran
-
-    return local_moran(ctx["y"], ctx["graph"], **_local_options(ctx))
-
-
-def _local_gi_star(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.local import local_gi_star
-
-    if (ctx["y"] < 0).any():
-        return "Getis-Ord Gi* needs non-negative values"
-    return local_gi_star(ctx["y"], ctx["graph"], **_local_options(ctx))
-
-
-def _local_geary(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.local import local_geary
-
-    return local_geary(ctx["y"], ctx["graph"], **_local_options(ctx))
-
-
-def _local_moran_bv(ctx: Mapping[str, Any]) -> Any:
-    from umkm_geo.stats.autocorrelation.local import local_moran_bv
-
-    if ctx["x2"] is None:
-        return ctx["x2_reason"]
-    return local_moran_bv(ctx["y"], ctx["x2"], ctx["graph"], **_local_options(ctx))
-
-
-#: Local statistics by config name -> function of the run context (a result, or a reason to skip).
-LOCAL_STATISTICS: Mapping[str, Callable[[Mapping[str, Any]], Any]] = MappingProxyType(
-    {"moran": _local_moran, "gi_star": _local_gi_star, "geary": _local_geary, "moran_bv": _local_moran_bv}
-)
+def _compute(spec: Statistic, ctx: Mapping[str, Any]) -> Any:
+    """The result of ``spec`` on the run's data, or the reason it cannot be computed (a string)."""
+    inputs = _inputs(spec, ctx)
+    if isinstance(inputs, str):
+        return inputs
+    return spec.compute(inputs, ctx["graph"], **_options(spec, ctx))
 
 
 def _second_variable(area: StudyArea, config: Config, ids: pd.Index) -> tuple[pd.Series | None, str]:
@@ -233,15 +165,12 @@ def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
         "threads": stats.threads or None,
     }
     results: dict[str, dict[str, Any]] = {"global": {}, "local": {}}
-    for kind, names, registry in (
-        ("global", stats.global_statistics, GLOBAL_STATISTICS),
-        ("local", stats.local_statistics, LOCAL_STATISTICS),
-    ):
+    for kind, names in (("global", stats.global_statistics), ("local", stats.local_statistics)):
         for name in names:
             try:
                 with warnings.catch_warnings():
                     warnings.filterwarnings("ignore", message="Correction skipped for")  # listed as skipped below
-                    outcome = registry[name](ctx)
+                    outcome = _compute(registry.get(kind, name), ctx)
             except AnalysisError as exc:  # the data do not allow it (too few units, no neighbours, ...)
                 outcome = str(exc)
             if isinstance(outcome, str):

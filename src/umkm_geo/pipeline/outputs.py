@@ -39,6 +39,7 @@ from umkm_geo._provenance import (
     versions,
 )
 from umkm_geo.config import Config
+from umkm_geo.stats import registry
 from umkm_geo.study_area import StudyArea
 
 __all__ = [
@@ -142,17 +143,15 @@ def _global(area: StudyArea, write: _Writer) -> None:
         write("skipped", pd.DataFrame({"statistic": list(skipped), "reason": list(skipped.values())}))
 
 
-_LOCAL_FILES = {"moran": "lisa", "moran_bv": "lisa_bivariate", "gi_star": "gi_star", "geary": "local_geary"}
-
-
 def _local(area: StudyArea, write: _Writer) -> None:
     for name, result in area.results.get("local", {}).items():
         table = _names(area).join(result.frame(), how="left")
         for key in _LOCAL_SETTINGS:
             if key in result.settings:
                 table[key] = result.settings[key]
-        write(_LOCAL_FILES[name], table, index=True)
-        write(f"{_LOCAL_FILES[name]}_summary", result.table())
+        stem = registry.get("local", name).table
+        write(stem, table, index=True)
+        write(f"{stem}_summary", result.table())
 
 
 def _inequality(area: StudyArea, write: _Writer) -> None:

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from umkm_geo._provenance import figure_components, illustrative_components, is_illustrative
 from umkm_geo.config import Config
+from umkm_geo.stats import registry
 from umkm_geo.study_area import StudyArea
 
 __all__ = ["MAPPED", "MapSet", "render_all"]
@@ -70,12 +71,6 @@ _TEXT = {
         "umkm": "UMKM data: ",
         "demo": "umkm_geo illustrative data (seed {seed})",
     },
-}
-
-
-_LOCAL_TITLES = {
-    "id": {"moran": "Klaster LISA", "moran_bv": "LISA bivariat", "gi_star": "Titik panas Gi*", "geary": "Geary lokal"},
-    "en": {"moran": "LISA clusters", "moran_bv": "Bivariate LISA", "gi_star": "Gi* hot spots", "geary": "Local Geary"},
 }
 
 
@@ -196,7 +191,7 @@ def _local_maps(ctx: _Context) -> Figures:
     weights = ctx.text("weights", method=ctx.area.results["weights"].method)
     for name, result in ctx.area.results.get("local", {}).items():
         key = f"{'lisa' if name == 'moran' else name}_{analysed.key}"
-        what = f"{_LOCAL_TITLES[ctx.lang][name]} — {analysed.label(ctx.lang)}"
+        what = f"{registry.get('local', name).map_title(ctx.lang)} — {analysed.label(ctx.lang)}"
         if name == "moran_bv":
             second = indicators.get(str(result.settings.get("y")))
             what += f" × lag {second.label(ctx.lang) if second else result.settings.get('y')}"
@@ -399,7 +394,7 @@ def _survey_maps(ctx: _Context) -> Figures:
                 frame,
                 results["gap_lisa"],
                 title=ctx.title(
-                    f"{_LOCAL_TITLES[ctx.lang]['moran']} — {indicators['kesenjangan_rata2'].label(ctx.lang)}"
+                    f"{registry.get('local', 'moran').map_title(ctx.lang)} — {indicators['kesenjangan_rata2'].label(ctx.lang)}"
                 ),
                 subtitle=ctx.subtitle("survei_lisa_kesenjangan"),
                 labels=ctx.labels,

@@ -1,0 +1,53 @@
+"""Words in one place: every fixed text of the outputs, by key, in Bahasa Indonesia and English.
+
+The words live in ``locale/id.toml`` and ``locale/en.toml`` (the same keys in both; a test checks
+it). :func:`text` looks a key up and fills its ``{fields}``; nested TOML tables give dotted keys
+(``[stats.local.moran] label = ...`` is ``stats.local.moran.label``).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any, Literal, get_args
+
+__all__ = ["LANGS", "Lang", "catalogue", "text"]
+
+Lang = Literal["id", "en"]
+#: The languages of the outputs, Bahasa Indonesia first (the default).
+LANGS: tuple[Lang, ...] = get_args(Lang)
+
+
+def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = str(value)
+    return out
+
+
+@functools.cache
+def catalogue(lang: str) -> Mapping[str, str]:
+    """Every key of ``locale/<lang>.toml`` with its text (dotted keys)."""
+    if lang not in LANGS:
+        msg = f"Language {lang!r} is not available; choose one of {list(LANGS)}."
+        raise ValueError(msg)
+    raw = resources.files("umkm_geo").joinpath("locale", f"{lang}.toml").read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(raw))
+
+
+def text(key: str, lang: str, /, **fields: object) -> str:
+    """The text of ``key`` in ``lang``, with its ``{fields}`` filled in.
+
+    Raises
+    ------
+    KeyError
+        ``key`` is not in the locale file (a bug: every key is in both files).
+    """
+    template = catalogue(lang)[key]
+    return template.format(**fields) if fields else template
