@@ -11,7 +11,7 @@ from shapely.geometry import box
 
 from umkm_geo import _i18n
 from umkm_geo.cli import stats as cli_stats
-from umkm_geo.config import StatisticsConfig, _LIST_CHOICES
+from umkm_geo.config import _LIST_CHOICES, StatisticsConfig
 from umkm_geo.results import RESULT_TABLE_COLUMNS
 from umkm_geo.stats import registry
 
