@@ -23,6 +23,7 @@ from umkm_geo.classify.breaks import classify
 from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP, LISA_CODES, NODATA_COLOR, SCHEMES, lisa_label
 from umkm_geo.indicators.core import COUNT, DENSITY, PER_1000
 from umkm_geo.render.atlas.layers import atlas_layers
+from umkm_geo.render.atlas.page import asset
 from umkm_geo.render.atlas.write import (
     CategoryLayer,
     ChoroplethLayer,
@@ -246,6 +247,24 @@ def test_page_is_offline(page):
     assert "Leaflet 1.9.4" in text  # inlined from the installed package
     assert text.count("Leaflet 1.9.4, a JS library") == 1  # once, and no other copy of Leaflet
     assert data_block(text)["tiles"] is None
+
+
+def test_scripts_and_style_come_from_the_asset_files(page):
+    from importlib import resources
+
+    _, text = page
+    shipped = {p.name for p in resources.files("umkm_geo.render.atlas").joinpath("assets").iterdir()}
+    elements = ("atlas", "header", "layer_switch", "legends")
+    assert {f"{e}.{ext}" for e in elements for ext in ("j2", "js")} | {"atlas.css"} <= shipped
+    assert asset("atlas.css") in text
+    for name in elements:
+        script = asset(f"{name}.js")
+        if name == "atlas":  # the one template expression of the scripts: the folium map's name
+            assert script.count("{{") == 1
+            script = script.replace("{{ this._parent.get_name() }}", "map_atlas")
+        assert "{{" not in script and "{%" not in script
+        assert text.count(script) == 1, name
+    assert "{{" not in text.split("<script type='application/json'")[0]  # every macro was rendered
 
 
 def test_page_is_a_folium_map_and_folium_is_left_as_it_was(page):

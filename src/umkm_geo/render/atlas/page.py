@@ -1,14 +1,16 @@
-"""The web atlas page as a folium map: inlined Leaflet, the page's elements (Jinja macros), its words.
+"""The web atlas page as a folium map: inlined Leaflet, the page's elements, its words.
 
 :func:`render_page` builds a ``folium.Map`` without tiles, one ``folium.GeoJson`` holding every
 polygon with every layer's value, and four branca ``MacroElement`` elements for what folium has no
-element for:
+element for, each made of two package-data files in ``assets/`` (read by :func:`asset`): its
+Jinja macros ``<name>.j2`` (``header`` and ``html``: the HTML) and its script ``<name>.js``, which
+becomes its ``script`` macro (:func:`element_template`):
 
-* :class:`AtlasData`: the page's JSON data block and the feature logic (styles, tooltips, popups,
-  layer switching);
-* :class:`AtlasHeader`: title, illustrative stamp and the kecamatan search;
-* :class:`LayerSwitch`: the grouped layer control;
-* :class:`Legends`: one legend per layer, shown with its layer.
+* :class:`AtlasData` (``atlas.j2``, ``atlas.js``, ``atlas.css``): the page's JSON data block, its
+  style and the feature logic (styles, tooltips, popups, layer switching);
+* :class:`AtlasHeader` (``header.j2``, ``header.js``): title, illustrative stamp and the kecamatan search;
+* :class:`LayerSwitch` (``layer_switch.j2``, ``layer_switch.js``): the grouped layer control;
+* :class:`Legends` (``legends.j2``, ``legends.js``): one legend per layer, shown with its layer.
 
 Two things keep the page offline and its data inert:
 
@@ -24,7 +26,8 @@ Two things keep the page offline and its data inert:
 
 Text from data reaches the HTML through Jinja's ``|e`` (HTML-escaped) and the scripts only as JSON
 (``|tojson``: ``<``, ``>``, ``&`` and ``'`` escaped, so it cannot close a script element); the
-scripts put it into the page with ``textContent``, never as HTML.
+scripts put it into the page with ``textContent``, never as HTML. The scripts (``*.js``) are macro
+bodies rendered once and hold no text from data; the CSS is written as a value.
 """
 
 from __future__ import annotations
@@ -93,44 +96,23 @@ UI: Mapping[str, Mapping[str, str]] = {
     },
 }
 
-#: Style of the page around the map (folium sizes the map to the window).
-PAGE_CSS = """
-.leaflet-container { background: #f4f4f1; font-family: system-ui, sans-serif; }
-.leaflet-control-attribution { max-width: 60vw; }
-.umkm-box { background: rgba(255,255,255,0.95); border: 1px solid #bbb; border-radius: 4px;
-  padding: 6px 10px; box-shadow: 0 1px 4px rgba(0,0,0,0.25); font: 13px/1.35 system-ui, sans-serif; }
-.umkm-header { max-width: min(380px, 45vw); display: flex; flex-direction: column; gap: 6px; }
-.umkm-title { font-size: 16px; font-weight: 600; }
-.umkm-stamp { color: #b2182b; border: 2px solid #b2182b; font-weight: 700; }
-.umkm-stamp-line { color: #b2182b; font-weight: 700; font-size: 11px; margin: 3px 0; }
-.umkm-search label { display: block; font-weight: 600; margin-bottom: 3px; }
-.umkm-search input { width: 100%; box-sizing: border-box; font: inherit; padding: 3px 6px; }
-.umkm-search ul { list-style: none; margin: 4px 0 0; padding: 0; max-height: 40vh; overflow-y: auto; }
-.umkm-search ul:empty { display: none; }
-.umkm-search li { padding: 3px 5px; cursor: pointer; border-radius: 3px; }
-.umkm-search li.active, .umkm-search li:hover { background: #dfe9fb; }
-.umkm-search li.none { cursor: default; color: #777; background: none; }
-.umkm-search .sub { color: #666; font-size: 12px; }
-.umkm-layers { max-height: 50vh; overflow-y: auto; max-width: 280px; }
-.umkm-layers summary { font-weight: 600; cursor: pointer; margin-bottom: 2px; }
-.umkm-layers fieldset { border: 0; margin: 0 0 4px; padding: 0; }
-.umkm-layers legend { padding: 0; font-size: 11px; font-weight: 600; color: #555; text-transform: uppercase; }
-.umkm-layers label { display: flex; gap: 5px; align-items: flex-start; cursor: pointer; margin: 1px 0; }
-.umkm-layers input { margin: 2px 0 0; flex: none; }
-.umkm-legend { max-width: 320px; }
-.umkm-legend h4 { margin: 0 0 4px 0; font-size: 13px; }
-.umkm-legend .row { display: flex; align-items: center; gap: 6px; margin: 2px 0; }
-.umkm-legend .swatch { width: 18px; height: 12px; border: 1px solid #777; flex: none; }
-.umkm-legend .swatch.dashed { border-style: dashed; }
-.umkm-legend .count { color: #555; }
-.umkm-legend .note { margin-top: 4px; color: #555; font-size: 11px; }
-.umkm-info table { border-collapse: collapse; margin-top: 3px; }
-.umkm-info th { text-align: left; font-weight: normal; color: #444; padding: 1px 10px 1px 0; vertical-align: top; }
-.umkm-info td { padding: 1px 0; }
-.umkm-info .section th { font-weight: 600; color: #222; padding-top: 5px; }
-.umkm-info .sub { color: #666; }
-.umkm-info tr.current th, .umkm-info tr.current td { background: #fff1b8; font-weight: 600; }
-"""
+
+@functools.cache
+def asset(name: str) -> str:
+    """Return the text of the asset file ``name`` (``umkm_geo/render/atlas/assets/<name>``)."""
+    return resources.files("umkm_geo.render.atlas").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def element_template(name: str) -> Template:
+    """The macros of a page element: those of ``<name>.j2``, and ``<name>.js`` as its ``script`` macro.
+
+    The script is rendered once, like the scripts of folium's own elements, with ``this`` the
+    element (``atlas.js`` names the folium map with ``{{ this._parent.get_name() }}``, the other
+    scripts hold no template syntax). No text from data reaches a script this way: the scripts
+    read it from the page's JSON data block.
+    """
+    script = "{% macro script(this, kwargs) %}\n" + asset(f"{name}.js") + "{% endmacro %}\n"
+    return Template(asset(f"{name}.j2") + "\n" + script)
 
 
 @functools.lru_cache(maxsize=1)
@@ -212,6 +194,15 @@ class RenderOnce(MacroElement):
             child.render(**kwargs)
 
 
+class AtlasElement(RenderOnce):
+    """An element of the atlas page, its macros from the assets (:func:`element_template`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = type(self).__name__
+        self._id = ELEMENT_ID
+
+
 class AtlasGeoJson(folium.GeoJson, RenderOnce):
     """``folium.GeoJson`` whose script (holding names from data) is written verbatim."""
 
@@ -220,7 +211,7 @@ class AtlasTileLayer(folium.TileLayer, RenderOnce):
     """``folium.TileLayer`` whose script (holding the attribution) is written verbatim."""
 
 
-class AtlasData(RenderOnce):
+class AtlasData(AtlasElement):
     """The page's data block and the logic of its features: style, tooltip, popup and layer change.
 
     The script defines ``window.umkmAtlas`` (map, data, ``style``, ``onEachFeature``, ``show``,
@@ -236,159 +227,16 @@ class AtlasData(RenderOnce):
         Simplification tolerance, written into a ``<meta>`` element.
     """
 
-    _template = Template(
-        r"""
-{% macro header(this, kwargs) %}
-<meta name="umkm-geo:tolerance-m" content="{{ this.tolerance }}">
-<style>{{ this.css }}</style>
-{% endmacro %}
-
-{% macro html(this, kwargs) %}
-<script type='application/json' id='umkm-data'>{{ this.data|tojson }}</script>
-{% endmacro %}
-
-{% macro script(this, kwargs) %}
-(function () {
-  "use strict";
-  var map = {{ this._parent.get_name() }};
-  var DATA = JSON.parse(document.getElementById("umkm-data").textContent);
-  var T = DATA.text;
-  var atlas = {map: map, data: DATA, current: 0, byIndex: []};
-  window.umkmAtlas = atlas;
-  map.attributionControl.addAttribution(DATA.credits);
-  map.attributionControl.addAttribution(DATA.geometry_note);
-  L.control.scale({imperial: false, maxWidth: 160, position: "bottomleft"}).addTo(map);
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = text; }
-    return e;
-  }
-  atlas.el = el;
-  atlas.dock = function (id, position) {
-    // Move a box of the page into a corner of the map, stacked with Leaflet's own controls.
-    var box = document.getElementById(id);
-    if (!box) { return; }
-    var control = L.control({position: position});
-    control.onAdd = function () {
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    };
-    control.addTo(map);
-  };
-  function row(table, label, value, cls) {
-    var tr = el("tr", cls);
-    tr.appendChild(el("th", null, label));
-    tr.appendChild(el("td", null, value === null || value === undefined ? "–" : value));
-    table.appendChild(tr);
-  }
-  function head(p) {
-    var box = el("div");
-    box.appendChild(el("b", null, p.nama));
-    box.appendChild(document.createTextNode(" "));
-    box.appendChild(el("span", "sub", "(" + p.kode + ")"));
-    if (p.kab) { box.appendChild(el("div", "sub", p.kab)); }
-    return box;
-  }
-  function shown(layer, p, i) {
-    var c = p.c[i];
-    if (layer.kind !== "choropleth") { return layer.labels[c]; }
-    if (p.v[i] === null) { return T.nodata; }
-    return layer.unit ? p.v[i] + " " + layer.unit : p.v[i];
-  }
-
-  atlas.style = function (feature) {
-    var layer = DATA.layers[atlas.current];
-    var c = feature.properties.c[atlas.current];
-    return {
-      fillColor: layer.colors[c], fillOpacity: 0.85, color: DATA.edge, weight: DATA.weight,
-      dashArray: layer.dashed[c] ? "4 3" : null
-    };
-  };
-  function restyle(lyr) { lyr.setStyle(atlas.style(lyr.feature)); }
-  function tooltipFor(lyr) {
-    var p = lyr.feature.properties;
-    var i = atlas.current;
-    var layer = DATA.layers[i];
-    var box = el("div", "umkm-info umkm-tooltip");
-    box.appendChild(head(p));
-    var table = el("table");
-    row(table, layer.label, shown(layer, p, i));
-    if (layer.kind === "choropleth" && p.v[i] !== null) { row(table, T["class"], layer.labels[p.c[i]]); }
-    box.appendChild(table);
-    if (layer.stamp) { box.appendChild(el("div", "umkm-stamp-line", layer.stamp)); }
-    return box;
-  }
-  function popupFor(lyr) {
-    // Statistics and their p-values first (the short answer), then every indicator; the active
-    // layer's row is highlighted.
-    var p = lyr.feature.properties;
-    var box = el("div", "umkm-info umkm-popup");
-    box.appendChild(head(p));
-    var table = el("table");
-    // Rows made from illustrative input are marked with a dagger; the stamp is the footnote.
-    var marked = false;
-    function mark(label, stamped) {
-      if (stamped) { marked = true; return label + " \u2020"; }
-      return label;
-    }
-    DATA.popup_order.forEach(function (key) {
-      if (key === "details") {
-        if (DATA.details.length) {
-          row(table, T.details, "", "section");
-          DATA.details.forEach(function (detail, i) { row(table, mark(detail.label, detail.stamp), p.d[i]); });
-        }
-        return;
-      }
-      var first = true;
-      DATA.layers.forEach(function (layer, i) {
-        if (layer.group !== key || !layer.popup) { return; }
-        if (first) { row(table, DATA.group_labels[key], "", "section"); first = false; }
-        row(table, mark(layer.short || layer.label, layer.stamp), shown(layer, p, i),
-          i === atlas.current ? "current" : null);
-      });
-    });
-    box.appendChild(table);
-    if (marked) { box.appendChild(el("div", "umkm-stamp-line", "\u2020 " + T.stamp)); }
-    return box;
-  }
-
-  var popupHeight = Math.max(240, Math.min(560, window.innerHeight - 180));
-  atlas.onEachFeature = function (feature, lyr) {
-    atlas.byIndex[feature.properties.i] = lyr;
-    lyr.bindTooltip(tooltipFor, {sticky: true, className: "umkm-tip"});
-    lyr.bindPopup(popupFor, {maxHeight: popupHeight, maxWidth: 420, minWidth: 240});
-    lyr.on("add", function () {
-      // SVG paths carry their kecamatan code (for scripts, tests and assistive tools).
-      var path = lyr.getElement && lyr.getElement();
-      if (path) { path.setAttribute("data-kode", feature.properties.kode); }
-    });
-    lyr.on("mouseover", function () { lyr.setStyle({weight: 2.5, color: "#000000"}); lyr.bringToFront(); });
-    lyr.on("mouseout popupclose", function () { if (!lyr.isPopupOpen()) { restyle(lyr); } });
-    lyr.on("popupopen", function () { lyr.setStyle({weight: 3, color: "#000000"}); lyr.bringToFront(); });
-  };
-  atlas.show = function (index) {
-    atlas.current = index;
-    atlas.byIndex.forEach(function (lyr) { restyle(lyr); lyr.closeTooltip(); });
-    map.fire("umkmlayerchange", {index: index});
-  };
-})();
-{% endmacro %}
-"""
-    )
+    _template = element_template("atlas")
 
     def __init__(self, data: Mapping[str, Any], *, tolerance_m: float) -> None:
         super().__init__()
-        self._name = "AtlasData"
-        self._id = ELEMENT_ID
         self.data = data
         self.tolerance = f"{tolerance_m:g}"
-        self.css = PAGE_CSS
+        self.css = asset("atlas.css")
 
 
-class AtlasHeader(RenderOnce):
+class AtlasHeader(AtlasElement):
     """Title, illustrative stamp and the kecamatan search, docked top left.
 
     The search matches names (accents, case and spaces ignored) and code prefixes; choosing a
@@ -404,97 +252,16 @@ class AtlasHeader(RenderOnce):
         Words of the page (``search``, ``placeholder``).
     """
 
-    _template = Template(
-        r"""
-{% macro html(this, kwargs) -%}
-<div id='umkm-header' class='umkm-header'><div class='umkm-box umkm-title'>{{ this.title|e }}</div>
-{%- if this.stamp %}<div class='umkm-box umkm-stamp'>{{ this.stamp|e }}</div>{% endif -%}
-<div class='umkm-box umkm-search' role='search'><label for='umkm-search-input'>{{ this.text.search|e }}</label>
-{{- "" -}} <input id='umkm-search-input' type='search' autocomplete='off' spellcheck='false'
-{{- " " -}} placeholder='{{ this.text.placeholder|e }}' aria-controls='umkm-search-results'>
-{{- "" -}} <ul id='umkm-search-results' role='listbox'></ul></div></div>
-{%- endmacro %}
-
-{% macro script(this, kwargs) %}
-(function () {
-  "use strict";
-  var atlas = window.umkmAtlas, map = atlas.map, el = atlas.el, T = atlas.data.text;
-  atlas.dock("umkm-header", "topleft");
-  // Search by name or code: plain substring match, accents and case ignored.
-  function norm(s) {
-    return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/\s+/g, " ").trim();
-  }
-  var entries = atlas.byIndex.map(function (lyr) {
-    var p = lyr.feature.properties;
-    return {i: p.i, name: norm(p.nama), tight: norm(p.nama).replace(/ /g, ""), code: p.kode, p: p};
-  });
-  var input = document.getElementById("umkm-search-input");
-  var list = document.getElementById("umkm-search-results");
-  var active = -1;
-  function choose(i) {
-    var lyr = atlas.byIndex[i];
-    list.textContent = "";
-    active = -1;
-    input.value = lyr.feature.properties.nama;
-    map.fitBounds(lyr.getBounds(), {maxZoom: 13, animate: false});
-    lyr.openPopup();
-  }
-  function highlight(n) {
-    var items = list.querySelectorAll("li[data-i]");
-    if (!items.length) { return; }
-    active = (n + items.length) % items.length;
-    items.forEach(function (li, k) { li.classList.toggle("active", k === active); });
-    items[active].scrollIntoView({block: "nearest"});
-  }
-  function search() {
-    var q = norm(input.value);
-    list.textContent = "";
-    active = -1;
-    if (!q) { return; }
-    var tight = q.replace(/ /g, "");
-    var hits = entries.filter(function (e) {
-      return e.name.indexOf(q) >= 0 || e.tight.indexOf(tight) >= 0 || e.code.indexOf(q) === 0;
-    });
-    hits.sort(function (a, b) {
-      var pa = a.name.indexOf(q) === 0 ? 0 : 1, pb = b.name.indexOf(q) === 0 ? 0 : 1;
-      return pa - pb || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    });
-    if (!hits.length) { list.appendChild(el("li", "none", T.no_match)); return; }
-    hits.slice(0, 12).forEach(function (e) {
-      var li = el("li");
-      li.setAttribute("role", "option");
-      li.setAttribute("data-i", e.i);
-      li.appendChild(el("span", null, e.p.nama));
-      li.appendChild(el("span", "sub", " " + e.p.kode + (e.p.kab ? " · " + e.p.kab : "")));
-      li.addEventListener("click", function () { choose(e.i); });
-      list.appendChild(li);
-    });
-  }
-  input.addEventListener("input", search);
-  input.addEventListener("keydown", function (ev) {
-    if (ev.key === "ArrowDown") { highlight(active + 1); ev.preventDefault(); }
-    else if (ev.key === "ArrowUp") { highlight(active - 1); ev.preventDefault(); }
-    else if (ev.key === "Enter") {
-      var items = list.querySelectorAll("li[data-i]");
-      if (items.length) { choose(Number(items[Math.max(active, 0)].getAttribute("data-i"))); }
-      ev.preventDefault();
-    } else if (ev.key === "Escape") { list.textContent = ""; active = -1; }
-  });
-})();
-{% endmacro %}
-"""
-    )
+    _template = element_template("header")
 
     def __init__(self, title: str, stamp: str | None, text: Mapping[str, str]) -> None:
         super().__init__()
-        self._name = "AtlasHeader"
-        self._id = ELEMENT_ID
         self.title = title
         self.stamp = stamp
         self.text = text
 
 
-class LayerSwitch(RenderOnce):
+class LayerSwitch(AtlasElement):
     """The layer control, docked top right: one radio button per layer, grouped.
 
     Parameters
@@ -506,43 +273,15 @@ class LayerSwitch(RenderOnce):
         index 0 is checked.
     """
 
-    _template = Template(
-        r"""
-{% macro html(this, kwargs) -%}
-<div id='umkm-layers' class='umkm-box umkm-layers'><details open><summary>{{ this.heading|e }}</summary>
-{%- for group in this.groups -%}
-<fieldset data-group='{{ group.key|e }}'><legend>{{ group.label|e }}</legend>
-{%- for index, label in group.layers -%}
-<label><input type='radio' name='umkm-layer' value='{{ index }}'{{ " checked" if index == 0 else "" }}><span>
-{{- label|e }}</span></label>
-{%- endfor -%}
-</fieldset>
-{%- endfor -%}
-</details></div>
-{%- endmacro %}
-
-{% macro script(this, kwargs) %}
-(function () {
-  "use strict";
-  var atlas = window.umkmAtlas;
-  atlas.dock("umkm-layers", "topright");
-  document.querySelectorAll("#umkm-layers input[name=umkm-layer]").forEach(function (input) {
-    input.addEventListener("change", function () { if (input.checked) { atlas.show(Number(input.value)); } });
-  });
-})();
-{% endmacro %}
-"""
-    )
+    _template = element_template("layer_switch")
 
     def __init__(self, heading: str, groups: Sequence[Mapping[str, Any]]) -> None:
         super().__init__()
-        self._name = "LayerSwitch"
-        self._id = ELEMENT_ID
         self.heading = heading
         self.groups = list(groups)
 
 
-class Legends(RenderOnce):
+class Legends(AtlasElement):
     """One legend per layer, docked bottom right; the legend of the layer shown is visible.
 
     Parameters
@@ -552,45 +291,10 @@ class Legends(RenderOnce):
         (``stamp``: the illustrative stamp of a layer made from illustrative input, or empty).
     """
 
-    _template = Template(
-        r"""
-{% macro html(this, kwargs) -%}
-<div id='umkm-legends'>
-{%- for legend in this.legends -%}
-<div class='umkm-box umkm-legend' id='legend-{{ loop.index0 }}' data-layer='{{ loop.index0 }}'
-{{- " " -}} data-key='{{ legend.key|e }}' style='display:{{ "block" if loop.first else "none" }}'>
-{{- "" -}} <h4>{{ legend.title|e }}</h4>
-{%- if legend.stamp %}<div class='umkm-stamp-line' role='note'>{{ legend.stamp|e }}</div>{% endif -%}
-{%- for row in legend.rows -%}
-<div class='row' data-key='{{ row.key|e }}'><span class='swatch{{ " dashed" if row.hatch else "" }}'
-{{- " " -}} style='background:{{ row.color|e }}'></span><span class='label'>{{ row.label|e }}</span>
-{{- "" -}} <span class='count'>(n={{ row.count|int }})</span></div>
-{%- endfor -%}
-{%- if legend.note %}<div class='note'>{{ legend.note|e }}</div>{% endif -%}
-</div>
-{%- endfor -%}
-</div>
-{%- endmacro %}
-
-{% macro script(this, kwargs) %}
-(function () {
-  "use strict";
-  var atlas = window.umkmAtlas;
-  atlas.dock("umkm-legends", "bottomright");
-  atlas.map.on("umkmlayerchange", function (e) {
-    document.querySelectorAll("#umkm-legends .umkm-legend").forEach(function (legend) {
-      legend.style.display = legend.getAttribute("data-layer") === String(e.index) ? "block" : "none";
-    });
-  });
-})();
-{% endmacro %}
-"""
-    )
+    _template = element_template("legends")
 
     def __init__(self, legends: Sequence[Mapping[str, Any]]) -> None:
         super().__init__()
-        self._name = "Legends"
-        self._id = ELEMENT_ID
         self.legends = list(legends)
 
 
