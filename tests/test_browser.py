@@ -17,7 +17,8 @@ from _browser import Tab
 from umkm_geo.classify.breaks import classify
 from umkm_geo.classify.symbology import NODATA_COLOR, SCHEMES
 from umkm_geo.indicators.core import COUNT, DENSITY
-from umkm_geo.render.atlas.write import CategoryLayer, ChoroplethLayer, DetailRow, write_atlas
+from umkm_geo.render.atlas.model import CategoryLayer, ChoroplethLayer, DetailRow
+from umkm_geo.render.atlas.write import write_atlas
 
 CELL = 0.08
 EVIL = "<script>alert(1)</script>"

@@ -23,15 +23,9 @@ from umkm_geo.classify.breaks import classify
 from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP, LISA_CODES, NODATA_COLOR, SCHEMES, lisa_label
 from umkm_geo.indicators.core import COUNT, DENSITY, PER_1000
 from umkm_geo.render.atlas.layers import atlas_layers
+from umkm_geo.render.atlas.model import CategoryLayer, ChoroplethLayer, DetailRow
 from umkm_geo.render.atlas.page import asset
-from umkm_geo.render.atlas.write import (
-    CategoryLayer,
-    ChoroplethLayer,
-    DetailRow,
-    atlas_html,
-    default_max_bytes,
-    write_atlas,
-)
+from umkm_geo.render.atlas.write import atlas_html, default_max_bytes, write_atlas
 
 CELL = 0.08
 EVIL = "<script>alert(1)</script>"

@@ -22,7 +22,7 @@ from umkm_geo._provenance import indicator_components, klassen_components, resul
 from umkm_geo.classify.breaks import ClassBreaks, format_number
 from umkm_geo.classify.symbology import SCHEMES, qualitative_scheme, significance_bands, significance_scheme
 from umkm_geo.indicators.core import Indicator
-from umkm_geo.render.atlas.write import CategoryLayer, ChoroplethLayer, DetailRow
+from umkm_geo.render.atlas.model import CategoryLayer, ChoroplethLayer, DetailRow
 
 _P_WORDS: Mapping[str, Mapping[str, str]] = {
     "two-sided": {"id": "p dua sisi", "en": "two-sided p"},
