@@ -12,7 +12,7 @@ from _independent import write_geotiff
 from umkm_geo.config import config_from_dict
 from umkm_geo.pipeline.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
 from umkm_geo.pipeline.outputs import write_tables
-from umkm_geo.pipeline.run import compute_indicators, compute_weights, load_counts, load_study_area, titled
+from umkm_geo.pipeline.run import compute_indicators, compute_weights, load_counts, load_study_area, study_title
 
 
 def _config(tmp_path, **sections):
@@ -155,9 +155,9 @@ def test_another_kabupaten_runs_with_scaled_illustrative_totals(tmp_path, mirror
     area = compute_inequality(compute_statistics(compute_weights(area, config), config), config)
     assert list(area.results["gap_table"].groups_frame().index) == ["Kabupaten Malang"]
     # the default title is Blitar's: another region gets its own name, a title the user set stays
-    assert titled(config, area).study.title == "UMKM Kabupaten Malang"
+    assert study_title(config, area) == "UMKM Kabupaten Malang"
     own = _config(tmp_path, study={"region": "35.07", "title": "UMKM Malang Raya"})
-    assert titled(own, area).study.title == "UMKM Malang Raya"
+    assert study_title(own, area) == "UMKM Malang Raya"
 
 
 def test_pairwise_gap_tests_only_for_configured_pairs_beyond_five_groups(tmp_path, mirror):

@@ -31,6 +31,7 @@ from umkm_geo.indicators.core import add_indicators, area_km2
 from umkm_geo.pipeline.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
 from umkm_geo.pipeline.outputs import staged_output, stamped, write_join_qa, write_run_record, write_tables
 from umkm_geo.pipeline.survey_stage import check_demo_scope, compute_survey
+from umkm_geo.render.options import RenderOptions
 from umkm_geo.sources.boundaries import load_kecamatan
 from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
@@ -341,15 +342,20 @@ def render_maps(area: StudyArea, config: Config, out_dir: Path) -> list[Path]:
     """Stage 7 (renderers): every map and chart the results allow (PNG, SVG) and the HTML atlas."""
     from umkm_geo.render.mapset import render_all
 
-    result = render_all(area, config, out_dir)
+    result = render_all(area, render_options(config, area), out_dir)
     return list(result.paths)
 
 
-def write_report(area: StudyArea, config: Config, out_dir: Path, images: dict[str, Path]) -> Path:
+def write_report(
+    area: StudyArea, config: Config, out_dir: Path, images: dict[str, Path], options: RenderOptions | None = None
+) -> Path:
     """Stage 7d: ``report.html``, self-contained, with the maps embedded."""
     from umkm_geo.render.report.write import report_html
 
-    lang = config.study.lang
+    options = options or render_options(config, area)
+    # the report still reads a Config: give it the title the rule chose (until it reads RenderOptions)
+    config = dataclasses.replace(config, study=dataclasses.replace(config.study, title=options.title))
+    lang = options.lang
     captions = {key: text[0 if lang == "id" else 1] for key, text in _CAPTIONS.items() if key in images}
     return report_html(area, images=images, config=config, path=out_dir / "report.html", lang=lang, captions=captions)
 
@@ -368,15 +374,15 @@ _CAPTIONS = {
 }
 
 
-def titled(config: Config, area: StudyArea) -> Config:
-    """Name the study after its kab/kota when the region was changed but the title was not.
+def study_title(config: Config, area: StudyArea) -> str:
+    """The study's title: the configured one, or its kab/kota when the region was changed but the title was not.
 
     The default title is Blitar's; a run on ``--region 35.07`` would otherwise print "UMKM
     Kabupaten dan Kota Blitar" on every map of Kabupaten Malang.
     """
     default = StudyConfig()
     if config.study.title != default.title or config.study.region == default.region:
-        return config
+        return config.study.title
     names = list(dict.fromkeys(area.frame["kab_nama"]))
     joined = (
         names[0]
@@ -385,7 +391,23 @@ def titled(config: Config, area: StudyArea) -> Config:
     )
     if len(names) > 4:
         joined = f"{len(names)} kabupaten/kota"
-    return dataclasses.replace(config, study=dataclasses.replace(config.study, title=f"UMKM {joined}"))
+    return f"UMKM {joined}"
+
+
+def render_options(config: Config, area: StudyArea) -> RenderOptions:
+    """What the renderers read of the run, decided once before drawing (the title rule applied here)."""
+    return RenderOptions(
+        lang=config.study.lang,
+        title=study_title(config, area),
+        indicator=config.statistics.indicator,
+        seed=config.statistics.seed,
+        alpha=config.statistics.alpha,
+        compare=tuple(config.groups.compare),
+        scheme=config.maps.scheme,
+        k=config.maps.k,
+        dpi=config.maps.dpi,
+        formats=tuple(config.maps.formats),
+    )
 
 
 def run(config: Config) -> StudyArea:
@@ -494,10 +516,10 @@ def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, 
 
     with join_qa_on_error(out_dir, f" The previous outputs in {out_dir} are untouched."):
         area = compute(config, timings=timings)
-    config = titled(config, area)
+    options = render_options(config, area)
     from umkm_geo.render.mapset import render_all
 
-    maps = timed("maps", render_all, area, config, staging)
+    maps = timed("maps", render_all, area, options, staging)
     outputs = list(maps.paths)
     area = area.with_results(atlas=maps.atlas)
     density = timed("density_surface", _density_surface, area, config, staging)
@@ -505,7 +527,7 @@ def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, 
         area = area.with_results(density=density)
         outputs.append(density.path)
     outputs += timed("csv", write_tables, area, staging)
-    outputs.append(timed("report", write_report, area, config, staging, maps.images))
+    outputs.append(timed("report", write_report, area, config, staging, maps.images, options))
     timings["total"] = time.perf_counter() - t0
     outputs.append(write_run_record(area, config, staging, outputs, timings))
     return area, outputs

@@ -21,7 +21,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from umkm_geo._provenance import figure_components, illustrative_components, is_illustrative
-from umkm_geo.config import Config
+from umkm_geo.render.options import RenderOptions
 from umkm_geo.stats import registry
 from umkm_geo.study_area import StudyArea
 
@@ -96,7 +96,7 @@ class MapSet:
 @dataclasses.dataclass(frozen=True)
 class _Context:
     area: StudyArea
-    config: Config
+    options: RenderOptions
     lang: str
     credits: str
     illustrative: bool  # any input of the run is illustrative
@@ -129,7 +129,7 @@ class _Context:
         }
 
     def title(self, what: str) -> str:
-        return f"{self.config.study.title}: {what}"
+        return f"{self.options.title}: {what}"
 
 
 def _credits(area: StudyArea, lang: str) -> str:
@@ -141,15 +141,15 @@ def _credits(area: StudyArea, lang: str) -> str:
     return f"{area.provenance['boundary_credit']}. {text['umkm']}{source}."
 
 
-def _context(area: StudyArea, config: Config) -> _Context:
-    lang = config.study.lang
+def _context(area: StudyArea, options: RenderOptions) -> _Context:
+    lang = options.lang
     parts = [f"{area.frame['kab_nama'].nunique()} kab/kota, {len(area)} kecamatan"]
     year = area.results.get("indicator_year")
     if year and year > 0:
         parts.append(f"{_TEXT[lang]['year']} {year}")
     return _Context(
         area=area,
-        config=config,
+        options=options,
         lang=lang,
         credits=_credits(area, lang),
         illustrative=bool(illustrative_components(area.provenance)),
@@ -187,7 +187,7 @@ def _local_maps(ctx: _Context) -> Figures:
     from umkm_geo.render.static.maps import local_figure, significance_figure
 
     indicators = ctx.area.results["indicators"]
-    analysed = indicators[ctx.config.statistics.indicator]
+    analysed = indicators[ctx.options.indicator]
     weights = ctx.text("weights", method=ctx.area.results["weights"].method)
     for name, result in ctx.area.results.get("local", {}).items():
         key = f"{'lisa' if name == 'moran' else name}_{analysed.key}"
@@ -224,7 +224,7 @@ def _charts(ctx: _Context) -> Figures:
     from umkm_geo.render.static.charts import group_comparison_figure, moran_scatter_figure
 
     results = ctx.area.results
-    analysed = results["indicators"][ctx.config.statistics.indicator]
+    analysed = results["indicators"][ctx.options.indicator]
     y = ctx.area.frame[analysed.key]
     if "moran" in results:
         present = y.dropna()
@@ -265,7 +265,7 @@ def _charts(ctx: _Context) -> Figures:
                 title=ctx.title(f"{what} — {indicator.label(ctx.lang)}"),
                 gap=gap,
                 subtitle=ctx.subtitle("north_south"),
-                seed=ctx.config.statistics.seed,
+                seed=ctx.options.seed,
                 **ctx.common("north_south"),
             ),
         )
@@ -317,7 +317,7 @@ def _multiples(ctx: _Context) -> Figures:
 
     frame = ctx.area.frame
     indicators = ctx.area.results["indicators"]
-    maps = ctx.config.maps
+    options = ctx.options
     years = [c for c in frame.columns if c.startswith("umkm_count_") and c[len("umkm_count_") :].isdigit()]
     if len(years) >= 2:
         values = frame[years].rename(columns=lambda c: c[len("umkm_count_") :])
@@ -326,7 +326,7 @@ def _multiples(ctx: _Context) -> Figures:
             small_multiples_figure(
                 frame,
                 values,
-                shared_classes(values, scheme=maps.scheme, k=maps.k),
+                shared_classes(values, scheme=options.scheme, k=options.k),
                 indicator=indicators["umkm_count"],
                 title=ctx.title(ctx.text("years")),
                 subtitle=ctx.subtitle("small_multiples_years"),
@@ -341,7 +341,7 @@ def _multiples(ctx: _Context) -> Figures:
             small_multiples_figure(
                 frame,
                 values,
-                shared_classes(values, scheme=maps.scheme, k=maps.k),
+                shared_classes(values, scheme=options.scheme, k=options.k),
                 indicator=indicators[shares[0]],
                 title=ctx.title(ctx.text("sectors")),
                 subtitle=ctx.subtitle("small_multiples_sectors"),
@@ -394,7 +394,8 @@ def _survey_maps(ctx: _Context) -> Figures:
                 frame,
                 results["gap_lisa"],
                 title=ctx.title(
-                    f"{registry.get('local', 'moran').map_title(ctx.lang)} — {indicators['kesenjangan_rata2'].label(ctx.lang)}"
+                    f"{registry.get('local', 'moran').map_title(ctx.lang)}"
+                    f" — {indicators['kesenjangan_rata2'].label(ctx.lang)}"
                 ),
                 subtitle=ctx.subtitle("survei_lisa_kesenjangan"),
                 labels=ctx.labels,
@@ -450,15 +451,15 @@ FIGURES: tuple[Callable[[_Context], Figures], ...] = (
 MAX_CHART_GROUPS = 30
 
 
-def render_all(area: StudyArea, config: Config, out_dir: Path) -> MapSet:
+def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet:
     """Draw every map and chart the results allow, in every configured format, and the atlas.
 
     Parameters
     ----------
     area
         The study area after statistics and classification.
-    config
-        The run configuration (``[maps]`` formats, dpi, scheme; ``[study]`` title and language).
+    options
+        What to draw and how (formats, dpi, scheme, title, language).
     out_dir
         The output folder; files go to ``out_dir/maps``.
 
@@ -471,14 +472,14 @@ def render_all(area: StudyArea, config: Config, out_dir: Path) -> MapSet:
     from umkm_geo.render.atlas.write import write_atlas
     from umkm_geo.render.static.maps import save_figure
 
-    ctx = _context(area, config)
+    ctx = _context(area, options)
     maps = out_dir / "maps"
     paths: list[Path] = []
     images: dict[str, Path] = {}
     for group in FIGURES:
         for key, fig in group(ctx):
-            for fmt in config.maps.formats:
-                path = save_figure(fig, maps / f"{key}.{fmt}", dpi=config.maps.dpi)
+            for fmt in options.formats:
+                path = save_figure(fig, maps / f"{key}.{fmt}", dpi=options.dpi)
                 paths.append(path)
                 if fmt == "png":
                     images[key] = path
@@ -487,7 +488,7 @@ def render_all(area: StudyArea, config: Config, out_dir: Path) -> MapSet:
         area.frame,
         layers,
         details=details,
-        title=config.study.title,
+        title=options.title,
         credits=ctx.credits,
         illustrative=False,  # the page is stamped when any of its layers is
         lang=ctx.lang,

@@ -1,0 +1,46 @@
+"""What the renderers need to know of a run, decided once before drawing (render never reads Config)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+__all__ = ["RenderOptions"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RenderOptions:
+    """The settings every renderer (static maps, atlas, report) reads.
+
+    The pipeline builds it once from the run's configuration and study area
+    (:func:`umkm_geo.pipeline.run.render_options`), after applying the title rule.
+
+    Attributes
+    ----------
+    lang
+        ``"id"`` (Bahasa Indonesia) or ``"en"``.
+    title
+        The study's title, printed on every map and page.
+    indicator
+        The analysed indicator (``[statistics] indicator``).
+    seed
+        Seed of the statistics (printed beside the Moran scatter).
+    alpha
+        Significance level of the statistics.
+    compare
+        The two groups compared by the gap statistics (``[groups] compare``).
+    scheme, k
+        Classification of the choropleths (``[maps] scheme`` and ``k``).
+    dpi, formats
+        Resolution and file formats of the static figures.
+    """
+
+    lang: str = "id"
+    title: str = ""
+    indicator: str = "umkm_density"
+    seed: int = 12345
+    alpha: float = 0.05
+    compare: tuple[str, ...] = ("utara", "selatan")
+    scheme: str = "fisher_jenks"
+    k: int = 5
+    dpi: int = 200
+    formats: tuple[str, ...] = ("png",)
