@@ -14,6 +14,7 @@ import numpy as np
 import rasterio
 
 from umkm_geo._errors import ConfigError, TableError
+from umkm_geo._validate import repeated
 
 __all__ = ["check_flag", "check_frame", "raster_versions"]
 
@@ -41,8 +42,8 @@ def check_frame(frame: gpd.GeoDataFrame | gpd.GeoSeries, what: str) -> None:
     if frame.crs is None:
         msg = f"{what} has no CRS, so it cannot be placed on the raster; set it first (frame.set_crs('EPSG:4326'))."
         raise ConfigError(msg)
-    if not frame.index.is_unique:
-        dupes = sorted(map(str, set(frame.index[frame.index.duplicated()])))
+    dupes = repeated(frame.index)
+    if dupes:
         msg = f"The index of {what} has duplicated unit codes: {dupes[:10]}; make the codes unique."
         raise TableError(msg)
 

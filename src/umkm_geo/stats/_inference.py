@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo._validate import repeated
 
 if TYPE_CHECKING:  # libpysal and esda take about a second to import; load them only when used
     from libpysal.graph import Graph
@@ -157,8 +158,8 @@ def _check_series(s: Any, role: str, *, label: str = "{role}", hint: str = "") -
     if not isinstance(s, pd.Series):
         msg = f"{role} must be a pandas Series indexed by unit id, not {type(s).__name__}."
         raise AnalysisError(msg)
-    if not s.index.is_unique:
-        dupes = sorted(map(str, set(s.index[s.index.duplicated()])))
+    dupes = repeated(s.index)
+    if dupes:
         msg = f"The index of {label.format(role=role, name=s.name)} has duplicated ids: {dupes}{hint}."
         raise AnalysisError(msg)
     return s

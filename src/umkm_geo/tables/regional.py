@@ -24,7 +24,7 @@ import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
 from umkm_geo._provenance import versions
-from umkm_geo._validate import listing
+from umkm_geo._validate import listing, repeated
 
 _TOTAL = "total"
 _LONG_REQUIRED = ("kode", "sektor", "jumlah")
@@ -166,8 +166,9 @@ def _check_wide(frame: Any, *, what: str) -> pd.DataFrame:
         msg = f"{what} is empty ({frame.shape[0]} units x {frame.shape[1]} sectors)."
         raise TableError(msg)
     for axis, name in ((frame.index, "units (index)"), (frame.columns, "sectors (columns)")):
-        if not axis.is_unique:
-            msg = f"{what} has duplicated {name}: {listing(sorted(map(str, set(axis[axis.duplicated()]))))}."
+        dupes = repeated(axis)
+        if dupes:
+            msg = f"{what} has duplicated {name}: {listing(dupes)}."
             raise TableError(msg)
     numeric = frame.apply(pd.to_numeric, errors="coerce").astype(float)
     bad = numeric.isna() & frame.notna()
@@ -251,8 +252,8 @@ def _reference_totals(reference: Any, sectors: pd.Index, *, what: str, stackleve
     if not isinstance(reference, pd.Series):
         msg = f"{what} must be a pandas Series of sector totals indexed by sector, not {type(reference).__name__}."
         raise TableError(msg)
-    if not reference.index.is_unique:
-        dupes = sorted(map(str, set(reference.index[reference.index.duplicated()])))
+    dupes = repeated(reference.index)
+    if dupes:
         msg = f"{what} lists sector(s) {dupes} more than once."
         raise TableError(msg)
     absent = [s for s in sectors if s not in reference.index]
@@ -318,8 +319,8 @@ def _check_unit_series(values: Any, *, what: str) -> pd.Series:
     if not isinstance(values, pd.Series):
         msg = f"{what} must be a pandas Series indexed by unit, not {type(values).__name__}."
         raise AnalysisError(msg)
-    if not values.index.is_unique:
-        dupes = sorted(map(str, set(values.index[values.index.duplicated()])))
+    dupes = repeated(values.index)
+    if dupes:
         msg = f"The index of {what} has duplicated units: {dupes}."
         raise AnalysisError(msg)
     numeric = pd.to_numeric(values, errors="coerce")

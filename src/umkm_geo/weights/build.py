@@ -41,7 +41,7 @@ from scipy.sparse.csgraph import connected_components
 
 from umkm_geo._crs import utm_crs
 from umkm_geo._errors import AnalysisError, ConfigError
-from umkm_geo._validate import listing
+from umkm_geo._validate import listing, repeated
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.weights._contiguity import binary_graph, contiguity_graph, is_polygonal
 
@@ -506,8 +506,8 @@ def build_weights(
     if len(frame) == 0:
         msg = "Cannot build weights for an empty frame."
         raise AnalysisError(msg)
-    if not frame.index.is_unique:
-        dupes = sorted(map(str, set(frame.index[frame.index.duplicated()])))
+    dupes = repeated(frame.index)
+    if dupes:
         msg = f"The frame index must be unique to name the units of the weights; duplicated: {dupes}."
         raise AnalysisError(msg)
     geometry = frame.geometry

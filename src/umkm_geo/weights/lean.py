@@ -19,6 +19,7 @@ import pandas as pd
 import scipy.sparse
 
 from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo._validate import repeated
 from umkm_geo.weights._contiguity import contiguity_pairs, is_polygonal
 
 if TYPE_CHECKING:
@@ -96,8 +97,8 @@ def contiguity_weights(frame: gpd.GeoDataFrame, *, method: str = "queen", transf
     if transform.lower() not in ("r", "b"):
         msg = f"transform must be 'r' (row-standardised) or 'b' (binary), not {transform!r}."
         raise ConfigError(msg)
-    if not frame.index.is_unique:
-        dupes = sorted(map(str, set(frame.index[frame.index.duplicated()])))
+    dupes = repeated(frame.index)
+    if dupes:
         msg = f"The ids must be unique to name the units of the weights; duplicated: {dupes[:20]}."
         raise AnalysisError(msg)
     geometry = frame.geometry.to_numpy()
