@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # the result types of the stages (type-only: this module impo
         GlobalMoranResult | GearyResult | GeneralGResult | JoinCountsResult | MoranRateResult | MoranBVResult
     )
 
-__all__ = ["RESULT_TABLE_COLUMNS", "Results", "TableMixin", "payload", "plain", "result_table"]
+__all__ = ["RESULT_TABLE_COLUMNS", "FieldsResult", "Results", "TableMixin", "payload", "plain", "result_table"]
 
 #: Columns of :func:`result_table` and of every ``table()`` method.
 RESULT_TABLE_COLUMNS = ("result", "section", "name", "value")
@@ -113,6 +113,30 @@ class TableMixin:
     def table(self) -> pd.DataFrame:
         """Return :meth:`to_dict` as a long table (see :func:`umkm_geo.results.result_table`)."""
         return result_table(self.to_dict())  # type: ignore[attr-defined]
+
+
+class FieldsResult(TableMixin):
+    """``to_dict`` and ``table`` of a result whose statistics are its dataclass fields, in their order.
+
+    For a frozen dataclass with a ``settings`` field: ``_result`` names the result, the fields in
+    ``_not_statistics`` are left out (by default the permutation settings, the settings and per-unit
+    data) and ``_renamed`` gives a statistic another name than its field.
+    """
+
+    _result: ClassVar[str]
+    _not_statistics: ClassVar[frozenset[str]] = frozenset({"permutations", "seed", "settings", "data"})
+    _renamed: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]  # set by @dataclass on the subclass
+    settings: Mapping[str, Any]  # a field of the dataclass (a plain base's annotations make no fields)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
+        statistics = {
+            self._renamed.get(f.name, f.name): getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name not in self._not_statistics
+        }
+        return payload(self._result, statistics, dict(self.settings))
 
 
 def _empty() -> Mapping[str, Any]:

@@ -5,30 +5,25 @@ Used by :mod:`umkm_geo.stats.autocorrelation.global_`, :mod:`umkm_geo.stats.auto
 call (:func:`_run_esda`; esda takes no seed), reports the two-sided and the folded pseudo p-value
 of :data:`umkm_geo.stats._inference.P_VALUE_DEFINITIONS` (:func:`_pseudo_p`), records the same inference
 settings (:func:`_inference_settings`) and returns a frozen result that ends with the same fields
-(:func:`_run_fields`) and is laid out by :class:`_GlobalResult`.
+(:func:`_run_fields`) and is laid out by :class:`umkm_geo.results.FieldsResult`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import scipy.stats
 
-from umkm_geo.results import TableMixin, payload
 from umkm_geo.stats._inference import P_VALUE_DEFINITIONS, TIE_TOLERANCE, _accepts, _islands, _legacy_numpy_seed
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
 
 _LEGACY_GENERATOR = "NumPy's global generator seeded for the call"
-
-#: Fields of a global result that are not statistics: permutation settings, settings, per-unit data.
-_NOT_STATISTICS = frozenset({"permutations", "seed", "settings", "data"})
 
 
 def _name(series: pd.Series) -> str | None:
@@ -178,19 +173,3 @@ def _run_fields(n: int, graph: Graph, permutations: int, seed: int, settings: di
         "seed": int(seed),
         "settings": MappingProxyType(settings),
     }
-
-
-class _GlobalResult(TableMixin):
-    """``to_dict`` and ``table`` of a global result (a frozen dataclass with a ``settings`` field).
-
-    The statistics are the fields in their order, except those in :data:`_NOT_STATISTICS`;
-    ``_result`` names the result.
-    """
-
-    _result: ClassVar[str]
-    settings: Mapping[str, Any]  # a field of the dataclass (a plain base's annotations make no fields)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        names = [f.name for f in dataclasses.fields(self) if f.name not in _NOT_STATISTICS]
-        return payload(self._result, {name: getattr(self, name) for name in names}, dict(self.settings))

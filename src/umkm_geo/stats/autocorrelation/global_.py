@@ -34,8 +34,8 @@ from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
 from umkm_geo._provenance import versions
+from umkm_geo.results import FieldsResult
 from umkm_geo.stats._global_inference import (
-    _GlobalResult,
     _has_variance,
     _inference_settings,
     _moran_fields,
@@ -66,7 +66,7 @@ _P_ANALYTICAL = "two-sided, normal approximation: 2 * (1 - Phi(|z|)) from esda's
 
 
 @dataclasses.dataclass(frozen=True)
-class GlobalMoranResult(_GlobalResult):
+class GlobalMoranResult(FieldsResult):
     """Global Moran's I with analytical and permutation inference.
 
     Attributes
@@ -182,7 +182,7 @@ def global_moran(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: i
 
 
 @dataclasses.dataclass(frozen=True)
-class GearyResult(_GlobalResult):
+class GearyResult(FieldsResult):
     """Geary's C with analytical and permutation inference.
 
     Attributes
@@ -300,7 +300,7 @@ def geary(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> 
 
 
 @dataclasses.dataclass(frozen=True)
-class GeneralGResult(_GlobalResult):
+class GeneralGResult(FieldsResult):
     """Getis-Ord General G with analytical and permutation inference.
 
     Attributes

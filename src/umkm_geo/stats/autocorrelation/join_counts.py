@@ -31,8 +31,8 @@ from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
 from umkm_geo._provenance import versions
+from umkm_geo.results import FieldsResult
 from umkm_geo.stats._global_inference import (
-    _GlobalResult,
     _has_variance,
     _inference_settings,
     _name,
@@ -199,7 +199,7 @@ def _permuted_join_counts(
 
 
 @dataclasses.dataclass(frozen=True)
-class JoinCountsResult(_GlobalResult):
+class JoinCountsResult(FieldsResult):
     """Join counts of a binary indicator with analytical and permutation inference.
 
     Attributes

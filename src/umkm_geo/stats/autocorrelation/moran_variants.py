@@ -25,9 +25,8 @@ from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError
 from umkm_geo._provenance import versions
-from umkm_geo.results import plain
+from umkm_geo.results import FieldsResult, plain
 from umkm_geo.stats._global_inference import (
-    _GlobalResult,
     _has_variance,
     _inference_settings,
     _moran_fields,
@@ -52,7 +51,7 @@ __all__ = [
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
-class MoranRateResult(_GlobalResult):
+class MoranRateResult(FieldsResult):
     """Moran's I of (Empirical-Bayes standardised) rates.
 
     Attributes
@@ -218,7 +217,7 @@ def moran_rate(
 
 
 @dataclasses.dataclass(frozen=True)
-class MoranBVResult(_GlobalResult):
+class MoranBVResult(FieldsResult):
     """Global bivariate Moran's I: ``x`` at each unit against the spatial lag of ``y``.
 
     Attributes

@@ -28,7 +28,7 @@ import pandas as pd
 
 from umkm_geo._errors import ConfigError
 from umkm_geo._provenance import versions
-from umkm_geo.results import TableMixin, payload
+from umkm_geo.results import FieldsResult, TableMixin, payload
 from umkm_geo.stats._disparity_input import (
     _WEIGHTING,
     _grouping_name,
@@ -301,7 +301,7 @@ def theil(
 
 
 @dataclasses.dataclass(frozen=True)
-class WilliamsonResult(TableMixin):
+class WilliamsonResult(FieldsResult):
     """Williamson's population-weighted coefficient of variation.
 
     Attributes
@@ -333,17 +333,9 @@ class WilliamsonResult(TableMixin):
     dropped: tuple[str, ...]
     settings: Mapping[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        statistics = {
-            "variable": self.variable,
-            "williamson": self.value,
-            "weighted_mean": self.weighted_mean,
-            "mean": self.mean,
-            "cv": self.cv,
-            "n": self.n,
-        }
-        return payload("williamson", statistics, dict(self.settings))
+    _result = "williamson"
+    _not_statistics = frozenset({"dropped", "settings"})
+    _renamed = MappingProxyType({"value": "williamson"})
 
 
 def _cv(x: np.ndarray) -> float:
@@ -433,7 +425,7 @@ def _gini_value(x: np.ndarray, p: np.ndarray) -> float:
 
 
 @dataclasses.dataclass(frozen=True)
-class GiniResult(TableMixin):
+class GiniResult(FieldsResult):
     """Gini coefficient, population-weighted or not.
 
     Attributes
@@ -462,16 +454,8 @@ class GiniResult(TableMixin):
     dropped: tuple[str, ...]
     settings: Mapping[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        statistics = {
-            "variable": self.variable,
-            "gini": self.gini,
-            "weighted": self.weighted,
-            "mean": self.mean,
-            "n": self.n,
-        }
-        return payload("gini", statistics, dict(self.settings))
+    _result = "gini"
+    _not_statistics = frozenset({"dropped", "settings"})
 
 
 def _gini_from(prepared: _Prepared) -> GiniResult:

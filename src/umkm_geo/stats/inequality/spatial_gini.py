@@ -30,7 +30,7 @@ from libpysal.graph import Graph
 
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._provenance import versions
-from umkm_geo.results import TableMixin, payload
+from umkm_geo.results import FieldsResult
 from umkm_geo.stats._disparity_input import _WEIGHTING, _check_series, _prepare, _Prepared, _variable
 from umkm_geo.stats._inference import P_VALUE_DEFINITIONS, TIE_TOLERANCE, _check_permutations, _check_same_units
 
@@ -69,7 +69,7 @@ _CHUNK_VALUES = 2**19
 
 
 @dataclasses.dataclass(frozen=True)
-class SpatialGiniResult(TableMixin):
+class SpatialGiniResult(FieldsResult):
     """Rey & Smith's (2013) spatial Gini: the Gini split into neighbour and non-neighbour pairs.
 
     Attributes
@@ -126,27 +126,8 @@ class SpatialGiniResult(TableMixin):
     dropped: tuple[str, ...]
     settings: Mapping[str, Any]
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
-        statistics = {
-            "variable": self.variable,
-            "gini": self.gini,
-            "wg": self.wg,
-            "wcg": self.wcg,
-            "neighbour_share": self.neighbour_share,
-            "non_neighbour_share": self.non_neighbour_share,
-            "polarization": self.polarization,
-            "p_sim": self.p_sim,
-            "p_sim_folded": self.p_sim_folded,
-            "expected_wcg": self.expected_wcg,
-            "sd_wcg": self.sd_wcg,
-            "z_wcg": self.z_wcg,
-            "p_polarization": self.p_polarization,
-            "n": self.n,
-            "n_neighbour_pairs": self.n_neighbour_pairs,
-            "n_islands": self.n_islands,
-        }
-        return payload("spatial_gini", statistics, dict(self.settings))
+    _result = "spatial_gini"
+    _not_statistics = frozenset({"permutations", "seed", "dropped", "settings"})
 
 
 def _check_graph(x: pd.Series, graph: Graph) -> None:
