@@ -3,6 +3,9 @@
 The words live in ``locale/id.toml`` and ``locale/en.toml`` (the same keys in both; a test checks
 it). :func:`text` looks a key up and fills its ``{fields}``; nested TOML tables give dotted keys
 (``[stats.local.moran] label = ...`` is ``stats.local.moran.label``).
+
+Numbers are written by :func:`format_number` only (``1.234,5`` in Indonesian, ``1,234.5`` in English),
+so that a statistic, a legend, the atlas and the report write the same number the same way.
 """
 
 from __future__ import annotations
@@ -11,13 +14,17 @@ import functools
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
+from types import MappingProxyType
 from typing import Any, Literal, get_args
 
-__all__ = ["LANGS", "Lang", "catalogue", "text"]
+__all__ = ["LANGS", "Lang", "catalogue", "format_number", "text"]
 
 Lang = Literal["id", "en"]
 #: The languages of the outputs, Bahasa Indonesia first (the default).
 LANGS: tuple[Lang, ...] = get_args(Lang)
+
+#: Separators (thousands, decimal) by language.
+_SEPARATORS: Mapping[str, tuple[str, str]] = MappingProxyType({"id": (".", ","), "en": (",", ".")})
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, str]:
@@ -51,3 +58,34 @@ def text(key: str, lang: str, /, **fields: object) -> str:
     """
     template = catalogue(lang)[key]
     return template.format(**fields) if fields else template
+
+
+def format_number(value: float, decimals: int, *, lang: str = "id") -> str:
+    """Format ``value`` with ``decimals`` decimals and the separators of ``lang``.
+
+    Parameters
+    ----------
+    value
+        The number; ``None`` or NaN gives ``"–"``.
+    decimals
+        Number of decimals.
+    lang
+        ``"id"`` (``1.234,5``) or ``"en"`` (``1,234.5``).
+
+    Returns
+    -------
+    str
+    """
+    import pandas as pd  # here, not at the top: reading the words imports no numerical library
+
+    if value is None or pd.isna(value):
+        return "–"
+    try:
+        thousands, decimal = _SEPARATORS[lang]
+    except KeyError:
+        msg = f"Unknown language {lang!r}; use 'id' or 'en'."
+        raise ValueError(msg) from None
+    text = f"{float(value):,.{decimals}f}"
+    if text.startswith("-") and float(text.replace(",", "")) == 0:
+        text = text[1:]
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)

@@ -11,7 +11,7 @@ centre: a break within 1% of the data range from it moves onto it; otherwise the
 split there (``k`` may then exceed ``k_requested``). Box-map classes carry their role (outliers,
 quartiles) in their labels.
 
-Numbers in legends and tooltips are formatted by :func:`format_number` only, so the PNG and the
+Numbers in legends and tooltips are formatted by :func:`umkm_geo._i18n.format_number` only, so the PNG and the
 HTML write a class range the same way.
 """
 
@@ -28,13 +28,11 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError
+from umkm_geo._i18n import format_number
 from umkm_geo.classify.symbology import NODATA_COLOR, diverging_colors, sequential_colors
 
 #: Class index of a unit without a value.
 NODATA_CLASS = -1
-
-#: Separators (thousands, decimal) by language.
-_SEPARATORS: Mapping[str, tuple[str, str]] = MappingProxyType({"id": (".", ","), "en": (",", ".")})
 
 #: Upper bounds of the location-quotient classes: symmetric in ratio around 1 (0.5 and 2, 0.8 and
 #: 1.25), the same for every sector so that LQ maps compare; see :func:`lq_classes`.
@@ -115,35 +113,6 @@ SCHEMES: Mapping[str, _Scheme] = MappingProxyType(
         "user_defined": _Scheme(lambda y, k, bins: mapclassify.UserDefined(y, bins=bins), False, True),
     }
 )
-
-
-def format_number(value: float, decimals: int, *, lang: str = "id") -> str:
-    """Format ``value`` with ``decimals`` decimals and the separators of ``lang``.
-
-    Parameters
-    ----------
-    value
-        The number; ``None`` or NaN gives ``"–"``.
-    decimals
-        Number of decimals.
-    lang
-        ``"id"`` (``1.234,5``) or ``"en"`` (``1,234.5``).
-
-    Returns
-    -------
-    str
-    """
-    if value is None or pd.isna(value):
-        return "–"
-    try:
-        thousands, decimal = _SEPARATORS[lang]
-    except KeyError:
-        msg = f"Unknown language {lang!r}; use 'id' or 'en'."
-        raise ValueError(msg) from None
-    text = f"{float(value):,.{decimals}f}"
-    if text.startswith("-") and float(text.replace(",", "")) == 0:
-        text = text[1:]
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

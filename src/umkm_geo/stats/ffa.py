@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import AnalysisError, TableError
+from umkm_geo._i18n import format_number
 from umkm_geo._provenance import ILLUSTRATIVE_NOTE, versions
-from umkm_geo.classify.breaks import format_number
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.tables.counts import read_raw, slug
 
