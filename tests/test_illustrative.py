@@ -338,11 +338,12 @@ def test_mixed_run_records_only_the_survey(mixed_area):
 
 def test_mixed_run_stamps_survey_outputs_only(mixed_area, tmp_path):
     from umkm_geo.pipeline.outputs import write_tables
+    from umkm_geo.pipeline.run import render_options
     from umkm_geo.render.atlas.layers import atlas_layers
     from umkm_geo.render.mapset import _choropleths, _context, _survey_maps
 
     area, config = mixed_area
-    ctx = _context(area, config)
+    ctx = _context(area, render_options(config, area))
     figures = {key: [t.get_text() for t in fig.findobj(matplotlib.text.Text)] for key, fig in _survey_maps(ctx)}
     figures.update({key: [t.get_text() for t in fig.findobj(matplotlib.text.Text)] for key, fig in _choropleths(ctx)})
     assert {"survei_akses_rata2", "survei_kuadran", "umkm_density"} <= set(figures)

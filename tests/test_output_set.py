@@ -356,7 +356,7 @@ def test_a_failure_mid_run_leaves_the_set_byte_for_byte(earlier, few_figures, mo
 
     staged = []
 
-    def report_fails(area, config, staging, images):
+    def report_fails(area, config, staging, images, options=None):
         staged.append(sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*.png")))
         raise RuntimeError("report writer broke")
 

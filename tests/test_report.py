@@ -354,7 +354,7 @@ def test_join_qa_counts_and_lists_every_issue(area, tmp_path):
     )
     qa = JoinReport(source="/data/umkm.csv", n_rows=5, n_matched=3, issues=issues)
     text = report_html(
-        area.with_result("join_report", qa), images={}, config=CONFIG, path=tmp_path / "r.html"
+        area.with_results(join_report=qa), images={}, config=CONFIG, path=tmp_path / "r.html"
     ).read_text(encoding="utf-8")
     rows = _parse(text).rows
     for expected in (["Tabel", "umkm.csv"], ["Baris tabel", "5"], ["Baris cocok", "3"], ["tidak cocok", "1"],

@@ -30,7 +30,10 @@ import re
 from collections.abc import Iterable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from umkm_geo.results import Results
 
 __all__ = [
     "COMPONENTS",
@@ -146,7 +149,7 @@ def file_sha256(path: Path) -> str:
 # --- what each output is made from -----------------------------------------------------------------
 
 
-def indicator_components(key: str, results: Mapping[str, Any]) -> frozenset[str]:
+def indicator_components(key: str, results: Results) -> frozenset[str]:
     """The inputs an indicator column is made from.
 
     Parameters
@@ -163,7 +166,7 @@ def indicator_components(key: str, results: Mapping[str, Any]) -> frozenset[str]
     """
     if key in _BOUNDARY_COLUMNS:
         return frozenset()
-    if key in results.get("zonal", {}):
+    if key in results.zonal:
         return frozenset()
     if key in ("penduduk", "population_density"):
         return frozenset({"population"})
@@ -176,9 +179,9 @@ def indicator_components(key: str, results: Mapping[str, Any]) -> frozenset[str]
     return frozenset(COMPONENTS)
 
 
-def _keys_components(texts: Iterable[Any], results: Mapping[str, Any], columns: Iterable[str]) -> frozenset[str]:
+def _keys_components(texts: Iterable[Any], results: Results, columns: Iterable[str]) -> frozenset[str]:
     """Components of every indicator or column named in ``texts`` (e.g. ``"x ~ lag(y)"``)."""
-    known = set(results.get("indicators", {})) | set(columns)
+    known = set(results.indicators) | set(columns)
     out: set[str] = set()
     for text in texts:
         if text is None:
@@ -202,26 +205,26 @@ def _result_variables(result: Any) -> list[Any]:
     return out
 
 
-def result_components(result: Any, results: Mapping[str, Any], columns: Iterable[str]) -> frozenset[str]:
+def result_components(result: Any, results: Results, columns: Iterable[str]) -> frozenset[str]:
     """The inputs of a statistic's result (from the variables it names)."""
     found = _keys_components(_result_variables(result), results, columns)
     return found if any(v for v in _result_variables(result)) else frozenset(COMPONENTS)
 
 
-def statistics_components(results: Mapping[str, Any], columns: Iterable[str]) -> frozenset[str]:
+def statistics_components(results: Results, columns: Iterable[str]) -> frozenset[str]:
     """The inputs of the global and local statistics of a run."""
     columns = list(columns)
     out: set[str] = set()
-    for group in ("global", "local"):
-        for result in results.get(group, {}).values():
+    for group in (results.global_stats, results.local):
+        for result in group.values():
             out |= result_components(result, results, columns)
     return frozenset(out)
 
 
-def gap_components(results: Mapping[str, Any], columns: Iterable[str]) -> frozenset[str]:
+def gap_components(results: Results, columns: Iterable[str]) -> frozenset[str]:
     """The inputs of the gap table: its indicator, and the population that weights it."""
     columns = list(columns)
-    table = results.get("gap_table")
+    table = results.gap_table
     if table is None:
         return frozenset()
     out = set(_keys_components([getattr(table, "variable", None)], results, columns))
@@ -230,20 +233,20 @@ def gap_components(results: Mapping[str, Any], columns: Iterable[str]) -> frozen
     return frozenset(out)
 
 
-def klassen_components(results: Mapping[str, Any], columns: Iterable[str]) -> frozenset[str]:
+def klassen_components(results: Results, columns: Iterable[str]) -> frozenset[str]:
     """The inputs of the Klassen typology: its level and growth indicators."""
-    keys = results.get("klassen_indicators") or ()
+    keys = results.klassen_indicators or ()
     return _keys_components(keys, results, columns) | frozenset({"umkm"})
 
 
-def figure_components(key: str, results: Mapping[str, Any], columns: Iterable[str]) -> frozenset[str]:
+def figure_components(key: str, results: Results, columns: Iterable[str]) -> frozenset[str]:
     """The inputs of a figure of the map set, by its key (``umkm_density``, ``lisa_umkm_density``, ...).
 
     An unknown key counts as made from every component.
     """
     columns = list(columns)
-    local = results.get("local", {})
-    if key in results.get("indicators", {}):
+    local = results.local
+    if key in results.indicators:
         return indicator_components(key, results)
     if key.startswith("survei_"):
         return frozenset({"survey"})
@@ -268,7 +271,7 @@ def figure_components(key: str, results: Mapping[str, Any], columns: Iterable[st
     ):
         if key.startswith(prefix):
             rest = key[len(prefix) :]
-            if rest in results.get("indicators", {}) or rest in columns:
+            if rest in results.indicators or rest in columns:
                 return indicator_components(rest, results)
             if name in local:
                 return result_components(local[name], results, columns)
@@ -282,7 +285,7 @@ _LOCAL_TABLES = {"lisa": "moran", "lisa_bivariate": "moran_bv", "gi_star": "gi_s
 _SURVEY_ONLY = ("survei_masalah_jawaban", "survei_reliabilitas", "survei_lisa_kesenjangan")
 
 
-def table_components(name: str, results: Mapping[str, Any], columns: Iterable[str]) -> frozenset[str]:
+def table_components(name: str, results: Results, columns: Iterable[str]) -> frozenset[str]:
     """The inputs of a CSV table of the run, by its name (without ``.csv``).
 
     An unknown table counts as made from every component.
@@ -310,12 +313,12 @@ def table_components(name: str, results: Mapping[str, Any], columns: Iterable[st
         return gap_components(results, columns)
     base = name.removesuffix("_summary")
     if base in _LOCAL_TABLES:
-        result = results.get("local", {}).get(_LOCAL_TABLES[base])
+        result = results.local.get(_LOCAL_TABLES[base])
         return frozenset(COMPONENTS) if result is None else result_components(result, results, columns)
     if name in ("global_statistics", "skipped"):
         return statistics_components(results, columns)
     if name == "indicators":
         return _keys_components(columns, results, columns) | statistics_components(results, columns)
     if name == "class_breaks":
-        return _keys_components(results.get("classes", {}), results, columns)
+        return _keys_components(results.classes, results, columns)
     return frozenset(COMPONENTS)

@@ -116,7 +116,7 @@ def _cmd_maps(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     area = run(_config(args))
-    out = area.results["outputs"]
+    out = area.results.outputs
     print(f"umkm-geo: {len(area)} kecamatan, {len(out)} files written in {time.perf_counter() - start:.1f} s:")
     for path in out:
         print(f"  {path}")
@@ -136,8 +136,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     area = load_study_area(config)
     with join_qa_on_error(out_dir):
         area = load_counts(area, config)
-    path = write_join_qa(area.results["tables"]["join_qa"], out_dir)
-    print(area.results["join_report"].summary())
+    path = write_join_qa(area.results.tables["join_qa"], out_dir)
+    print(area.results.join_report.summary())
     print(f"topology: {area.provenance['topology']['reason']}")
     print(f"join QA table: {path}")
     return EXIT_OK

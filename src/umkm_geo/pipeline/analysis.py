@@ -5,7 +5,7 @@ Each stage takes a :class:`~umkm_geo.study_area.StudyArea` and the run's
 and with which settings comes from the config alone. A statistic that cannot run on the data (no
 population for a per-resident rate, one year only for shift-share, negative values for Getis-Ord,
 fewer than three kecamatan, no neighbours) is skipped with a warning that says why, and the reason
-is kept in ``results["skipped"]`` so the tables (``skipped.csv``) and the run record list it;
+is kept in ``results.skipped`` so the tables (``skipped.csv``) and the run record list it;
 nothing is left out silently and the run goes on. A statistic computed but not testable (its null
 distribution has no variance, e.g. three mutually adjacent kecamatan) keeps its value with NaN z
 and p and is listed as ``"<kind> <name> test"``; an analytical z undefined for so few units as
@@ -39,7 +39,7 @@ __all__ = [
 def _skip(area: StudyArea, name: str, reason: str) -> StudyArea:
     """Record (and warn) that statistic ``name`` was not computed, and why."""
     warnings.warn(f"{name} skipped: {reason}", UserWarning, stacklevel=3)
-    skipped = dict(area.results.get("skipped", {}))
+    skipped = dict(area.results.skipped)
     skipped[name] = reason
     return area.with_results(skipped=MappingProxyType(skipped))
 
@@ -55,7 +55,7 @@ def compute_covariates(area: StudyArea, config: Config) -> StudyArea:
         return area
     from umkm_geo.indicators.zonal import zonal_statistics
 
-    indicators = dict(area.results["indicators"])
+    indicators = dict(area.results.indicators)
     zonal = {}
     columns = {}
     for path, name, stat in zip(cov.rasters, cov.names, cov.stats, strict=True):
@@ -70,7 +70,7 @@ def compute_covariates(area: StudyArea, config: Config) -> StudyArea:
 
 
 def _y(area: StudyArea, key: str, section: str) -> pd.Series:
-    indicators = area.results["indicators"]
+    indicators = area.results.indicators
     if key not in indicators:
         msg = f"[{section}] indicator = {key!r} is not available; available: {sorted(indicators)}."
         raise ConfigError(msg)
@@ -128,7 +128,7 @@ def _second_variable(area: StudyArea, config: Config, ids: pd.Index) -> tuple[pd
     key = config.statistics.bivariate
     if not key:
         return None, "no [statistics] bivariate indicator set"
-    if key not in area.results["indicators"]:
+    if key not in area.results.indicators:
         return None, f"[statistics] bivariate = {key!r} is not available (needs population or a covariate)"
     x2 = area.frame.loc[ids, key].rename(key)
     if x2.isna().any():
@@ -140,8 +140,8 @@ def _second_variable(area: StudyArea, config: Config, ids: pd.Index) -> tuple[pd
 def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
     """Spatial statistics of the analysed indicator: the configured global and local statistics.
 
-    Results land in ``results["global"]`` and ``results["local"]`` (name -> result), with
-    ``results["moran"]`` and ``results["lisa"]`` kept for the maps. Units without a value are
+    Results land in ``results.global_stats`` and ``results.local`` (name -> result), with
+    ``results.moran`` and ``results.lisa`` kept for the maps. Units without a value are
     left out of the statistics (and listed in the provenance).
     """
     stats = config.statistics
@@ -200,7 +200,7 @@ def compute_inequality(area: StudyArea, config: Config) -> StudyArea:
 
     group_column = "wilayah" if "wilayah" in area.frame else "kab_nama"
     key = config.inequality.indicator
-    if key not in area.results["indicators"]:
+    if key not in area.results.indicators:
         fallback = config.statistics.indicator
         area = _skip(area, f"inequality of {key}", f"not available; measured on {fallback!r} instead, unweighted")
         key = fallback
@@ -270,7 +270,7 @@ def compute_regional(area: StudyArea, config: Config) -> StudyArea:
     from umkm_geo.stats.regional import klassen, location_quotient, shift_share
 
     cfg = config.regional
-    counts = area.results["counts"]
+    counts = area.results.counts
     years = sorted(int(y) for y in counts["tahun"].dropna().unique())
     sectors = [s for s in counts["sektor"].unique() if s != "total"]
     reference = None
@@ -288,7 +288,7 @@ def compute_regional(area: StudyArea, config: Config) -> StudyArea:
             area = area.with_results(shift_share=shift_share(counts, base_year=base, end_year=end, reference=reference))
         else:
             area = _skip(area, "shift-share", f"the UMKM table has one year only ({years})")
-    indicators = area.results["indicators"]
+    indicators = area.results.indicators
     level_key = cfg.klassen_level if cfg.klassen_level in indicators else config.statistics.indicator
     if level_key != cfg.klassen_level:
         area = _skip(area, f"Klassen level {cfg.klassen_level}", f"not available; {level_key!r} used instead")

@@ -116,35 +116,37 @@ def _names(area: StudyArea) -> pd.DataFrame:
 
 def _stage_tables(area: StudyArea, write: _Writer) -> None:
     """Tables the stages made (join QA, the demo's counts, totals and population), as they made them."""
-    for name, table in area.results.get("tables", {}).items():
+    for name, table in area.results.tables.items():
         write(name, table)
 
 
 def _indicators(area: StudyArea, write: _Writer) -> None:
     frame = area.frame.drop(columns="geometry")
-    if "lisa" in area.results:
-        frame = frame.join(area.results["lisa"].frame().add_prefix("lisa_"))
+    if area.results.lisa is not None:
+        frame = frame.join(area.results.lisa.frame().add_prefix("lisa_"))
     write("indicators", frame, index=True)
 
 
 def _weights(area: StudyArea, write: _Writer) -> None:
-    weights = area.results["weights"]
+    weights = area.results.weights
+    if weights is None:  # before the weights stage (validate): nothing to write
+        return
     write("weights_summary", weights.table())
     write("weights_neighbours", weights.summary_table(), index=True)
     write("weights_histogram", weights.histogram())
 
 
 def _global(area: StudyArea, write: _Writer) -> None:
-    results = area.results.get("global", {})
+    results = area.results.global_stats
     if results:
         write("global_statistics", pd.concat([r.table() for r in results.values()], ignore_index=True))
-    skipped = area.results.get("skipped", {})
+    skipped = area.results.skipped
     if skipped:
         write("skipped", pd.DataFrame({"statistic": list(skipped), "reason": list(skipped.values())}))
 
 
 def _local(area: StudyArea, write: _Writer) -> None:
-    for name, result in area.results.get("local", {}).items():
+    for name, result in area.results.local.items():
         table = _names(area).join(result.frame(), how="left")
         for key in _LOCAL_SETTINGS:
             if key in result.settings:
@@ -155,7 +157,7 @@ def _local(area: StudyArea, write: _Writer) -> None:
 
 
 def _inequality(area: StudyArea, write: _Writer) -> None:
-    table = area.results.get("gap_table")
+    table = area.results.gap_table
     if table is None:
         return
     write("gap_groups", table.groups_frame(), index=True)
@@ -165,33 +167,33 @@ def _inequality(area: StudyArea, write: _Writer) -> None:
 
 
 def _regional(area: StudyArea, write: _Writer) -> None:
-    if "lq" in area.results:
-        lq = area.results["lq"]
+    if area.results.lq is not None:
+        lq = area.results.lq
         write("location_quotient", _names(area).join(lq.lq, how="right"), index=True)
         write("location_quotient_long", lq.basis, index=True)
         write("location_quotient_units", _names(area).join(lq.units, how="right"), index=True)
         write("location_quotient_settings", lq.table())
-    if "shift_share" in area.results:
-        shift = area.results["shift_share"]
+    if area.results.shift_share is not None:
+        shift = area.results.shift_share
         write("shift_share", shift.components, index=True)
         write("shift_share_units", _names(area).join(shift.units, how="right"), index=True)
         write("shift_share_settings", shift.table())
-    if "klassen" in area.results:
-        klassen = area.results["klassen"]
+    if area.results.klassen is not None:
+        klassen = area.results.klassen
         write("klassen", _names(area).join(klassen.frame(), how="right"), index=True)
         write("klassen_settings", klassen.table())
 
 
 def _covariates(area: StudyArea, write: _Writer) -> None:
-    for name, result in area.results.get("zonal", {}).items():
+    for name, result in area.results.zonal.items():
         write(f"zonal_{name}", _names(area).join(result.frame(), how="right"), index=True)
         write(f"zonal_{name}_settings", result.table())
 
 
 def _classes(area: StudyArea, write: _Writer) -> None:
     rows = []
-    for key, classes in area.results.get("classes", {}).items():
-        ind = area.results["indicators"][key]
+    for key, classes in area.results.classes.items():
+        ind = area.results.indicators[key]
         for i, (label, count) in enumerate(zip(classes.labels(ind.decimals), classes.counts, strict=True)):
             rows.append(
                 {
@@ -208,10 +210,50 @@ def _classes(area: StudyArea, write: _Writer) -> None:
     write("class_breaks", pd.DataFrame(rows))
 
 
-def _survey(area: StudyArea, write: _Writer) -> None:
-    from umkm_geo.pipeline.survey_stage import survey_outputs
+def _flat(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with a named index as a column (an unnamed row number is dropped)."""
+    return table.reset_index(drop=all(name is None for name in table.index.names))
 
-    for name, table in survey_outputs(area).items():
+
+def _survey_tables(area: StudyArea) -> dict[str, pd.DataFrame]:
+    """The survey, FFA and produk unggulan tables a run writes (name -> table)."""
+    from umkm_geo.stats.ffa import strategy_table
+
+    results = area.results
+    names = area.frame[["nama", "kab_nama"]]
+    out: dict[str, pd.DataFrame] = {}
+    if results.survey_plan is not None and results.responses is not None and results.survey_scores is not None:
+        out["survei_rencana_sampel"] = results.survey_plan.fieldwork_table()
+        out["survei_rencana_pengaturan"] = results.survey_plan.table()
+        out["survei_masalah_jawaban"] = results.responses.issues
+        scores = results.survey_scores
+        out["survei_skor_kecamatan"] = names.join(scores.kecamatan.set_index("kode"), how="right").reset_index()
+        out["survei_skor_kelompok"] = _flat(scores.groups)
+        out["survei_skor_wilayah"] = _flat(scores.overall)
+        out["survei_reliabilitas"] = _flat(scores.reliability)
+        out["survei_pengaturan"] = scores.table()
+    for lisa, name in (
+        (results.gap_lisa, "survei_lisa_kesenjangan"),
+        (results.gap_density_bv, "survei_lisa_kesenjangan_kepadatan"),
+    ):
+        if lisa is not None:
+            out[name] = names.join(lisa.frame(), how="right").reset_index()
+    if results.ffa is not None:
+        out["ffa_faktor"] = _flat(results.ffa.factors)
+        out["ffa_strategi"] = strategy_table(results.ffa)
+        out["ffa_pengaturan"] = results.ffa.table()
+    if results.leading is not None:
+        out["produk_unggulan"] = _flat(results.leading)
+    if results.mpe is not None:
+        out["produk_mpe"] = results.mpe.scores.reset_index(drop=True)
+        out["produk_mpe_pengaturan"] = results.mpe.table()
+    if results.product_lq is not None:
+        out["produk_lq"] = _flat(results.product_lq.basis)
+    return out
+
+
+def _survey(area: StudyArea, write: _Writer) -> None:
+    for name, table in _survey_tables(area).items():
         write(name, table)
 
 
@@ -248,7 +290,8 @@ def _asks_demo(config: Config) -> bool:
 
 
 def _result_dicts(results: Iterable[tuple[str, Any]]) -> dict[str, Any]:
-    return {name: result.to_dict() for name, result in results}
+    """``to_dict()`` of each result that was computed (``None`` ones are left out), by name."""
+    return {name: result.to_dict() for name, result in results if result is not None}
 
 
 def write_run_record(
@@ -256,6 +299,9 @@ def write_run_record(
 ) -> Path:
     """``run.json``: inputs and their hashes, config, seeds, versions, every result's settings, outputs."""
     results = area.results
+    if results.weights is None:
+        msg = "write_run_record needs a study area after the weights stage."
+        raise ValueError(msg)
     record = {
         "tool": "umkm_geo",
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -271,18 +317,26 @@ def write_run_record(
         },
         "provenance": _jsonable(dict(area.provenance)),
         "results": {
-            "weights": results["weights"].to_dict(),
-            "global": _result_dicts(results.get("global", {}).items()),
-            "local": _result_dicts(results.get("local", {}).items()),
-            "gap_table": results["gap_table"].to_dict() if "gap_table" in results else None,
-            "regional": _result_dicts((k, results[k]) for k in ("lq", "shift_share", "klassen") if k in results),
-            "covariates": _result_dicts(results.get("zonal", {}).items()),
-            "density_surface": results["density"].to_dict() if "density" in results else None,
-            "atlas": results["atlas"].to_dict() if "atlas" in results else None,
-            "survey": _result_dicts(
-                (k, results[k]) for k in ("survey_plan", "survey_scores", "gap_lisa", "ffa", "mpe") if k in results
+            "weights": results.weights.to_dict(),
+            "global": _result_dicts(results.global_stats.items()),
+            "local": _result_dicts(results.local.items()),
+            "gap_table": results.gap_table.to_dict() if results.gap_table is not None else None,
+            "regional": _result_dicts(
+                [("lq", results.lq), ("shift_share", results.shift_share), ("klassen", results.klassen)]
             ),
-            "skipped": dict(results.get("skipped", {})),
+            "covariates": _result_dicts(results.zonal.items()),
+            "density_surface": results.density.to_dict() if results.density is not None else None,
+            "atlas": results.atlas.to_dict() if results.atlas is not None else None,
+            "survey": _result_dicts(
+                [
+                    ("survey_plan", results.survey_plan),
+                    ("survey_scores", results.survey_scores),
+                    ("gap_lisa", results.gap_lisa),
+                    ("ffa", results.ffa),
+                    ("mpe", results.mpe),
+                ]
+            ),
+            "skipped": dict(results.skipped),
         },
         "versions": {"python": platform.python_version(), **versions(*PACKAGES, suffix="")},
         "timings_s": {k: round(v, 3) for k, v in timings.items()},

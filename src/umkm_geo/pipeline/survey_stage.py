@@ -222,7 +222,7 @@ def compute_survey(area: StudyArea, config: Config) -> StudyArea:
     seed = config.data.demo_seed
     results: dict[str, Any] = {}
     columns: dict[str, Any] = {}
-    indicators = dict(area.results["indicators"])
+    indicators = dict(area.results.indicators)
     if config.survey.responses != "none" and "umkm_count" in area.frame:
         plan = _plan(area, config)
         responses = _responses(area, config, plan)
@@ -290,42 +290,3 @@ def compute_survey(area: StudyArea, config: Config) -> StudyArea:
                 f"produk unggulan table — the file {config.products.table} says it is illustrative ([products] table)",
             )
     return area.with_results(**results)
-
-
-def _flat(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with a named index as a column (an unnamed row number is dropped)."""
-    return table.reset_index(drop=all(name is None for name in table.index.names))
-
-
-def survey_outputs(area: StudyArea) -> dict[str, pd.DataFrame]:
-    """The survey, FFA and produk unggulan tables a run writes (name -> table)."""
-    from umkm_geo.stats.ffa import strategy_table
-
-    results = area.results
-    names = area.frame[["nama", "kab_nama"]]
-    out: dict[str, pd.DataFrame] = {}
-    if "survey_plan" in results:
-        out["survei_rencana_sampel"] = results["survey_plan"].fieldwork_table()
-        out["survei_rencana_pengaturan"] = results["survey_plan"].table()
-        out["survei_masalah_jawaban"] = results["responses"].issues
-        scores = results["survey_scores"]
-        out["survei_skor_kecamatan"] = names.join(scores.kecamatan.set_index("kode"), how="right").reset_index()
-        out["survei_skor_kelompok"] = _flat(scores.groups)
-        out["survei_skor_wilayah"] = _flat(scores.overall)
-        out["survei_reliabilitas"] = _flat(scores.reliability)
-        out["survei_pengaturan"] = scores.table()
-    for key, name in (("gap_lisa", "survei_lisa_kesenjangan"), ("gap_density_bv", "survei_lisa_kesenjangan_kepadatan")):
-        if key in results:
-            out[name] = names.join(results[key].frame(), how="right").reset_index()
-    if "ffa" in results:
-        out["ffa_faktor"] = _flat(results["ffa"].factors)
-        out["ffa_strategi"] = strategy_table(results["ffa"])
-        out["ffa_pengaturan"] = results["ffa"].table()
-    if "leading" in results:
-        out["produk_unggulan"] = _flat(results["leading"])
-    if "mpe" in results:
-        out["produk_mpe"] = results["mpe"].scores.reset_index(drop=True)
-        out["produk_mpe_pengaturan"] = results["mpe"].table()
-    if "product_lq" in results:
-        out["produk_lq"] = _flat(results["product_lq"].basis)
-    return out

@@ -4,7 +4,7 @@ One function per kind of output decides what to draw from :attr:`StudyArea.resul
 only when its result exists) and returns ``(key, figure)`` pairs; :func:`render_all` saves them in
 every configured format (PNG and SVG), writes the interactive atlas and returns what it wrote. The
 figures themselves come from :mod:`umkm_geo.render.static.maps`, :mod:`~umkm_geo.render.static.charts` and
-:mod:`~umkm_geo.render.static.multiples`; class breaks come from ``results["classes"]`` (computed once and
+:mod:`~umkm_geo.render.static.multiples`; class breaks come from ``results.classes`` (computed once and
 shared with the atlas).
 """
 
@@ -144,7 +144,7 @@ def _credits(area: StudyArea, lang: str) -> str:
 def _context(area: StudyArea, options: RenderOptions) -> _Context:
     lang = options.lang
     parts = [f"{area.frame['kab_nama'].nunique()} kab/kota, {len(area)} kecamatan"]
-    year = area.results.get("indicator_year")
+    year = area.results.indicator_year
     if year and year > 0:
         parts.append(f"{_TEXT[lang]['year']} {year}")
     return _Context(
@@ -165,7 +165,7 @@ Figures = Iterator[tuple[str, Figure]]
 def _choropleths(ctx: _Context) -> Figures:
     from umkm_geo.render.static.maps import choropleth_figure
 
-    indicators, classes = ctx.area.results["indicators"], ctx.area.results["classes"]
+    indicators, classes = ctx.area.results.indicators, ctx.area.results.classes
     for key in MAPPED:
         if key in classes:
             ind = indicators[key]
@@ -186,10 +186,10 @@ def _choropleths(ctx: _Context) -> Figures:
 def _local_maps(ctx: _Context) -> Figures:
     from umkm_geo.render.static.maps import local_figure, significance_figure
 
-    indicators = ctx.area.results["indicators"]
+    indicators = ctx.area.results.indicators
     analysed = indicators[ctx.options.indicator]
-    weights = ctx.text("weights", method=ctx.area.results["weights"].method)
-    for name, result in ctx.area.results.get("local", {}).items():
+    weights = ctx.text("weights", method=ctx.area.results.weights.method)
+    for name, result in ctx.area.results.local.items():
         key = f"{'lisa' if name == 'moran' else name}_{analysed.key}"
         what = f"{registry.get('local', name).map_title(ctx.lang)} — {analysed.label(ctx.lang)}"
         if name == "moran_bv":
@@ -224,9 +224,9 @@ def _charts(ctx: _Context) -> Figures:
     from umkm_geo.render.static.charts import group_comparison_figure, moran_scatter_figure
 
     results = ctx.area.results
-    analysed = results["indicators"][ctx.options.indicator]
+    analysed = results.indicators[ctx.options.indicator]
     y = ctx.area.frame[analysed.key]
-    if "moran" in results:
+    if results.moran is not None:
         present = y.dropna()
         graph = ctx.area.weights if len(present) == len(y) else ctx.area.weights.subgraph(present.index)
         yield (
@@ -234,16 +234,16 @@ def _charts(ctx: _Context) -> Figures:
             moran_scatter_figure(
                 present,
                 graph,
-                moran=results["moran"],
+                moran=results.moran,
                 indicator=analysed,
                 title=ctx.title(f"{ctx.text('moran')} — {analysed.label(ctx.lang)}"),
-                lisa=results.get("lisa"),
+                lisa=results.lisa,
                 subtitle=ctx.subtitle(f"moran_scatter_{analysed.key}"),
                 labels=ctx.labels,
                 **ctx.common(f"moran_scatter_{analysed.key}"),
             ),
         )
-    n_groups = len(results["gap_table"].groups_frame()) if "gap_table" in results else 0
+    n_groups = len(results.gap_table.groups_frame()) if results.gap_table is not None else 0
     if n_groups > MAX_CHART_GROUPS:
         warnings.warn(
             f"The group comparison chart is not drawn: {n_groups} groups do not fit on a page (at most"
@@ -252,9 +252,9 @@ def _charts(ctx: _Context) -> Figures:
             stacklevel=2,
         )
     elif n_groups:
-        gap = results["gap_table"]
+        gap = results.gap_table
         column = gap.groups_frame().index.name or "wilayah"
-        indicator = results["indicators"].get(str(gap.variable), analysed)
+        indicator = results.indicators.get(str(gap.variable), analysed)
         what = ctx.text("groups" if column == "wilayah" else "groups_kab")
         yield (
             "north_south",
@@ -275,10 +275,10 @@ def _regional_maps(ctx: _Context) -> Figures:
     from umkm_geo.render.static.maps import klassen_figure, lq_figure
 
     results = ctx.area.results
-    if "lq" in results:
-        lq = results["lq"]
+    if results.lq is not None:
+        lq = results.lq
         extra = ""
-        if lq.year != results.get("indicator_year"):
+        if lq.year != results.indicator_year:
             extra = f"LQ {ctx.text('year')} {lq.year}"
         for sector in lq.lq.columns:
             label = str(sector).replace("_", " ")
@@ -294,14 +294,14 @@ def _regional_maps(ctx: _Context) -> Figures:
                     **ctx.common(f"lq_{sector}"),
                 ),
             )
-    if "klassen" in results:
-        level_key, growth_key = results["klassen_indicators"]
-        indicators = results["indicators"]
+    if results.klassen is not None:
+        level_key, growth_key = results.klassen_indicators
+        indicators = results.indicators
         yield (
             "klassen",
             klassen_figure(
                 ctx.area.frame,
-                results["klassen"],
+                results.klassen,
                 level=indicators[level_key],
                 growth=indicators[growth_key],
                 title=ctx.title(ctx.text("klassen")),
@@ -316,7 +316,7 @@ def _multiples(ctx: _Context) -> Figures:
     from umkm_geo.render.static.multiples import shared_classes, small_multiples_figure
 
     frame = ctx.area.frame
-    indicators = ctx.area.results["indicators"]
+    indicators = ctx.area.results.indicators
     options = ctx.options
     years = [c for c in frame.columns if c.startswith("umkm_count_") and c[len("umkm_count_") :].isdigit()]
     if len(years) >= 2:
@@ -355,8 +355,8 @@ def _survey_maps(ctx: _Context) -> Figures:
     from umkm_geo.render.static.maps import category_figure, choropleth_figure, local_figure
 
     results, frame = ctx.area.results, ctx.area.frame
-    indicators, classes = results["indicators"], results["classes"]
-    survey_note = ctx.text("survey_note") if "survey_scores" in results else None
+    indicators, classes = results.indicators, results.classes
+    survey_note = ctx.text("survey_note") if results.survey_scores is not None else None
     for key in ("akses_rata2", "kesenjangan_rata2"):
         if key in classes:
             ind = indicators[key]
@@ -387,12 +387,12 @@ def _survey_maps(ctx: _Context) -> Figures:
                 **ctx.common("survei_kuadran"),
             ),
         )
-    if "gap_lisa" in results:
+    if results.gap_lisa is not None:
         yield (
             "survei_lisa_kesenjangan",
             local_figure(
                 frame,
-                results["gap_lisa"],
+                results.gap_lisa,
                 title=ctx.title(
                     f"{registry.get('local', 'moran').map_title(ctx.lang)}"
                     f" — {indicators['kesenjangan_rata2'].label(ctx.lang)}"
@@ -402,10 +402,10 @@ def _survey_maps(ctx: _Context) -> Figures:
                 **ctx.common("survei_lisa_kesenjangan"),
             ),
         )
-    if "leading" in results:
+    if results.leading is not None:
         from umkm_geo.classify.symbology import qualitative_scheme
 
-        products = results["leading"]["produk"].reindex(frame.index)
+        products = results.leading["produk"].reindex(frame.index)
         codes = sorted(products.dropna().unique())
         sch = qualitative_scheme("produk", codes, title=("Produk unggulan", "Leading product"))
         yield (
@@ -420,18 +420,18 @@ def _survey_maps(ctx: _Context) -> Figures:
                 **ctx.common("produk_unggulan"),
             ),
         )
-    if "ffa" in results:
+    if results.ffa is not None:
         from umkm_geo.render.static.ffa_diagram import ffa_figure
 
         yield (
             "ffa",
             ffa_figure(
-                results["ffa"],
+                results.ffa,
                 title=ctx.title(ctx.text("ffa")),
                 lang=ctx.lang,
                 illustrative=ctx.stamped("ffa"),
                 credits=ctx.credits,
-                subtitle=results["ffa"].balance.sentence(ctx.lang),
+                subtitle=results.ffa.balance.sentence(ctx.lang),
             ),
         )
 
