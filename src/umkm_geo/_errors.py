@@ -7,6 +7,11 @@ feature at fault and say what to do.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 class UmkmGeoError(ValueError):
     """Base class of every user-facing error in umkm_geo."""
@@ -33,15 +38,25 @@ class RegionError(UmkmGeoError):
 
 
 class TableError(UmkmGeoError):
-    """A UMKM table has a bad value, column or layout."""
+    """A UMKM table has a bad value, column or layout.
+
+    ``issues`` holds the table of every problem where a reader collects them (the survey answers).
+    """
+
+    def __init__(self, msg: str, issues: pd.DataFrame | None = None) -> None:
+        super().__init__(msg)
+        self.issues = issues
 
 
 class JoinError(UmkmGeoError):
     """A table does not join cleanly to the study area (unmatched or duplicate rows)."""
 
-    def __init__(self, msg: str, report: object | None = None) -> None:
+    def __init__(self, msg: str, report: Any = None) -> None:
         super().__init__(msg)
+        #: The join's QA report (``umkm_geo.tables.join.JoinReport``), when there is one.
         self.report = report
+        #: Its QA table as the pipeline writes it (set by the tables stage), or ``None``.
+        self.qa: Any = None
 
 
 class AnalysisError(UmkmGeoError):

@@ -323,7 +323,7 @@ def config_from_dict(raw: dict[str, Any], *, base_dir: str | Path = ".", source:
         if not isinstance(body, dict):
             msg = f"{source}: {name} must be a [section] table."
             raise ConfigError(msg)
-        cls = sections[name].default.__class__
+        cls: Any = sections[name].default.__class__  # a section's dataclass
         fields = {f.name: f for f in dataclasses.fields(cls)}
         hints = typing.get_type_hints(cls)
         kwargs = {}

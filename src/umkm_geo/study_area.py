@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
+import pandas as pd
 
 from umkm_geo.results import Results
 
@@ -140,6 +141,21 @@ class StudyArea:
         for name, values in columns.items():
             frame[name] = values
         return self._replace(_frame=frame)  # pandas keeps the index when it sets a column
+
+    def graph(self, ids: Sequence[str] | pd.Index | None = None) -> Graph:
+        """The weights, restricted to the units ``ids`` when they are fewer than the area's.
+
+        Raises
+        ------
+        ValueError
+            Before the weights stage (the area has no weights yet).
+        """
+        if self.weights is None:
+            msg = "The study area has no weights yet: run the weights stage first."
+            raise ValueError(msg)
+        if ids is None or len(ids) == len(self._frame):
+            return self.weights
+        return self.weights.subgraph(ids)
 
     def with_weights(self, weights: Graph | None) -> StudyArea:
         """Return a new study area with spatial ``weights`` (a libpysal ``Graph``)."""

@@ -137,7 +137,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     with join_qa_on_error(out_dir):
         area = load_counts(area, config)
     path = write_join_qa(area.results.tables["join_qa"], out_dir)
-    print(area.results.join_report.summary())
+    if area.results.join_report is not None:
+        print(area.results.join_report.summary())
     print(f"topology: {area.provenance['topology']['reason']}")
     print(f"join QA table: {path}")
     return EXIT_OK

@@ -335,20 +335,20 @@ def _cmd_regional(args: argparse.Namespace) -> Path:
     if args.method == "lq":
         year = args.year or (years[-1] if years else None)
         ref = None if reference is None else reference[reference["tahun"] == year].set_index("sektor")["jumlah"]
-        result = regional.location_quotient(counts, year=year, reference=ref)
-        table = result.basis.reset_index()
+        lq = regional.location_quotient(counts, year=year, reference=ref)
+        table, settings_table = lq.basis.reset_index(), lq.table()
     elif args.method == "shift-share":
         base, end = _two_years(args.input, years, args.base_year, args.end_year, args.method)
-        result = regional.shift_share(counts, base_year=base, end_year=end, reference=reference)
-        table = result.components.reset_index()
+        shift = regional.shift_share(counts, base_year=base, end_year=end, reference=reference)
+        table, settings_table = shift.components.reset_index(), shift.table()
     else:
         base, end = _two_years(args.input, years, args.base_year, args.end_year, args.method)
         totals = counts.groupby(["kode", "tahun"])["jumlah"].sum().unstack("tahun")
         level = totals[end].rename("level")
         growth = regional.growth_rate(totals[base], totals[end])
-        result = regional.klassen(level, growth)
-        table = result.frame().reset_index()
-    settings = {str(Path(args.output).with_suffix("")) + "_settings.csv": result.table()}
+        typology = regional.klassen(level, growth)
+        table, settings_table = typology.frame().reset_index(), typology.table()
+    settings = {str(Path(args.output).with_suffix("")) + "_settings.csv": settings_table}
     return write_csvs({**settings, args.output: table})[-1]
 
 

@@ -80,8 +80,7 @@ def _y(area: StudyArea, key: str, section: str) -> pd.Series:
 def _present(area: StudyArea, y: pd.Series) -> tuple[pd.Series, Any]:
     """The units with a value and the weights restricted to them."""
     present = y.dropna()
-    graph = area.weights if len(present) == len(y) else area.weights.subgraph(present.index)
-    return present, graph
+    return present, area.graph(present.index)
 
 
 def _inputs(spec: Statistic, ctx: Mapping[str, Any]) -> dict[str, pd.Series] | str:
@@ -254,7 +253,7 @@ def compute_inequality(area: StudyArea, config: Config) -> StudyArea:
                 pairs=pairs,
                 permutations=config.statistics.gap_permutations,
                 seed=config.statistics.seed,
-                graph=area.weights if len(ids) == len(x) else area.weights.subgraph(ids),
+                graph=area.graph(ids),
                 area=area.frame.loc[ids, "area_km2"],
                 theil_by={name: s[ids] for name, s in theil_by.items() if name != group_column},
             )
@@ -271,6 +270,9 @@ def compute_regional(area: StudyArea, config: Config) -> StudyArea:
 
     cfg = config.regional
     counts = area.results.counts
+    if counts is None:
+        msg = "compute_regional needs the counts of the tables stage."
+        raise ValueError(msg)
     years = sorted(int(y) for y in counts["tahun"].dropna().unique())
     sectors = [s for s in counts["sektor"].unique() if s != "total"]
     reference = None

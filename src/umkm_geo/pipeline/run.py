@@ -496,7 +496,7 @@ def join_qa_on_error(out_dir: Path, note: str = "") -> Iterator[None]:
     try:
         yield
     except JoinError as exc:
-        if getattr(exc, "qa", None) is None:
+        if exc.qa is None:
             raise
         path = write_join_qa(exc.qa, out_dir)
         msg = f"{exc}\nEvery issue is listed in {path}.{note}"

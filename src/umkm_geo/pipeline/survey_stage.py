@@ -153,8 +153,8 @@ def _gap_statistics(area: StudyArea, config: Config) -> dict[str, Any]:
     gap = area.frame[GAP.key].dropna()
     if len(gap) < 3 or gap.nunique() < 2:
         return {}
-    graph = area.weights if len(gap) == len(area.frame) else area.weights.subgraph(gap.index)
-    options = {
+    graph = area.graph(gap.index)
+    options: dict[str, Any] = {
         "permutations": stats.permutations,
         "seed": stats.seed,
         "alpha": stats.alpha,
