@@ -12,7 +12,9 @@ split there (``k`` may then exceed ``k_requested``). Box-map classes carry their
 quartiles) in their labels.
 
 Numbers in legends and tooltips are formatted by :func:`umkm_geo._i18n.format_number` only, so the PNG and the
-HTML write a class range the same way.
+HTML write a class range the same way. The words (scheme names, box-map roles, the note under a
+legend) are in ``locale/id.toml`` and ``locale/en.toml`` (``scheme.name.*``, ``scheme.role.*``,
+``legend.classes*``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 
+from umkm_geo import _i18n
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._i18n import format_number
 from umkm_geo.classify.symbology import NODATA_COLOR, diverging_colors, sequential_colors
@@ -38,58 +41,9 @@ NODATA_CLASS = -1
 #: 1.25), the same for every sector so that LQ maps compare; see :func:`lq_classes`.
 LQ_BINS: tuple[float, ...] = (0.5, 0.8, 1.0, 1.25, 2.0)
 
-#: Role of each of mapclassify's ``BoxPlot`` bins (the last only when there are high outliers).
+#: Role of each of mapclassify's ``BoxPlot`` bins (the last only when there are high outliers); the
+#: name of a role, printed before the class range, is ``scheme.role.<role>`` in the locale files.
 BOX_ROLES: tuple[str, ...] = ("low_outlier", "q1", "q2", "q3", "q4", "high_outlier")
-
-#: Names of the box-map roles by language, printed before the class range.
-BOX_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "id": MappingProxyType(
-            {
-                "low_outlier": "Pencilan bawah",
-                "q1": "Kuartil 1",
-                "q2": "Kuartil 2",
-                "q3": "Kuartil 3",
-                "q4": "Kuartil 4",
-                "high_outlier": "Pencilan atas",
-            }
-        ),
-        "en": MappingProxyType(
-            {
-                "low_outlier": "Low outliers",
-                "q1": "1st quartile",
-                "q2": "2nd quartile",
-                "q3": "3rd quartile",
-                "q4": "4th quartile",
-                "high_outlier": "High outliers",
-            }
-        ),
-    }
-)
-
-#: Names of the schemes by language (for the note under a legend, see :meth:`ClassBreaks.describe`).
-SCHEME_LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "id": MappingProxyType(
-            {
-                "quantiles": "kuantil",
-                "fisher_jenks": "natural breaks (Fisher-Jenks)",
-                "equal_interval": "interval sama",
-                "box_plot": "peta boks (pagar 1,5 × IQR)",
-                "user_defined": "batas kelas tetap",
-            }
-        ),
-        "en": MappingProxyType(
-            {
-                "quantiles": "quantiles",
-                "fisher_jenks": "natural breaks (Fisher-Jenks)",
-                "equal_interval": "equal interval",
-                "box_plot": "box map (fences at 1.5 × IQR)",
-                "user_defined": "fixed class bounds",
-            }
-        ),
-    }
-)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,8 +141,10 @@ class ClassBreaks:
             hi = format_number(high, decimals, lang=lang)
             labels.append(hi if lo == hi else f"{lo} – {hi}")
         if self.roles:
-            names = BOX_LABELS[lang]
-            labels = [f"{names[role]}: {label}" for role, label in zip(self.roles, labels, strict=True)]
+            labels = [
+                f"{_i18n.text(f'scheme.role.{role}', lang)}: {label}"
+                for role, label in zip(self.roles, labels, strict=True)
+            ]
         return labels
 
     def describe(self, lang: str = "id") -> str:
@@ -204,17 +160,16 @@ class ClassBreaks:
         str
             E.g. ``"Klasifikasi: kuantil, 3 kelas (5 diminta; nilai kembar)"``.
         """
-        if lang not in SCHEME_LABELS:
+        if lang not in _i18n.LANGS:
             msg = f"Unknown language {lang!r}; use 'id' or 'en'."
             raise ValueError(msg)
-        en = lang == "en"
-        text = f"{'Classes' if en else 'Klasifikasi'}: {SCHEME_LABELS[lang][self.scheme]}, {self.k} "
-        text += ("class" if self.k == 1 else "classes") if en else "kelas"
+        name = _i18n.text(f"scheme.name.{self.scheme}", lang)
+        text = _i18n.text("legend.classes_one" if self.k == 1 else "legend.classes", lang, scheme=name, k=self.k)
         if SCHEMES[self.scheme].uses_k and self.k < self.k_requested:
-            text += f" ({self.k_requested} {'requested; tied values' if en else 'diminta; nilai kembar'})"
+            text += _i18n.text("legend.classes_tied", lang, requested=self.k_requested)
         if self.center is not None and self.scheme != "box_plot":
             centre = format_number(self.center, 2, lang=lang).rstrip("0").rstrip(",.")
-            text += f"; {'colours diverge at' if en else 'warna berbalik di'} {centre}"
+            text += _i18n.text("legend.classes_centre", lang, centre=centre)
         return text
 
     def color_for(self, index: int) -> str:

@@ -9,6 +9,9 @@ Categorical maps (LISA clusters, Gi* hot/cold spots, local Geary, significance b
 quadrants, LQ basis) take their colours from a named :class:`CategoryScheme` in :data:`SCHEMES`,
 keyed by category code, never by position: a category that is absent from a map keeps its colour
 and stays in the legend with a count of 0 (the colour shift of splot#72).
+
+The words (category labels, legend titles, "no data", the stamp) live in ``locale/id.toml`` and
+``locale/en.toml`` (keys ``scheme.*`` and ``legend.*``) and are read once, when this module is imported.
 """
 
 from __future__ import annotations
@@ -23,11 +26,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.colors import to_hex
 
+from umkm_geo import _i18n
+
 if TYPE_CHECKING:
     from umkm_geo.classify.breaks import ClassBreaks
 
-#: Stamp shown on every map made from illustrative (non-official) data.
-ILLUSTRATIVE_STAMP = "Data ilustrasi / illustrative data — not official statistics"
+#: Stamp shown on every map made from illustrative (non-official) data (in both languages at once,
+#: the same text in both locale files).
+ILLUSTRATIVE_STAMP = _i18n.text("legend.stamp", "id")
 
 #: Colormap sampled for the choropleth classes (ColorBrewer yellow-orange-red, sequential).
 SEQUENTIAL_CMAP = "YlOrRd"
@@ -43,7 +49,7 @@ DIVERGING_OFFSETS = (0.12, 0.45)
 #: Fill colour, hatch and labels of areas without a value.
 NODATA_COLOR = "#bdbdbd"
 NODATA_HATCH = "///"
-NODATA_LABEL: Mapping[str, str] = MappingProxyType({"id": "Tidak ada data", "en": "No data"})
+NODATA_LABEL: Mapping[str, str] = MappingProxyType({lang: _i18n.text("legend.nodata", lang) for lang in _i18n.LANGS})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,107 +72,87 @@ class CategoryScheme:
         return self.labels[_lang(lang)][code]
 
 
-def _scheme(name: str, rows: list[tuple[str, str, str, str]], title: tuple[str, str], hatches=None) -> CategoryScheme:
-    """Build a scheme from rows ``(code, colour, label_id, label_en)``."""
+def _category_scheme(
+    name: str,
+    colors: Mapping[str, str],
+    labels: Mapping[str, Mapping[str, str]],
+    title: Mapping[str, str],
+    hatches: Mapping[str, str] | None = None,
+) -> CategoryScheme:
+    """A scheme whose codes are the keys of ``colors``, in order."""
     return CategoryScheme(
         name=name,
-        codes=tuple(r[0] for r in rows),
-        colors=MappingProxyType({r[0]: r[1] for r in rows}),
-        labels=MappingProxyType(
-            {
-                "id": MappingProxyType({r[0]: r[2] for r in rows}),
-                "en": MappingProxyType({r[0]: r[3] for r in rows}),
-            }
-        ),
-        hatches=MappingProxyType(hatches or {}),
-        title=MappingProxyType({"id": title[0], "en": title[1]}),
+        codes=tuple(colors),
+        colors=MappingProxyType(dict(colors)),
+        labels=MappingProxyType({lang: MappingProxyType(dict(labels[lang])) for lang in _i18n.LANGS}),
+        hatches=MappingProxyType(dict(hatches or {})),
+        title=MappingProxyType(dict(title)),
     )
 
 
-_NS = ("ns", "#eeeeee", "Tidak signifikan", "Not significant")
-_ISLAND = ("island", "#ffffff", "Tanpa tetangga", "No neighbours")
+#: Codes shared by the schemes of local statistics (their words are ``scheme.ns``, ``scheme.island``).
+_SHARED_CODES = ("ns", "island")
+
+
+def _scheme(name: str, colors: Mapping[str, str], title_key: str, hatches=None) -> CategoryScheme:
+    """A scheme with the words of the locale files: labels ``scheme.<name>.label.<code>``, title ``title_key``."""
+
+    def words(lang: str) -> dict[str, str]:
+        return {
+            code: _i18n.text(f"scheme.{code}" if code in _SHARED_CODES else f"scheme.{name}.label.{code}", lang)
+            for code in colors
+        }
+
+    return _category_scheme(
+        name,
+        colors,
+        {lang: words(lang) for lang in _i18n.LANGS},
+        {lang: _i18n.text(title_key, lang) for lang in _i18n.LANGS},
+        hatches,
+    )
+
+
+_NS = {"ns": "#eeeeee"}
+_ISLAND = {"island": "#ffffff"}
 _ISLAND_HATCH = {"island": "xx"}
 
-#: Every categorical scheme by name; renderers look schemes up here.
+#: Every categorical scheme by name; renderers look schemes up here. The legend titles of the maps
+#: of local statistics are the statistics' own words (``stats.local.*``).
 SCHEMES: Mapping[str, CategoryScheme] = MappingProxyType(
     {
         "lisa": _scheme(
             "lisa",
-            [
-                ("HH", "#d7191c", "Tinggi-Tinggi (HH)", "High-High (HH)"),
-                ("LL", "#2c7bb6", "Rendah-Rendah (LL)", "Low-Low (LL)"),
-                ("LH", "#abd9e9", "Rendah-Tinggi (LH)", "Low-High (LH)"),
-                ("HL", "#f4a6a6", "Tinggi-Rendah (HL)", "High-Low (HL)"),
-                _NS,
-                _ISLAND,
-            ],
-            ("Klaster LISA", "LISA clusters"),
+            {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#f4a6a6", **_NS, **_ISLAND},
+            "stats.local.moran.map_title",
             _ISLAND_HATCH,
         ),
         "gi_star": _scheme(
             "gi_star",
-            [
-                ("hot", "#d7191c", "Titik panas (hot spot)", "Hot spot"),
-                ("cold", "#2c7bb6", "Titik dingin (cold spot)", "Cold spot"),
-                _NS,
-                _ISLAND,
-            ],
-            ("Getis-Ord Gi*", "Getis-Ord Gi*"),
+            {"hot": "#d7191c", "cold": "#2c7bb6", **_NS, **_ISLAND},
+            "stats.local.gi_star.label",
             _ISLAND_HATCH,
         ),
         "local_geary": _scheme(
             "local_geary",
-            [
-                ("HH", "#d7191c", "Tinggi-Tinggi (HH)", "High-High (HH)"),
-                ("LL", "#2c7bb6", "Rendah-Rendah (LL)", "Low-Low (LL)"),
-                ("other_positive", "#fdae61", "Asosiasi positif lain", "Other positive"),
-                ("negative", "#1a9641", "Asosiasi negatif", "Negative"),
-                _NS,
-                _ISLAND,
-            ],
-            ("Geary lokal", "Local Geary"),
+            {"HH": "#d7191c", "LL": "#2c7bb6", "other_positive": "#fdae61", "negative": "#1a9641", **_NS, **_ISLAND},
+            "stats.local.geary.label",
             _ISLAND_HATCH,
         ),
         "significance": _scheme(
             "significance",
-            [
-                ("p0001", "#006d2c", "p ≤ 0,001", "p ≤ 0.001"),
-                ("p001", "#31a354", "p ≤ 0,01", "p ≤ 0.01"),
-                ("p005", "#a1d99b", "p ≤ 0,05", "p ≤ 0.05"),
-                _NS,
-                _ISLAND,
-            ],
-            ("Signifikansi", "Significance"),
+            {"p0001": "#006d2c", "p001": "#31a354", "p005": "#a1d99b", **_NS, **_ISLAND},
+            "scheme.significance.title",
             _ISLAND_HATCH,
         ),
         "klassen": _scheme(
-            "klassen",
-            [
-                ("I", "#1a9641", "I Maju dan tumbuh pesat", "I Developed and fast-growing"),
-                ("II", "#a6d96a", "II Maju tapi tertekan", "II Developed but depressed"),
-                ("III", "#fdae61", "III Berkembang cepat", "III Fast-developing"),
-                ("IV", "#d7191c", "IV Relatif tertinggal", "IV Relatively underdeveloped"),
-            ],
-            ("Tipologi Klassen", "Klassen typology"),
+            "klassen", {"I": "#1a9641", "II": "#a6d96a", "III": "#fdae61", "IV": "#d7191c"}, "scheme.klassen.title"
         ),
         "quadrant": _scheme(
             "quadrant",
-            [
-                ("prioritas", "#d7191c", "Kebutuhan tinggi, akses rendah", "High need, low access"),
-                ("terpenuhi", "#1a9641", "Kebutuhan tinggi, akses tinggi", "High need, high access"),
-                ("laten", "#fdae61", "Kebutuhan rendah, akses rendah", "Low need, low access"),
-                ("mapan", "#a6d96a", "Kebutuhan rendah, akses tinggi", "Low need, high access"),
-            ],
-            ("Kuadran kebutuhan–akses", "Need–access quadrant"),
+            {"prioritas": "#d7191c", "terpenuhi": "#1a9641", "laten": "#fdae61", "mapan": "#a6d96a"},
+            "scheme.quadrant.title",
         ),
-        "basis": _scheme(
-            "basis",
-            [
-                ("basis", "#e6550d", "Basis (LQ > 1)", "Basis (LQ > 1)"),
-                ("non_basis", "#fdd0a2", "Non-basis (LQ ≤ 1)", "Non-basis (LQ ≤ 1)"),
-            ],
-            ("Sektor basis", "Basis sector"),
-        ),
+        "basis": _scheme("basis", {"basis": "#e6550d", "non_basis": "#fdd0a2"}, "scheme.basis.title"),
     }
 )
 
@@ -198,8 +184,9 @@ def qualitative_scheme(name: str, codes: list[str], *, title: tuple[str, str] = 
     colours); labels are the codes themselves in both languages.
     """
     cmap = mpl.colormaps[QUALITATIVE_CMAP]
-    rows = [(code, to_hex(cmap(i % cmap.N)), code, code) for i, code in enumerate(codes)]
-    return _scheme(name, rows, title)
+    colors = {code: to_hex(cmap(i % cmap.N)) for i, code in enumerate(codes)}
+    labels = {lang: {code: code for code in codes} for lang in _i18n.LANGS}  # the codes are their own labels
+    return _category_scheme(name, colors, labels, dict(zip(_i18n.LANGS, title, strict=True)))
 
 
 #: Upper bound of each p-value band of the ``significance`` scheme.
@@ -281,11 +268,11 @@ class LegendEntry:
     @property
     def text(self) -> str:
         """Label with the count, e.g. ``"12,3 – 45,6 (n=4)"``."""
-        return f"{self.label} (n={self.count})"
+        return _i18n.text("legend.count", "id", label=self.label, count=self.count)  # the same in both languages
 
 
 def _lang(lang: str) -> str:
-    if lang not in ("id", "en"):
+    if lang not in _i18n.LANGS:
         msg = f"Unknown language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
         raise ValueError(msg)
     return lang
