@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -164,7 +164,17 @@ def _untested(fields: dict[str, Any], settings: dict[str, Any], reason: str, p_f
         fields[name] = float("nan")
 
 
-def _run_fields(n: int, graph: Graph, permutations: int, seed: int, settings: dict[str, Any]) -> dict[str, Any]:
+class _RunFields(TypedDict):
+    """The fields every global result ends with (see :func:`_run_fields`)."""
+
+    n: int
+    n_islands: int
+    permutations: int
+    seed: int
+    settings: Mapping[str, Any]
+
+
+def _run_fields(n: int, graph: Graph, permutations: int, seed: int, settings: dict[str, Any]) -> _RunFields:
     """The fields every global result ends with: ``n``, ``n_islands``, ``permutations``, ``seed``, ``settings``."""
     return {
         "n": int(n),

@@ -308,19 +308,19 @@ def _clean_factors(table: pd.DataFrame, *, where: str, rows: Sequence[str]) -> p
             told = ", ".join(f"{k} says {v}" for k, v in sides.items())
             problems.append(f"{here}: conflicting sides ({told}); correct one of them")
             continue
-        scores = {}
+        scores: dict[str, float | None] = {}
         for name in ("urgensi", "dukungan", "nrk"):
             if name not in cols:
                 continue
-            value = _number(rec[cols[name]])
-            if value is None:
+            score = _number(rec[cols[name]])
+            if score is None:
                 problems.append(f"{here}: {name} {rec[cols[name]]!r} is not a number")
-            elif np.isnan(value):
+            elif np.isnan(score):
                 if name == "dukungan":
                     problems.append(f"{here}: dukungan (support, 1-5) is missing")
-            elif not 1 <= value <= 5:
-                problems.append(f"{here}: {name} = {value:g} is outside 1-5")
-            scores[name] = value
+            elif not 1 <= score <= 5:
+                problems.append(f"{here}: {name} = {score:g} is outside 1-5")
+            scores[name] = score
         faktor = "" if "faktor" not in cols or _blank(rec[cols["faktor"]]) else str(rec[cols["faktor"]]).strip()
         out.append({"kode": kode, "jenis": next(iter(sides.values())), "faktor": faktor, "sumber": sumber, **scores})
     _raise(problems, where)

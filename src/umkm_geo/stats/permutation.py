@@ -406,9 +406,11 @@ def conditional_permutation(
     indptr = _as_vector(indptr, "indptr", n + 1, dtype=np.int64)
     weights = _as_vector(weights, "weights", None, dtype=np.float64)
     k = _check_indptr(indptr, len(weights))
-    arrays = {"x1": x1, "a": a, "x2": x2, "b": b, "c": c}
-    x1, a, x2, b, c = (
-        None if value is None else _as_vector(value, name, n, dtype=np.float64) for name, value in arrays.items()
+    x1 = _as_vector(x1, "x1", n, dtype=np.float64)
+    a = _as_vector(a, "a", n, dtype=np.float64)
+    optional = {"x2": x2, "b": b, "c": c}
+    x2, b, c = (
+        None if value is None else _as_vector(value, name, n, dtype=np.float64) for name, value in optional.items()
     )
     permutations, seed = int(permutations), int(seed)
 

@@ -24,6 +24,7 @@ import io
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -184,7 +185,8 @@ def read_text_grid(path: Path) -> Grid:
         raise TableError(msg)
     delim = sniff_delimiter(text)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))  # each row a list of str
+        # each row a list of str; the grid's rows are read, never written, so they serve as rows of cells
+        rows = cast(list[list[object]], list(csv.reader(io.StringIO(text, newline=""), delimiter=delim)))
     except csv.Error as exc:
         msg = f"{path}: not a readable CSV table ({exc}); save it again as 'CSV UTF-8' or as .xlsx."
         raise TableError(msg) from exc

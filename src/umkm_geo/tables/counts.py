@@ -450,12 +450,11 @@ def _find_header(rows: list[list[object]], header_row: int | None, overrides: Se
             raise TableError(msg)
         top = header_row - 1
     else:
-        top = next(
+        found = next(
             (i for i, row in enumerate(rows[:30]) if any(_id_header(_candidates(v), overrides) for v in row)),
             None,
         )
-        if top is None:
-            top = next(i for i, row in enumerate(rows) if any(not is_blank(v) for v in row))
+        top = found if found is not None else next(i for i, row in enumerate(rows) if any(not is_blank(v) for v in row))
     width = max(len(r) for r in rows)
     upper = [_text(v) for v in rows[top]] + [""] * (width - len(rows[top]))
     id_cols = [j for j, v in enumerate(rows[top]) if _id_header(_candidates(v), overrides)]
@@ -769,7 +768,8 @@ def _read_count_table(
         filled = [j for j, text in enumerate(row_texts) if text]
         if not filled:
             continue
-        if len(filled) == 1 and isinstance(cells[filled[0]], str) and _FOOTNOTE.match(cells[filled[0]]):
+        first = cells[filled[0]]
+        if len(filled) == 1 and isinstance(first, str) and _FOOTNOTE.match(first):
             footnotes.append((number, row_texts[filled[0]]))
             continue
         label = None
@@ -841,11 +841,12 @@ def _read_count_table(
         if not count_cols:
             count_cols = [j for j in counts if {slug(t) for t in texts[j]} & set(count_aliases)]
         if len(count_cols) != 1 or len(counts) != 1:
-            listed = [names[j] for j in counts]
+            count_names = [names[j] for j in counts]
             declare = "" if reference else ", or name it in [data] count_columns"
+            by = next(j for j in (sector_j, year_j) if j is not None)
             msg = (
-                f"{file}: a table with a {names[sector_j if sector_j is not None else year_j]!r} column must have"
-                f" exactly one count column (one of {list(count_aliases)}{declare}); it has {listed}."
+                f"{file}: a table with a {names[by]!r} column must have"
+                f" exactly one count column (one of {list(count_aliases)}{declare}); it has {count_names}."
             )
             raise TableError(msg)
     elif not counts and reference:
@@ -1075,11 +1076,13 @@ def unit_counts(table: CountTable, *, what: str) -> pd.DataFrame:
             " (add them up first if they are parts)."
         )
         raise TableError(msg)
-    cells = list(zip(*(frame[c].to_numpy(dtype=object) for c in keys), strict=True))
-    cells = [(k, s, -1 if t is pd.NA else t) for k, s, t in cells]
-    expected = list(dict.fromkeys((s, t) for _, s, t in cells))
+    keyed = [
+        (k, s, -1 if t is pd.NA else t)
+        for k, s, t in zip(*(frame[c].to_numpy(dtype=object) for c in keys), strict=True)
+    ]
+    expected = list(dict.fromkeys((s, t) for _, s, t in keyed))
     have: dict[object, set[tuple[object, object]]] = {}
-    for kode, sektor, tahun in cells:
+    for kode, sektor, tahun in keyed:
         have.setdefault(kode, set()).add((sektor, tahun))
     lacking = []
     for kode, pairs in have.items():
@@ -1213,10 +1216,11 @@ def _totals_note(
     differ: list[tuple[str, int, int]] = []
     for j in counts:
         total, _ = parse_count(cells[j])
-        parts = [parse_count(c[j]) for _, c in data_rows]
-        if total is None or any(v is None for v, _ in parts):
+        parts = [parse_count(c[j])[0] for _, c in data_rows]
+        known = [v for v in parts if v is not None]
+        if total is None or len(known) < len(parts):
             continue
-        summed = sum(int(v) for v, _ in parts)
+        summed = sum(known)
         (agree if summed == total else differ).append((names[j], total, summed))
     if differ:
         detail = "; ".join(f"{n!r}: {t} in the total row, {s} in the {unit} rows" for n, t, s in differ)
@@ -1367,8 +1371,8 @@ def _named_totals(
 
 def _sums_to(total: object, parts: list[object]) -> bool:
     value, _ = parse_count(total)
-    values = [parse_count(p)[0] for p in parts]
-    return value is not None and all(v is not None for v in values) and sum(values) == value
+    values = [v for v in (parse_count(p)[0] for p in parts) if v is not None]
+    return value is not None and len(values) == len(parts) and sum(values) == value
 
 
 def _drop_headings(

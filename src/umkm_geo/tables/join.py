@@ -9,6 +9,7 @@ without data are an error unless ``allow_missing`` is set, and then show as "no 
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pandas as pd
 
@@ -186,7 +187,7 @@ class _Matcher:
         self.by_name: dict[str, list[str]] = {}
         for code, name in self.nama.items():
             self.by_name.setdefault(normalise_name(name), []).append(code)
-        self.memo: dict[tuple[str, str, str], tuple[str | None, tuple[str, str, str, str, str] | None]] = {}
+        self.memo: dict[tuple[str, str, str], tuple[str | None, tuple[str, ...] | None]] = {}
         self.bps: dict[str, str | None] = {}
         self.bps_source = ""
         if key == "kode":
@@ -262,11 +263,11 @@ def _completeness(
     (it shows as "no data"), never summed as if the blank were 0. The rows are grouped by kecamatan
     in one pass (a national table has tens of thousands of rows and thousands of kecamatan).
     """
-    kode = _items(counts["kode"])
-    sektor = _items(counts["sektor"])
+    kode: list[str] = _items(counts["kode"])
+    sektor: list[str] = _items(counts["sektor"])
     real = set(sektor) - {TOTAL_SECTOR}
-    tahun = _items(counts["tahun"].fillna(-1).astype("int64"))
-    blank = _items(counts["jumlah"].isna())
+    tahun: list[int] = _items(counts["tahun"].fillna(-1).astype("int64"))
+    blank: list[bool] = _items(counts["jumlah"].isna())
     rows = _items(counts["row"])
     kolom = _items(counts["kolom"])
     nama = frame["nama"].to_dict()
@@ -318,8 +319,11 @@ def _completeness(
     return incomplete
 
 
-def _items(column: pd.Series) -> list[object]:
-    """The values of a column as Python objects (iterating an Arrow-backed column one by one is slow)."""
+def _items(column: pd.Series) -> list[Any]:
+    """The values of a column as Python objects (iterating an Arrow-backed column one by one is slow).
+
+    Their type is the column's (pandas is untyped); the caller names it, e.g. ``kode: list[str]``.
+    """
     return column.to_numpy(dtype=object).tolist()
 
 

@@ -426,9 +426,7 @@ def read_responses(
             "Fix the file (exc.issues lists every problem), or read it with strict=False to keep the valid"
             " answers and set the bad ones missing."
         )
-        err = TableError(msg)
-        err.issues = issue_table
-        raise err
+        raise TableError(msg, issues=issue_table)
     if len(issue_table):
         warnings.warn(
             f"{source}: {len(issue_table)} problem(s) in the survey answers; bad answers set missing and"

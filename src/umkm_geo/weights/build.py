@@ -25,6 +25,7 @@ warn and name the units.
 from __future__ import annotations
 
 import dataclasses
+import math
 import numbers
 import warnings
 from collections.abc import Callable, Mapping
@@ -354,7 +355,7 @@ def min_threshold_m(frame: gpd.GeoDataFrame | gpd.GeoSeries) -> float:
 
 def _positive(value: Any) -> bool:
     """Whether ``value`` is a finite, positive real number (not a bool)."""
-    return not isinstance(value, bool) and isinstance(value, numbers.Real) and bool(np.isfinite(value) and value > 0)
+    return not isinstance(value, bool) and isinstance(value, numbers.Real) and math.isfinite(value) and float(value) > 0
 
 
 def _check_parameter(method: str, value: Any, n: int) -> Any:
@@ -365,7 +366,7 @@ def _check_parameter(method: str, value: Any, n: int) -> Any:
             raise ConfigError(msg)
         return float(value)
     if method == "knn":
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= n - 1:
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= int(value) <= n - 1:
             msg = f"k must be an integer from 1 to {n - 1} (the number of other units) for knn weights, not {value!r}."
             raise ConfigError(msg)
         return int(value)

@@ -467,9 +467,10 @@ def local_moran_bv(
     control for the correlation of ``x`` and ``y`` at the same unit; read it with that in mind.
     """
     check_options(alpha=alpha, correction=correction, p_value=p_value)
-    options = {"permutations": permutations, "seed": seed, "min_permutations": 1, "statistic": "bivariate LISA"}
-    vx = _check_inputs(x, graph, **options)
-    vy = _check_inputs(y, graph, **options)
+    vx, vy = (
+        _check_inputs(v, graph, permutations=permutations, seed=seed, min_permutations=1, statistic="bivariate LISA")
+        for v in (x, y)
+    )
     permutations, correction, changed = _for_correction(
         graph, permutations, alpha, correction, p_value, "bivariate LISA", max_permutations
     )

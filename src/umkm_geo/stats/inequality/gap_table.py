@@ -285,7 +285,8 @@ def _measure_rows(
             ("theil_within", t.within),
             ("theil_between_share", t.between_share),
         ):
-            rows.append((measure, name, float(value), t.weighted, DEFINITIONS[measure]))
+            if value is not None:  # always: these Theils are grouped, so every part is computed
+                rows.append((measure, name, float(value), t.weighted, DEFINITIONS[measure]))
     if williamson_result is not None:
         rows.append(("williamson", None, williamson_result.value, True, DEFINITIONS["williamson"]))
     if gini_weighted is not None:

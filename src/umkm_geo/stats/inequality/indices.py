@@ -345,6 +345,9 @@ def _cv(x: np.ndarray) -> float:
 
 
 def _williamson_from(prepared: _Prepared) -> WilliamsonResult:
+    if prepared.population is None:
+        msg = "Williamson's index is population-weighted: give the population of every unit."
+        raise ConfigError(msg)
     x, p = prepared.x.to_numpy(), prepared.population.to_numpy()
     xbar = _weighted_mean(x, p)
     value = float(np.sqrt(((x - xbar) ** 2 * p).sum() / p.sum()) / xbar)

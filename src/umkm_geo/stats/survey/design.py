@@ -248,7 +248,7 @@ class SurveyPlan(TableMixin):
             }
         )
         if total:
-            row = {c: "" for c in out.columns}
+            row: dict[str, object] = {c: "" for c in out.columns}
             row.update({words["kecamatan"]: words["total"], words["N"]: int(t["N"].sum()), words["quota"]: self.n})
             out = pd.concat([out, pd.DataFrame([row])], ignore_index=True)
         if self.settings.get("illustrative"):

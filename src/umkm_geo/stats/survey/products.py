@@ -246,7 +246,7 @@ def read_products(
     if criteria:
         ratings = data[criteria].to_numpy(dtype=float)
         top = float(np.nanmax(ratings)) if np.isfinite(ratings).any() else 1.0
-        used_scale = scale if scale is not None else (5 if top <= 5 else 9)
+        used_scale: int | None = scale if scale is not None else (5 if top <= 5 else 9)
         for col in criteria:
             bad = data[(data[col] < 1) | (data[col] > used_scale)]
             problems += [
@@ -365,7 +365,7 @@ def mpe_ranking(products: pd.DataFrame, *, weights: Mapping[str, float]) -> MPER
             f"without a weight {absent}; weights for unknown criteria {unknown}."
         )
         raise ConfigError(msg)
-    bad = {k: v for k, v in weights.items() if isinstance(v, bool) or not isinstance(v, int | float)}
+    bad: dict[str, object] = {k: v for k, v in weights.items() if isinstance(v, bool) or not isinstance(v, int | float)}
     bad.update({k: v for k, v in weights.items() if k not in bad and not (math.isfinite(v) and v > 0)})
     if bad:
         msg = f"MPE weights must be positive finite numbers; bad: {bad}."
