@@ -1,7 +1,8 @@
 """Indicators: UMKM count, density, per-capita rate, sector shares and change between years.
 
 Each indicator carries an Indonesian and an English label and a unit (:class:`Indicator`), which
-every renderer uses. Areas are computed in an equal-area projection, never in degrees.
+every renderer uses; the words are ``indicator.<key>.label`` and ``.unit`` in ``locale/id.toml`` and
+``locale/en.toml``. Areas are computed in an equal-area projection, never in degrees.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import pandas as pd
 
 from umkm_geo._crs import EQUAL_AREA_CRS
 from umkm_geo._errors import TableError
+from umkm_geo._i18n import text
 from umkm_geo._validate import listing
 from umkm_geo.study_area import StudyArea
 
@@ -63,36 +65,28 @@ class Indicator:
         return f"{value:,.{self.decimals}f}"
 
 
-AREA = Indicator("area_km2", "Luas wilayah (dihitung)", "Area (computed)", "km²", "km²", 1)
-COUNT = Indicator("umkm_count", "Jumlah UMKM", "Number of UMKM", "unit usaha", "businesses", 0)
-DENSITY = Indicator("umkm_density", "Kepadatan UMKM", "UMKM density", "unit usaha per km²", "businesses per km²", 1)
-PER_1000 = Indicator(
-    "umkm_per_1000",
-    "UMKM per 1.000 penduduk",
-    "UMKM per 1,000 residents",
-    "unit usaha per 1.000 jiwa",
-    "businesses per 1,000 residents",
-    1,
-)
-POPULATION = Indicator("penduduk", "Jumlah penduduk", "Population", "jiwa", "residents", 0)
-POP_DENSITY = Indicator(
-    "population_density", "Kepadatan penduduk", "Population density", "jiwa per km²", "residents per km²", 0
-)
-CHANGE = Indicator("umkm_change", "Perubahan jumlah UMKM", "Change in UMKM", "unit usaha", "businesses", 0)
-CHANGE_PCT = Indicator("umkm_change_pct", "Pertumbuhan UMKM", "UMKM growth", "persen", "percent", 1)
+def _indicator(key: str, decimals: int, *, words: str | None = None, **fields: str) -> Indicator:
+    """The indicator ``key`` with its label and unit from the locale files (``indicator.<words>.*``)."""
+    table = f"indicator.{words or key}"
+    label_id, label_en = (text(f"{table}.label", lang, **fields) for lang in ("id", "en"))
+    unit_id, unit_en = (text(f"{table}.unit", lang, **fields) for lang in ("id", "en"))
+    return Indicator(key, label_id, label_en, unit_id, unit_en, decimals)
+
+
+AREA = _indicator("area_km2", 1)
+COUNT = _indicator("umkm_count", 0)
+DENSITY = _indicator("umkm_density", 1)
+PER_1000 = _indicator("umkm_per_1000", 1)
+POPULATION = _indicator("penduduk", 0)
+POP_DENSITY = _indicator("population_density", 0)
+CHANGE = _indicator("umkm_change", 0)
+CHANGE_PCT = _indicator("umkm_change_pct", 1)
 
 
 def sector_share_indicator(sector: str) -> Indicator:
     """Indicator metadata of the share of ``sector`` in a kecamatan's UMKM."""
     name = sector.replace("_", " ").replace("-", " ")
-    return Indicator(
-        f"share_{sector}",
-        f"Pangsa sektor {name}",
-        f"Share of sector {name}",
-        "persen",
-        "percent",
-        1,
-    )
+    return _indicator(f"share_{sector}", 1, words="share", sector=name)
 
 
 def area_km2(frame: gpd.GeoDataFrame) -> pd.Series:
