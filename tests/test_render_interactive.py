@@ -26,6 +26,7 @@ from umkm_geo.render.atlas.layers import atlas_layers
 from umkm_geo.render.atlas.model import CategoryLayer, ChoroplethLayer, DetailRow
 from umkm_geo.render.atlas.page import asset
 from umkm_geo.render.atlas.write import atlas_html, default_max_bytes, write_atlas
+from umkm_geo.results import Results
 
 CELL = 0.08
 EVIL = "<script>alert(1)</script>"
@@ -473,13 +474,13 @@ def fake_results(frame):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         classes = {PER_1000.key: classify(rate, k=3), DENSITY.key: classify(density, k=3)}
-    results = {
-        "indicators": {DENSITY.key: DENSITY, PER_1000.key: PER_1000},
-        "classes": classes,
-        "local": {"moran": lisa, "gi_star": gi},
-        "klassen": klassen,
-        "lq": SimpleNamespace(lq=lq),
-    }
+    results = Results(
+        indicators={DENSITY.key: DENSITY, PER_1000.key: PER_1000},
+        classes=classes,
+        local={"moran": lisa, "gi_star": gi},
+        klassen=klassen,
+        lq=SimpleNamespace(lq=lq),
+    )
     return frame, results
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +23,9 @@ from umkm_geo.classify.breaks import ClassBreaks, format_number
 from umkm_geo.classify.symbology import SCHEMES, qualitative_scheme, significance_bands, significance_scheme
 from umkm_geo.indicators.core import Indicator
 from umkm_geo.render.atlas.model import CategoryLayer, ChoroplethLayer, DetailRow
+
+if TYPE_CHECKING:
+    from umkm_geo.results import Results
 
 _P_WORDS: Mapping[str, Mapping[str, str]] = {
     "two-sided": {"id": "p dua sisi", "en": "two-sided p"},
@@ -67,7 +70,7 @@ def _p_text(p: pd.Series, lang: str) -> pd.Series:
 
 def atlas_layers(
     frame: gpd.GeoDataFrame,
-    results: Mapping[str, Any],
+    results: Results,
     *,
     indicators: Sequence[str] | None = None,
     illustrative: Collection[str] = (),
@@ -79,9 +82,10 @@ def atlas_layers(
     frame
         The study-area frame (indicator columns, indexed by kecamatan code).
     results
-        ``StudyArea.results``: uses ``"indicators"`` and ``"classes"`` (choropleths), ``"local"``
+        ``StudyArea.results``: uses ``indicators`` and ``classes`` (choropleths), ``local``
         (LISA, bivariate LISA, Gi*, local Geary, and a significance layer of the LISA p-values),
-        ``"klassen"`` and ``"lq"`` (one basis layer per sector); missing entries are skipped.
+        ``klassen`` and ``lq`` (one basis layer per sector), ``gap_lisa`` and ``leading`` (survey
+        and produk unggulan); results not computed are skipped.
     indicators
         Keys of the choropleth layers, in order. ``None``: every classified indicator, the one
         the LISA analysed first.
@@ -95,9 +99,9 @@ def atlas_layers(
     tuple
         ``(layers, details)`` for :func:`write_atlas`.
     """
-    inds: Mapping[str, Indicator] = results.get("indicators", {})
-    classes: Mapping[str, ClassBreaks] = results.get("classes", {})
-    local: Mapping[str, Any] = results.get("local", {})
+    inds: Mapping[str, Indicator] = results.indicators
+    classes: Mapping[str, ClassBreaks] = results.classes
+    local = results.local
     if indicators is None:
         keys = [k for k in classes if k in inds and k in frame.columns]
         analysed = getattr(local.get("moran"), "variable", None)
@@ -182,12 +186,12 @@ def atlas_layers(
             )
         )
 
-    klassen = results.get("klassen")
+    klassen = results.klassen
     if klassen is not None:
         quadrant = klassen.frame()["quadrant"].reindex(frame.index).astype(object)
         quadrant = quadrant.where(quadrant.notna(), None)
         sch = SCHEMES["klassen"]
-        settings = getattr(klassen, "settings", {})
+        settings = klassen.settings
         variables = [settings.get("level_variable"), settings.get("growth_variable")]
         label = dict(sch.title)
         if all(variables):
@@ -207,7 +211,7 @@ def atlas_layers(
             )
         )
 
-    lq = results.get("lq")
+    lq = results.lq
     if lq is not None:
         wide = lq.lq.reindex(frame.index)
         for sector in wide.columns:
@@ -253,7 +257,7 @@ def atlas_layers(
     return layers, details
 
 
-def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any], invented: frozenset[str]) -> list[CategoryLayer]:
+def _survey_layers(frame: pd.DataFrame, results: Results, invented: frozenset[str]) -> list[CategoryLayer]:
     """Layers of the survey and produk unggulan: need/access quadrant, LISA of the gap, leading product."""
     layers: list[CategoryLayer] = []
     if "kuadran_kebutuhan_akses" in frame:
@@ -268,7 +272,7 @@ def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any], invented: fr
                 illustrative="survey" in invented,
             )
         )
-    gap = results.get("gap_lisa")
+    gap = results.gap_lisa
     if gap is not None:
         layers.append(
             CategoryLayer(
@@ -281,7 +285,7 @@ def _survey_layers(frame: pd.DataFrame, results: Mapping[str, Any], invented: fr
                 illustrative="survey" in invented,
             )
         )
-    leading = results.get("leading")
+    leading = results.leading
     if leading is not None:
         products = leading["produk"].reindex(frame.index).astype(object)
         products = products.where(products.notna(), None)

@@ -179,8 +179,11 @@ class RenderOnce(MacroElement):
     the rendered text (see the module docstring).
     """
 
-    def render(self, **kwargs: Any) -> None:
-        """Add the rendered macros to the figure's header, body and script, then render the children."""
+    def render(self, **kwargs: Any) -> str:
+        """Add the rendered macros to the figure's header, body and script, then render the children.
+
+        Returns ``""``: like branca's ``MacroElement``, the element itself adds nothing where it stands.
+        """
         figure = self.get_root()
         if not isinstance(figure, Figure):
             msg = f"{type(self).__name__} must be added to a folium map before it is rendered."
@@ -192,6 +195,7 @@ class RenderOnce(MacroElement):
                 getattr(figure, part).add_child(Verbatim(str(macro(self, kwargs))), name=self.get_name())
         for child in self._children.values():
             child.render(**kwargs)
+        return ""
 
 
 class AtlasElement(RenderOnce):
@@ -354,6 +358,9 @@ def render_page(
     fmap.default_js = []
     fmap.default_css = []
     root = fmap.get_root()
+    if not isinstance(root, Figure):  # folium's maps always hang under a Figure
+        msg = "The atlas map has no page to render into."
+        raise TypeError(msg)
     root.title = html.escape(title)
     js, css = leaflet_assets()
     root.header.add_child(Verbatim(f"<style>{css}</style>"), name="leaflet_css")

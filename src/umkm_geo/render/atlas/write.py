@@ -162,6 +162,7 @@ def _choropleth(layer: ChoroplethLayer, index: pd.Index, lang: str) -> _Layer:
     note = ui["classes"].format(scheme=SCHEME_NAMES.get(classes.scheme, {}).get(lang, classes.scheme), k=classes.k)
     if classes.k < classes.k_requested and classes.scheme in ("quantiles", "fisher_jenks"):
         note += ui["collapsed"].format(k=classes.k_requested)
+    stamp = ILLUSTRATIVE_STAMP if layer.illustrative else ""
     meta = {
         "key": ind.key,
         "label": layer.label(lang),
@@ -172,10 +173,10 @@ def _choropleth(layer: ChoroplethLayer, index: pd.Index, lang: str) -> _Layer:
         "colors": [*classes.colors, NODATA_COLOR],
         "dashed": [False] * classes.k + [True],
         "labels": [*classes.labels(ind.decimals, lang=lang), nodata_label(lang)],
-        "stamp": ILLUSTRATIVE_STAMP if layer.illustrative else "",
+        "stamp": stamp,
     }
     legend = choropleth_legend(classes, decimals=ind.decimals, lang=lang)
-    return _Layer(meta, codes, texts, ind.title(lang), legend, note, meta["stamp"])
+    return _Layer(meta, codes, texts, ind.title(lang), legend, note, stamp)
 
 
 def _category(layer: CategoryLayer, index: pd.Index, lang: str) -> _Layer:
@@ -184,6 +185,7 @@ def _category(layer: CategoryLayer, index: pd.Index, lang: str) -> _Layer:
     position = {code: i for i, code in enumerate(sch.codes)}
     nodata = len(sch.codes)
     codes = [nodata if code is None else position[code] for code in values]
+    stamp = ILLUSTRATIVE_STAMP if layer.illustrative else ""
     meta = {
         "key": layer.key,
         "label": layer.label(lang),
@@ -195,10 +197,10 @@ def _category(layer: CategoryLayer, index: pd.Index, lang: str) -> _Layer:
         "colors": [*(sch.colors[c] for c in sch.codes), NODATA_COLOR],
         "dashed": [bool(sch.hatches.get(c)) for c in sch.codes] + [True],
         "labels": [*(sch.label(c, lang) for c in sch.codes), nodata_label(lang)],
-        "stamp": ILLUSTRATIVE_STAMP if layer.illustrative else "",
+        "stamp": stamp,
     }
     legend = category_legend(values, lang, layer.scheme)
-    return _Layer(meta, codes, None, layer.label(lang), legend, "", meta["stamp"])
+    return _Layer(meta, codes, None, layer.label(lang), legend, "", stamp)
 
 
 def _legend(layer: _Layer) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def caption(r: Report, key: str) -> str:
     i = 0 if r.lang == "id" else 1
     if key in r.indicators:
         text = r.indicators[key].title(r.lang)
-        classes = r.results.get("classes", {}).get(key)
+        classes = r.results.classes.get(key)
         if classes is not None:
             text += "; " + r.t["map_caption_class"].format(scheme=classes.scheme, k=classes.k)
         return str(text)

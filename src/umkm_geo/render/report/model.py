@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -20,6 +20,11 @@ from umkm_geo._provenance import figure_components, illustrative_components
 from umkm_geo.classify.breaks import format_number
 from umkm_geo.render.report.interpret import display_names, interpret, join_names
 from umkm_geo.render.report.text import _TEXT
+
+if TYPE_CHECKING:
+    from umkm_geo.indicators.core import Indicator
+    from umkm_geo.results import Results
+    from umkm_geo.study_area import StudyArea
 
 __all__ = ["Cell", "Report"]
 
@@ -59,7 +64,7 @@ class Report:
         The sentences of :func:`~umkm_geo.render.report.interpret.interpret`, by section.
     """
 
-    area: Any
+    area: StudyArea
     config: Any
     lang: str
     t: Mapping[str, str]
@@ -72,7 +77,7 @@ class Report:
 
     @classmethod
     def build(
-        cls, area: Any, config: Any, lang: str, images: Mapping[str, Path], captions: Mapping[str, str]
+        cls, area: StudyArea, config: Any, lang: str, images: Mapping[str, Path], captions: Mapping[str, str]
     ) -> Report:
         """The report of ``area`` in ``lang`` (a key of :data:`~umkm_geo.render.report.text._TEXT`)."""
         alpha = float(config.statistics.alpha)
@@ -90,14 +95,14 @@ class Report:
         )
 
     @property
-    def results(self) -> Any:
+    def results(self) -> Results:
         """The study area's results."""
         return self.area.results
 
     @property
-    def indicators(self) -> Mapping[str, Any]:
+    def indicators(self) -> Mapping[str, Indicator]:
         """The indicators computed, by column name."""
-        return self.area.results.get("indicators", {})  # type: ignore[no-any-return]
+        return self.area.results.indicators
 
     @property
     def illustrative(self) -> bool:
@@ -122,8 +127,8 @@ class Report:
 
     def group_label(self, group: Any) -> str:
         """The display label of a group of the grouping."""
-        grouping = self.results.get("grouping")
-        return str(group) if grouping is None else grouping.label(str(group), self.lang)  # type: ignore[no-any-return]
+        grouping = self.results.grouping
+        return str(group) if grouping is None else grouping.label(str(group), self.lang)
 
     def names_of(self, codes: Sequence[Any]) -> str:
         """The display names of ``codes`` as one list (``"A, B dan C"``)."""

@@ -9,7 +9,7 @@ formatted for the report's language; the templates write the HTML and escape eve
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -17,6 +17,11 @@ from umkm_geo.classify.symbology import SCHEMES
 from umkm_geo.render.report.interpret import GLOBAL_READINGS, format_p, format_setting, global_variable, local_sentences
 from umkm_geo.render.report.model import Cell, Report
 from umkm_geo.render.report.text import _LOCAL_NAMES, _MEASURE_NAMES
+
+if TYPE_CHECKING:
+    from umkm_geo.stats.regional.lq import LQResult
+    from umkm_geo.stats.regional.shiftshare import ShiftShareResult
+    from umkm_geo.stats.regional.typology import KlassenResult
 
 __all__ = ["gap", "gap_title", "regional", "statistics"]
 
@@ -36,7 +41,7 @@ def _swatch(scheme: Any, code: str, lang: str) -> Cell:
 
 def _weights(r: Report) -> list[tuple[str, Any]] | None:
     t = r.t
-    weights = r.results.get("weights")
+    weights = r.results.weights
     if weights is None:
         return None
     stats, settings = weights.to_dict()["statistics"], weights.to_dict()["settings"]
@@ -57,7 +62,7 @@ def _weights(r: Report) -> list[tuple[str, Any]] | None:
 
 def _global(r: Report) -> dict[str, Any] | None:
     t = r.t
-    results = r.results.get("global", {})
+    results = r.results.global_stats
     if not results:
         return None
     rows, settings_rows = [], []
@@ -105,7 +110,7 @@ def _global(r: Report) -> dict[str, Any] | None:
 
 def _local(r: Report) -> list[dict[str, Any]] | None:
     t = r.t
-    results = r.results.get("local", {})
+    results = r.results.local
     if not results:
         return None
     out = []
@@ -153,7 +158,7 @@ def statistics(r: Report) -> dict[str, Any]:
         "global_stats": _global(r),
         "local_stats": _local(r),
         "verdict": r.t["verdict"].format(alpha=format_setting(r.alpha, r.lang)),
-        "skipped": [[k, v] for k, v in r.results.get("skipped", {}).items()],
+        "skipped": [[k, v] for k, v in r.results.skipped.items()],
         "excluded": [e for e in excluded if e],
     }
 
@@ -163,7 +168,7 @@ def statistics(r: Report) -> dict[str, Any]:
 
 def gap_title(r: Report) -> str:
     """The title of the gap section: the north-south gap only when the groups compared are those."""
-    table = r.results.get("gap_table")
+    table = r.results.gap_table
     compare = set(r.config.groups.compare)
     if table is not None and table.grouping == "wilayah" and {"utara", "selatan"} <= compare:
         return r.t["gap"]
@@ -230,10 +235,10 @@ def _measure_rows(r: Report, table: Any) -> list[list[Any]]:
 def gap(r: Report) -> dict[str, Any]:
     """The indicator compared, its sentences, the groups, the pairs tested and the inequality measures."""
     t = r.t
-    table = r.results.get("gap_table")
+    table = r.results.gap_table
     if table is None:
         return {"computed": False}
-    indicator = r.indicators.get(table.variable)
+    indicator = r.indicators.get(table.variable or "")
     d = 2 if indicator is None else indicator.decimals
     title = r.label(table.variable) + (f" ({indicator.unit(r.lang)})" if indicator and indicator.unit(r.lang) else "")
     label = r.group_label if table.grouping == "wilayah" else str
@@ -272,9 +277,8 @@ def _lq_text(r: Report, value: float) -> str:
     return r.num(value, decimals)
 
 
-def _lq(r: Report) -> dict[str, Any]:
+def _lq(r: Report, lq: LQResult) -> dict[str, Any]:
     t = r.t
-    lq = r.results["lq"]
     sectors = list(lq.lq.columns)
     basis = lq.basis["basis"].fillna(False).astype(bool)
     color = SCHEMES["basis"].colors["basis"]
@@ -296,9 +300,8 @@ def _lq(r: Report) -> dict[str, Any]:
     }
 
 
-def _shift_share(r: Report) -> dict[str, Any]:
+def _shift_share(r: Report, result: ShiftShareResult) -> dict[str, Any]:
     t = r.t
-    result = r.results["shift_share"]
     columns = ["base", "end", "change", "national_share", "industry_mix", "competitive"]
     by_sector = result.components[columns].groupby(level="sektor", sort=False).sum()
     rows: list[list[Any]] = [[_sector(s), *(r.num(v, 0) for v in row)] for s, row in by_sector.iterrows()]
@@ -317,9 +320,8 @@ def _shift_share(r: Report) -> dict[str, Any]:
     }
 
 
-def _klassen(r: Report) -> dict[str, Any]:
+def _klassen(r: Report, result: KlassenResult) -> dict[str, Any]:
     t = r.t
-    result = r.results["klassen"]
     frame = result.frame()
     scheme = SCHEMES["klassen"]
     rows = []
@@ -342,7 +344,7 @@ def regional(r: Report) -> dict[str, Any]:
     """The sentences, then LQ and basis sectors, shift-share and the Klassen typology (each when computed)."""
     return {
         "sentences": r.sentences["regional"],
-        "lq": _lq(r) if "lq" in r.results else None,
-        "shift_share": _shift_share(r) if "shift_share" in r.results else None,
-        "klassen": _klassen(r) if "klassen" in r.results else None,
+        "lq": None if r.results.lq is None else _lq(r, r.results.lq),
+        "shift_share": None if r.results.shift_share is None else _shift_share(r, r.results.shift_share),
+        "klassen": None if r.results.klassen is None else _klassen(r, r.results.klassen),
     }

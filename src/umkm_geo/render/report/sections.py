@@ -51,7 +51,7 @@ def study_area(r: Report) -> dict[str, Any]:
         source = Path(str(prov.get("grouping", {}).get("source", ""))).name
 
     topology = prov.get("topology", {})
-    weights = r.results.get("weights")
+    weights = r.results.weights
     pairs = [(t["topology"], f"{topology.get('method', '–')}: {topology.get('reason', '')}")]
     if weights is not None:
         settings = weights.to_dict()["settings"]
@@ -164,7 +164,7 @@ def _row_number(value: Any) -> Any:
 def join_qa(r: Report) -> dict[str, Any]:
     """The counts of the join of the UMKM table to the kecamatan, and every issue found."""
     t = r.t
-    report = r.results.get("join_report")
+    report = r.results.join_report
     if report is None:
         return {"computed": False}
     issues = report.issues

@@ -120,7 +120,8 @@ def _section_components(r: Report, key: str) -> frozenset[str]:
     if key == "gap":
         return gap_components(r.results, columns)
     if key == "regional":
-        return frozenset({"umkm"}) | (klassen_components(r.results, columns) if "klassen" in r.results else frozenset())
+        klassen = klassen_components(r.results, columns) if r.results.klassen is not None else frozenset()
+        return frozenset({"umkm"}) | klassen
     return frozenset()  # methods: formulas and references, no data
 
 

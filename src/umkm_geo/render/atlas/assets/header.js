@@ -48,7 +48,10 @@
       li.setAttribute("data-i", e.i);
       li.appendChild(el("span", null, e.p.nama));
       li.appendChild(el("span", "sub", " " + e.p.kode + (e.p.kab ? " · " + e.p.kab : "")));
-      li.addEventListener("click", function () { choose(e.i); });
+      // The list is emptied when a result is chosen, so the clicked item leaves the page before the
+      // click reaches the map: Leaflet can then no longer see that it came from a control and would
+      // take it for a click on the map, which closes the popup just opened. Stop it here.
+      li.addEventListener("click", function (ev) { L.DomEvent.stop(ev); choose(e.i); });
       list.appendChild(li);
     });
   }

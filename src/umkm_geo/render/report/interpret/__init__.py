@@ -31,7 +31,7 @@ Functions
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -40,6 +40,9 @@ from umkm_geo.render.report.interpret.global_ import GLOBAL_READINGS, global_sen
 from umkm_geo.render.report.interpret.local import local_sentences
 from umkm_geo.render.report.interpret.numbers import _check_lang, format_p, format_setting, join_names
 from umkm_geo.render.report.interpret.regional import basis_sentences, klassen_sentences, shift_share_sentences
+
+if TYPE_CHECKING:
+    from umkm_geo.study_area import StudyArea
 
 __all__ = [
     "GLOBAL_READINGS",
@@ -78,14 +81,14 @@ def display_names(frame: pd.DataFrame) -> pd.Series:
     return names.where(~repeated, names + " (" + pd.Series(frame.index, index=frame.index).astype(str) + ")")
 
 
-def _group_labels(area: Any, lang: str) -> dict[str, str]:
-    grouping = area.results.get("grouping")
+def _group_labels(area: StudyArea, lang: str) -> dict[str, str]:
+    grouping = area.results.grouping
     if grouping is None:
         return {}
     return {g: grouping.label(g, lang) for g in pd.unique(grouping.groups.dropna())}
 
 
-def interpret(area: Any, *, alpha: float = 0.05, lang: str = "id") -> dict[str, list[str]]:
+def interpret(area: StudyArea, *, alpha: float = 0.05, lang: str = "id") -> dict[str, list[str]]:
     """Every sentence the results of a study area support, by report section.
 
     Parameters
@@ -103,40 +106,41 @@ def interpret(area: Any, *, alpha: float = 0.05, lang: str = "id") -> dict[str, 
     -------
     dict
         ``{"global": [...], "local": [...], "gap": [...], "regional": [...]}``; the local
-        sentences of each statistic follow one another in the order of ``results["local"]``.
+        sentences of each statistic follow one another in the order of ``results.local``.
     """
     lang = _check_lang(lang)
     results = area.results
-    indicators = results.get("indicators", {})
+    indicators = results.indicators
     names = display_names(area.frame)
 
     out: dict[str, list[str]] = {"global": [], "local": [], "gap": [], "regional": []}
-    for result in results.get("global", {}).values():
+    for result in results.global_stats.values():
         label = global_variable(result.to_dict()["statistics"], indicators, lang=lang)
         out["global"].append(global_sentence(result, alpha=alpha, lang=lang, label=label))
-    for result in results.get("local", {}).values():
-        out["local"].extend(local_sentences(result, names, lang=lang))
-    table = results.get("gap_table")
+    for local in results.local.values():
+        out["local"].extend(local_sentences(local, names, lang=lang))
+    table = results.gap_table
     if table is not None:
         labels = _group_labels(area, lang)
-        indicator = indicators.get(table.variable)
+        indicator = indicators.get(table.variable or "")
         out["gap"].extend(gap_sentences(table, alpha=alpha, lang=lang, labels=labels, indicator=indicator))
         for theil in table.theil.values():
             if theil.between_share is not None:
                 out["gap"].append(theil_sentence(theil, lang=lang, labels=labels, indicator=indicator))
-    if "klassen" in results:
-        settings = results["klassen"].settings
+    klassen = results.klassen
+    if klassen is not None:
+        settings = klassen.settings
         out["regional"].extend(
             klassen_sentences(
-                results["klassen"],
+                klassen,
                 names,
                 lang=lang,
-                level=indicators.get(settings.get("level_variable")),
-                growth=indicators.get(settings.get("growth_variable")),
+                level=indicators.get(settings.get("level_variable") or ""),
+                growth=indicators.get(settings.get("growth_variable") or ""),
             )
         )
-    if "lq" in results:
-        out["regional"].extend(basis_sentences(results["lq"], names, lang=lang))
-    if "shift_share" in results:
-        out["regional"].extend(shift_share_sentences(results["shift_share"], names, lang=lang))
+    if results.lq is not None:
+        out["regional"].extend(basis_sentences(results.lq, names, lang=lang))
+    if results.shift_share is not None:
+        out["regional"].extend(shift_share_sentences(results.shift_share, names, lang=lang))
     return out
