@@ -13,6 +13,7 @@ from PIL import Image
 from umkm_geo._errors import ConfigError
 from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP
 from umkm_geo.config import Config, StatisticsConfig
+from umkm_geo.render.options import RenderOptions
 from umkm_geo.render.report import text as _report_text
 from umkm_geo.render.report import write as report
 from umkm_geo.render.report.interpret import interpret
@@ -20,6 +21,10 @@ from umkm_geo.render.report.write import SECTIONS, report_html
 
 EVIL = "<b>x</b>"
 CONFIG = dataclasses.replace(Config(), statistics=StatisticsConfig(permutations=99, gap_permutations=99, seed=777))
+OPTIONS = RenderOptions(
+    title=CONFIG.study.title, alpha=CONFIG.statistics.alpha, compare=tuple(CONFIG.groups.compare), seed=777
+)
+EN = dataclasses.replace(OPTIONS, lang="en")
 HEADINGS = {
     "id": [
         "Wilayah studi",
@@ -82,7 +87,7 @@ def images(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def page(area, images, tmp_path_factory):
-    path = report_html(area, images=images, config=CONFIG, path=tmp_path_factory.mktemp("r") / "report.html")
+    path = report_html(area, images=images, options=OPTIONS, path=tmp_path_factory.mktemp("r") / "report.html")
     return path, path.read_text(encoding="utf-8")
 
 
@@ -143,7 +148,7 @@ def _parse(text):
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_every_section_heading_in_order(area, images, tmp_path, lang):
-    path = report_html(area, images=images, config=CONFIG, path=tmp_path / "r.html", lang=lang)
+    path = report_html(area, images=images, options=dataclasses.replace(OPTIONS, lang=lang), path=tmp_path / "r.html")
     text = path.read_text(encoding="utf-8")
     assert _parse(text).h2 == [f"{n}. {title}" for n, title in enumerate(HEADINGS[lang], start=1)]
     assert f'<html lang="{lang}">' in text
@@ -177,7 +182,7 @@ def test_maps_have_captions_from_the_indicators(page, area):
 
 def test_captions_can_be_given(area, images, tmp_path):
     text = report_html(
-        area, images=images, config=CONFIG, path=tmp_path / "r.html", captions={"klassen": "Peta <Klassen>"}
+        area, images=images, options=OPTIONS, path=tmp_path / "r.html", captions={"klassen": "Peta <Klassen>"}
     ).read_text(encoding="utf-8")
     assert "Peta &lt;Klassen&gt;" in text
 
@@ -233,11 +238,10 @@ def test_script_and_template_syntax_in_names_show_as_text(area, images, tmp_path
     for code, name in names.items():
         frame.loc[code, "nama"] = name
     title = "Laporan <script>alert(2)</script> {{ 7*7 }}"
-    config = dataclasses.replace(CONFIG, study=dataclasses.replace(CONFIG.study, title=title))
     text = report_html(
         area.with_frame(frame),
         images=images,
-        config=config,
+        options=dataclasses.replace(OPTIONS, title=title),
         path=tmp_path / "r.html",
         captions={"klassen": "{{ 6*6 }}"},
     ).read_text(encoding="utf-8")
@@ -274,7 +278,7 @@ def test_illustrative_stamp_on_top_and_in_every_section(page, area, images, tmp_
     assert stamp not in text[text.index('<section id="methods">') :]
     assert text.index(stamp) < text.index("<section")
     official = area.with_provenance(illustrative=False)
-    plain = report_html(official, images=images, config=CONFIG, path=tmp_path / "r.html").read_text(encoding="utf-8")
+    plain = report_html(official, images=images, options=OPTIONS, path=tmp_path / "r.html").read_text(encoding="utf-8")
     assert html.escape(ILLUSTRATIVE_STAMP) not in plain
 
 
@@ -288,13 +292,13 @@ def test_sources_and_licences(page):
 def test_bad_inputs_are_config_errors(area, images, tmp_path):
     target = tmp_path / "out" / "r.html"
     with pytest.raises(ConfigError, match="'fr'"):
-        report_html(area, images=images, config=CONFIG, path=target, lang="fr")
+        report_html(area, images=images, options=dataclasses.replace(OPTIONS, lang="fr"), path=target)
     with pytest.raises(ConfigError, match="'lost'"):
-        report_html(area, images={"lost": tmp_path / "lost.png"}, config=CONFIG, path=target)
+        report_html(area, images={"lost": tmp_path / "lost.png"}, options=OPTIONS, path=target)
     fake = tmp_path / "fake.png"
     fake.write_text("not a png")
     with pytest.raises(ConfigError, match="not a PNG"):
-        report_html(area, images={"fake": fake}, config=CONFIG, path=target)
+        report_html(area, images={"fake": fake}, options=OPTIONS, path=target)
     assert not target.exists()
 
 
@@ -304,7 +308,7 @@ def test_size_with_a_dozen_full_size_maps_stays_under_10_mb(area, tmp_path):
     png = tmp_path / "noise.png"
     Image.fromarray(noise).save(png)
     images = {f"map_{i}": png for i in range(12)}
-    path = report_html(area, images=images, config=CONFIG, path=tmp_path / "r.html")
+    path = report_html(area, images=images, options=OPTIONS, path=tmp_path / "r.html")
     size = path.stat().st_size
     embedded = 12 * len(base64.b64encode(png.read_bytes()))
     assert size < 10_000_000
@@ -354,7 +358,7 @@ def test_join_qa_counts_and_lists_every_issue(area, tmp_path):
     )
     qa = JoinReport(source="/data/umkm.csv", n_rows=5, n_matched=3, issues=issues)
     text = report_html(
-        area.with_results(join_report=qa), images={}, config=CONFIG, path=tmp_path / "r.html"
+        area.with_results(join_report=qa), images={}, options=OPTIONS, path=tmp_path / "r.html"
     ).read_text(encoding="utf-8")
     rows = _parse(text).rows
     for expected in (["Tabel", "umkm.csv"], ["Baris tabel", "5"], ["Baris cocok", "3"], ["tidak cocok", "1"],
@@ -388,7 +392,7 @@ def test_results_not_computed_are_said_so(mirror, tmp_path):
     from umkm_geo.pipeline.run import load_study_area
 
     bare = load_study_area(CONFIG)
-    text = report_html(bare, images={}, config=CONFIG, path=tmp_path / "r.html", lang="en").read_text(encoding="utf-8")
+    text = report_html(bare, images={}, options=EN, path=tmp_path / "r.html").read_text(encoding="utf-8")
     parsed = _parse(text)
     assert len(parsed.h2) == len(SECTIONS)
     assert parsed.h2[5] == "6. The gap between groups"  # no gap table, so no north-south claim

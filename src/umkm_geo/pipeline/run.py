@@ -353,11 +353,9 @@ def write_report(
     from umkm_geo.render.report.write import report_html
 
     options = options or render_options(config, area)
-    # the report still reads a Config: give it the title the rule chose (until it reads RenderOptions)
-    config = dataclasses.replace(config, study=dataclasses.replace(config.study, title=options.title))
     lang = options.lang
     captions = {key: text[0 if lang == "id" else 1] for key, text in _CAPTIONS.items() if key in images}
-    return report_html(area, images=images, config=config, path=out_dir / "report.html", lang=lang, captions=captions)
+    return report_html(area, images=images, options=options, path=out_dir / "report.html", captions=captions)
 
 
 #: Report captions of the survey, FFA and produk unggulan figures (id, en).

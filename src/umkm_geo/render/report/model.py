@@ -23,6 +23,7 @@ from umkm_geo.render.report.text import _TEXT
 
 if TYPE_CHECKING:
     from umkm_geo.indicators.core import Indicator
+    from umkm_geo.render.options import RenderOptions
     from umkm_geo.results import Results
     from umkm_geo.study_area import StudyArea
 
@@ -50,8 +51,9 @@ class Report:
 
     Attributes
     ----------
-    area, config
-        The study area and the run's configuration.
+    area, options
+        The study area and what the renderers read of the run (title, significance level, groups
+        compared, language).
     lang, t
         The language and its fixed words (:data:`umkm_geo.render.report.text._TEXT`).
     names
@@ -65,7 +67,7 @@ class Report:
     """
 
     area: StudyArea
-    config: Any
+    options: RenderOptions
     lang: str
     t: Mapping[str, str]
     names: pd.Series
@@ -77,13 +79,14 @@ class Report:
 
     @classmethod
     def build(
-        cls, area: StudyArea, config: Any, lang: str, images: Mapping[str, Path], captions: Mapping[str, str]
+        cls, area: StudyArea, options: RenderOptions, images: Mapping[str, Path], captions: Mapping[str, str]
     ) -> Report:
-        """The report of ``area`` in ``lang`` (a key of :data:`~umkm_geo.render.report.text._TEXT`)."""
-        alpha = float(config.statistics.alpha)
+        """The report of ``area`` in the language of ``options``."""
+        lang = options.lang
+        alpha = float(options.alpha)
         return cls(
             area=area,
-            config=config,
+            options=options,
             lang=lang,
             t=_TEXT[lang],
             names=display_names(area.frame),

@@ -169,7 +169,7 @@ def statistics(r: Report) -> dict[str, Any]:
 def gap_title(r: Report) -> str:
     """The title of the gap section: the north-south gap only when the groups compared are those."""
     table = r.results.gap_table
-    compare = set(r.config.groups.compare)
+    compare = set(r.options.compare)
     if table is not None and table.grouping == "wilayah" and {"utara", "selatan"} <= compare:
         return r.t["gap"]
     return r.t["gap_other"]

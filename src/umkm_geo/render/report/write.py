@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import pandas as pd
@@ -49,6 +49,10 @@ from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP
 from umkm_geo.render.report import figures, result_sections, sections
 from umkm_geo.render.report.model import Cell, Report
 from umkm_geo.render.report.text import _TEXT
+
+if TYPE_CHECKING:
+    from umkm_geo.render.options import RenderOptions
+    from umkm_geo.study_area import StudyArea
 
 __all__ = ["SECTIONS", "report_html"]
 
@@ -133,12 +137,11 @@ def _version() -> str:
 
 
 def report_html(
-    area: Any,
+    area: StudyArea,
     *,
     images: Mapping[str, str | Path],
-    config: Any,
+    options: RenderOptions,
     path: str | Path,
-    lang: str = "id",
     captions: Mapping[str, str] | None = None,
 ) -> Path:
     """Write the report of a study area as one self-contained HTML file.
@@ -153,12 +156,12 @@ def report_html(
         ``{"umkm_density": maps / "umkm_density.png", "lisa_umkm_density": ...}``). A key that is an
         indicator gets the indicator's title and class scheme as caption; ``lisa_<indicator>``,
         ``gi_star_<indicator>``, ``lq_<sector>``, ``klassen``, ... get a caption by their prefix.
-    config
-        The run's :class:`umkm_geo.config.Config` (title, significance level, groups compared).
+    options
+        What the renderers read of the run (:func:`umkm_geo.pipeline.run.render_options`): the
+        language (``"id"``, Bahasa Indonesia, or ``"en"``), the title, the significance level and
+        the groups compared.
     path
         The file to write (atomically); its folder is created.
-    lang
-        ``"id"`` (Bahasa Indonesia) or ``"en"``.
     captions
         Captions that replace the automatic ones, by image key.
 
@@ -172,11 +175,12 @@ def report_html(
     ConfigError
         If ``lang`` is unknown, or an image is missing or not a PNG file.
     """
+    lang = options.lang
     if lang not in _TEXT:
         msg = f"Unknown report language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
         raise ConfigError(msg)
     paths = {str(k): Path(v) for k, v in images.items()}
-    r = Report.build(area, config, lang, paths, dict(captions or {}))
+    r = Report.build(area, options, paths, dict(captions or {}))
     t = r.t
     sections = [
         {
@@ -198,7 +202,7 @@ def report_html(
         .render(
             lang=lang,
             t=t,
-            title=config.study.title,
+            title=options.title,
             subtitle=subtitle,
             stamp=ILLUSTRATIVE_STAMP,
             invented=[(names.get(c, c), description) for c, description in r.invented.items()],
