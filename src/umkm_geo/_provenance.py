@@ -239,6 +239,23 @@ def klassen_components(results: Results, columns: Iterable[str]) -> frozenset[st
     return _keys_components(keys, results, columns) | frozenset({"umkm"})
 
 
+#: Figures made from fixed inputs: (names, components), a name ending in ``*`` a prefix; the first match wins.
+_FIXED_FIGURES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
+    (("survei_*",), frozenset({"survey"})),
+    (("produk_unggulan",), frozenset({"products"})),
+    (("ffa",), frozenset({"ffa"})),
+    (("lq_*", "small_multiples_*"), frozenset({"umkm"})),
+)
+
+
+def _fixed_components(name: str, rules: tuple[tuple[tuple[str, ...], frozenset[str]], ...]) -> frozenset[str] | None:
+    """The components of the first rule whose names match ``name`` (``None`` when none does)."""
+    for patterns, components in rules:
+        if any(name.startswith(p[:-1]) if p.endswith("*") else name == p for p in patterns):
+            return components
+    return None
+
+
 def figure_components(key: str, results: Results, columns: Iterable[str]) -> frozenset[str]:
     """The inputs of a figure of the map set, by its key (``umkm_density``, ``lisa_umkm_density``, ...).
 
@@ -248,14 +265,9 @@ def figure_components(key: str, results: Results, columns: Iterable[str]) -> fro
     local = results.local
     if key in results.indicators:
         return indicator_components(key, results)
-    if key.startswith("survei_"):
-        return frozenset({"survey"})
-    if key == "produk_unggulan":
-        return frozenset({"products"})
-    if key == "ffa":
-        return frozenset({"ffa"})
-    if key.startswith(("lq_", "small_multiples_")):
-        return frozenset({"umkm"})
+    fixed = _fixed_components(key, _FIXED_FIGURES)
+    if fixed is not None:
+        return fixed
     if key == "klassen":
         return klassen_components(results, columns)
     if key == "north_south":
@@ -284,6 +296,20 @@ _LOCAL_TABLES = {"lisa": "moran", "lisa_bivariate": "moran_bv", "gi_star": "gi_s
 #: Survey tables made from the answers alone (the others also use the UMKM counts: plan and weights).
 _SURVEY_ONLY = ("survei_masalah_jawaban", "survei_reliabilitas", "survei_lisa_kesenjangan")
 
+#: Tables made from fixed inputs, as :data:`_FIXED_FIGURES`.
+_FIXED_TABLES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
+    (("weights_*", "zonal_*"), frozenset()),
+    (
+        ("location_quotient*", "shift_share*", "survei_rencana_*", "join_qa*", "umkm_counts*", "demo_totals"),
+        frozenset({"umkm"}),
+    ),
+    (("population*",), frozenset({"population"})),
+    (_SURVEY_ONLY, frozenset({"survey"})),
+    (("survei_*",), frozenset({"survey", "umkm"})),
+    (("ffa_*",), frozenset({"ffa"})),
+    (("produk_*",), frozenset({"products"})),
+)
+
 
 def table_components(name: str, results: Results, columns: Iterable[str]) -> frozenset[str]:
     """The inputs of a CSV table of the run, by its name (without ``.csv``).
@@ -291,22 +317,9 @@ def table_components(name: str, results: Results, columns: Iterable[str]) -> fro
     An unknown table counts as made from every component.
     """
     columns = list(columns)
-    if name.startswith(("weights_", "zonal_")):
-        return frozenset()
-    if name.startswith(("location_quotient", "shift_share", "survei_rencana_", "join_qa", "umkm_counts")):
-        return frozenset({"umkm"})
-    if name == "demo_totals":
-        return frozenset({"umkm"})
-    if name.startswith("population"):
-        return frozenset({"population"})
-    if name in _SURVEY_ONLY:
-        return frozenset({"survey"})
-    if name.startswith("survei_"):
-        return frozenset({"survey", "umkm"})
-    if name.startswith("ffa_"):
-        return frozenset({"ffa"})
-    if name.startswith("produk_"):
-        return frozenset({"products"})
+    fixed = _fixed_components(name, _FIXED_TABLES)
+    if fixed is not None:
+        return fixed
     if name.startswith("klassen"):
         return klassen_components(results, columns)
     if name.startswith(("gap_", "inequality")):

@@ -326,6 +326,44 @@ def _areal_counts(
     return counts * inside_mask, excluded, np.flatnonzero(lost_cells & (weights > 0))
 
 
+def _gridded_counts(
+    data: gpd.GeoSeries, weights: np.ndarray, grid: _Grid, inside_mask: np.ndarray, *, method: str, grow_mask: bool
+) -> tuple[np.ndarray, float, np.ndarray]:
+    """Counts per cell by ``method``, the total left outside the mask and the positions of the units it came from."""
+    if method == "areal":
+        return _areal_counts(data, weights, grid, inside_mask, grow_mask=grow_mask)
+    source = data if method == "points" else data.representative_point()
+    counts, row, col, in_grid = _point_counts(source.x.to_numpy(), source.y.to_numpy(), weights, grid)
+    kept = in_grid & inside_mask[row, col]
+    return counts * inside_mask, float(weights[~kept].sum()), np.flatnonzero(~kept & (weights > 0))
+
+
+def _check_options(
+    points_or_frame: gpd.GeoDataFrame, cell_size_m: float, bandwidth_m: float | None, kernel: str, illustrative: bool
+) -> None:
+    """Refuse a bad input frame, cell size, bandwidth, kernel or illustrative flag of :func:`density_surface`."""
+    check_frame(points_or_frame, "points_or_frame")
+    if isinstance(points_or_frame, gpd.GeoSeries):
+        msg = "points_or_frame must be a GeoDataFrame with the column value_column, not a GeoSeries."
+        raise TableError(msg)
+    for label, number in (("cell_size_m", cell_size_m), ("bandwidth_m", bandwidth_m)):
+        if number is None and label == "bandwidth_m":
+            continue
+        if isinstance(number, bool) or not isinstance(number, int | float) or not 0 < number < math.inf:
+            msg = f"{label} must be a positive number of metres, not {number!r}."
+            raise ConfigError(msg)
+    if bandwidth_m is not None and bandwidth_m < cell_size_m:
+        msg = (
+            f"bandwidth_m={bandwidth_m!r} is below cell_size_m={cell_size_m!r} and would not smooth; "
+            "give at least one cell or None for no smoothing."
+        )
+        raise ConfigError(msg)
+    if kernel not in KERNELS:
+        msg = f"Unknown kernel {kernel!r}; choose from {list(KERNELS)}."
+        raise ConfigError(msg)
+    check_flag(illustrative, "illustrative")
+
+
 def density_surface(
     points_or_frame: gpd.GeoDataFrame,
     value_column: str,
@@ -408,26 +446,7 @@ def density_surface(
     (:data:`DENSITY_UNITS`), ``description``, the method and kernel, and ``illustrative`` with
     the bilingual note when ``illustrative=True``.
     """
-    check_frame(points_or_frame, "points_or_frame")
-    if isinstance(points_or_frame, gpd.GeoSeries):
-        msg = "points_or_frame must be a GeoDataFrame with the column value_column, not a GeoSeries."
-        raise TableError(msg)
-    for label, number in (("cell_size_m", cell_size_m), ("bandwidth_m", bandwidth_m)):
-        if number is None and label == "bandwidth_m":
-            continue
-        if isinstance(number, bool) or not isinstance(number, int | float) or not 0 < number < math.inf:
-            msg = f"{label} must be a positive number of metres, not {number!r}."
-            raise ConfigError(msg)
-    if bandwidth_m is not None and bandwidth_m < cell_size_m:
-        msg = (
-            f"bandwidth_m={bandwidth_m!r} is below cell_size_m={cell_size_m!r} and would not smooth; "
-            "give at least one cell or None for no smoothing."
-        )
-        raise ConfigError(msg)
-    if kernel not in KERNELS:
-        msg = f"Unknown kernel {kernel!r}; choose from {list(KERNELS)}."
-        raise ConfigError(msg)
-    check_flag(illustrative, "illustrative")
+    _check_options(points_or_frame, cell_size_m, bandwidth_m, kernel, illustrative)
     out = Path(out_path)
     if out.suffix.lower() not in (".tif", ".tiff"):
         msg = f"out_path {str(out)!r} must end in .tif or .tiff (a GeoTIFF is written)."
@@ -461,14 +480,7 @@ def density_surface(
     else:
         inside_mask = np.ones(grid.shape, dtype=bool)
 
-    if method == "areal":
-        counts, excluded, lost = _areal_counts(data, weights, grid, inside_mask, grow_mask=mask is None)
-    else:
-        source = data if method == "points" else data.representative_point()
-        counts, row, col, in_grid = _point_counts(source.x.to_numpy(), source.y.to_numpy(), weights, grid)
-        kept = in_grid & inside_mask[row, col]
-        counts = counts * inside_mask
-        excluded, lost = float(weights[~kept].sum()), np.flatnonzero(~kept & (weights > 0))
+    counts, excluded, lost = _gridded_counts(data, weights, grid, inside_mask, method=method, grow_mask=mask is None)
     lost_units = list(map(str, points_or_frame.index[lost][:20]))
     if excluded > 0:
         msg = (

@@ -537,6 +537,48 @@ def _rank(values: pd.Series) -> pd.Series:
     return values.round(_TIE_DECIMALS).rank(method="min", ascending=False).astype(int)
 
 
+def _urgency(
+    table: pd.DataFrame,
+    pairwise: pd.DataFrame | str | Path | Mapping[str, pd.DataFrame | str | Path] | None,
+    settings: dict[str, Any],
+) -> pd.Series:
+    """NU of every factor: from the pairwise table if given, else the urgensi column; records how in ``settings``."""
+    if pairwise is not None:
+        if "urgensi" in table:
+            warnings.warn(
+                "Both a pairwise table and an urgensi column were given; NU comes from the pairwise "
+                "table and the urgensi column was ignored.",
+                stacklevel=3,
+            )
+        nu, filled = _pairwise_urgency(pairwise, table)
+        settings.update(urgency="pairwise", nu_definition=NU_PAIRWISE_DEFINITION, pairwise_cells_complemented=filled)
+        return nu
+    if "urgensi" in table:
+        settings.update(urgency="direct", nu_definition=NU_DIRECT_DEFINITION)
+        return table["urgensi"].rename("NU")
+    msg = "No urgency: give an urgensi column (1-5) in the factor table or a pairwise comparison table."
+    raise TableError(msg)
+
+
+def _linkage(table: pd.DataFrame, linkage: pd.DataFrame | str | Path | None, settings: dict[str, Any]) -> pd.Series:
+    """NRK of every factor: from the linkage table if given, else the nrk column; records how in ``settings``."""
+    if linkage is not None:
+        if "nrk" in table:
+            warnings.warn(
+                "Both a linkage table and an nrk column were given; NRK comes from the linkage table "
+                "and the nrk column was ignored.",
+                stacklevel=3,
+            )
+        nrk, mirrored = _linkage_mean(linkage, table)
+        settings.update(linkage="table", nrk_definition=NRK_DEFINITION, linkage_cells_mirrored=mirrored)
+        return nrk
+    if "nrk" in table:
+        settings.update(linkage="column nrk", nrk_definition="NRK_i given in the factor table (1-5)")
+        return table["nrk"].rename("NRK")
+    msg = "No linkage: give a linkage table (factor x factor, 1-5) or an nrk column in the factor table."
+    raise TableError(msg)
+
+
 def force_field(
     factors: pd.DataFrame | str | Path,
     *,
@@ -599,36 +641,8 @@ def force_field(
             msg = f"The factor table has no {side} factor; FFA needs factors on both sides."
             raise AnalysisError(msg)
     settings: dict[str, Any] = {}
-    if pairwise is not None:
-        if "urgensi" in table:
-            warnings.warn(
-                "Both a pairwise table and an urgensi column were given; NU comes from the pairwise "
-                "table and the urgensi column was ignored.",
-                stacklevel=2,
-            )
-        nu, filled = _pairwise_urgency(pairwise, table)
-        settings.update(urgency="pairwise", nu_definition=NU_PAIRWISE_DEFINITION, pairwise_cells_complemented=filled)
-    elif "urgensi" in table:
-        nu = table["urgensi"].rename("NU")
-        settings.update(urgency="direct", nu_definition=NU_DIRECT_DEFINITION)
-    else:
-        msg = "No urgency: give an urgensi column (1-5) in the factor table or a pairwise comparison table."
-        raise TableError(msg)
-    if linkage is not None:
-        if "nrk" in table:
-            warnings.warn(
-                "Both a linkage table and an nrk column were given; NRK comes from the linkage table "
-                "and the nrk column was ignored.",
-                stacklevel=2,
-            )
-        nrk, mirrored = _linkage_mean(linkage, table)
-        settings.update(linkage="table", nrk_definition=NRK_DEFINITION, linkage_cells_mirrored=mirrored)
-    elif "nrk" in table:
-        nrk = table["nrk"].rename("NRK")
-        settings.update(linkage="column nrk", nrk_definition="NRK_i given in the factor table (1-5)")
-    else:
-        msg = "No linkage: give a linkage table (factor x factor, 1-5) or an nrk column in the factor table."
-        raise TableError(msg)
+    nu = _urgency(table, pairwise, settings)
+    nrk = _linkage(table, linkage, settings)
 
     out = table[["jenis", "faktor", "sumber"]].copy()
     out["NU"] = nu.astype(float)
