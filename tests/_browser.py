@@ -59,6 +59,29 @@ class Tab:
         popup.wait_for()
         return popup
 
+    def search_and_click(self, query, expected):
+        """Type ``query``, wait for its results, click the one starting with ``expected``; the popup it opens.
+
+        Each step waits for the page to settle before the next: the result list is rebuilt on every
+        input event, so the click waits for the list of this query (its only result); choosing zooms
+        the map and opens the popup, so the test waits until no zoom or pan is running and the
+        popup is on the map before reading it.
+        """
+        self.page.locator("#umkm-search-input").fill(query)
+        results = self.page.locator("#umkm-search-results li[data-i]")
+        results.first.wait_for()
+        assert results.count() == 1, results.all_inner_texts()
+        assert results.first.inner_text().startswith(expected)
+        results.first.click()
+        self.page.wait_for_function(
+            """() => {
+                var map = window.umkmAtlas.map;
+                var moving = map._animatingZoom || (map._panAnim && map._panAnim._inProgress);
+                return !moving && map._popup && map.hasLayer(map._popup);
+            }"""
+        )
+        return self.popup()
+
     def visible_legends(self):
         return self.page.locator(".umkm-legend:visible h4").all_inner_texts()
 
