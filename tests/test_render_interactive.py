@@ -27,6 +27,7 @@ from umkm_geo.render.atlas.model import CategoryLayer, ChoroplethLayer, DetailRo
 from umkm_geo.render.atlas.page import asset
 from umkm_geo.render.atlas.write import atlas_html, default_max_bytes, write_atlas
 from umkm_geo.results import Results
+from umkm_geo.stats import registry
 
 CELL = 0.08
 EVIL = "<script>alert(1)</script>"
@@ -498,9 +499,13 @@ def test_atlas_layers_from_pipeline_results(tmp_path):
         "basis_makanan_minuman",
     ]
     by_key = {layer.key: layer for layer in layers}
-    assert by_key["moran_umkm_density"].label_id == "Klaster LISA — Kepadatan UMKM (p dua sisi, α 0,05)"
-    assert by_key["moran_umkm_density"].label_en == "LISA clusters — UMKM density (two-sided p, α 0.05)"
+    assert by_key["moran_umkm_density"].label_id == "Klaster LISA — Kepadatan UMKM (p semu dua sisi, α 0,05)"
+    assert by_key["moran_umkm_density"].label_en == "LISA clusters — UMKM density (two-sided pseudo p, α 0.05)"
     assert by_key["moran_umkm_density"].short("id") == "Klaster LISA"  # popup row name
+    # every local statistic is named by its map title in the registry, as on its PNG
+    for name in ("moran", "gi_star"):
+        for lang in ("id", "en"):
+            assert by_key[f"{name}_umkm_density"].short(lang) == registry.get("local", name).map_title(lang)
     assert by_key["klassen"].short("en") == "Klassen typology"
     # p 0.0004 -> p0001, 0.02 -> p005, 0.3 and 0.6 -> ns, an island (p NaN) -> island
     assert by_key["significance_umkm_density"].values.iloc[:5].tolist() == ["p0001", "p005", "ns", "ns", "island"]

@@ -174,9 +174,12 @@ def test_every_image_is_embedded_byte_for_byte(page, images):
 
 def test_maps_have_captions_from_the_indicators(page, area):
     _, text = page
-    density = area.results["indicators"]["umkm_density"]
-    assert f"<b>Gambar 1.</b> {html.escape(density.title('id'))}; kelas fisher_jenks" in text
-    assert "<b>Gambar 2.</b> Klaster LISA (Moran lokal) — Kepadatan UMKM" in text
+    density = area.results.indicators["umkm_density"]
+    # the PNG's words: the note under its legend, the map title of the statistic in the registry
+    classes = area.results.classes["umkm_density"].describe("id")
+    assert classes.startswith("Klasifikasi: natural breaks (Fisher-Jenks), ")
+    assert f"<b>Gambar 1.</b> {html.escape(density.title('id'))}; {classes}" in text
+    assert "<b>Gambar 2.</b> Klaster LISA — Kepadatan UMKM" in text
     assert "<b>Gambar 3.</b> Tipologi Klassen" in text
 
 
@@ -211,7 +214,7 @@ def test_statistics_tables_carry_their_settings(page):
     assert ["Koreksi uji berganda", "none: p <= alpha"] in rows
     global_header = ["Statistik", "Permutasi", "Seed", "Jenis p", "Transformasi bobot", "Versi pustaka"]
     assert global_header in rows
-    moran = next(r for r in rows if r[0] == "Moran's I global" and len(r) == 6)
+    moran = next(r for r in rows if r[0] == "I Moran global" and len(r) == 6)
     assert moran[1:4] == ["99", "777", "dua sisi"]
     weights = dict(r for r in rows if len(r) == 2)
     assert weights["Metode"].startswith("queen") and weights["Unit tanpa tetangga"] == "tidak ada"

@@ -17,28 +17,22 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
+from umkm_geo import _i18n
 from umkm_geo._errors import ConfigError
 from umkm_geo._provenance import indicator_components, klassen_components, result_components
 from umkm_geo.classify.breaks import ClassBreaks, format_number
 from umkm_geo.classify.symbology import SCHEMES, qualitative_scheme, significance_bands, significance_scheme
 from umkm_geo.indicators.core import Indicator
 from umkm_geo.render.atlas.model import CategoryLayer, ChoroplethLayer, DetailRow
+from umkm_geo.stats import registry
 
 if TYPE_CHECKING:
     from umkm_geo.results import Results
 
-_P_WORDS: Mapping[str, Mapping[str, str]] = {
-    "two-sided": {"id": "p dua sisi", "en": "two-sided p"},
-    "folded": {"id": "p satu sisi (folded)", "en": "folded p"},
-}
 
-_LOCAL: Mapping[str, tuple[str, str, str]] = {
-    # result name -> (scheme, label id, label en)
-    "moran": ("lisa", "Klaster LISA", "LISA clusters"),
-    "moran_bv": ("lisa", "Klaster LISA bivariat", "Bivariate LISA clusters"),
-    "gi_star": ("gi_star", "Titik panas Gi*", "Gi* hot and cold spots"),
-    "geary": ("local_geary", "Geary lokal", "Local Geary"),
-}
+def _p_kind(p_value: str, lang: str) -> str:
+    """The kind of pseudo p-value in the static maps' words (``maps.p_value.*``), e.g. "p semu dua sisi"."""
+    return _i18n.catalogue(lang).get(f"maps.p_value.{p_value}", p_value)
 
 
 def _variable_label(variable: str | None, indicators: Mapping[str, Indicator], lang: str) -> str:
@@ -131,13 +125,12 @@ def atlas_layers(
     ]
     details: list[DetailRow] = []
 
-    for name, (scheme_name, word_id, word_en) in _LOCAL.items():
-        res = local.get(name)
-        if res is None:
-            continue
+    for name, res in local.items():  # in the order of the run, like the PNGs and the report
+        spec = registry.get("local", name)
+        word_id, word_en = (spec.map_title(lang) for lang in ("id", "en"))  # the PNG's title
         data = res.frame().reindex(frame.index)
         var_key = re.sub(r"\W+", "_", res.variable or name).strip("_")
-        p_id, p_en = (_P_WORDS.get(res.p_value, {}).get(lang, res.p_value) for lang in ("id", "en"))
+        p_id, p_en = (_p_kind(res.p_value, lang) for lang in ("id", "en"))
         alpha = {lang: format_number(res.alpha, 3, lang=lang).rstrip("0").rstrip(",.") for lang in ("id", "en")}
         v_id, v_en = (_variable_label(res.variable, inds, lang) for lang in ("id", "en"))
         made_up = stamped(result_components(res, results, columns))
@@ -147,7 +140,7 @@ def atlas_layers(
                 label_id=f"{word_id} — {v_id} ({p_id}, α {alpha['id']})",
                 label_en=f"{word_en} — {v_en} ({p_en}, α {alpha['en']})",
                 values=data["cluster"],
-                scheme=scheme_name,
+                scheme=spec.scheme,
                 short_id=word_id,
                 short_en=word_en,
                 illustrative=made_up,
@@ -158,8 +151,8 @@ def atlas_layers(
             layers.append(
                 CategoryLayer(
                     key=f"significance_{var_key}",
-                    label_id=f"Signifikansi LISA — {v_id} ({p_id})",
-                    label_en=f"LISA significance — {v_en} ({p_en})",
+                    label_id=f"{_i18n.text('maps.significance', 'id')} — {v_id} ({p_id})",
+                    label_en=f"{_i18n.text('maps.significance', 'en')} — {v_en} ({p_en})",
                     values=bands,
                     scheme=significance_scheme(
                         getattr(res, "permutations", None), res.p_value, present=set(bands.dropna())
@@ -274,11 +267,16 @@ def _survey_layers(frame: pd.DataFrame, results: Results, invented: frozenset[st
         )
     gap = results.gap_lisa
     if gap is not None:
+        lisa = registry.get("local", "moran")
+        label_id, label_en = (  # as the PNG's title
+            f"{lisa.map_title(lang)} — {_variable_label(gap.variable, results.indicators, lang)}"
+            for lang in ("id", "en")
+        )
         layers.append(
             CategoryLayer(
                 "lisa_kesenjangan",
-                "Klaster LISA — kesenjangan kebutuhan–akses",
-                "LISA clusters — need–access gap",
+                label_id,
+                label_en,
                 gap.frame()["cluster"].reindex(frame.index).astype(object),
                 scheme="lisa",
                 popup=False,
@@ -289,14 +287,13 @@ def _survey_layers(frame: pd.DataFrame, results: Results, invented: frozenset[st
     if leading is not None:
         products = leading["produk"].reindex(frame.index).astype(object)
         products = products.where(products.notna(), None)
-        sch = qualitative_scheme(
-            "produk", sorted(products.dropna().unique()), title=("Produk unggulan", "Leading product")
-        )
+        title_id, title_en = (_i18n.text("scheme.produk.title", lang) for lang in ("id", "en"))
+        sch = qualitative_scheme("produk", sorted(products.dropna().unique()), title=(title_id, title_en))
         layers.append(
             CategoryLayer(
                 "produk_unggulan",
-                "Produk unggulan",
-                "Leading product",
+                title_id,
+                title_en,
                 products,
                 scheme=sch,
                 illustrative="products" in invented,

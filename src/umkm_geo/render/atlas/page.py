@@ -55,15 +55,6 @@ LEAFLET_DIR = ("static", "js_lib_leaflet")
 #: Identifier given to the page's folium elements, so the same input writes the same bytes.
 ELEMENT_ID = "atlas"
 
-#: Classification scheme names shown under a choropleth legend.
-SCHEME_NAMES: Mapping[str, Mapping[str, str]] = {
-    "quantiles": {"id": "kuantil", "en": "quantiles"},
-    "fisher_jenks": {"id": "natural breaks (Fisher-Jenks)", "en": "natural breaks (Fisher-Jenks)"},
-    "equal_interval": {"id": "interval sama", "en": "equal interval"},
-    "box_plot": {"id": "box plot", "en": "box plot"},
-    "user_defined": {"id": "batas ditentukan pengguna", "en": "user-defined bounds"},
-}
-
 #: Words of the page in each language.
 UI: Mapping[str, Mapping[str, str]] = {
     "id": {
@@ -74,8 +65,6 @@ UI: Mapping[str, Mapping[str, str]] = {
         "class": "Kelas",
         "code": "Kode",
         "details": "Rincian",
-        "classes": "Klasifikasi: {scheme}, {k} kelas",
-        "collapsed": " ({k} diminta; nilai yang sama menyatukan kelas)",
         "simplified": "Batas disederhanakan untuk web (toleransi ≈ {m} m)",
         "unsimplified": "Batas tidak disederhanakan (koordinat {d} desimal)",
         "illustrative_mark": "(data ilustrasi)",
@@ -88,8 +77,6 @@ UI: Mapping[str, Mapping[str, str]] = {
         "class": "Class",
         "code": "Code",
         "details": "Details",
-        "classes": "Classes: {scheme}, {k} classes",
-        "collapsed": " ({k} requested; tied values merged classes)",
         "simplified": "Boundaries simplified for the web (tolerance ≈ {m} m)",
         "unsimplified": "Boundaries not simplified (coordinates to {d} decimals)",
         "illustrative_mark": "(illustrative data)",

@@ -60,7 +60,7 @@ from umkm_geo.classify.symbology import (
 )
 from umkm_geo.render.atlas._simplify import TOLERANCES_M, WebGeometry, fit_geometry
 from umkm_geo.render.atlas.model import AtlasResult, CategoryLayer, ChoroplethLayer, DetailRow, aligned
-from umkm_geo.render.atlas.page import SCHEME_NAMES, UI, render_page
+from umkm_geo.render.atlas.page import UI, render_page
 
 #: The layer and result types are defined in :mod:`umkm_geo.render.atlas.model`; they are listed
 #: here too, with the functions that take and return them.
@@ -158,10 +158,7 @@ def _choropleth(layer: ChoroplethLayer, index: pd.Index, lang: str) -> _Layer:
             codes.append(int(cls))
             texts.append(format_number(float(value), ind.decimals, lang=lang))
     classes = layer.classes
-    ui = UI[lang]
-    note = ui["classes"].format(scheme=SCHEME_NAMES.get(classes.scheme, {}).get(lang, classes.scheme), k=classes.k)
-    if classes.k < classes.k_requested and classes.scheme in ("quantiles", "fisher_jenks"):
-        note += ui["collapsed"].format(k=classes.k_requested)
+    note = classes.describe(lang)  # the note under the PNG's legend, in the same words
     stamp = ILLUSTRATIVE_STAMP if layer.illustrative else ""
     meta = {
         "key": ind.key,

@@ -2,21 +2,23 @@
 
 :func:`maps` reads each image (a missing file or one that is not a PNG is a
 :class:`~umkm_geo._errors.ConfigError`), takes its pixel size from the PNG header and gives it the
-caption passed by the caller or an automatic one: an indicator's title and class scheme, or a name
-by the key's prefix (``lisa_``, ``gi_star_``, ``lq_``, ... in
-:data:`~umkm_geo.render.report.text._CAPTION_PREFIXES`).
+caption passed by the caller or an automatic one (:func:`caption`): the title the PNG has, in the
+same words (an indicator's title and classification, a statistic's map title from the registry,
+the titles of the static maps in the locale files).
 """
 
 from __future__ import annotations
 
 import base64
 import struct
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from umkm_geo._errors import ConfigError
+from umkm_geo._i18n import text
 from umkm_geo.render.report.model import Report
-from umkm_geo.render.report.text import _CAPTION_PREFIXES
+from umkm_geo.stats import registry
 
 __all__ = ["caption", "maps"]
 
@@ -37,24 +39,70 @@ def _png_data_uri(key: str, path: Path) -> tuple[str, int, int]:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii"), width, height
 
 
+def _local_titles() -> dict[str, Callable[[str], str]]:
+    """The map titles of the local statistics by the key prefix of their maps (their words in the registry).
+
+    The map of a local statistic is ``lisa_<indicator>`` for local Moran and ``<name>_<indicator>``
+    for the others (:mod:`umkm_geo.render.mapset`).
+    """
+    return {
+        ("lisa" if s.name == "moran" else s.name) + "_": s.map_title
+        for s in registry.STATISTICS.values()
+        if s.family == "local"
+    }
+
+
+def _words(key: str) -> Callable[[str], str]:
+    return lambda lang: text(key, lang)
+
+
+def _comparison(r: Report) -> Callable[[str], str]:
+    """The title of the group comparison chart: north-south for the wilayah grouping, else kab/kota."""
+    table = r.results.gap_table
+    by_kab = table is not None and table.grouping != "wilayah"
+    return _words("maps.groups_kab" if by_kab else "maps.groups")
+
+
 def caption(r: Report, key: str) -> str:
-    """The caption of the image ``key``: the one given, else an indicator's title or a name by prefix."""
+    """The caption of the image ``key``: the one given, else the title its PNG has.
+
+    An indicator's title and its classification (the note under its legend); the map title of a
+    local statistic (``lisa_``, ``gi_star_``, ``geary_``, ``moran_bv_``); the significance map, the
+    Moran scatterplot, the LQ maps (``lq_<sector>``), the Klassen typology, the group comparison
+    and the small multiples by their titles; then the rest of the key (an indicator's label or the
+    key's words) after a dash.
+    """
     if key in r.captions:
         return str(r.captions[key])
-    i = 0 if r.lang == "id" else 1
     if key in r.indicators:
-        text = r.indicators[key].title(r.lang)
+        words = r.indicators[key].title(r.lang)
         classes = r.results.classes.get(key)
         if classes is not None:
-            text += "; " + r.t["map_caption_class"].format(scheme=classes.scheme, k=classes.k)
-        return str(text)
-    for prefix, names in _CAPTION_PREFIXES.items():
+            words += "; " + classes.describe(r.lang)
+        return words
+    whole = {
+        "klassen": _words("scheme.klassen.title"),
+        "north_south": _comparison(r),
+        "gap": _comparison(r),
+        "small_multiples_years": _words("maps.years"),
+        "small_multiples_sectors": _words("maps.sectors"),
+    }
+    if key in whole:
+        return whole[key](r.lang)
+    if key.startswith("lq_"):
+        return text("maps.lq", r.lang, sector=key.removeprefix("lq_").replace("_", " "))
+    prefixes = {
+        **_local_titles(),
+        "significance_": _words("maps.significance"),
+        "moran_scatter_": _words("maps.moran"),
+    }
+    for prefix, title in prefixes.items():
         if key.startswith(prefix):
-            rest = key[len(prefix) :].lstrip("_")
+            rest = key[len(prefix) :]
             if not rest:
-                return names[i]
+                return title(r.lang)
             subject = r.label(rest) if rest in r.indicators else rest.replace("_", " ")
-            return f"{names[i]} — {subject}"
+            return f"{title(r.lang)} — {subject}"
     return key.replace("_", " ")
 
 

@@ -14,9 +14,17 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from umkm_geo.classify.symbology import SCHEMES
-from umkm_geo.render.report.interpret import GLOBAL_READINGS, format_p, format_setting, global_variable, local_sentences
+from umkm_geo.render.report.interpret import (
+    GLOBAL_READINGS,
+    format_p,
+    format_setting,
+    global_name,
+    global_variable,
+    local_sentences,
+)
 from umkm_geo.render.report.model import Cell, Report
-from umkm_geo.render.report.text import _LOCAL_NAMES, _MEASURE_NAMES
+from umkm_geo.render.report.text import _MEASURE_NAMES
+from umkm_geo.stats import registry
 
 if TYPE_CHECKING:
     from umkm_geo.stats.regional.lq import LQResult
@@ -66,7 +74,6 @@ def _global(r: Report) -> dict[str, Any] | None:
     if not results:
         return None
     rows, settings_rows = [], []
-    i = 0 if r.lang == "id" else 1
     for result in results.values():
         payload = result.to_dict()
         name, stats, settings = payload["result"], payload["statistics"], payload["settings"]
@@ -78,7 +85,7 @@ def _global(r: Report) -> dict[str, Any] | None:
         perm = settings["permutations"]
         rows.append(
             [
-                spec["name"][i],
+                global_name(name, r.lang),
                 global_variable(stats, r.indicators, lang=r.lang),
                 r.num(stats[spec["stat"]], decimals),
                 r.num(stats[spec["expected"]], decimals),
@@ -90,7 +97,7 @@ def _global(r: Report) -> dict[str, Any] | None:
         )
         settings_rows.append(
             [
-                spec["name"][i],
+                global_name(name, r.lang),
                 r.num(perm, 0),
                 settings.get("seed"),
                 t.get(settings.get("alternative"), settings.get("alternative")),
@@ -114,10 +121,10 @@ def _local(r: Report) -> list[dict[str, Any]] | None:
     if not results:
         return None
     out = []
-    i = 0 if r.lang == "id" else 1
     for result in results.values():
-        names = _LOCAL_NAMES.get(result.statistic, (result.statistic, result.statistic, "lisa"))
-        scheme = SCHEMES[names[2]]
+        spec = registry.by_result(result.statistic)
+        name = result.statistic if spec is None else spec.label(r.lang)
+        scheme = SCHEMES[spec.scheme if spec is not None else "lisa"]
         if result.statistic == "local_moran_bv" and "x" in result.settings:
             variable = f"{r.label(result.settings['x'])} × lag({r.label(result.settings['y'])})"
         else:
@@ -141,7 +148,7 @@ def _local(r: Report) -> list[dict[str, Any]] | None:
         ]
         out.append(
             {
-                "title": f"{names[i]} — {variable}",
+                "title": f"{name} — {variable}",
                 "rows": rows,
                 "settings": pairs,
                 "sentences": local_sentences(result, r.names, lang=r.lang),

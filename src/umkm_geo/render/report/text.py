@@ -182,7 +182,6 @@ _PHRASES: Mapping[str, tuple[str, str]] = {
     ),
     "illustrative_inputs": ("Masukan ilustrasi", "Illustrative inputs"),
     "component": ("Masukan", "Input"),
-    "map_caption_class": ("kelas {scheme}, k = {k}", "{scheme} classes, k = {k}"),
     "basis_published": ("angka terbitan", "published"),
     "basis_interpolated": ("interpolasi", "interpolated"),
     "basis_scaled": ("diskalakan (ilustrasi)", "scaled (illustrative)"),
@@ -204,14 +203,6 @@ _TEXT: Mapping[str, Mapping[str, str]] = {
     lang: {k: v[i] for k, v in _PHRASES.items()} for i, lang in enumerate(("id", "en"))
 }
 
-#: Local statistics: name -> (Bahasa Indonesia, English, colour scheme in :data:`~umkm_geo.classify.symbology.SCHEMES`).
-_LOCAL_NAMES = {
-    "local_moran": ("Moran lokal (LISA)", "Local Moran (LISA)", "lisa"),
-    "local_moran_bv": ("Moran lokal bivariat", "Bivariate local Moran", "lisa"),
-    "local_gi_star": ("Getis-Ord Gi*", "Getis-Ord Gi*", "gi_star"),
-    "local_geary": ("Geary lokal", "Local Geary", "local_geary"),
-}
-
 #: Inequality measures of the gap section: measure -> (Bahasa Indonesia, English).
 _MEASURE_NAMES = {
     "theil_total": ("Theil T total", "Theil T total"),
@@ -226,22 +217,6 @@ _MEASURE_NAMES = {
     "spatial_gini_non_neighbour_share": ("Gini spasial: bagian bukan tetangga", "Spatial Gini: non-neighbour part"),
     "spatial_gini_polarization": ("Gini spasial: polarisasi", "Spatial Gini: polarization"),
     "spatial_gini_p_value": ("Gini spasial: p permutasi", "Spatial Gini: permutation p"),
-}
-
-#: Automatic map captions by image-key prefix, first match wins: prefix -> (Bahasa Indonesia, English).
-_CAPTION_PREFIXES: Mapping[str, tuple[str, str]] = {
-    "lisa_significance_": ("Peta signifikansi LISA", "LISA significance map"),
-    "lisa_bivariate_": ("Klaster LISA bivariat", "Bivariate LISA clusters"),
-    "lisa_": ("Klaster LISA (Moran lokal)", "LISA clusters (local Moran)"),
-    "significance_": ("Peta signifikansi", "Significance map"),
-    "moran_scatter_": ("Diagram pencar Moran", "Moran scatterplot"),
-    "gi_star_": ("Titik panas dan dingin Getis-Ord Gi*", "Getis-Ord Gi* hot and cold spots"),
-    "local_geary_": ("Geary lokal", "Local Geary"),
-    "lq_": ("Location quotient sektor", "Location quotient of sector"),
-    "klassen": ("Tipologi Klassen", "Klassen typology"),
-    "small_multiples_": ("Peta kecil berganda", "Small multiples"),
-    "gap": ("Perbandingan kelompok", "Comparison of groups"),
-    "north_south": ("Perbandingan utara–selatan", "North–south comparison"),
 }
 
 #: Methods: (title id, title en, formula HTML, explanation id, explanation en).

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from umkm_geo.render.report.interpret.gap import gap_sentences, theil_sentence
-from umkm_geo.render.report.interpret.global_ import GLOBAL_READINGS, global_sentence, global_variable
+from umkm_geo.render.report.interpret.global_ import GLOBAL_READINGS, global_name, global_sentence, global_variable
 from umkm_geo.render.report.interpret.local import local_sentences
 from umkm_geo.render.report.interpret.numbers import _check_lang, format_p, format_setting, join_names
 from umkm_geo.render.report.interpret.regional import basis_sentences, klassen_sentences, shift_share_sentences
@@ -51,6 +51,7 @@ __all__ = [
     "format_p",
     "format_setting",
     "gap_sentences",
+    "global_name",
     "global_sentence",
     "global_variable",
     "interpret",

@@ -10,8 +10,9 @@ import pandas as pd
 
 from umkm_geo.classify.breaks import format_number
 from umkm_geo.render.report.interpret.numbers import _WORDS, _check_lang, _test_phrase, format_p, format_setting
+from umkm_geo.stats import registry
 
-__all__ = ["GLOBAL_READINGS", "global_sentence", "global_variable"]
+__all__ = ["GLOBAL_READINGS", "global_name", "global_sentence", "global_variable"]
 
 _NOT_TESTED = (
     "tidak diuji (tanpa variasi di bawah hipotesis nol, mis. terlalu sedikit kecamatan)",
@@ -22,8 +23,10 @@ _NEGATIVE = ("autokorelasi spasial negatif yang signifikan", "significant negati
 _NO_AUTOCORRELATION = ("tidak ada autokorelasi spasial yang signifikan", "no significant spatial autocorrelation")
 
 #: How each global result (by ``to_dict()["result"]``) is read: the keys of the statistic, its
-#: expectation, z-value and pseudo p-value; its name and symbol; the readings (id, en) when it is
-#: significantly above / below its expectation, or neither; decimals (3 unless given).
+#: expectation, z-value and pseudo p-value; its symbol; the readings (id, en) when it is
+#: significantly above / below its expectation, or neither; decimals (3 unless given); the part of
+#: the statistic read, after its name (``qualifier``). Its name is the statistic's label in the
+#: registry (:func:`global_name`).
 GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
         "global_moran": {
@@ -31,7 +34,6 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "stat": "I",
             "expected": "expected_I",
             "p": "p_sim",
-            "name": ("Moran's I global", "Global Moran's I"),
             "symbol": "I",
             "above": _POSITIVE,
             "below": _NEGATIVE,
@@ -42,7 +44,6 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "stat": "I",
             "expected": "expected_I",
             "p": "p_sim",
-            "name": ("Moran's I laju (Empirical Bayes)", "Empirical-Bayes rate Moran's I"),
             "symbol": "I",
             "above": _POSITIVE,
             "below": _NEGATIVE,
@@ -53,7 +54,6 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "stat": "C",
             "expected": "expected_C",
             "p": "p_sim",
-            "name": ("Geary's C", "Geary's C"),
             "symbol": "C",
             "above": _NEGATIVE,
             "below": _POSITIVE,
@@ -64,7 +64,6 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "stat": "G",
             "expected": "expected_G",
             "p": "p_sim",
-            "name": ("General G Getis-Ord", "Getis-Ord General G"),
             "symbol": "G",
             "above": ("pengelompokan nilai tinggi yang signifikan", "significant clustering of high values"),
             "below": ("pengelompokan nilai rendah yang signifikan", "significant clustering of low values"),
@@ -78,7 +77,6 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "stat": "I",
             "expected": "expected_I",
             "p": "p_sim",
-            "name": ("Moran's I bivariat", "Bivariate Moran's I"),
             "symbol": "I",
             "above": (
                 "asosiasi spasial positif yang signifikan"
@@ -94,10 +92,10 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
         "join_counts": {
             "z": "z_BB",
             "stat": "BB",
+            "qualifier": "BB",
             "decimals": 1,
             "expected": "expected_BB",
             "p": "p_sim_BB",
-            "name": ("Join count BB", "Join count BB"),
             "symbol": "BB",
             "above": (
                 "kecamatan di atas median lebih sering bertetangga daripada yang diharapkan secara acak (signifikan)",
@@ -114,6 +112,14 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
         },
     }
 )
+
+
+def global_name(result: str, lang: str = "id") -> str:
+    """The name of the global statistic whose result is ``result`` (its label in :mod:`umkm_geo.stats.registry`)."""
+    spec = registry.by_result(result)
+    name = result if spec is None else spec.label(lang)
+    qualifier = GLOBAL_READINGS.get(result, {}).get("qualifier")  # the count read of the join counts: BB
+    return f"{name} {qualifier}" if qualifier else name
 
 
 def global_variable(statistics: Mapping[str, Any], indicators: Mapping[str, Any], *, lang: str = "id") -> str:
@@ -201,7 +207,7 @@ def global_sentence(result: Any, *, alpha: float = 0.05, lang: str = "id", label
     test = _test_phrase(settings.get("alternative", "two-sided"), settings["permutations"], lang)
     p_text = format_p(p, alpha=alpha, permutations=settings["permutations"], lang=lang)
     symbol = spec["symbol"]
-    subject = f"{spec['name'][i]} {label}".strip()
+    subject = f"{global_name(name, lang)} {label}".strip()
     at = "" if pd.isna(p) else " " + _WORDS[lang]["at_alpha"].format(alpha=format_setting(alpha, lang))
     decimals = spec.get("decimals", 3)
     return (
