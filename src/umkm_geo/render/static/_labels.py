@@ -25,8 +25,8 @@ from matplotlib.transforms import Bbox
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 from shapely.ops import polylabel
 
-from umkm_geo.classify.symbology import _lang
-from umkm_geo.render.static._layout import aligned
+from umkm_geo import _i18n
+from umkm_geo.render.static._layout import aligned, figure_renderer
 
 #: Font sizes (points) of the labels: largest and smallest.
 LABEL_SIZE = 6.5
@@ -38,11 +38,6 @@ MAX_LABELS = 150
 #: ``gid`` of the label texts and of the leader lines (and their anchor dots).
 GID_LABEL = "area-label"
 GID_LEADER = "label-leader"
-
-_TEXT = {
-    "id": {"key": "Nomor pada peta", "unlabelled": "tanpa label di peta"},
-    "en": {"key": "Numbers on the map", "unlabelled": "not labelled on the map"},
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,7 +82,7 @@ class LabelPlacer:
 
     def __init__(self, ax: Axes, obstacles: Sequence[Bbox], pad: float) -> None:
         self.ax = ax
-        self.renderer = ax.figure.canvas.get_renderer()
+        self.renderer = figure_renderer(ax)
         self.frame = ax.bbox
         self.pad = pad
         self._taken = np.array([[b.x0 - pad, b.y0 - pad, b.x1 + pad, b.y1 + pad] for b in obstacles]).reshape(-1, 4)
@@ -367,7 +362,9 @@ def label_key(placed: Sequence[PlacedLabel], lang: str) -> str:
     rows = [p for p in placed if p.how in ("number", "none")]
     if not rows:
         return ""
-    lines = [f"{_TEXT[_lang(lang)]['key']}:"]
+    lines = [_i18n.text("maps.key_title", lang)]
     for p in sorted(rows, key=lambda r: (r.number is None, r.number or 0)):
-        lines.append(f"{p.number}  {p.name}" if p.how == "number" else f"–  {p.name} ({_TEXT[lang]['unlabelled']})")
+        lines.append(
+            f"{p.number}  {p.name}" if p.how == "number" else _i18n.text("maps.key_unlabelled", lang, name=p.name)
+        )
     return "\n".join(lines)

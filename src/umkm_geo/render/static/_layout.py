@@ -7,7 +7,8 @@ and the date the map was made). Maps of illustrative data carry
 :data:`~umkm_geo.classify.symbology.ILLUSTRATIVE_STAMP`.
 
 Area labels are placed by :mod:`umkm_geo.render.static._labels`. Every figure is drawn on its own Agg
-canvas, outside pyplot's global state.
+canvas, outside pyplot's global state. The words (footer, north, scale bar) are ``maps.*`` in the
+locale files.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ import math
 import textwrap
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
+from typing import cast
 
 import geopandas as gpd
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -31,6 +34,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
+from umkm_geo import _i18n
 from umkm_geo._crs import utm_crs
 from umkm_geo.classify.symbology import EDGE_COLOR, ILLUSTRATIVE_STAMP, LegendEntry, _lang
 
@@ -60,11 +64,6 @@ GID_SCALE = "scale-bar"
 GID_NORTH = "north-arrow"
 GID_CREDITS = "credits"
 GID_DATE = "map-date"
-
-_TEXT = {
-    "id": {"made": "Dibuat", "north": "U"},
-    "en": {"made": "Made", "north": "N"},
-}
 
 
 def package_version() -> str:
@@ -107,12 +106,12 @@ class FigureText:
         """Date line, e.g. ``"Dibuat 2025-01-31 · umkm_geo 0.4.0"``."""
         when = self.date if self.date is not None else dt.date.today()
         text = when if isinstance(when, str) else when.isoformat()
-        return f"{_TEXT[self.lang]['made']} {text} · umkm_geo {package_version()}"
+        return _i18n.text("maps.footer", self.lang, date=text, version=package_version())
 
 
-def text(lang: str, key: str) -> str:
-    """Fixed text ``key`` of the layout in ``lang``."""
-    return _TEXT[_lang(lang)][key]
+def figure_renderer(ax: Axes) -> RendererBase:
+    """The renderer of the (Agg) canvas of ``ax``'s figure, to measure artists in display space."""
+    return cast(FigureCanvasAgg, ax.figure.canvas).get_renderer()
 
 
 # --- geometry helpers --------------------------------------------------------------------------
@@ -157,9 +156,9 @@ def nice_length(span_m: float) -> float:
 
 def km_text(length_m: float, lang: str = "id") -> str:
     """Scale-bar text in km (or m below 1 km), with the decimal comma in ``"id"``."""
-    value, unit = (length_m / 1000, "km") if length_m >= 1000 else (length_m, "m")
+    value, key = (length_m / 1000, "maps.scale_km") if length_m >= 1000 else (length_m, "maps.scale_m")
     number = f"{value:g}"
-    return f"{number.replace('.', ',') if lang == 'id' else number} {unit}"
+    return _i18n.text(key, lang, length=number.replace(".", ",") if lang == "id" else number)
 
 
 # --- figure frame ------------------------------------------------------------------------------
@@ -309,7 +308,7 @@ def scale_bar(ax: Axes, lang: str, *, size: float = 8) -> AnchoredSizeBar:
 def north_arrow(ax: Axes, lang: str, *, x: float = 1.08, y: float = 0.97) -> None:
     """Add a north arrow at axes fraction ``(x, y)`` (``U`` for Utara, ``N`` in English)."""
     ax.annotate(
-        text(lang, "north"),
+        _i18n.text("maps.north", lang),
         xy=(x, y),
         xytext=(x, y - 0.1),
         xycoords="axes fraction",
@@ -371,7 +370,7 @@ def legend(
 
 def notes_below(ax: Axes, anchor_artist, lines: Sequence[tuple[str, str]], *, fontsize: float = 7.5) -> None:
     """Write text blocks ``(gid, text)`` under ``anchor_artist`` (the legend), one below the other."""
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = figure_renderer(ax)
     to_axes = ax.transAxes.inverted()
     bbox = anchor_artist.get_window_extent(renderer)
     (x, y), _ = to_axes.transform([[bbox.x0, bbox.y0], [bbox.x1, bbox.y1]])
@@ -395,7 +394,7 @@ def notes_below(ax: Axes, anchor_artist, lines: Sequence[tuple[str, str]], *, fo
 
 def artist_boxes(ax: Axes, *artists) -> list[Bbox]:
     """Display-space boxes of ``artists`` (with a text's bbox patch, e.g. the stamp)."""
-    renderer = ax.figure.canvas.get_renderer()
+    renderer = figure_renderer(ax)
     boxes = []
     for artist in artists:
         patch = artist.get_bbox_patch() if hasattr(artist, "get_bbox_patch") else None

@@ -7,6 +7,9 @@ illustrative stamp, credits, date) and saved with :func:`umkm_geo.render.static.
   Moran's I; significant units in their LISA cluster colours.
 * :func:`group_comparison_figure` -- the distribution of an indicator per group (box, every unit,
   mean) with ``n``, and the gap between groups with its permutation p from the gap table.
+
+Their words are ``charts.*`` in the locale files (and the shared ``scheme.*``, ``legend.count``,
+``maps.p_value.*``).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from umkm_geo import _i18n
 from umkm_geo._errors import AnalysisError
 from umkm_geo.classify.breaks import format_number
 from umkm_geo.classify.symbology import CHART_COLORS, LISA_COLORS, lisa_label
@@ -41,44 +45,6 @@ GID_REGRESSION = "moran-line"
 GID_MEAN = "group-mean"
 
 _QUADRANTS = ("HH", "LL", "LH", "HL")
-
-_TEXT = {
-    "id": {
-        "x": "{label} (terstandar, z)",
-        "y": "Lag spasial: {label} (z)",
-        "p2": "p semu dua sisi",
-        "head": "{title} (I = {I}; {p_name} = {p})",
-        "untested": "tidak diuji",
-        "sub": "{perm} permutasi, seed {seed}; E[I] = {EI}; bobot dinormalkan per baris; n = {n}",
-        "islands": "; {k} unit tanpa tetangga (lag 0)",
-        "line": "Garis: kemiringan = I = {I}",
-        "ns": "Tidak signifikan",
-        "island": "Tanpa tetangga",
-        "mean": "Rata-rata",
-        "box": "Kotak: kuartil dan median; titik: tiap kecamatan",
-        "gap": "Rata-rata {a} {ma} vs {b} {mb} {unit}: selisih {d} (rasio {r}); p permutasi dua sisi = {p}",
-        "gap_nan": "Rata-rata {a} {ma} vs {b} {mb} {unit}: selisih {d} (rasio {r}); p tidak dihitung "
-        "(kelompok satu unit)",
-        "perm": " ({perm} permutasi, seed {seed})",
-    },
-    "en": {
-        "x": "{label} (standardised, z)",
-        "y": "Spatial lag: {label} (z)",
-        "p2": "two-sided pseudo p",
-        "head": "{title} (I = {I}; {p_name} = {p})",
-        "untested": "not tested",
-        "sub": "{perm} permutations, seed {seed}; E[I] = {EI}; row-standardised weights; n = {n}",
-        "islands": "; {k} units without neighbours (lag 0)",
-        "line": "Line: slope = I = {I}",
-        "ns": "Not significant",
-        "island": "No neighbours",
-        "mean": "Mean",
-        "box": "Box: quartiles and median; dots: each kecamatan",
-        "gap": "Mean {a} {ma} vs {b} {mb} {unit}: difference {d} (ratio {r}); two-sided permutation p = {p}",
-        "gap_nan": "Mean {a} {ma} vs {b} {mb} {unit}: difference {d} (ratio {r}); p not computed (group of one unit)",
-        "perm": " ({perm} permutations, seed {seed})",
-    },
-}
 
 
 def _number(value: float, decimals: int, lang: str) -> str:
@@ -196,7 +162,6 @@ def moran_scatter_figure(
     AnalysisError
         If the values or weights do not give ``moran.I``, or see :func:`moran_points`.
     """
-    t = _TEXT[lang]
     points = moran_points(values, graph)
     n = len(points)
     s0 = float(graph.adjacency.sum())
@@ -209,12 +174,15 @@ def moran_scatter_figure(
         )
         raise AnalysisError(msg)
     i_text = _number(moran.I, 3, lang)
-    p_text = t["untested"] if pd.isna(moran.p_sim) else _p_text(moran.p_sim, lang)  # e.g. three mutual neighbours
-    head = t["head"].format(title=title, I=i_text, p_name=t["p2"], p=p_text)
+    untested = pd.isna(moran.p_sim)  # e.g. three mutual neighbours
+    p_text = _i18n.text("charts.untested", lang) if untested else _p_text(moran.p_sim, lang)
+    p_name = _i18n.text("maps.p_value.two-sided", lang)
+    head = _i18n.text("charts.head", lang, title=title, I=i_text, p_name=p_name, p=p_text)
     if subtitle is None:
-        subtitle = t["sub"].format(perm=moran.permutations, seed=moran.seed, EI=_number(moran.expected_I, 3, lang), n=n)
+        expected = _number(moran.expected_I, 3, lang)
+        subtitle = _i18n.text("charts.moran_sub", lang, perm=moran.permutations, seed=moran.seed, EI=expected, n=n)
         if points["island"].any():
-            subtitle += t["islands"].format(k=int(points["island"].sum()))
+            subtitle += _i18n.text("charts.islands", lang, k=int(points["island"].sum()))
     fig, ax = new_chart((5.0, 5.0), FigureText(head, subtitle, credits, illustrative, lang, date), side=2.6)
 
     codes = pd.Series("point", index=points.index, dtype=object)
@@ -226,9 +194,9 @@ def moran_scatter_figure(
     handles = []
     styles = {
         **{q: (LISA_COLORS[q], lisa_label(q, lang)) for q in _QUADRANTS},
-        "ns": (CHART_COLORS["ns_point"], t["ns"]),
+        "ns": (CHART_COLORS["ns_point"], _i18n.text("scheme.ns", lang)),
         "point": (CHART_COLORS["point"], indicator.label(lang)),
-        "island": ("white", t["island"]),
+        "island": ("white", _i18n.text("scheme.island", lang)),
     }
     for code, (color, label) in styles.items():
         mask = (codes == code).to_numpy()
@@ -245,7 +213,7 @@ def moran_scatter_figure(
             gid=GID_POINTS,
         )
         marker = Line2D([], [], marker="o", linestyle="", markerfacecolor=color, markeredgecolor="#252525")
-        handles.append((marker, f"{label} (n={int(mask.sum())})"))
+        handles.append((marker, _i18n.text("legend.count", lang, label=label, count=int(mask.sum()))))
 
     # Each axis symmetric around 0, so the quadrants are the four corners.
     x_reach = 1.15 * max(np.abs(z).max(), 0.5)
@@ -256,7 +224,7 @@ def moran_scatter_figure(
     ax.axvline(0, color=CHART_COLORS["axis"], linewidth=0.8, linestyle="--", zorder=1)
     xs = np.array([-x_reach, x_reach])
     (line,) = ax.plot(xs, moran.I * xs, color=CHART_COLORS["mean"], linewidth=1.6, zorder=2, gid=GID_REGRESSION)
-    handles.append((line, t["line"].format(I=i_text)))
+    handles.append((line, _i18n.text("charts.line", lang, I=i_text)))
     corners = {"HH": (0.97, 0.97, "right", "top"), "LL": (0.03, 0.03, "left", "bottom")}
     corners |= {"LH": (0.03, 0.97, "left", "top"), "HL": (0.97, 0.03, "right", "bottom")}
     quadrant_texts = [
@@ -267,8 +235,8 @@ def moran_scatter_figure(
         named = aligned(labels, points.index, "labels")[codes.isin(_QUADRANTS).to_numpy()].dropna()
         _label_points(ax, points.loc[named.index, ["z", "lag"]].to_numpy(), named.astype(str), quadrant_texts)
     label = indicator.label(lang)
-    ax.set_xlabel(t["x"].format(label=label), fontsize=9.5)
-    ax.set_ylabel(t["y"].format(label=label), fontsize=9.5)
+    ax.set_xlabel(_i18n.text("charts.x", lang, label=label), fontsize=9.5)
+    ax.set_ylabel(_i18n.text("charts.y", lang, label=label), fontsize=9.5)
     ax.tick_params(labelsize=8)
     _axis_numbers(ax.xaxis, lang)
     _axis_numbers(ax.yaxis, lang)
@@ -309,11 +277,12 @@ def _group_labels(groups: list[str], labels: Mapping[str, str] | None, lang: str
 
 def _gap_lines(gap: GapTable, names: Mapping[str, str], indicator: Indicator, lang: str) -> list[str]:
     """One sentence per compared pair: difference, ratio and permutation p."""
-    t = _TEXT[lang]
     lines = []
     for row in gap.pairs_frame().itertuples(index=False):
         p = float(row.p_value)
-        text = (t["gap_nan"] if np.isnan(p) else t["gap"]).format(
+        text = _i18n.text(
+            "charts.gap_nan" if np.isnan(p) else "charts.gap",
+            lang,
             a=names.get(row.a, row.a),
             b=names.get(row.b, row.b),
             ma=_number(row.mean_a, indicator.decimals, lang),
@@ -325,7 +294,7 @@ def _gap_lines(gap: GapTable, names: Mapping[str, str], indicator: Indicator, la
         )
         lines.append(text.replace("  ", " "))
     if lines:
-        lines[-1] += t["perm"].format(perm=_number(gap.permutations, 0, lang), seed=gap.seed)
+        lines[-1] += _i18n.text("charts.perm", lang, perm=_number(gap.permutations, 0, lang), seed=gap.seed)
     return lines
 
 
@@ -381,7 +350,6 @@ def group_comparison_figure(
     AnalysisError
         If no unit has a value and a group, or ``gap`` does not match the values.
     """
-    t = _TEXT[lang]
     data = pd.DataFrame({"x": pd.to_numeric(values, errors="raise"), "g": groups.reindex(values.index)})
     if gap is not None:
         data = data.drop(index=list(gap.dropped), errors="ignore")
@@ -439,7 +407,7 @@ def group_comparison_figure(
         linewidth=0.8,
         zorder=4,
         gid=GID_MEAN,
-        label=t["mean"],
+        label=_i18n.text("charts.mean", lang),
     )
     ax.set_xticks(positions, [f"{names[g]}\n(n={int(stats.loc[g, 'size'])})" for g in order], fontsize=9)
     ax.set_ylabel(indicator.title(lang), fontsize=9.5)
@@ -454,7 +422,7 @@ def group_comparison_figure(
         bbox_to_anchor=(1.02, 1.0),
         frameon=False,
         fontsize=8.5,
-        title=textwrap.fill(t["box"], 30),
+        title=textwrap.fill(_i18n.text("charts.box", lang), 30),
         title_fontsize=7.5,
         alignment="left",
     )

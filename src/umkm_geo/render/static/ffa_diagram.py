@@ -6,6 +6,7 @@ is proportional to the factor's TNB (one scale for both sides), so the longest a
 TNB. Labels give the code, the factor (wrapped) and TNB; the key success factors (FKK) are drawn
 darker, outlined and in bold. The totals and the force balance sentence are printed at the bottom.
 The figure is made outside pyplot; save it with :func:`umkm_geo.render.static.maps.save_figure`.
+Its words are ``charts.ffa.*`` in the locale files.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import textwrap
 
 from matplotlib.figure import Figure
 
+from umkm_geo import _i18n
 from umkm_geo.classify.breaks import format_number
 from umkm_geo.render.static._layout import FigureText, figure_stamp, new_figure
 from umkm_geo.stats.ffa import SIDES, FFAResult
@@ -35,30 +37,12 @@ _LABEL_W = 2.4  # label column on each side, inches
 _GAP = 0.12
 _WRAP = 34  # characters per label line
 
-_TEXT = {
-    "id": {
-        "pendorong": "Faktor pendorong →",
-        "penghambat": "← Faktor penghambat",
-        "sub": "Panjang panah sebanding dengan TNB = NBD + NBK; FKK (faktor kunci keberhasilan) ditebalkan",
-        "total": "ΣTNB {side} = {v}",
-        "fkk": "FKK",
-        "side": {"pendorong": "pendorong", "penghambat": "penghambat"},
-    },
-    "en": {
-        "pendorong": "Driving factors →",
-        "penghambat": "← Restraining factors",
-        "sub": "Arrow length proportional to TNB = NBD + NBK; key success factors (FKK) in bold",
-        "total": "ΣTNB {side} = {v}",
-        "fkk": "FKK",
-        "side": {"pendorong": "driving", "penghambat": "restraining"},
-    },
-}
-
 
 def _label(kode: str, faktor: str, tnb: float, fkk: bool, lang: str) -> str:
-    head = f"{kode}" + (f" ({_TEXT[lang]['fkk']})" if fkk else "")
+    head = f"{kode}" + (f" ({_i18n.text('charts.ffa.fkk', lang)})" if fkk else "")
     body = textwrap.fill(faktor, _WRAP) if faktor else ""
-    return "\n".join(p for p in (f"{head}: {body}" if body else head, f"TNB = {format_number(tnb, 3, lang=lang)}") if p)
+    tnb_text = _i18n.text("charts.ffa.tnb", lang, v=format_number(tnb, 3, lang=lang))
+    return "\n".join(p for p in (f"{head}: {body}" if body else head, tnb_text) if p)
 
 
 def ffa_figure(
@@ -94,10 +78,9 @@ def ffa_figure(
         ``gid = f"{GID_ARROW}-{kode}"`` whose length (tail to tip) is ``TNB × scale``, one scale for
         both sides; labels have ``gid = f"{GID_LABEL}-{kode}"``.
     """
-    if lang not in _TEXT:
+    if lang not in _i18n.LANGS:
         msg = f"Unknown language {lang!r}; use 'id' or 'en'."
         raise ValueError(msg)
-    words = _TEXT[lang]
     f = result.factors
     stamped = illustrative or result.illustrative
     labels = {k: _label(k, r["faktor"], r["TNB"], bool(r["FKK"]), lang) for k, r in f.iterrows()}
@@ -108,7 +91,7 @@ def ffa_figure(
     body_h = head_h + n_rows * row_h + foot_h + (0.4 if stamped else 0.0)
     texts = FigureText(
         title=title,
-        subtitle=subtitle if subtitle is not None else words["sub"],
+        subtitle=subtitle if subtitle is not None else _i18n.text("charts.ffa.sub", lang),
         credits=credits,
         illustrative=stamped,
         lang=lang,
@@ -127,7 +110,7 @@ def ffa_figure(
     ax.text(
         -_GAP,
         top + head_h / 2,
-        words["pendorong"],
+        _i18n.text("charts.ffa.heading.pendorong", lang),
         ha="right",
         va="center",
         fontsize=10,
@@ -137,7 +120,7 @@ def ffa_figure(
     ax.text(
         _GAP,
         top + head_h / 2,
-        words["penghambat"],
+        _i18n.text("charts.ffa.heading.penghambat", lang),
         ha="left",
         va="center",
         fontsize=10,
@@ -182,7 +165,8 @@ def ffa_figure(
             )
     b = result.balance
     for side, sign in (("pendorong", -1), ("penghambat", 1)):
-        total = words["total"].format(side=words["side"][side], v=format_number(getattr(b, side), 3, lang=lang))
+        value = format_number(getattr(b, side), 3, lang=lang)
+        total = _i18n.text("charts.ffa.total", lang, side=_i18n.text(f"charts.ffa.side.{side}", lang), v=value)
         ax.text(
             sign * _GAP,
             foot_h - 0.25,

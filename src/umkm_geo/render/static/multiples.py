@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 from matplotlib.figure import Figure
 
+from umkm_geo import _i18n
 from umkm_geo.classify.breaks import ClassBreaks, classify
 from umkm_geo.classify.symbology import choropleth_legend
 from umkm_geo.indicators.core import Indicator
@@ -45,17 +46,6 @@ PANEL_LEVEL = "panel"
 ROW_WIDTH = 8.4
 PANEL_MAX_WIDTH = 3.6
 GAP = 0.15
-
-_TEXT = {
-    "id": {
-        "counts": "n: kecamatan × panel",
-        "shared": "Satu klasifikasi untuk semua panel; skala sama di semua panel.",
-    },
-    "en": {
-        "counts": "n: kecamatan × panel",
-        "shared": "One classification for every panel; all panels at the same scale.",
-    },
-}
 
 
 def stack_panels(values: pd.DataFrame) -> pd.Series:
@@ -209,8 +199,9 @@ def small_multiples_figure(
     column.set_axis_off()
     column.set_gid("legend-column")
     north_arrow(column, lang, x=0.12, y=0.98)
-    t = _TEXT[lang]
-    title_text = f"{legend_title or indicator.title(lang)}\n({t['counts']})"
+    title_text = f"{legend_title or indicator.title(lang)}\n({_i18n.text('legend.panels_counted', lang)})"
     box = legend(column, entries, title_text, anchor=(0.0, 0.84))
-    notes_below(column, box, [(GID_NOTE, note if note is not None else f"{classes.describe(lang)}. {t['shared']}")])
+    if note is None:
+        note = f"{classes.describe(lang)}. {_i18n.text('legend.panels_shared', lang)}"
+    notes_below(column, box, [(GID_NOTE, note)])
     return fig
