@@ -17,7 +17,7 @@ The words (category labels, legend titles, "no data", the stamp) live in ``local
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -177,7 +177,7 @@ def scheme(name: str | CategoryScheme) -> CategoryScheme:
 QUALITATIVE_CMAP = "tab20"
 
 
-def qualitative_scheme(name: str, codes: list[str], *, title: tuple[str, str] = ("", "")) -> CategoryScheme:
+def qualitative_scheme(name: str, codes: list[str], *, title: Sequence[str] = ("", "")) -> CategoryScheme:
     """A scheme for categories known only at run time (e.g. product names), in the order given.
 
     Colours come from :data:`QUALITATIVE_CMAP` by position in ``codes`` (sort ``codes`` for stable
@@ -185,7 +185,9 @@ def qualitative_scheme(name: str, codes: list[str], *, title: tuple[str, str] = 
     """
     cmap = mpl.colormaps[QUALITATIVE_CMAP]
     colors = {code: to_hex(cmap(i % cmap.N)) for i, code in enumerate(codes)}
-    labels = {lang: {code: code for code in codes} for lang in _i18n.LANGS}  # the codes are their own labels
+    labels: dict[str, Mapping[str, str]] = {
+        lang: {code: code for code in codes} for lang in _i18n.LANGS
+    }  # codes as labels
     return _category_scheme(name, colors, labels, dict(zip(_i18n.LANGS, title, strict=True)))
 
 
@@ -356,7 +358,7 @@ def lisa_label(code: str, lang: str = "id") -> str:
     return SCHEMES["lisa"].label(code, lang)
 
 
-def lisa_categories(values: pd.Series, scheme_name: str = "lisa") -> pd.Series:
+def lisa_categories(values: pd.Series, scheme_name: str | CategoryScheme = "lisa") -> pd.Series:
     """Validate category codes of a scheme; missing values become ``None`` (no data).
 
     Parameters
@@ -386,7 +388,9 @@ def lisa_categories(values: pd.Series, scheme_name: str = "lisa") -> pd.Series:
     return codes
 
 
-def category_legend(values: pd.Series, lang: str = "id", scheme_name: str = "lisa") -> list[LegendEntry]:
+def category_legend(
+    values: pd.Series, lang: str = "id", scheme_name: str | CategoryScheme = "lisa"
+) -> list[LegendEntry]:
     """Legend rows of a categorical map: every category of the scheme in fixed order, with its count.
 
     Parameters

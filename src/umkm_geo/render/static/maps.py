@@ -12,6 +12,10 @@ overlaps) comes from :mod:`umkm_geo.render.static._layout`. Colours, hatches and
   :func:`klassen_figure` build on it.
 * :func:`lq_figure` -- location quotients of one sector, classes diverging at 1.
 * :func:`save_figure` -- writes PNG or SVG atomically and closes the figure.
+
+The words of the legends, notes and subtitles are ``legend.*`` and ``maps.*`` in the locale files;
+the names of the local statistics and the colour scheme of their maps come from the statistics
+registry (:mod:`umkm_geo.stats.registry`).
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 from PIL import Image
 
+from umkm_geo import _i18n
 from umkm_geo._atomic import atomic_path
 from umkm_geo.classify.breaks import ClassBreaks, format_number, lq_classes
 from umkm_geo.classify.symbology import (
+    CategoryScheme,
     LegendEntry,
     category_legend,
     choropleth_legend,
@@ -60,6 +66,7 @@ from umkm_geo.render.static._layout import (
     scale_bar,
     stamp,
 )
+from umkm_geo.stats import registry
 from umkm_geo.stats.autocorrelation.local import LocalResult
 from umkm_geo.stats.regional.typology import KlassenResult
 
@@ -79,53 +86,24 @@ __all__ = [
     "significance_figure",
 ]
 
-#: Category scheme of each local statistic.
-LOCAL_SCHEMES = {
-    "local_moran": "lisa",
-    "local_moran_bv": "lisa",
-    "local_gi_star": "gi_star",
-    "local_geary": "local_geary",
-}
 
-_TEXT = {
-    "id": {
-        "local_moran": "Moran lokal (LISA)",
-        "local_moran_bv": "Moran lokal bivariat",
-        "local_gi_star": "Getis-Ord Gi*",
-        "local_geary": "Geary lokal",
-        "two-sided": "p semu dua sisi",
-        "folded": "p semu satu sisi (folded)",
-        "none": "tanpa",
-        "fdr": "FDR (Benjamini–Hochberg)",
-        "bonferroni": "Bonferroni",
-        "local_sub": "{stat}; {p}, {perm} permutasi, seed {seed}; α = {alpha}, koreksi: {corr}",
-        "significance": "Signifikansi ({p})",
-        "threshold": "Ditandai signifikan pada peta klaster: p ≤ {t} (setelah koreksi {corr}).",
-        "lq_title": "LQ sektor {sector}",
-        "lq_note": "LQ > 1 (merah): sektor basis, lebih terkonsentrasi daripada di seluruh wilayah; "
-        "LQ ≤ 1 (biru): non-basis.",
-        "klassen_note": "Acuan (rata-rata): {level} = {lv}; {growth} = {gv}. I: keduanya ≥ acuan; "
-        "II: tingkat ≥, pertumbuhan < acuan; III: tingkat <, pertumbuhan ≥ acuan; IV: keduanya < acuan.",
-    },
-    "en": {
-        "local_moran": "Local Moran (LISA)",
-        "local_moran_bv": "Bivariate local Moran",
-        "local_gi_star": "Getis-Ord Gi*",
-        "local_geary": "Local Geary",
-        "two-sided": "two-sided pseudo p",
-        "folded": "folded one-sided pseudo p",
-        "none": "none",
-        "fdr": "FDR (Benjamini–Hochberg)",
-        "bonferroni": "Bonferroni",
-        "local_sub": "{stat}; {p}, {perm} permutations, seed {seed}; α = {alpha}, correction: {corr}",
-        "significance": "Significance ({p})",
-        "threshold": "Marked significant on the cluster map: p ≤ {t} (after {corr} correction).",
-        "lq_title": "LQ of sector {sector}",
-        "lq_note": "LQ > 1 (red): basis sector, more concentrated than in the whole region; LQ ≤ 1 (blue): non-basis.",
-        "klassen_note": "Reference (mean): {level} = {lv}; {growth} = {gv}. I: both ≥ reference; "
-        "II: level ≥, growth < reference; III: level <, growth ≥ reference; IV: both < reference.",
-    },
-}
+def _local(result: LocalResult) -> registry.Statistic:
+    """The registered statistic of a local result (its name and the colour scheme of its map)."""
+    statistic = registry.by_result(result.statistic)
+    if statistic is None or statistic.family != "local":
+        msg = f"{result.statistic!r} is not a registered local statistic."
+        raise ValueError(msg)
+    return statistic
+
+
+def _p_name(p_value: str, lang: str) -> str:
+    """Name of a p-value type (``"two-sided"``, ``"folded"``) in ``lang``, or the type as given."""
+    return _i18n.catalogue(lang).get(f"maps.p_value.{p_value}", p_value)
+
+
+def _correction(correction: str, lang: str) -> str:
+    """Name of a multiple-testing correction in ``lang``, or the correction as given."""
+    return _i18n.catalogue(lang).get(f"maps.correction.{correction}", correction)
 
 
 def _draw(
@@ -176,7 +154,7 @@ def _choropleth(
 def _categories(
     frame: gpd.GeoDataFrame,
     codes: pd.Series,
-    scheme_name: str,
+    scheme_name: str | CategoryScheme,
     texts: FigureText,
     *,
     labels: pd.Series | None,
@@ -247,7 +225,7 @@ def choropleth_figure(
 def category_figure(
     frame: gpd.GeoDataFrame,
     codes: pd.Series,
-    scheme_name: str,
+    scheme_name: str | CategoryScheme,
     *,
     title: str,
     subtitle: str | None = None,
@@ -317,14 +295,15 @@ def lisa_figure(
 
 def local_subtitle(result: LocalResult, lang: str = "id") -> str:
     """One line naming a local statistic's p-value type, permutations, seed, alpha and correction."""
-    t = _TEXT[lang]
-    return t["local_sub"].format(
-        stat=t[result.statistic],
-        p=t.get(result.p_value, result.p_value),
+    return _i18n.text(
+        "maps.local_subtitle",
+        lang,
+        stat=_local(result).label(lang),
+        p=_p_name(result.p_value, lang),
         perm=result.permutations,
         seed=result.seed,
         alpha=format_number(result.alpha, 3, lang=lang).rstrip("0"),
-        corr=t.get(result.correction, result.correction),
+        corr=_correction(result.correction, lang),
     )
 
 
@@ -348,7 +327,7 @@ def local_figure(
         Areas to draw, indexed like the result.
     result
         A :class:`~umkm_geo.stats.autocorrelation.local.LocalResult`; its ``cluster`` column is drawn with the
-        scheme of :data:`LOCAL_SCHEMES` (islands as "no neighbours").
+        colour scheme of its statistic in the registry (islands as "no neighbours").
     subtitle
         Default: :func:`local_subtitle` (p-value type, permutations, seed, alpha, correction).
     title, credits, illustrative, lang, labels, date
@@ -360,7 +339,7 @@ def local_figure(
     """
     subtitle = local_subtitle(result, lang) if subtitle is None else subtitle
     texts = FigureText(title, subtitle, credits, illustrative, lang, date)
-    return _categories(frame, result.frame()["cluster"], LOCAL_SCHEMES[result.statistic], texts, labels=labels)
+    return _categories(frame, result.frame()["cluster"], _local(result).scheme, texts, labels=labels)
 
 
 def significance_figure(
@@ -398,12 +377,11 @@ def significance_figure(
     texts = FigureText(title, subtitle, credits, illustrative, lang, date)
     data = result.frame()
     codes = significance_bands(data["p_value"], island=data["cluster"].eq("island"))
-    t = _TEXT[lang]
     note = None
     if result.correction != "none":
         threshold = format_number(result.threshold, 4, lang=lang).rstrip("0").rstrip(",.")
-        note = t["threshold"].format(t=threshold, corr=t.get(result.correction, result.correction))
-    legend_title = t["significance"].format(p=t.get(result.p_value, result.p_value))
+        note = _i18n.text("legend.threshold", lang, t=threshold, corr=_correction(result.correction, lang))
+    legend_title = _i18n.text("legend.significance", lang, p=_p_name(result.p_value, lang))
     bands = significance_scheme(result.permutations, result.p_value, present=set(codes.dropna()))  # reachable only
     return _categories(frame, codes, bands, texts, labels=labels, legend_title=legend_title, note=note)
 
@@ -445,10 +423,9 @@ def lq_figure(
     texts = FigureText(title, subtitle, credits, illustrative, lang, date)
     values = aligned(lq, frame.index, "lq")
     classes = lq_classes(values) if classes is None else classes
-    t = _TEXT[lang]
     indicator = Indicator(str(lq.name or "lq"), "LQ", "LQ", "", "", 2)
-    legend_title = t["lq_title"].format(sector=sector_label)
-    note = f"{t['lq_note']}\n{classes.describe(lang)}"
+    legend_title = _i18n.text("legend.lq", lang, sector=sector_label)
+    note = f"{_i18n.text('legend.lq_note', lang)}\n{classes.describe(lang)}"
     return _choropleth(frame, indicator, classes, texts, labels=labels, legend_title=legend_title, note=note)
 
 
@@ -484,8 +461,9 @@ def klassen_figure(
     matplotlib.figure.Figure
     """
     texts = FigureText(title, subtitle, credits, illustrative, lang, date)
-    t = _TEXT[lang]
-    note = t["klassen_note"].format(
+    note = _i18n.text(
+        "legend.klassen_note",
+        lang,
         level=level.label(lang),
         lv=f"{format_number(result.level_reference, level.decimals, lang=lang)} {level.unit(lang)}".strip(),
         growth=growth.label(lang),
