@@ -5,7 +5,7 @@ only when its result exists) and returns ``(key, figure)`` pairs; :func:`render_
 every configured format (PNG and SVG), writes the interactive atlas and returns what it wrote. The
 figures themselves come from :mod:`umkm_geo.render.static.maps`, :mod:`~umkm_geo.render.static.charts` and
 :mod:`~umkm_geo.render.static.multiples`; class breaks come from ``results.classes`` (computed once and
-shared with the atlas).
+shared with the atlas). Titles, subtitles and credits are ``maps.*`` in the locale files.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from umkm_geo import _i18n
 from umkm_geo._provenance import figure_components, illustrative_components, is_illustrative
 from umkm_geo.render.options import RenderOptions
 from umkm_geo.stats import registry
@@ -29,49 +30,6 @@ __all__ = ["MAPPED", "MapSet", "render_all"]
 
 #: Indicators drawn as choropleths (when present and classified), in order.
 MAPPED = ("umkm_density", "umkm_count", "umkm_per_1000", "umkm_change_pct", "population_density")
-
-_TEXT = {
-    "id": {
-        "illustrative": "Data ilustrasi (bukan statistik resmi)",
-        "year": "tahun",
-        "weights": "bobot {method}",
-        "moran": "Diagram pencar Moran",
-        "groups": "Perbandingan utara–selatan",
-        "groups_kab": "Perbandingan antar kabupaten/kota",
-        "lq": "Location quotient sektor {sector}",
-        "klassen": "Tipologi Klassen",
-        "significance": "Peta signifikansi LISA",
-        "years": "Jumlah UMKM per tahun",
-        "sectors": "Pangsa sektor UMKM",
-        "share_legend": "Pangsa sektor (persen)",
-        "survey_note": "Skor survei UMKM (skala Likert 1–5), rata-rata aspek; kesenjangan = kebutuhan − akses",
-        "quadrant": "Kuadran kebutuhan–akses (rata-rata aspek)",
-        "products": "Produk unggulan per kecamatan",
-        "ffa": "Analisis medan kekuatan (FFA)",
-        "umkm": "Data UMKM: ",
-        "demo": "data ilustrasi umkm_geo (seed {seed})",
-    },
-    "en": {
-        "illustrative": "Illustrative data (not official statistics)",
-        "year": "year",
-        "weights": "{method} weights",
-        "moran": "Moran scatterplot",
-        "groups": "North–south comparison",
-        "groups_kab": "Comparison of kabupaten/kota",
-        "lq": "Location quotient of sector {sector}",
-        "klassen": "Klassen typology",
-        "significance": "LISA significance map",
-        "years": "Number of UMKM per year",
-        "sectors": "Sector shares of UMKM",
-        "share_legend": "Sector share (percent)",
-        "survey_note": "UMKM survey scores (Likert 1–5), mean over aspects; gap = need − access",
-        "quadrant": "Need–access quadrant (mean over aspects)",
-        "products": "Leading product per kecamatan",
-        "ffa": "Force field analysis (FFA)",
-        "umkm": "UMKM data: ",
-        "demo": "umkm_geo illustrative data (seed {seed})",
-    },
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +63,8 @@ class _Context:
     date: dt.date
 
     def text(self, key: str, **values: Any) -> str:
-        return _TEXT[self.lang][key].format(**values)
+        """The words ``maps.<key>`` in the run's language."""
+        return _i18n.text(f"maps.{key}", self.lang, **values)
 
     def stamped(self, key: str) -> bool:
         """Whether the figure ``key`` is made from any illustrative input (then it carries the stamp)."""
@@ -116,7 +75,7 @@ class _Context:
         """The subtitle of figure ``key``: area, year, ``extra``, and "illustrative data" when it is."""
         parts = [self.base_subtitle, *([extra] if extra else [])]
         if self.stamped(key):
-            parts.append(_TEXT[self.lang]["illustrative"])
+            parts.append(self.text("illustrative"))
         return " · ".join(parts)
 
     def common(self, key: str) -> dict[str, Any]:
@@ -133,20 +92,19 @@ class _Context:
 
 
 def _credits(area: StudyArea, lang: str) -> str:
-    text = _TEXT[lang]
     if area.provenance.get("demo"):
-        source = text["demo"].format(seed=area.provenance["demo"].get("seed", "–"))
+        source = _i18n.text("maps.demo_source", lang, seed=area.provenance["demo"].get("seed", "–"))
     else:
         source = Path(str(area.provenance.get("umkm_table", {}).get("path", ""))).name
-    return f"{area.provenance['boundary_credit']}. {text['umkm']}{source}."
+    return _i18n.text("maps.credits", lang, boundary=area.provenance["boundary_credit"], source=source)
 
 
 def _context(area: StudyArea, options: RenderOptions) -> _Context:
     lang = options.lang
-    parts = [f"{area.frame['kab_nama'].nunique()} kab/kota, {len(area)} kecamatan"]
+    parts = [_i18n.text("maps.area_counts", lang, kab=area.frame["kab_nama"].nunique(), units=len(area))]
     year = area.results.indicator_year
     if year and year > 0:
-        parts.append(f"{_TEXT[lang]['year']} {year}")
+        parts.append(_i18n.text("maps.in_year", lang, year=year))
     return _Context(
         area=area,
         options=options,
@@ -186,15 +144,20 @@ def _choropleths(ctx: _Context) -> Figures:
 def _local_maps(ctx: _Context) -> Figures:
     from umkm_geo.render.static.maps import local_figure, significance_figure
 
-    indicators = ctx.area.results.indicators
+    results = ctx.area.results
+    if not results.local or results.weights is None:  # local statistics need the weights
+        return
+    indicators = results.indicators
     analysed = indicators[ctx.options.indicator]
-    weights = ctx.text("weights", method=ctx.area.results.weights.method)
-    for name, result in ctx.area.results.local.items():
+    weights = ctx.text("weights", method=results.weights.method)
+    for name, result in results.local.items():
         key = f"{'lisa' if name == 'moran' else name}_{analysed.key}"
         what = f"{registry.get('local', name).map_title(ctx.lang)} — {analysed.label(ctx.lang)}"
         if name == "moran_bv":
             second = indicators.get(str(result.settings.get("y")))
-            what += f" × lag {second.label(ctx.lang) if second else result.settings.get('y')}"
+            what = ctx.text(
+                "bivariate", what=what, second=second.label(ctx.lang) if second else result.settings.get("y")
+            )
         yield (
             key,
             local_figure(
@@ -228,7 +191,7 @@ def _charts(ctx: _Context) -> Figures:
     y = ctx.area.frame[analysed.key]
     if results.moran is not None:
         present = y.dropna()
-        graph = ctx.area.weights if len(present) == len(y) else ctx.area.weights.subgraph(present.index)
+        graph = ctx.area.graph(present.index)
         yield (
             f"moran_scatter_{analysed.key}",
             moran_scatter_figure(
@@ -243,7 +206,8 @@ def _charts(ctx: _Context) -> Figures:
                 **ctx.common(f"moran_scatter_{analysed.key}"),
             ),
         )
-    n_groups = len(results.gap_table.groups_frame()) if results.gap_table is not None else 0
+    gap = results.gap_table
+    n_groups = len(gap.groups_frame()) if gap is not None else 0
     if n_groups > MAX_CHART_GROUPS:
         warnings.warn(
             f"The group comparison chart is not drawn: {n_groups} groups do not fit on a page (at most"
@@ -251,8 +215,7 @@ def _charts(ctx: _Context) -> Figures:
             UserWarning,
             stacklevel=2,
         )
-    elif n_groups:
-        gap = results.gap_table
+    elif gap is not None and n_groups:
         column = gap.groups_frame().index.name or "wilayah"
         indicator = results.indicators.get(str(gap.variable), analysed)
         what = ctx.text("groups" if column == "wilayah" else "groups_kab")
@@ -279,7 +242,7 @@ def _regional_maps(ctx: _Context) -> Figures:
         lq = results.lq
         extra = ""
         if lq.year != results.indicator_year:
-            extra = f"LQ {ctx.text('year')} {lq.year}"
+            extra = ctx.text("lq_year", year=lq.year)
         for sector in lq.lq.columns:
             label = str(sector).replace("_", " ")
             yield (
@@ -294,7 +257,7 @@ def _regional_maps(ctx: _Context) -> Figures:
                     **ctx.common(f"lq_{sector}"),
                 ),
             )
-    if results.klassen is not None:
+    if results.klassen is not None and results.klassen_indicators is not None:
         level_key, growth_key = results.klassen_indicators
         indicators = results.indicators
         yield (
@@ -304,7 +267,7 @@ def _regional_maps(ctx: _Context) -> Figures:
                 results.klassen,
                 level=indicators[level_key],
                 growth=indicators[growth_key],
-                title=ctx.title(ctx.text("klassen")),
+                title=ctx.title(_i18n.text("scheme.klassen.title", ctx.lang)),
                 subtitle=ctx.subtitle("klassen"),
                 labels=ctx.labels,
                 **ctx.common("klassen"),
@@ -407,7 +370,8 @@ def _survey_maps(ctx: _Context) -> Figures:
 
         products = results.leading["produk"].reindex(frame.index)
         codes = sorted(products.dropna().unique())
-        sch = qualitative_scheme("produk", codes, title=("Produk unggulan", "Leading product"))
+        title = tuple(_i18n.text("scheme.produk.title", lang) for lang in _i18n.LANGS)
+        sch = qualitative_scheme("produk", codes, title=title)
         yield (
             "produk_unggulan",
             category_figure(
