@@ -163,7 +163,7 @@ def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
         "p_value": stats.p_value,
         "threads": stats.threads or None,
     }
-    results: dict[str, dict[str, Any]] = {"global": {}, "local": {}}
+    computed: dict[str, dict[str, Any]] = {"global": {}, "local": {}}
     for kind, names in (("global", stats.global_statistics), ("local", stats.local_statistics)):
         for name in names:
             try:
@@ -185,8 +185,8 @@ def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
                 if "correction_skipped" in outcome.settings:
                     requested = outcome.settings["correction_requested"]
                     area = _skip(area, f"{kind} {name} {requested} correction", outcome.settings["correction_skipped"])
-                results[kind][name] = outcome
-    return area.with_results(global_stats=MappingProxyType(results["global"]), local=MappingProxyType(results["local"]))
+                computed[kind][name] = outcome
+    return area.with_results(global_stats=MappingProxyType(computed["global"]), local=MappingProxyType(computed["local"]))
 
 
 #: Without a configured pair, every pair of groups is tested up to this many groups (10 tests); beyond it none.
