@@ -44,7 +44,7 @@ test: $(STAMP) browser lint
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks scripts
 	$(VENV)/bin/ruff format --check src tests benchmarks scripts
-	$(VENV)/bin/lint-imports
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) scripts/mypy_ratchet.py
 
 format: $(STAMP)
