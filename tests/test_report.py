@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from umkm_geo import _i18n
 from umkm_geo._errors import ConfigError
 from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP
 from umkm_geo.config import Config, StatisticsConfig
@@ -156,12 +157,23 @@ def test_every_section_heading_in_order(area, images, tmp_path, lang):
     assert not any(f">{n}. {title}<" in text for n, title in enumerate(other, start=1))
 
 
-def test_both_languages_have_every_fixed_text():
-    assert report._TEXT["id"].keys() == report._TEXT["en"].keys()
-    for key, (indonesian, english) in _report_text._PHRASES.items():
-        assert indonesian.strip() and english.strip(), key
-    for method in _report_text._METHODS:
-        assert all(part.strip() for part in method)
+def test_every_word_the_report_reads_is_in_both_locale_files():
+    # the words of the templates (t.<key>) and of the builders (t["<key>"], text("report....")) exist
+    assert _report_text.words("id").keys() == _report_text.words("en").keys()
+    package = Path(report.__file__).parent
+    sources = [p.read_text(encoding="utf-8") for p in package.rglob("*.py")]
+    templates = [p.read_text(encoding="utf-8") for p in (package / "templates").glob("*.j2")]
+    used = {k for source in templates for k in re.findall(r"\bt\.(\w+)", source)}
+    used |= {k for source in sources for k in re.findall(r"\bt\[\"([\w-]+)\"\]", source)}
+    keys = {k for source in sources for k in re.findall(r"\"(report\.[\w.-]+)\"", source)}
+    assert len(used) > 100 and len(keys) > 20
+    for lang in ("id", "en"):
+        assert sorted(used - _report_text.words(lang).keys()) == []
+        assert sorted(k for k in keys if k not in _i18n.catalogue(lang) and not k.endswith((".", ".j2"))) == []
+        for key in _report_text.METHODS:
+            assert _report_text.method_title(key, lang).strip()
+            assert _i18n.text(f"report.method.{key}.explanation", lang).strip()
+    assert _report_text.references("id") == _report_text.references("en")
 
 
 def test_every_image_is_embedded_byte_for_byte(page, images):
@@ -267,10 +279,12 @@ def test_templates_escape_every_value():
         assert not re.search(r"\|\s*safe\b|{%-?\s*autoescape", source), name
     env = report._environment()
     assert env.autoescape is True
-    # The formulas of the methods section are the one pre-built HTML of the report.
+    # No HTML is built in Python: the formulas of the methods section are template macros.
     package = Path(report.__file__).parent
-    marked = [p.name for p in package.glob("*.py") for _ in re.findall(r"\bMarkup\(", p.read_text(encoding="utf-8"))]
-    assert marked == ["sections.py"]
+    marked = [p.name for p in package.rglob("*.py") if re.search(r"\bMarkup\b", p.read_text(encoding="utf-8"))]
+    assert marked == []
+    formulas = templates.joinpath("_formulas.j2").read_text(encoding="utf-8")
+    assert set(re.findall(r"{% macro (\w+)\(\) %}", formulas)) == set(_report_text.METHODS)
 
 
 def test_illustrative_stamp_on_top_and_in_every_section(page, area, images, tmp_path):
@@ -388,7 +402,8 @@ def test_methods_cite_every_reference(page):
         "Assunção, R. M., &amp; Reis, E. A. (1999)",
     ):
         assert citation in text
-    assert text.count('<div class="math">') == len(_report_text._METHODS)
+    assert text.count('<div class="math">') == len(_report_text.METHODS)
+    assert "<h4>I Moran global</h4>" in text  # a method named like its statistic in the registry
 
 
 def test_results_not_computed_are_said_so(mirror, tmp_path):

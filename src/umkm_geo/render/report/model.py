@@ -19,7 +19,7 @@ import pandas as pd
 from umkm_geo._provenance import figure_components, illustrative_components
 from umkm_geo.classify.breaks import format_number
 from umkm_geo.render.report.interpret import display_names, interpret, join_names
-from umkm_geo.render.report.text import _TEXT
+from umkm_geo.render.report.text import words
 
 if TYPE_CHECKING:
     from umkm_geo.indicators.core import Indicator
@@ -55,7 +55,7 @@ class Report:
         The study area and what the renderers read of the run (title, significance level, groups
         compared, language).
     lang, t
-        The language and its fixed words (:data:`umkm_geo.render.report.text._TEXT`).
+        The language and its fixed words (:func:`umkm_geo.render.report.text.words`).
     names
         Display names of the kecamatan (:func:`~umkm_geo.render.report.interpret.display_names`).
     invented
@@ -88,7 +88,7 @@ class Report:
             area=area,
             options=options,
             lang=lang,
-            t=_TEXT[lang],
+            t=words(lang),
             names=display_names(area.frame),
             invented=illustrative_components(area.provenance),
             alpha=alpha,

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from umkm_geo import _i18n
+from umkm_geo._i18n import text
 from umkm_geo.classify.symbology import SCHEMES
 from umkm_geo.render.report.interpret import (
     GLOBAL_READINGS,
@@ -23,7 +25,6 @@ from umkm_geo.render.report.interpret import (
     local_sentences,
 )
 from umkm_geo.render.report.model import Cell, Report
-from umkm_geo.render.report.text import _MEASURE_NAMES
 from umkm_geo.stats import registry
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ def statistics(r: Report) -> dict[str, Any]:
         "weights": _weights(r),
         "global_stats": _global(r),
         "local_stats": _local(r),
-        "verdict": r.t["verdict"].format(alpha=format_setting(r.alpha, r.lang)),
+        "verdict": text("report.text.verdict", r.lang, alpha=format_setting(r.alpha, r.lang)),
         "skipped": [[k, v] for k, v in r.results.skipped.items()],
         "excluded": [e for e in excluded if e],
     }
@@ -225,10 +226,10 @@ def _pair_rows(r: Report, table: Any, label: Callable[[Any], str], d: int) -> li
 
 def _measure_rows(r: Report, table: Any) -> list[list[Any]]:
     t = r.t
-    i = 0 if r.lang == "id" else 1
+    measures = _i18n.catalogue(r.lang)
     rows = []
     for row in table.measures_frame().itertuples(index=False):
-        name = _MEASURE_NAMES.get(row.measure, (row.measure, row.measure))[i]
+        name = measures.get(f"report.measure.{row.measure}", row.measure)
         value = (
             format_p(row.value, permutations=table.permutations, lang=r.lang)
             if row.measure.endswith("p_value")
@@ -257,7 +258,7 @@ def gap(r: Report) -> dict[str, Any]:
         "sentences": r.sentences["gap"],
         "groups": _group_rows(r, table, label, d),
         "pairs": _pair_rows(r, table, label, d),
-        "verdict": t["verdict"].format(alpha=format_setting(r.alpha, r.lang)),
+        "verdict": text("report.text.verdict", r.lang, alpha=format_setting(r.alpha, r.lang)),
         "measures": _measure_rows(r, table),
         "settings": [
             (t["permutations"], r.num(table.permutations, 0)),
@@ -285,7 +286,6 @@ def _lq_text(r: Report, value: float) -> str:
 
 
 def _lq(r: Report, lq: LQResult) -> dict[str, Any]:
-    t = r.t
     sectors = list(lq.lq.columns)
     basis = lq.basis["basis"].fillna(False).astype(bool)
     color = SCHEMES["basis"].colors["basis"]
@@ -300,7 +300,7 @@ def _lq(r: Report, lq: LQResult) -> dict[str, Any]:
         rows.append([code, r.names.get(code, code), *values, listed or "–"])
     return {
         "color": color,
-        "note": t["lq_note"].format(year=lq.year if lq.year is not None else "–"),
+        "note": text("report.text.lq_note", r.lang, year=lq.year if lq.year is not None else "–"),
         "sectors": [_sector(s) for s in sectors],
         "rows": rows,
         "definition": lq.settings.get("definition", ""),

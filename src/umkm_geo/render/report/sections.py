@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from markupsafe import Markup
 
+from umkm_geo._i18n import text
 from umkm_geo.render.report.model import Cell, Report
-from umkm_geo.render.report.text import _METHODS, _REFERENCES
+from umkm_geo.render.report.text import METHODS, method_title, references
 
 __all__ = ["join_qa", "methods", "sources", "study_area"]
 
@@ -140,10 +140,10 @@ def sources(r: Report) -> dict[str, Any]:
         "credit": prov.get("boundary_credit", boundaries.get("credit", "–")),
         "files": files,
         "notes": notes,
-        "demo_text": t["demo_text"].format(seed=demo.get("seed")) if demo else None,
+        "demo_text": text("report.text.demo_text", r.lang, seed=demo.get("seed")) if demo else None,
         "demo_totals": _totals(r, demo.get("totals", [])) if demo else [],
         "umkm_table": umkm_table,
-        "pop_demo_text": t["pop_demo_text"].format(seed=pop_demo.get("seed")) if pop_demo else None,
+        "pop_demo_text": text("report.text.pop_demo_text", r.lang, seed=pop_demo.get("seed")) if pop_demo else None,
         "pop_demo_totals": _totals(r, pop_demo.get("totals", [])) if pop_demo else [],
         "population_table": population,
     }
@@ -187,10 +187,10 @@ def join_qa(r: Report) -> dict[str, Any]:
 
 
 def methods(r: Report) -> dict[str, Any]:
-    """The formulas with their explanations, and the references."""
-    i = 0 if r.lang == "id" else 1
+    """The methods (title, key of the formula macro, explanation) and the references."""
     return {
-        # The formulas are HTML written in text.py (never from data): the one place they are marked safe.
-        "formulas": [(method[i], Markup(method[2]), method[3 + i]) for method in _METHODS],
-        "references": list(_REFERENCES),
+        "formulas": [
+            (method_title(key, r.lang), key, text(f"report.method.{key}.explanation", r.lang)) for key in METHODS
+        ],
+        "references": references(r.lang),
     }

@@ -7,18 +7,20 @@ and licences; join QA; indicator maps; statistics tables with their settings; th
 with sentences generated from the numbers (:mod:`umkm_geo.render.report.interpret`); regional economics;
 methods with formulas and references.
 
-Every fixed text exists in Bahasa Indonesia (``lang="id"``, the default) and English (``"en"``).
+Every fixed text exists in Bahasa Indonesia (``lang="id"``, the default) and English (``"en"``), in
+the locale files (``report.*``, read through :mod:`umkm_geo.render.report.text` and
+:func:`umkm_geo._i18n.text`); statistics are named by :mod:`umkm_geo.stats.registry`.
 When any input is illustrative (see :mod:`umkm_geo._provenance`), the stamp and the list of
 illustrative inputs stand at the top, the stamp stands in every section made from an illustrative
 input (the sources section lists them all) and in the caption of every figure made from one.
 
 The page is rendered from the Jinja2 templates in ``templates/`` (``report.html.j2``, one template
-per section, ``_macros.j2``, ``report.css``) with autoescape: every text from data (kecamatan names,
-file names, sources, config values) is HTML-escaped by Jinja. The only HTML not escaped is the
-formulas of the methods section, written in :mod:`umkm_geo.render.report.text` and marked safe in
-:func:`umkm_geo.render.report.sections.methods`. The values of each section come from
+per section, ``_macros.j2``, ``_formulas.j2``, ``report.css``) with autoescape: every text from data
+(kecamatan names, file names, sources, config values) and every word from the locale files is
+HTML-escaped by Jinja. No HTML comes from Python: the formulas of the methods section are the
+macros of ``_formulas.j2``. The values of each section come from
 :mod:`umkm_geo.render.report.sections`, :mod:`umkm_geo.render.report.result_sections` and
-:mod:`umkm_geo.render.report.figures`; the fixed words from :mod:`umkm_geo.render.report.text`.
+:mod:`umkm_geo.render.report.figures`.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import pandas as pd
 
 from umkm_geo._atomic import write_text
 from umkm_geo._errors import ConfigError
+from umkm_geo._i18n import LANGS, text
 from umkm_geo._provenance import (
     COMPONENT_NAMES,
     COMPONENT_NAMES_ID,
@@ -48,7 +51,6 @@ from umkm_geo._provenance import (
 from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP
 from umkm_geo.render.report import figures, result_sections, sections
 from umkm_geo.render.report.model import Cell, Report
-from umkm_geo.render.report.text import _TEXT
 
 if TYPE_CHECKING:
     from umkm_geo.render.options import RenderOptions
@@ -68,7 +70,7 @@ _BUILDERS: Mapping[str, Callable[[Report], dict[str, Any]]] = {
     "methods": sections.methods,
 }
 
-#: Section keys in report order; their titles are in :data:`_TEXT`.
+#: Section keys in report order; their titles are ``report.text.<key>`` in the locale files.
 SECTIONS = tuple(_BUILDERS)
 
 _URL = re.compile(r"https?://[^\s()<>\"']+[^\s()<>\"'.,;:]")
@@ -176,7 +178,7 @@ def report_html(
         If ``lang`` is unknown, or an image is missing or not a PNG file.
     """
     lang = options.lang
-    if lang not in _TEXT:
+    if lang not in LANGS:
         msg = f"Unknown report language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
         raise ConfigError(msg)
     paths = {str(k): Path(v) for k, v in images.items()}
@@ -192,9 +194,13 @@ def report_html(
         for key in SECTIONS
     ]
     names = COMPONENT_NAMES_ID if lang == "id" else COMPONENT_NAMES
-    subtitle = (
-        f"{t['report']} · {', '.join(area.region)} · {len(area)} kecamatan · "
-        f"{t['created']} {dt.date.today().isoformat()} · umkm_geo {_version()}"
+    subtitle = text(
+        "report.subtitle",
+        lang,
+        regions=", ".join(area.region),
+        units=len(area),
+        date=dt.date.today().isoformat(),
+        version=_version(),
     )
     page = (
         _environment()

@@ -7,16 +7,8 @@ from typing import Any
 
 import pandas as pd
 
-from umkm_geo.classify.breaks import format_number
-from umkm_geo.render.report.interpret.numbers import (
-    _WORDS,
-    _check_lang,
-    _count,
-    _pct,
-    format_p,
-    format_setting,
-    join_names,
-)
+from umkm_geo._i18n import format_number, text
+from umkm_geo.render.report.interpret.numbers import _at_alpha, _check_lang, _count, _pct, format_p, join_names
 
 __all__ = ["gap_sentences", "theil_sentence"]
 
@@ -62,37 +54,36 @@ def gap_sentences(
     what = str(table.variable) if indicator is None else indicator.label(lang)
     unit = "" if indicator is None else indicator.unit(lang)
     unit = f" {unit}" if unit else ""
-    at = _WORDS[lang]["at_alpha"].format(alpha=format_setting(alpha, lang))
+    at = _at_alpha(alpha, lang)
     out = []
     for row in table.pairs_frame().itertuples(index=False):
         a, b = _group_label(row.a, labels), _group_label(row.b, labels)
-        mean_a = format_number(row.mean_a, decimals, lang=lang)
-        mean_b = format_number(row.mean_b, decimals, lang=lang)
-        diff = format_number(row.difference, decimals, lang=lang)
-        ratio = "" if pd.isna(row.ratio) else format_number(row.ratio, 2, lang=lang)
+        head = text(
+            "report.gap.head",
+            lang,
+            what=what,
+            a=a,
+            mean_a=format_number(row.mean_a, decimals, lang=lang),
+            b=b,
+            mean_b=format_number(row.mean_b, decimals, lang=lang),
+            unit=unit,
+            difference=format_number(row.difference, decimals, lang=lang),
+        )
+        if not pd.isna(row.ratio):
+            head += text("report.gap.ratio", lang, ratio=format_number(row.ratio, 2, lang=lang))
         p = row.p_value
-        perm = _count(table.permutations, lang)
-        if lang == "id":
-            head = f"Rata-rata {what} per kecamatan (tanpa pembobot): {a} {mean_a}, {b} {mean_b}{unit}; selisih {diff}"
-            head += f" (rasio {ratio})" if ratio else ""
-            if pd.isna(p):
-                tail = "tidak diuji, karena satu kelompok hanya berisi satu kecamatan"
-            else:
-                verdict = "signifikan" if p <= alpha else "tidak signifikan"
-                p_text = format_p(p, alpha=alpha, permutations=table.permutations, lang=lang)
-                tail = f"uji permutasi dua sisi p = {p_text} ({perm} permutasi): selisih ini {verdict} {at}"
+        if pd.isna(p):
+            tail = text("report.gap.untested", lang)
         else:
-            head = f"Mean {what} over kecamatan (unweighted): {a} {mean_a}, {b} {mean_b}{unit}; difference {diff}"
-            head += f" (ratio {ratio})" if ratio else ""
-            if pd.isna(p):
-                tail = "not tested, because one group has a single kecamatan"
-            else:
-                verdict = "significant" if p <= alpha else "not significant"
-                p_text = format_p(p, alpha=alpha, permutations=table.permutations, lang=lang)
-                tail = (
-                    f"two-sided permutation test p = {p_text} ({perm} permutations): the difference is {verdict} {at}"
-                )
-        out.append(f"{head}; {tail}.")
+            tail = text(
+                "report.gap.tested",
+                lang,
+                p=format_p(p, alpha=alpha, permutations=table.permutations, lang=lang),
+                permutations=_count(table.permutations, lang),
+                verdict=text("report.text.significant" if p <= alpha else "report.text.not_significant", lang),
+                at=at,
+            )
+        out.append(text("report.gap.sentence", lang, head=head, tail=tail))
     return out
 
 
@@ -130,20 +121,15 @@ def theil_sentence(
     groups = join_names([_group_label(g, labels) for g in theil.groups_frame().index], lang)
     what = str(theil.variable) if indicator is None else indicator.label(lang)
     total = format_number(theil.total, 3, lang=lang)
-    if lang == "id":
-        weight = ", berbobot penduduk" if theil.weighted else ", tanpa pembobot"
-        if pd.isna(theil.between_share):
-            return f"Theil T {what} = {total}: tidak ada ketimpangan antar kecamatan yang dapat diuraikan."
-        between, within = _pct(theil.between_share, lang), _pct(1.0 - theil.between_share, lang)
-        return (
-            f"{between} dari ketimpangan {what} (Theil T = {total}{weight}) terletak antara {groups}; "
-            f"{within} di dalam kelompok."
-        )
-    weight = ", population-weighted" if theil.weighted else ", unweighted"
     if pd.isna(theil.between_share):
-        return f"Theil T of {what} = {total}: there is no inequality among kecamatan to decompose."
-    between, within = _pct(theil.between_share, lang), _pct(1.0 - theil.between_share, lang)
-    return (
-        f"{between} of the inequality of {what} (Theil T = {total}{weight}) lies between {groups}; "
-        f"{within} lies within the groups."
+        return text("report.theil.nothing", lang, what=what, total=total)
+    return text(
+        "report.theil.between",
+        lang,
+        between=_pct(theil.between_share, lang),
+        what=what,
+        total=total,
+        weight=text("report.theil.weighted" if theil.weighted else "report.theil.unweighted", lang),
+        groups=groups,
+        within=_pct(1.0 - theil.between_share, lang),
     )

@@ -8,25 +8,17 @@ from typing import Any
 
 import pandas as pd
 
-from umkm_geo.classify.breaks import format_number
-from umkm_geo.render.report.interpret.numbers import _WORDS, _check_lang, _test_phrase, format_p, format_setting
+from umkm_geo._i18n import format_number, text
+from umkm_geo.render.report.interpret.numbers import _at_alpha, _check_lang, _test_phrase, format_p
 from umkm_geo.stats import registry
 
 __all__ = ["GLOBAL_READINGS", "global_name", "global_sentence", "global_variable"]
 
-_NOT_TESTED = (
-    "tidak diuji (tanpa variasi di bawah hipotesis nol, mis. terlalu sedikit kecamatan)",
-    "not tested (no variation under the null hypothesis, e.g. too few kecamatan)",
-)
-_POSITIVE = ("autokorelasi spasial positif yang signifikan", "significant positive spatial autocorrelation")
-_NEGATIVE = ("autokorelasi spasial negatif yang signifikan", "significant negative spatial autocorrelation")
-_NO_AUTOCORRELATION = ("tidak ada autokorelasi spasial yang signifikan", "no significant spatial autocorrelation")
-
 #: How each global result (by ``to_dict()["result"]``) is read: the keys of the statistic, its
-#: expectation, z-value and pseudo p-value; its symbol; the readings (id, en) when it is
-#: significantly above / below its expectation, or neither; decimals (3 unless given); the part of
-#: the statistic read, after its name (``qualifier``). Its name is the statistic's label in the
-#: registry (:func:`global_name`).
+#: expectation, z-value and pseudo p-value; its symbol; its readings when it is significantly
+#: above / below its expectation, or neither (``report.global.reading.<reading>`` in the locale
+#: files); decimals (3 unless given); the part of the statistic read, after its name
+#: (``qualifier``). Its name is the statistic's label in the registry (:func:`global_name`).
 GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
     {
         "global_moran": {
@@ -35,9 +27,9 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "expected": "expected_I",
             "p": "p_sim",
             "symbol": "I",
-            "above": _POSITIVE,
-            "below": _NEGATIVE,
-            "neither": _NO_AUTOCORRELATION,
+            "above": "positive",
+            "below": "negative",
+            "neither": "no_autocorrelation",
         },
         "moran_rate": {
             "z": "z_rand",
@@ -45,9 +37,9 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "expected": "expected_I",
             "p": "p_sim",
             "symbol": "I",
-            "above": _POSITIVE,
-            "below": _NEGATIVE,
-            "neither": _NO_AUTOCORRELATION,
+            "above": "positive",
+            "below": "negative",
+            "neither": "no_autocorrelation",
         },
         "geary": {
             "z": "z_rand",
@@ -55,9 +47,9 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "expected": "expected_C",
             "p": "p_sim",
             "symbol": "C",
-            "above": _NEGATIVE,
-            "below": _POSITIVE,
-            "neither": _NO_AUTOCORRELATION,
+            "above": "negative",
+            "below": "positive",
+            "neither": "no_autocorrelation",
         },
         "general_g": {
             "z": "z_norm",
@@ -65,12 +57,9 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "expected": "expected_G",
             "p": "p_sim",
             "symbol": "G",
-            "above": ("pengelompokan nilai tinggi yang signifikan", "significant clustering of high values"),
-            "below": ("pengelompokan nilai rendah yang signifikan", "significant clustering of low values"),
-            "neither": (
-                "tidak ada pengelompokan nilai tinggi atau rendah yang signifikan",
-                "no significant clustering of high or low values",
-            ),
+            "above": "high_values",
+            "below": "low_values",
+            "neither": "no_clustering",
         },
         "moran_bv": {
             "z": "z_sim",
@@ -78,16 +67,9 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "expected": "expected_I",
             "p": "p_sim",
             "symbol": "I",
-            "above": (
-                "asosiasi spasial positif yang signifikan"
-                " (nilai tinggi bertetangga dengan nilai tinggi variabel kedua)",
-                "significant positive spatial association (high values next to high values of the second variable)",
-            ),
-            "below": (
-                "asosiasi spasial negatif yang signifikan",
-                "significant negative spatial association",
-            ),
-            "neither": ("tidak ada asosiasi spasial yang signifikan", "no significant spatial association"),
+            "above": "positive_association",
+            "below": "negative_association",
+            "neither": "no_association",
         },
         "join_counts": {
             "z": "z_BB",
@@ -97,18 +79,9 @@ GLOBAL_READINGS: Mapping[str, Mapping[str, Any]] = MappingProxyType(
             "expected": "expected_BB",
             "p": "p_sim_BB",
             "symbol": "BB",
-            "above": (
-                "kecamatan di atas median lebih sering bertetangga daripada yang diharapkan secara acak (signifikan)",
-                "kecamatan above the median neighbour each other more often than chance (significant)",
-            ),
-            "below": (
-                "kecamatan di atas median lebih jarang bertetangga daripada yang diharapkan secara acak (signifikan)",
-                "kecamatan above the median neighbour each other less often than chance (significant)",
-            ),
-            "neither": (
-                "tidak ada pengelompokan kecamatan di atas median yang signifikan",
-                "no significant clustering of kecamatan above the median",
-            ),
+            "above": "joined_more",
+            "below": "joined_less",
+            "neither": "no_joins",
         },
     }
 )
@@ -191,27 +164,28 @@ def global_sentence(result: Any, *, alpha: float = 0.05, lang: str = "id", label
         raise ValueError(msg)
     spec = GLOBAL_READINGS[name]
     stats, settings = payload["statistics"], payload["settings"]
-    i = 0 if lang == "id" else 1
     value, expected, p = stats[spec["stat"]], stats[spec["expected"]], stats[spec["p"]]
     if label is None:
         label = global_variable(stats, {}, lang=lang)
     significant = bool(p <= alpha)  # a NaN p (no test possible) is never significant
     if pd.isna(p):
-        reading = _NOT_TESTED[i]
+        reading = "not_tested"
     elif significant and value > expected:
-        reading = spec["above"][i]
+        reading = spec["above"]
     elif significant and value < expected:
-        reading = spec["below"][i]
+        reading = spec["below"]
     else:
-        reading = spec["neither"][i]
-    test = _test_phrase(settings.get("alternative", "two-sided"), settings["permutations"], lang)
-    p_text = format_p(p, alpha=alpha, permutations=settings["permutations"], lang=lang)
-    symbol = spec["symbol"]
-    subject = f"{global_name(name, lang)} {label}".strip()
-    at = "" if pd.isna(p) else " " + _WORDS[lang]["at_alpha"].format(alpha=format_setting(alpha, lang))
+        reading = spec["neither"]
     decimals = spec.get("decimals", 3)
-    return (
-        f"{subject} = {format_number(value, decimals, lang=lang)} "
-        f"(E[{symbol}] = {format_number(expected, decimals, lang=lang)}; "
-        f"p = {p_text}, {test}): {reading}{at}."
+    return text(
+        "report.global.sentence",
+        lang,
+        subject=f"{global_name(name, lang)} {label}".strip(),
+        value=format_number(value, decimals, lang=lang),
+        symbol=spec["symbol"],
+        expected=format_number(expected, decimals, lang=lang),
+        p=format_p(p, alpha=alpha, permutations=settings["permutations"], lang=lang),
+        test=_test_phrase(settings.get("alternative", "two-sided"), settings["permutations"], lang),
+        reading=text(f"report.global.reading.{reading}", lang),
+        at="" if pd.isna(p) else " " + _at_alpha(alpha, lang),
     )

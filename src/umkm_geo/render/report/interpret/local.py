@@ -8,9 +8,11 @@ from typing import Any
 
 import pandas as pd
 
+from umkm_geo._i18n import text
 from umkm_geo.render.report.interpret.numbers import (
-    _CORRECTION_NAMES,
+    _capitalized,
     _check_lang,
+    _correction,
     _names_of,
     _test_phrase,
     format_setting,
@@ -19,31 +21,14 @@ from umkm_geo.render.report.interpret.numbers import (
 
 __all__ = ["local_sentences"]
 
-#: Phrases of the categories of each local statistic (id, en), in legend order.
-_LOCAL_PHRASES: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
+#: The categories of each local statistic that have a phrase, in legend order (their words are
+#: ``report.local.<statistic>.<category>`` in the locale files).
+_CATEGORIES: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "local_moran": {
-            "HH": ("klaster tinggi-tinggi (HH)", "high-high (HH) clusters"),
-            "LL": ("klaster rendah-rendah (LL)", "low-low (LL) clusters"),
-            "LH": ("pencilan rendah-tinggi (LH)", "low-high (LH) outliers"),
-            "HL": ("pencilan tinggi-rendah (HL)", "high-low (HL) outliers"),
-        },
-        "local_moran_bv": {
-            "HH": ("klaster bivariat tinggi-tinggi (HH)", "bivariate high-high (HH) clusters"),
-            "LL": ("klaster bivariat rendah-rendah (LL)", "bivariate low-low (LL) clusters"),
-            "LH": ("pencilan bivariat rendah-tinggi (LH)", "bivariate low-high (LH) outliers"),
-            "HL": ("pencilan bivariat tinggi-rendah (HL)", "bivariate high-low (HL) outliers"),
-        },
-        "local_gi_star": {
-            "hot": ("titik panas (hot spot)", "hot spots"),
-            "cold": ("titik dingin (cold spot)", "cold spots"),
-        },
-        "local_geary": {
-            "HH": ("asosiasi positif tinggi-tinggi (HH)", "high-high (HH) positive associations"),
-            "LL": ("asosiasi positif rendah-rendah (LL)", "low-low (LL) positive associations"),
-            "other_positive": ("asosiasi positif lain", "other positive associations"),
-            "negative": ("asosiasi negatif", "negative associations"),
-        },
+        "local_moran": ("HH", "LL", "LH", "HL"),
+        "local_moran_bv": ("HH", "LL", "LH", "HL"),
+        "local_gi_star": ("hot", "cold"),
+        "local_geary": ("HH", "LL", "other_positive", "negative"),
     }
 )
 
@@ -51,15 +36,14 @@ _LOCAL_PHRASES: Mapping[str, Mapping[str, tuple[str, str]]] = MappingProxyType(
 def _local_rule(result: Any, lang: str) -> str:
     """``p ≤ 0,05, dua sisi, 999 permutasi`` with the correction when one was applied."""
     test = _test_phrase(result.p_value, result.permutations, lang)
+    threshold = format_setting(result.threshold, lang)
     if result.correction == "none":
-        return f"p ≤ {format_setting(result.threshold, lang)}, {test}"
-    name = _CORRECTION_NAMES.get(result.correction, result.correction)
+        return text("report.local.rule", lang, threshold=threshold, test=test)
+    name = _correction(result.correction, lang)
     alpha = format_setting(result.alpha, lang)
     if result.threshold <= 0:
-        cut = "tidak ada p yang lolos" if lang == "id" else "no p-value passes"
-        return f"{name}, α = {alpha}: {cut}; {test}"
-    word = "koreksi" if lang == "id" else "correction"
-    return f"p ≤ {format_setting(result.threshold, lang)} ({word} {name}, α = {alpha}), {test}"
+        return text("report.local.rule_none_pass", lang, correction=name, alpha=alpha, test=test)
+    return text("report.local.rule_corrected", lang, threshold=threshold, correction=name, alpha=alpha, test=test)
 
 
 def local_sentences(
@@ -89,35 +73,28 @@ def local_sentences(
         neighbours, if any.
     """
     lang = _check_lang(lang)
-    phrases = _LOCAL_PHRASES.get(result.statistic)
-    if phrases is None:
-        msg = f"No phrases for the local statistic {result.statistic!r}; known: {sorted(_LOCAL_PHRASES)}."
+    known = _CATEGORIES.get(result.statistic)
+    if known is None:
+        msg = f"No phrases for the local statistic {result.statistic!r}; known: {sorted(_CATEGORIES)}."
         raise ValueError(msg)
-    codes = list(phrases) if codes is None else list(codes)
-    unknown = [c for c in codes if c not in phrases]
+    codes = list(known) if codes is None else list(codes)
+    unknown = [c for c in codes if c not in known]
     if unknown:
-        msg = f"Unknown categories {unknown} of {result.statistic}; valid: {list(phrases)}."
+        msg = f"Unknown categories {unknown} of {result.statistic}; valid: {list(known)}."
         raise ValueError(msg)
     cluster = result.frame()["cluster"]
     rule = _local_rule(result, lang)
-    i = 0 if lang == "id" else 1
     out = []
     for code in codes:
-        phrase = phrases[code][i]
+        phrase = text(f"report.local.{result.statistic}.{code}", lang)
         members = _names_of(list(cluster.index[cluster == code]), names)
         if not members:
-            start = "Tidak ada " if lang == "id" else "No significant "
-            middle = " yang signifikan" if lang == "id" else ""
-            out.append(f"{start}{phrase}{middle} ({rule}).")
+            out.append(_capitalized(text("report.local.none", lang, phrase=phrase, rule=rule)))
             continue
-        n = f"{len(members)} kecamatan"
         listed = join_names(members, lang)
-        if lang == "id":
-            out.append(f"{phrase[0].upper()}{phrase[1:]} yang signifikan ({n}): {listed} ({rule}).")
-        else:
-            out.append(f"Significant {phrase} ({n}): {listed} ({rule}).")
+        sentence = text("report.local.some", lang, phrase=phrase, count=len(members), names=listed, rule=rule)
+        out.append(_capitalized(sentence))
     islands = _names_of(list(cluster.index[cluster == "island"]), names)
     if islands:
-        lead = "Tanpa tetangga, tidak diuji" if lang == "id" else "No neighbours, not tested"
-        out.append(f"{lead}: {join_names(islands, lang)}.")
+        out.append(text("report.local.islands", lang, names=join_names(islands, lang)))
     return out

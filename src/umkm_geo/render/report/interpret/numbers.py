@@ -8,21 +8,19 @@ lists of names read ``"A, B dan C"`` (:func:`join_names`).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from types import MappingProxyType
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from umkm_geo.classify.breaks import format_number
+from umkm_geo import _i18n
+from umkm_geo._i18n import format_number, text
 
 __all__ = ["format_p", "format_setting", "join_names"]
 
-_LANGS = ("id", "en")
-
 
 def _check_lang(lang: str) -> str:
-    if lang not in _LANGS:
+    if lang not in _i18n.LANGS:
         msg = f"Unknown language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
         raise ValueError(msg)
     return lang
@@ -98,8 +96,7 @@ def join_names(names: Sequence[str], lang: str = "id") -> str:
     names = [str(n) for n in names]
     if len(names) <= 1:
         return "".join(names)
-    word = " dan " if _check_lang(lang) == "id" else " and "
-    return ", ".join(names[:-1]) + word + names[-1]
+    return ", ".join(names[:-1]) + text("report.words.and", _check_lang(lang)) + names[-1]
 
 
 def _names_of(codes: Sequence[Any], names: pd.Series | None) -> list[str]:
@@ -113,31 +110,22 @@ def _names_of(codes: Sequence[Any], names: pd.Series | None) -> list[str]:
     return out
 
 
-_WORDS: Mapping[str, Mapping[str, str]] = MappingProxyType(
-    {
-        "id": MappingProxyType(
-            {
-                "two-sided": "dua sisi",
-                "folded": "folded (satu sisi, esda < 2.10)",
-                "permutations": "permutasi",
-                "at_alpha": "pada α = {alpha}",
-            }
-        ),
-        "en": MappingProxyType(
-            {
-                "two-sided": "two-sided",
-                "folded": "folded (one-sided, esda < 2.10)",
-                "permutations": "permutations",
-                "at_alpha": "at α = {alpha}",
-            }
-        ),
-    }
-)
-
-_CORRECTION_NAMES: Mapping[str, str] = MappingProxyType({"fdr": "FDR Benjamini–Hochberg", "bonferroni": "Bonferroni"})
-
-
 def _test_phrase(alternative: str, permutations: int, lang: str) -> str:
-    words = _WORDS[lang]
-    kind = words.get(alternative, alternative)
-    return f"{kind}, {_count(permutations, lang)} {words['permutations']}"
+    """``dua sisi, 999 permutasi``: the kind of p-value and the number of permutations."""
+    kind = _i18n.catalogue(lang).get(f"report.words.{alternative}", alternative)
+    return text("report.words.test", lang, kind=kind, count=_count(permutations, lang))
+
+
+def _at_alpha(alpha: float, lang: str) -> str:
+    """``pada α = 0,05``."""
+    return text("report.words.at_alpha", lang, alpha=format_setting(alpha, lang))
+
+
+def _correction(name: str, lang: str) -> str:
+    """The name of a multiple-testing correction (``FDR Benjamini–Hochberg``)."""
+    return _i18n.catalogue(lang).get(f"report.correction.{name}", name)
+
+
+def _capitalized(sentence: str) -> str:
+    """The sentence with its first letter in upper case (a phrase may begin it)."""
+    return sentence[:1].upper() + sentence[1:]

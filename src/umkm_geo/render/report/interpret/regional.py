@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from umkm_geo.classify.breaks import format_number
+from umkm_geo._i18n import format_number, text
 from umkm_geo.render.report.interpret.numbers import _check_lang, _count, _names_of, _pct, join_names
 from umkm_geo.stats.regional.typology import KLASSEN_LABELS
 
@@ -40,9 +40,12 @@ def klassen_sentences(
         The counts per quadrant, the references, and the quadrant IV kecamatan.
     """
     lang = _check_lang(lang)
-    i = 0 if lang == "id" else 1
+    i = 0 if lang == "id" else 1  # KLASSEN_LABELS (stats.regional.typology) are (id, en) pairs
     counts = result.counts()
-    parts = [f"{q} ({KLASSEN_LABELS[q][i]}) {_count(int(counts.get(q, 0)), lang)}" for q in KLASSEN_LABELS]
+    quadrants = "; ".join(
+        text("report.klassen.quadrant", lang, quadrant=q, label=labels[i], count=_count(int(counts.get(q, 0)), lang))
+        for q, labels in KLASSEN_LABELS.items()
+    )
     level_text = format_number(result.level_reference, 1 if level is None else level.decimals, lang=lang)
     growth_text = format_number(result.growth_reference, 1 if growth is None else growth.decimals, lang=lang)
     if level is not None and level.unit(lang):
@@ -55,37 +58,30 @@ def klassen_sentences(
     def against(key: str) -> str:
         """``rata-rata`` / ``the mean`` for the default reference, else ``acuan`` / ``the reference``."""
         mean = str(result.settings.get(key, "unweighted mean")).startswith("unweighted mean")
-        return ("rata-rata" if mean else "acuan") if lang == "id" else ("the mean" if mean else "the reference")
+        return text("report.klassen.mean" if mean else "report.klassen.reference", lang)
 
     frame = result.frame()
     lagging = _names_of(list(frame.index[frame["quadrant"] == "IV"]), names)
     unclassified = _names_of(list(frame.index[frame["quadrant"].isna()]), names)
-    if lang == "id":
-        out = [
-            f"Tipologi Klassen ({level_name} terhadap {against('level_reference')} {level_text}; {growth_name} "
-            f"terhadap {against('growth_reference')} "
-            f"{growth_text}), jumlah kecamatan per kuadran: {'; '.join(parts)}."
-        ]
-        out.append(
-            f"Kecamatan relatif tertinggal (kuadran IV, {len(lagging)}): {join_names(lagging, lang)}."
-            if lagging
-            else "Tidak ada kecamatan relatif tertinggal (kuadran IV)."
-        )
-        if unclassified:
-            out.append(f"Tanpa kuadran (nilai tidak lengkap): {join_names(unclassified, lang)}.")
-        return out
     out = [
-        f"Klassen typology ({level_name} against {against('level_reference')} {level_text}; {growth_name} "
-        f"against {against('growth_reference')} "
-        f"{growth_text}), kecamatan per quadrant: {'; '.join(parts)}."
+        text(
+            "report.klassen.counts",
+            lang,
+            level=level_name,
+            level_reference=against("level_reference"),
+            level_value=level_text,
+            growth=growth_name,
+            growth_reference=against("growth_reference"),
+            growth_value=growth_text,
+            quadrants=quadrants,
+        )
     ]
-    out.append(
-        f"Relatively underdeveloped kecamatan (quadrant IV, {len(lagging)}): {join_names(lagging, lang)}."
-        if lagging
-        else "No kecamatan is relatively underdeveloped (quadrant IV)."
-    )
+    if lagging:
+        out.append(text("report.klassen.lagging", lang, count=len(lagging), names=join_names(lagging, lang)))
+    else:
+        out.append(text("report.klassen.no_lagging", lang))
     if unclassified:
-        out.append(f"No quadrant (incomplete values): {join_names(unclassified, lang)}.")
+        out.append(text("report.klassen.unclassified", lang, names=join_names(unclassified, lang)))
     return out
 
 
@@ -113,29 +109,22 @@ def basis_sentences(result: Any, names: pd.Series | None = None, *, lang: str = 
     """
     lang = _check_lang(lang)
     basis = result.basis["basis"].fillna(False).astype(bool)
-    year = "" if result.year is None else (f" tahun {result.year}" if lang == "id" else f" in {result.year}")
+    year = "" if result.year is None else text("report.basis.year", lang, year=result.year)
     out = []
     for sector in result.lq.columns:
         flags = basis.xs(sector, level="sektor")
         members = _names_of([u for u in result.lq.index if bool(flags.get(u, False))], names)
-        s, listed = _sector(sector), join_names(members, lang)
-        if lang == "id":
+        if members:
+            listed = join_names(members, lang)
             out.append(
-                f"Sektor {s} adalah sektor basis (LQ > 1){year} di {len(members)} kecamatan: {listed}."
-                if members
-                else f"Sektor {s} bukan sektor basis (LQ > 1){year} di kecamatan mana pun."
+                text("report.basis.some", lang, sector=_sector(sector), year=year, count=len(members), names=listed)
             )
         else:
-            out.append(
-                f"Sector {s} is a basis sector (LQ > 1){year} in {len(members)} kecamatan: {listed}."
-                if members
-                else f"Sector {s} is a basis sector (LQ > 1){year} in no kecamatan."
-            )
+            out.append(text("report.basis.none", lang, sector=_sector(sector), year=year))
     n_basis = result.units["n_basis"]
     without = _names_of([u for u in result.units.index if not pd.isna(n_basis[u]) and n_basis[u] == 0], names)
     if without:
-        lead = "Tanpa sektor basis" if lang == "id" else "No basis sector"
-        out.append(f"{lead}: {join_names(without, lang)}.")
+        out.append(text("report.basis.without", lang, names=join_names(without, lang)))
     return out
 
 
@@ -176,22 +165,20 @@ def shift_share_sentences(result: Any, names: pd.Series | None = None, *, lang: 
         ]
         return join_names(labelled, lang)
 
-    if lang == "id":
-        out = [
-            f"Antara {result.base_year} dan {result.end_year} jumlah UMKM berubah dari {base} menjadi {end} "
-            f"({change}); pertumbuhan acuan {growth}."
-        ]
-        if len(up):
-            out.append(f"Pergeseran bersih positif terbesar (tumbuh di atas acuan): {listed(up)}.")
-        if len(down):
-            out.append(f"Pergeseran bersih negatif terbesar (tumbuh di bawah acuan): {listed(down)}.")
-        return out
     out = [
-        f"Between {result.base_year} and {result.end_year} the number of UMKM changed from {base} to {end} "
-        f"({change}); reference growth {growth}."
+        text(
+            "report.shift_share.change",
+            lang,
+            base_year=result.base_year,
+            end_year=result.end_year,
+            base=base,
+            end=end,
+            change=change,
+            growth=growth,
+        )
     ]
     if len(up):
-        out.append(f"Largest positive net shifts (growth above the reference): {listed(up)}.")
+        out.append(text("report.shift_share.up", lang, names=listed(up)))
     if len(down):
-        out.append(f"Largest negative net shifts (growth below the reference): {listed(down)}.")
+        out.append(text("report.shift_share.down", lang, names=listed(down)))
     return out
