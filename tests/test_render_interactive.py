@@ -18,14 +18,16 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
+from umkm_geo import _i18n
 from umkm_geo._errors import ConfigError, TableError
 from umkm_geo.classify.breaks import classify
 from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP, LISA_CODES, NODATA_COLOR, SCHEMES, lisa_label
 from umkm_geo.indicators.core import COUNT, DENSITY, PER_1000
+from umkm_geo.render.atlas import page as atlas_page
 from umkm_geo.render.atlas.layers import atlas_layers
 from umkm_geo.render.atlas.model import CategoryLayer, ChoroplethLayer, DetailRow
 from umkm_geo.render.atlas.page import asset
-from umkm_geo.render.atlas.write import atlas_html, default_max_bytes, write_atlas
+from umkm_geo.render.atlas.write import GROUPS, atlas_html, default_max_bytes, write_atlas
 from umkm_geo.results import Results
 from umkm_geo.stats import registry
 
@@ -115,9 +117,21 @@ def test_legends_use_the_same_labels_as_the_png(page, layers):
     assert labels[-1] == "Tidak ada data"
     assert counts[-1] == 1
     assert found[1][1] == layers[1].classes.labels(0)  # no missing value, no "no data" row
-    # The classification is named under the legend.
+    # The classification is named under the legend, in the words of the PNG's legend note.
     assert "Klasifikasi: kuantil, 5 kelas" in text
     assert "Klasifikasi: interval sama, 4 kelas" in text
+    for layer in layers[:2]:
+        assert html.escape(layer.classes.describe("id")) in text
+
+
+def test_every_word_of_the_atlas_is_in_both_locale_files():
+    package = Path(atlas_page.__file__).parent
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in package.glob("*.py"))
+    keys = set(re.findall(r"\"(atlas\.[a-z]+\.\w+)\"", sources)) | {f"atlas.group.{g}" for g in GROUPS}
+    assert len(keys) > 10
+    for lang in ("id", "en"):
+        assert sorted(keys - _i18n.catalogue(lang).keys()) == []
+    assert atlas_page.ui("en")["search"] == "Find a kecamatan" and atlas_page.ui("id")["search"] == "Cari kecamatan"
 
 
 def test_category_legend_lists_every_category_in_order(page):

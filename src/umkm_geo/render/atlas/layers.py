@@ -6,6 +6,11 @@ the class breaks the PNGs use), LISA and bivariate LISA clusters, a LISA signifi
 and cold spots, local Geary, the Klassen typology and one LQ basis layer per sector, with p-values,
 Gi* z and the basis sectors as popup rows. A layer or row made from an illustrative input (see
 :mod:`umkm_geo._provenance`) is marked ``illustrative`` and carries the stamp in the atlas.
+
+Layers are named as their PNGs are titled: a local statistic by its map title in
+:mod:`umkm_geo.stats.registry`, the significance map, the kind of p-value and the schemes by the
+static maps' words (``maps.*``, ``scheme.*``); the atlas's own patterns are ``atlas.layer.*`` in
+the locale files.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from umkm_geo import _i18n
 from umkm_geo._errors import ConfigError
+from umkm_geo._i18n import LANGS, catalogue, text
 from umkm_geo._provenance import indicator_components, klassen_components, result_components
 from umkm_geo.classify.breaks import ClassBreaks, format_number
 from umkm_geo.classify.symbology import SCHEMES, qualitative_scheme, significance_bands, significance_scheme
@@ -32,7 +37,7 @@ if TYPE_CHECKING:
 
 def _p_kind(p_value: str, lang: str) -> str:
     """The kind of pseudo p-value in the static maps' words (``maps.p_value.*``), e.g. "p semu dua sisi"."""
-    return _i18n.catalogue(lang).get(f"maps.p_value.{p_value}", p_value)
+    return catalogue(lang).get(f"maps.p_value.{p_value}", p_value)
 
 
 def _variable_label(variable: str | None, indicators: Mapping[str, Indicator], lang: str) -> str:
@@ -127,32 +132,48 @@ def atlas_layers(
 
     for name, res in local.items():  # in the order of the run, like the PNGs and the report
         spec = registry.get("local", name)
-        word_id, word_en = (spec.map_title(lang) for lang in ("id", "en"))  # the PNG's title
+        title = {lang: spec.map_title(lang) for lang in LANGS}  # the PNG's title
         data = res.frame().reindex(frame.index)
         var_key = re.sub(r"\W+", "_", res.variable or name).strip("_")
-        p_id, p_en = (_p_kind(res.p_value, lang) for lang in ("id", "en"))
-        alpha = {lang: format_number(res.alpha, 3, lang=lang).rstrip("0").rstrip(",.") for lang in ("id", "en")}
-        v_id, v_en = (_variable_label(res.variable, inds, lang) for lang in ("id", "en"))
+        p_kind = {lang: _p_kind(res.p_value, lang) for lang in LANGS}
+        alpha = {lang: format_number(res.alpha, 3, lang=lang).rstrip("0").rstrip(",.") for lang in LANGS}
+        variable = {lang: _variable_label(res.variable, inds, lang) for lang in LANGS}
+        label = {
+            lang: text(
+                "atlas.layer.local", lang, title=title[lang], variable=variable[lang], p=p_kind[lang], alpha=alpha[lang]
+            )
+            for lang in LANGS
+        }
         made_up = stamped(result_components(res, results, columns))
         layers.append(
             CategoryLayer(
                 key=f"{name}_{var_key}",
-                label_id=f"{word_id} — {v_id} ({p_id}, α {alpha['id']})",
-                label_en=f"{word_en} — {v_en} ({p_en}, α {alpha['en']})",
+                label_id=label["id"],
+                label_en=label["en"],
                 values=data["cluster"],
                 scheme=spec.scheme,
-                short_id=word_id,
-                short_en=word_en,
+                short_id=title["id"],
+                short_en=title["en"],
                 illustrative=made_up,
             )
         )
         if name == "moran":
             bands = significance_bands(data["p_value"], island=data["cluster"].eq("island"))
+            significance = {
+                lang: text(
+                    "atlas.layer.significance",
+                    lang,
+                    title=text("maps.significance", lang),  # the PNG's title
+                    variable=variable[lang],
+                    p=p_kind[lang],
+                )
+                for lang in LANGS
+            }
             layers.append(
                 CategoryLayer(
                     key=f"significance_{var_key}",
-                    label_id=f"{_i18n.text('maps.significance', 'id')} — {v_id} ({p_id})",
-                    label_en=f"{_i18n.text('maps.significance', 'en')} — {v_en} ({p_en})",
+                    label_id=significance["id"],
+                    label_en=significance["en"],
                     values=bands,
                     scheme=significance_scheme(
                         getattr(res, "permutations", None), res.p_value, present=set(bands.dropna())
@@ -162,17 +183,15 @@ def atlas_layers(
                 )
             )
         if name == "gi_star" and "z_sim" in data:
-            details.append(
-                DetailRow(
-                    f"{name}_z", "z Gi* (permutasi)", "Gi* z (permutations)", data["z_sim"], 2, illustrative=made_up
-                )
-            )
+            z_id, z_en = (text("atlas.layer.gi_z", lang) for lang in LANGS)
+            details.append(DetailRow(f"{name}_z", z_id, z_en, data["z_sim"], 2, illustrative=made_up))
+        p_row = {lang: text("atlas.layer.p_row", lang, p=p_kind[lang], title=title[lang]) for lang in LANGS}
         p_values = data["p_value"]
         details.append(
             DetailRow(
                 f"{name}_p",
-                f"{p_id} — {word_id}",
-                f"{p_en} — {word_en}",
+                p_row["id"],
+                p_row["en"],
                 _p_text(p_values, "id"),
                 values_en=_p_text(p_values, "en"),
                 illustrative=made_up,
@@ -186,16 +205,16 @@ def atlas_layers(
         sch = SCHEMES["klassen"]
         settings = klassen.settings
         variables = [settings.get("level_variable"), settings.get("growth_variable")]
-        label = dict(sch.title)
+        typology = dict(sch.title)
         if all(variables):
-            for lang in ("id", "en"):
+            for lang in LANGS:
                 level, growth = (_variable_label(v, inds, lang) for v in variables)
-                label[lang] = f"{sch.title[lang]} — {level} × {growth}"
+                typology[lang] = text("atlas.layer.klassen", lang, title=sch.title[lang], level=level, growth=growth)
         layers.append(
             CategoryLayer(
                 "klassen",
-                label["id"],
-                label["en"],
+                typology["id"],
+                typology["en"],
                 quadrant,
                 scheme="klassen",
                 short_id=sch.title["id"],
@@ -216,8 +235,8 @@ def atlas_layers(
             layers.append(
                 CategoryLayer(
                     key=f"basis_{sector}",
-                    label_id=f"Sektor basis: {_sector(sector)}",
-                    label_en=f"Basis sector: {_sector(sector)}",
+                    label_id=text("atlas.layer.basis", "id", sector=_sector(sector)),
+                    label_en=text("atlas.layer.basis", "en", sector=_sector(sector)),
                     values=basis,
                     scheme="basis",
                     popup=False,
@@ -233,14 +252,14 @@ def atlas_layers(
                     for s, v in row.sort_values(ascending=False).items()
                     if pd.notna(v) and v > 1
                 ]
-                out[code] = "; ".join(parts) if parts else ("tidak ada" if lang == "id" else "none")
+                out[code] = "; ".join(parts) if parts else text("atlas.layer.basis_none", lang)
             return pd.Series(out, dtype=object).reindex(frame.index)
 
         details.append(
             DetailRow(
                 "lq_basis",
-                "Sektor basis (LQ > 1)",
-                "Basis sectors (LQ > 1)",
+                text("atlas.layer.basis_row", "id"),
+                text("atlas.layer.basis_row", "en"),
                 summary("id"),
                 values_en=summary("en"),
                 illustrative=stamped({"umkm"}),
@@ -269,8 +288,13 @@ def _survey_layers(frame: pd.DataFrame, results: Results, invented: frozenset[st
     if gap is not None:
         lisa = registry.get("local", "moran")
         label_id, label_en = (  # as the PNG's title
-            f"{lisa.map_title(lang)} — {_variable_label(gap.variable, results.indicators, lang)}"
-            for lang in ("id", "en")
+            text(
+                "atlas.layer.titled",
+                lang,
+                title=lisa.map_title(lang),
+                variable=_variable_label(gap.variable, results.indicators, lang),
+            )
+            for lang in LANGS
         )
         layers.append(
             CategoryLayer(
@@ -287,7 +311,7 @@ def _survey_layers(frame: pd.DataFrame, results: Results, invented: frozenset[st
     if leading is not None:
         products = leading["produk"].reindex(frame.index).astype(object)
         products = products.where(products.notna(), None)
-        title_id, title_en = (_i18n.text("scheme.produk.title", lang) for lang in ("id", "en"))
+        title_id, title_en = (text("scheme.produk.title", lang) for lang in LANGS)
         sch = qualitative_scheme("produk", sorted(products.dropna().unique()), title=(title_id, title_en))
         layers.append(
             CategoryLayer(

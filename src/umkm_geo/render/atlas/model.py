@@ -53,7 +53,7 @@ class ChoroplethLayer:
 
     @property
     def group(self) -> str:
-        """Layer-control group (a key of :data:`umkm_geo.render.atlas.write.GROUPS`)."""
+        """Layer-control group (one of :data:`umkm_geo.render.atlas.write.GROUPS`)."""
         return "indicator"
 
     def label(self, lang: str = "id") -> str:
@@ -102,7 +102,7 @@ class CategoryLayer:
 
     @property
     def group(self) -> str:
-        """Layer-control group (a key of :data:`umkm_geo.render.atlas.write.GROUPS`)."""
+        """Layer-control group (one of :data:`umkm_geo.render.atlas.write.GROUPS`)."""
         return "basis" if self.scheme == "basis" else "statistic"
 
     def label(self, lang: str = "id") -> str:

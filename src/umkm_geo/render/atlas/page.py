@@ -1,4 +1,4 @@
-"""The web atlas page as a folium map: inlined Leaflet, the page's elements, its words.
+"""The web atlas page as a folium map: inlined Leaflet, the page's elements, its words (:func:`ui`).
 
 :func:`render_page` builds a ``folium.Map`` without tiles, one ``folium.GeoJson`` holding every
 polygon with every layer's value, and four branca ``MacroElement`` elements for what folium has no
@@ -39,6 +39,7 @@ import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from importlib.metadata import version
+from types import MappingProxyType
 from typing import Any
 
 import branca
@@ -48,6 +49,8 @@ from folium.map import FitBounds
 from folium.template import Template
 from folium.utilities import JsCode
 
+from umkm_geo import _i18n
+
 #: Package (PyPI ``django-js-lib-leaflet``) and folder holding ``leaflet.js`` and ``leaflet.css``.
 LEAFLET_PACKAGE = "js_lib_leaflet"
 LEAFLET_DIR = ("static", "js_lib_leaflet")
@@ -55,33 +58,13 @@ LEAFLET_DIR = ("static", "js_lib_leaflet")
 #: Identifier given to the page's folium elements, so the same input writes the same bytes.
 ELEMENT_ID = "atlas"
 
-#: Words of the page in each language.
-UI: Mapping[str, Mapping[str, str]] = {
-    "id": {
-        "layers": "Lapisan peta",
-        "search": "Cari kecamatan",
-        "placeholder": "Ketik nama atau kode…",
-        "no_match": "Tidak ditemukan",
-        "class": "Kelas",
-        "code": "Kode",
-        "details": "Rincian",
-        "simplified": "Batas disederhanakan untuk web (toleransi ≈ {m} m)",
-        "unsimplified": "Batas tidak disederhanakan (koordinat {d} desimal)",
-        "illustrative_mark": "(data ilustrasi)",
-    },
-    "en": {
-        "layers": "Map layers",
-        "search": "Find a kecamatan",
-        "placeholder": "Type a name or code…",
-        "no_match": "No match",
-        "class": "Class",
-        "code": "Code",
-        "details": "Details",
-        "simplified": "Boundaries simplified for the web (tolerance ≈ {m} m)",
-        "unsimplified": "Boundaries not simplified (coordinates to {d} decimals)",
-        "illustrative_mark": "(illustrative data)",
-    },
-}
+
+@functools.cache
+def ui(lang: str) -> Mapping[str, str]:
+    """The words of the page in ``lang`` (``atlas.ui.<key>`` of the locale files, by ``<key>``)."""
+    prefix = "atlas.ui."
+    catalogue = _i18n.catalogue(lang)
+    return MappingProxyType({k.removeprefix(prefix): v for k, v in catalogue.items() if k.startswith(prefix)})
 
 
 @functools.cache
@@ -365,9 +348,9 @@ def render_page(
     )
     geojson._id = ELEMENT_ID
     geojson.add_to(fmap)
-    AtlasHeader(title, stamp, UI[lang]).add_to(fmap)
+    AtlasHeader(title, stamp, ui(lang)).add_to(fmap)
     if len(legends) > 1:
-        LayerSwitch(UI[lang]["layers"], groups).add_to(fmap)
+        LayerSwitch(ui(lang)["layers"], groups).add_to(fmap)
     Legends(legends).add_to(fmap)
     # Open on the whole area at once: an animated zoom still running would swallow the first zoom
     # that the search asks for.

@@ -46,6 +46,7 @@ import pandas as pd
 
 from umkm_geo._atomic import write_text
 from umkm_geo._errors import ConfigError, TableError
+from umkm_geo._i18n import LANGS, text
 from umkm_geo.classify.breaks import NODATA_CLASS, format_number
 from umkm_geo.classify.symbology import (
     EDGE_COLOR,
@@ -60,7 +61,7 @@ from umkm_geo.classify.symbology import (
 )
 from umkm_geo.render.atlas._simplify import TOLERANCES_M, WebGeometry, fit_geometry
 from umkm_geo.render.atlas.model import AtlasResult, CategoryLayer, ChoroplethLayer, DetailRow, aligned
-from umkm_geo.render.atlas.page import UI, render_page
+from umkm_geo.render.atlas.page import render_page, ui
 
 #: The layer and result types are defined in :mod:`umkm_geo.render.atlas.model`; they are listed
 #: here too, with the functions that take and return them.
@@ -91,12 +92,8 @@ TILES: Mapping[str, tuple[str, str]] = {
     ),
 }
 
-#: Layer-control groups: heading of each group in Bahasa Indonesia and English.
-GROUPS: Mapping[str, Mapping[str, str]] = {
-    "indicator": {"id": "Indikator", "en": "Indicators"},
-    "statistic": {"id": "Statistik spasial", "en": "Spatial statistics"},
-    "basis": {"id": "Sektor basis (LQ)", "en": "Basis sectors (LQ)"},
-}
+#: Layer-control groups, in order; the heading of each is ``atlas.group.<group>`` in the locale files.
+GROUPS: tuple[str, ...] = ("indicator", "statistic", "basis")
 
 #: Order of the popup's sections: layer groups and ``"details"`` (the popup-only rows).
 POPUP_ORDER = ("statistic", "details", "basis", "indicator")
@@ -108,7 +105,7 @@ def _text(value: object) -> str:
 
 
 def _lang(lang: str) -> str:
-    if lang not in ("id", "en"):
+    if lang not in LANGS:
         msg = f"Unknown language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
         raise ConfigError(msg)
     return lang
@@ -211,16 +208,16 @@ def _legend(layer: _Layer) -> dict[str, Any]:
 
 
 def _control_groups(layers: Sequence[_Layer], lang: str) -> list[dict[str, Any]]:
-    mark = UI[lang]["illustrative_mark"]
+    mark = ui(lang)["illustrative_mark"]
     groups = []
-    for group, names in GROUPS.items():
+    for group in GROUPS:
         members = [
             (i, f"{layer.meta['label']} {mark}" if layer.stamp else layer.meta["label"])
             for i, layer in enumerate(layers)
             if layer.meta["group"] == group
         ]
         if members:
-            groups.append({"key": group, "label": names[lang], "layers": members})
+            groups.append({"key": group, "label": text(f"atlas.group.{group}", lang), "layers": members})
     return groups
 
 
@@ -360,7 +357,6 @@ def write_atlas(
     tile_spec = _resolve_tiles(tiles, tiles_attribution)
     geo = frame.to_crs("EPSG:4326")
     index = geo.index
-    ui = UI[lang]
 
     built = [
         _choropleth(la, index, lang) if isinstance(la, ChoroplethLayer) else _category(la, index, lang) for la in layers
@@ -382,12 +378,12 @@ def write_atlas(
         if web is None:
             note = ""
         elif web.tolerance_m > 0:
-            note = ui["simplified"].format(m=format_number(web.tolerance_m, 0, lang=lang))
+            note = text("atlas.ui.simplified", lang, m=format_number(web.tolerance_m, 0, lang=lang))
         else:
-            note = ui["unsimplified"].format(d=web.decimals)
+            note = text("atlas.ui.unsimplified", lang, d=web.decimals)
         return {
             "lang": lang,
-            "text": {**ui, "nodata": nodata_label(lang), "stamp": ILLUSTRATIVE_STAMP},
+            "text": {**ui(lang), "nodata": nodata_label(lang), "stamp": ILLUSTRATIVE_STAMP},
             "credits": _text(credits),
             "geometry_note": _text(note),
             "geometry": None if web is None else web.settings(),
@@ -396,7 +392,7 @@ def write_atlas(
             "weight": 0.8 if len(index) <= 1000 else 0.3,
             "canvas": len(index) > CANVAS_THRESHOLD,
             "bounds": [[miny, minx], [maxy, maxx]],
-            "group_labels": {k: v[lang] for k, v in GROUPS.items()},
+            "group_labels": {k: text(f"atlas.group.{k}", lang) for k in GROUPS},
             "popup_order": list(POPUP_ORDER),
             "layers": [layer.meta for layer in built],
             "details": [{"key": row.key, "label": row.label(lang), "stamp": row.illustrative} for row in details],
