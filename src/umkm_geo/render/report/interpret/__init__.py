@@ -5,11 +5,13 @@ p-value, its kind, the number of permutations, the significance level), so that 
 paste it as it is. Significance follows each result's own rule: local statistics use the
 ``significant`` flag the statistic computed (after its multiple-testing correction), global
 statistics and the gap test compare the p-value with ``alpha`` (``p <= alpha`` is significant).
-Numbers are formatted by :func:`umkm_geo.classify.breaks.format_number` (``1.234,5`` in Indonesian);
+Numbers are formatted by :func:`umkm_geo._i18n.format_number` (``1.234,5`` in Indonesian);
 a p-value gets as many decimals as it needs so that its printed value never contradicts the verdict
 (``p = 0,0504`` is not shown as ``0,05``).
 
-Sentences are plain text; the renderers escape them (kecamatan names come from data).
+Sentences are plain text; the renderers escape them (kecamatan names come from data). Their words
+and patterns are the ``report.*`` keys of the locale files (read with :func:`umkm_geo._i18n.text`);
+the statistics are named by :mod:`umkm_geo.stats.registry`.
 
 The sentences of each family of results live in their own module: :mod:`.global_`, :mod:`.local`,
 :mod:`.gap`, :mod:`.regional`; the number formats and shared words in :mod:`.numbers`. This package

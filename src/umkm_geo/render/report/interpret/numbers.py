@@ -2,7 +2,9 @@
 
 p-values get as many decimals as they need so that their printed value never contradicts the
 verdict (:func:`format_p`); settings such as alpha keep the decimals they have (:func:`format_setting`);
-lists of names read ``"A, B dan C"`` (:func:`join_names`).
+lists of names read ``"A, B dan C"`` (:func:`join_names`). The words shared by the sentences (the
+kind of test, "at α", "and", the corrections) are ``report.words.*`` and ``report.correction.*`` of
+the locale files.
 """
 
 from __future__ import annotations
