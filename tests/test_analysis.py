@@ -12,7 +12,8 @@ from _independent import write_geotiff
 from umkm_geo.config import config_from_dict
 from umkm_geo.pipeline.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
 from umkm_geo.pipeline.outputs import write_tables
-from umkm_geo.pipeline.run import compute_indicators, compute_weights, load_counts, load_study_area, study_title
+from umkm_geo.pipeline.run import study_title
+from umkm_geo.pipeline.stages import compute_indicators, compute_weights, load_counts, load_study_area
 
 
 def _config(tmp_path, **sections):

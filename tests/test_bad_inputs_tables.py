@@ -3,7 +3,7 @@
 Each case runs ``umkm-geo validate`` on a small config pointing at one file of ``tests/bad_inputs/``
 (or a workbook written here at test time) and asserts the exact outcome: the exit code and the words
 of the message, and for a table that is read, the exact counts that come out of the join (through
-the API: :func:`umkm_geo.pipeline.run.load_counts`).
+the API: :func:`umkm_geo.pipeline.stages.load_counts`).
 
 Kota Blitar (``35.72``) has three kecamatan: 35.72.01 Kepanjenkidul, 35.72.02 Sukorejo and
 35.72.03 Sananwetan. The numbers in the files are made up for the tests, and so is
@@ -26,7 +26,7 @@ import xlwt
 
 from umkm_geo.cli import main
 from umkm_geo.config import load_config
-from umkm_geo.pipeline import run as pipeline
+from umkm_geo.pipeline import stages as pipeline
 
 HERE = Path(__file__).resolve().parent / "bad_inputs"
 KOTA = "35.72"

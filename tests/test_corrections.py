@@ -86,7 +86,7 @@ def test_the_pipeline_records_a_raised_count(tmp_path, mirror):
     # Kota Blitar and Kabupaten Blitar, 25 kecamatan, Bonferroni at 99 permutations: 999 are needed.
     from umkm_geo.config import Config
     from umkm_geo.pipeline import analysis
-    from umkm_geo.pipeline import run as pipeline
+    from umkm_geo.pipeline import stages as pipeline
 
     config = Config()
     config = dataclasses.replace(

@@ -290,14 +290,14 @@ def test_every_report_section_and_figure_of_the_demo_run_says_so(demo_run):
 def mixed_area(tmp_path_factory, mirror):
     """A user's real counts with the demo survey, through every analysis stage (no files written)."""
     from umkm_geo.pipeline.analysis import compute_inequality, compute_regional, compute_statistics
-    from umkm_geo.pipeline.run import (
+    from umkm_geo.pipeline.stages import (
         classify_indicators,
         compute_indicators,
-        compute_survey,
         compute_weights,
         load_counts,
         load_study_area,
     )
+    from umkm_geo.pipeline.survey_stage import compute_survey
 
     folder = tmp_path_factory.mktemp("mixed")
     boundary = _grid(folder / "grid_35.05.geojson", "35.05")

@@ -260,7 +260,7 @@ def test_shift_share_summary_of_a_hand_worked_example():
 def area(mirror, tmp_path_factory):
     from umkm_geo.config import Config, StatisticsConfig
     from umkm_geo.pipeline.analysis import compute_inequality, compute_regional, compute_statistics
-    from umkm_geo.pipeline.run import compute_indicators, compute_weights, load_counts, load_study_area
+    from umkm_geo.pipeline.stages import compute_indicators, compute_weights, load_counts, load_study_area
 
     config = dataclasses.replace(Config(), statistics=StatisticsConfig(permutations=99, gap_permutations=99))
     out = tmp_path_factory.mktemp("interp")

@@ -20,7 +20,7 @@ import pytest
 
 from umkm_geo._errors import OutputError
 from umkm_geo.cli import EXIT_BUG, EXIT_DATA, EXIT_INTERRUPTED, EXIT_OK, EXIT_OUTPUT, EXIT_TERMINATED, main
-from umkm_geo.pipeline.outputs import SET_ENTRIES, staged_output
+from umkm_geo.pipeline.output_set import SET_ENTRIES, staged_output
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -234,7 +234,7 @@ def test_staging_folders_of_killed_runs_are_removed_at_the_next_start(tmp_path):
 
 
 def test_ctrl_c_during_the_swap_waits_for_it(tmp_path, monkeypatch):
-    import umkm_geo.pipeline.outputs as outputs
+    import umkm_geo.pipeline.output_set as outputs
 
     out = tmp_path / "outputs"
     out.mkdir()

@@ -54,7 +54,7 @@ HEADINGS = {
 def area(mirror, tmp_path_factory):
     """Blitar through every analysis stage (no maps), with 99 permutations and one evil name."""
     from umkm_geo.pipeline.analysis import compute_inequality, compute_regional, compute_statistics
-    from umkm_geo.pipeline.run import (
+    from umkm_geo.pipeline.stages import (
         classify_indicators,
         compute_indicators,
         compute_weights,
@@ -407,7 +407,7 @@ def test_methods_cite_every_reference(page):
 
 
 def test_results_not_computed_are_said_so(mirror, tmp_path):
-    from umkm_geo.pipeline.run import load_study_area
+    from umkm_geo.pipeline.stages import load_study_area
 
     bare = load_study_area(CONFIG)
     text = report_html(bare, images={}, options=EN, path=tmp_path / "r.html").read_text(encoding="utf-8")

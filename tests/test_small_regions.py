@@ -23,7 +23,7 @@ import pytest
 
 from umkm_geo.config import Config
 from umkm_geo.pipeline import analysis
-from umkm_geo.pipeline import run as pipeline
+from umkm_geo.pipeline import stages as pipeline
 from umkm_geo.sources.boundaries import _desa_file, load_kecamatan
 from umkm_geo.sources.registry import fetch, load_registry
 from umkm_geo.study_area import StudyArea
@@ -66,7 +66,7 @@ def _prepared(config: Config, boundaries, monkeypatch, tmp_path) -> StudyArea:
 def _one_kab(area: StudyArea, kab: str) -> StudyArea:
     """The study area of kab/kota ``kab`` alone, cut from an area prepared for several of them.
 
-    As :func:`umkm_geo.pipeline.run.load_study_area` does for a region the grouping does not cover, a
+    As :func:`umkm_geo.pipeline.stages.load_study_area` does for a region the grouping does not cover, a
     grouping column without any label in ``kab`` is dropped (the gap table then groups by kab/kota).
     """
     frame = area.frame[area.frame["kab_kode"] == kab]

@@ -450,7 +450,7 @@ def test_config_data_keys(tmp_path):
 
 def test_population_table_of_several_years_uses_one_year(tmp_path, mirror):
     from umkm_geo.config import load_config
-    from umkm_geo.pipeline.run import compute_indicators, load_counts, load_study_area
+    from umkm_geo.pipeline.stages import compute_indicators, load_counts, load_study_area
 
     _csv(tmp_path, "kecamatan,jumlah_umkm\nKepanjenkidul,120\nSukorejo,95\nSananwetan,143\n", "umkm.csv")
     _csv(

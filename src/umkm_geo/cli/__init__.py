@@ -128,8 +128,9 @@ def _cmd_maps(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from umkm_geo.pipeline.outputs import write_join_qa
-    from umkm_geo.pipeline.run import join_qa_on_error, load_counts, load_study_area
+    from umkm_geo.pipeline.output_set import write_join_qa
+    from umkm_geo.pipeline.run import join_qa_on_error
+    from umkm_geo.pipeline.stages import load_counts, load_study_area
 
     config = _config(args)
     out_dir = config.output_dir()

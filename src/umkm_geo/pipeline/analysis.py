@@ -186,7 +186,9 @@ def compute_statistics(area: StudyArea, config: Config) -> StudyArea:
                     requested = outcome.settings["correction_requested"]
                     area = _skip(area, f"{kind} {name} {requested} correction", outcome.settings["correction_skipped"])
                 computed[kind][name] = outcome
-    return area.with_results(global_stats=MappingProxyType(computed["global"]), local=MappingProxyType(computed["local"]))
+    return area.with_results(
+        global_stats=MappingProxyType(computed["global"]), local=MappingProxyType(computed["local"])
+    )
 
 
 #: Without a configured pair, every pair of groups is tested up to this many groups (10 tests); beyond it none.
