@@ -38,10 +38,10 @@ def test_only_the_configured_statistics_run(prepared, tmp_path):
         statistics={"global_statistics": ["geary"], "local_statistics": ["gi_star"], "permutations": 199},
     )
     area = compute_statistics(compute_weights(area, config), config)
-    assert set(area.results["global"]) == {"geary"}
-    assert set(area.results["local"]) == {"gi_star"}
-    assert "lisa" not in area.results and "moran" not in area.results
-    gi = area.results["local"]["gi_star"]
+    assert set(area.results.global_stats) == {"geary"}
+    assert set(area.results.local) == {"gi_star"}
+    assert area.results.lisa is None and area.results.moran is None
+    gi = area.results.local["gi_star"]
     assert gi.permutations == 199 and gi.seed == config.statistics.seed
     written = {p.name for p in write_tables(area, tmp_path)}
     assert {"gi_star.csv", "global_statistics.csv"} <= written
@@ -52,9 +52,7 @@ def test_without_population_the_rate_statistics_are_skipped_and_listed(prepared,
     area, _ = prepared
     frame = area.frame.drop(columns=["penduduk", "population_density", "umkm_per_1000"])
     indicators = {
-        k: v
-        for k, v in area.results["indicators"].items()
-        if k not in ("penduduk", "population_density", "umkm_per_1000")
+        k: v for k, v in area.results.indicators.items() if k not in ("penduduk", "population_density", "umkm_per_1000")
     }
     area = area.with_frame(frame).with_results(indicators=indicators)
     config = _config(tmp_path, statistics={"permutations": 99, "gap_permutations": 99})
@@ -63,7 +61,7 @@ def test_without_population_the_rate_statistics_are_skipped_and_listed(prepared,
         area = compute_statistics(area, config)
         area = compute_inequality(area, config)
         area = compute_regional(area, config)
-    skipped = area.results["skipped"]
+    skipped = area.results.skipped
     assert "population" in skipped["global moran_rate"]
     assert "population_density" in skipped["global moran_bv"]
     assert "population_density" in skipped["local moran_bv"]
@@ -72,18 +70,18 @@ def test_without_population_the_rate_statistics_are_skipped_and_listed(prepared,
     table = pd.read_csv(tmp_path / "tables" / "skipped.csv") if write_tables(area, tmp_path) else None
     assert set(table["statistic"]) == set(skipped)
     # the gap table falls back to the analysed indicator, unweighted
-    measures = area.results["gap_table"].measures_frame()
+    measures = area.results.gap_table.measures_frame()
     assert not measures["weighted"].any()
 
 
 def test_knn_weights_and_island_policy_come_from_the_config(prepared, tmp_path):
     area, _ = prepared
     config = _config(tmp_path, weights={"method": "knn", "k": 3})
-    weights = compute_weights(area, config).results["weights"]
+    weights = compute_weights(area, config).results.weights
     assert weights.method == "knn"
     assert (weights.summary_table()["n_neighbours"] == 3).all()
     band = _config(tmp_path, weights={"method": "distance_band", "islands": "nearest"})
-    weights = compute_weights(area, band).results["weights"]
+    weights = compute_weights(area, band).results.weights
     assert weights.method == "distance_band" and not weights.islands
 
 
@@ -101,19 +99,19 @@ def test_a_raster_covariate_becomes_a_column_and_the_bivariate_variable(prepared
         statistics={"bivariate": "baris", "permutations": 99, "local_statistics": ["moran_bv"]},
     )
     area = compute_covariates(area, config)
-    assert "baris" in area.results["indicators"]
+    assert "baris" in area.results.indicators
     # the row number grows southwards: southern kecamatan have larger means
     south = area.frame["wilayah"] == "selatan"
     assert area.frame.loc[south, "baris"].mean() > area.frame.loc[~south, "baris"].mean()
     area = compute_statistics(compute_weights(area, config), config)
-    assert area.results["local"]["moran_bv"].settings["y"] == "baris"
+    assert area.results.local["moran_bv"].settings["y"] == "baris"
     written = {p.name for p in write_tables(area, tmp_path)}
     assert {"zonal_baris.csv", "zonal_baris_settings.csv", "lisa_bivariate.csv"} <= written
 
 
 def test_regional_reference_table_from_the_config(prepared, tmp_path):
     area, _ = prepared
-    counts = area.results["counts"]
+    counts = area.results.counts
     reference = counts.groupby(["sektor", "tahun"], as_index=False)["jumlah"].sum()
     reference["jumlah"] *= 10  # a province ten times the study area, same mix
     reference.to_csv(tmp_path / "provinsi.csv", index=False)
@@ -121,20 +119,20 @@ def test_regional_reference_table_from_the_config(prepared, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         area = compute_regional(compute_weights(area, config), config)
-    lq = area.results["lq"].lq
+    lq = area.results.lq.lq
     # the same sector mix as the area's own totals gives the same LQ
     own = compute_regional(
         area, dataclasses.replace(config, regional=dataclasses.replace(config.regional, reference="area"))
     )
-    np.testing.assert_allclose(lq.to_numpy(), own.results["lq"].lq.to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(lq.to_numpy(), own.results.lq.lq.to_numpy(), rtol=1e-12)
     # ... and the same growth: the shift-share components equal those against the area's own totals
     np.testing.assert_allclose(
-        area.results["shift_share"].components[["national_share", "industry_mix", "competitive"]].to_numpy(),
-        own.results["shift_share"].components[["national_share", "industry_mix", "competitive"]].to_numpy(),
+        area.results.shift_share.components[["national_share", "industry_mix", "competitive"]].to_numpy(),
+        own.results.shift_share.components[["national_share", "industry_mix", "competitive"]].to_numpy(),
         rtol=1e-9,
         atol=1e-9,
     )
-    assert area.results["shift_share"].to_dict()["settings"] != own.results["shift_share"].to_dict()["settings"]
+    assert area.results.shift_share.to_dict()["settings"] != own.results.shift_share.to_dict()["settings"]
 
 
 def test_another_kabupaten_runs_with_scaled_illustrative_totals(tmp_path, mirror):
@@ -144,7 +142,7 @@ def test_another_kabupaten_runs_with_scaled_illustrative_totals(tmp_path, mirror
         area = load_counts(area, config, tmp_path)
     messages = " ".join(str(w.message) for w in caught)
     assert "covers Blitar only" in messages and "Kabupaten Malang" in messages
-    totals = area.results["tables"]["demo_totals"]  # the stage writes nothing; outputs.write_tables does
+    totals = area.results.tables["demo_totals"]  # the stage writes nothing; outputs.write_tables does
     assert set(totals["basis"]) == {"scaled"}
     assert totals["source"].str.contains("ILLUSTRATIVE").all()
     area = compute_indicators(area, config, tmp_path)
@@ -154,7 +152,7 @@ def test_another_kabupaten_runs_with_scaled_illustrative_totals(tmp_path, mirror
     density_2020 = 20_242 / blitar_area
     assert area.frame["umkm_count"].sum() == round(density_2020 * area.frame["area_km2"].sum())
     area = compute_inequality(compute_statistics(compute_weights(area, config), config), config)
-    assert list(area.results["gap_table"].groups_frame().index) == ["Kabupaten Malang"]
+    assert list(area.results.gap_table.groups_frame().index) == ["Kabupaten Malang"]
     # the default title is Blitar's: another region gets its own name, a title the user set stays
     assert study_title(config, area) == "UMKM Kabupaten Malang"
     own = _config(tmp_path, study={"region": "35.07", "title": "UMKM Malang Raya"})
@@ -174,10 +172,10 @@ def test_pairwise_gap_tests_only_for_configured_pairs_beyond_five_groups(tmp_pat
         warnings.simplefilter("ignore")
         area = compute_indicators(load_counts(load_study_area(config), config), config)
         six = compute_inequality(compute_weights(area, config), config)
-    table = six.results["gap_table"]
+    table = six.results.gap_table
     assert len(table.groups_frame()) == 6
     assert table.pairs_frame().empty
-    reason = six.results["skipped"]["pairwise gap tests"]
+    reason = six.results.skipped["pairwise gap tests"]
     assert reason.startswith("6 groups (kab_nama) would make 15 pairwise tests")
     # five groups or fewer: every pair, as before
     config = dataclasses.replace(config, study=dataclasses.replace(config.study, region=kota.rsplit(",", 1)[0]))
@@ -185,5 +183,5 @@ def test_pairwise_gap_tests_only_for_configured_pairs_beyond_five_groups(tmp_pat
         warnings.simplefilter("ignore")
         area = compute_indicators(load_counts(load_study_area(config), config), config)
         five = compute_inequality(compute_weights(area, config), config)
-    assert len(five.results["gap_table"].pairs_frame()) == 10
-    assert "pairwise gap tests" not in five.results.get("skipped", {})
+    assert len(five.results.gap_table.pairs_frame()) == 10
+    assert "pairwise gap tests" not in five.results.skipped

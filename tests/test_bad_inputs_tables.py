@@ -563,7 +563,7 @@ def test_bad_input(case, tmp_path, capsys, monkeypatch, areas, mirror):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             area = pipeline.load_counts(areas(cfg), cfg)
-        counts = area.results["counts"]
+        counts = area.results.counts
         got = {
             (k, s, None if pd.isna(t) else int(t)): int(v)
             for k, s, t, v in counts[["kode", "sektor", "tahun", "jumlah"]].itertuples(index=False)

@@ -105,6 +105,6 @@ def test_the_pipeline_records_a_raised_count(tmp_path, mirror):
             pipeline.compute_indicators(pipeline.load_counts(area, config, tmp_path), config, tmp_path), config
         )
         area = analysis.compute_statistics(area, config)
-    lisa = area.results["local"]["moran"]
+    lisa = area.results.local["moran"]
     assert lisa.permutations == 999 and lisa.settings["permutations_requested"] == 99
-    assert "local moran bonferroni correction" not in area.results.get("skipped", {})
+    assert "local moran bonferroni correction" not in area.results.skipped

@@ -275,8 +275,8 @@ def area(mirror, tmp_path_factory):
 def test_interpret_reads_every_result_of_blitar(area):
     out = interpret(area, lang="id")
     assert set(out) == {"global", "local", "gap", "regional"}
-    assert len(out["global"]) == len(area.results["global"])
-    lisa = area.results["lisa"].frame()["cluster"]
+    assert len(out["global"]) == len(area.results.global_stats)
+    lisa = area.results.lisa.frame()["cluster"]
     ll = list(area.frame.loc[lisa[lisa == "LL"].index, "nama"])
     expected = (
         f"Klaster rendah-rendah (LL) yang signifikan ({len(ll)} kecamatan): {join_names(ll)}"
@@ -284,9 +284,9 @@ def test_interpret_reads_every_result_of_blitar(area):
         else "Tidak ada klaster rendah-rendah (LL) yang signifikan"
     )
     assert any(s.startswith(expected) for s in out["local"])
-    pair = area.results["gap_table"].pairs_frame().iloc[0]
+    pair = area.results.gap_table.pairs_frame().iloc[0]
     verdict = "selisih ini signifikan" if pair["p_value"] <= 0.05 else "selisih ini tidak signifikan"
     assert verdict in out["gap"][0] and "Blitar Utara" in out["gap"][0]
-    lagging = area.results["klassen"].frame()["quadrant"] == "IV"
+    lagging = area.results.klassen.frame()["quadrant"] == "IV"
     assert join_names(list(area.frame.loc[lagging[lagging].index, "nama"])) in out["regional"][1]
     assert interpret(area, lang="en")["gap"][1].endswith("lies within the groups.")

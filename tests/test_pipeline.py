@@ -93,7 +93,7 @@ def test_default_run_writes_maps_tables_and_record(blitar_run):
     files = {f["path"]: f for f in record["provenance"]["boundaries"]["files"]}
     assert re.fullmatch(r"[0-9a-f]{64}", files["db/kec/wilayah_boundaries_kec_35.sql"]["sha256"])
     assert record["provenance"]["umkm_table"]["sha256"]
-    assert record["seed"]["statistics"] == area.results["lisa"].seed
+    assert record["seed"]["statistics"] == area.results.lisa.seed
     assert record["versions"]["esda"] and record["versions"]["libpysal"]
     assert {o["path"] for o in record["outputs"]} >= {
         "maps/atlas.html",
@@ -128,8 +128,8 @@ def test_illustrative_stamp_on_every_output(blitar_run):
 
 def test_png_and_html_legends_show_the_same_class_breaks(blitar_run):
     area, out = blitar_run
-    classes = area.results["classes"]["umkm_density"]
-    labels = classes.labels(area.results["indicators"]["umkm_density"].decimals)
+    classes = area.results.classes["umkm_density"]
+    labels = classes.labels(area.results.indicators["umkm_density"].decimals)
     html = (out / "maps" / "atlas.html").read_text(encoding="utf-8")
     breaks = pd.read_csv(out / "tables" / "class_breaks.csv")
     density = breaks[breaks["indikator"] == "umkm_density"]
@@ -150,11 +150,11 @@ def test_moran_and_local_moran_agree_with_pygeoda_on_blitar(blitar_run, tmp_path
     area, _ = blitar_run
     y = area.frame["umkm_density"]
     weight = pygeoda_weights_from_graph(area.weights, tmp_path / "blitar.gal")
-    lisa = area.results["lisa"].frame()
+    lisa = area.results.lisa.frame()
     geoda = pygeoda_local_moran(y, weight, permutations=999)
     np.testing.assert_allclose(lisa["Ii"].to_numpy(), geoda["Ii"].to_numpy(), rtol=0, atol=1e-9)
     # GeoDa's global Moran's I: the Moran scatter-plot slope with GeoDa's own spatial lag
-    np.testing.assert_allclose(area.results["moran"].I, pygeoda_global_moran(y, weight), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(area.results.moran.I, pygeoda_global_moran(y, weight), rtol=0, atol=1e-9)
     # same neighbour structure as GeoDa's own queen contiguity on these polygons
     assert graph_neighbour_sets(area.weights) == pygeoda_queen_neighbours(area.frame)
 
@@ -162,7 +162,7 @@ def test_moran_and_local_moran_agree_with_pygeoda_on_blitar(blitar_run, tmp_path
 def test_north_south_gap_table(blitar_run):
     area, out = blitar_run
     frame = area.frame
-    gap = area.results["gap_table"]
+    gap = area.results.gap_table
     x = frame["umkm_per_1000"]
     groups = frame["wilayah"]
     pair = gap.pairs_frame().iloc[0]

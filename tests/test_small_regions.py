@@ -2,7 +2,7 @@
 
 With three mutually adjacent kecamatan (Kota Blitar) or two (Kota Solok) no spatial statistic can be
 tested; with two islands (Kepulauan Seribu) none can be computed. Every such statistic must land in
-``results["skipped"]`` with its reason while the stages run on; no statistic may be "significant"
+``results.skipped`` with its reason while the stages run on; no statistic may be "significant"
 without a finite p-value. The kecamatan are counted from the pinned upstream SQL files. The
 boundaries, counts and indicators are made once for the small kab/kota with desa files (dissolved, as
 a run of one of them does) and once for the others (kecamatan polygons); the weights and the
@@ -72,7 +72,7 @@ def _one_kab(area: StudyArea, kab: str) -> StudyArea:
     frame = area.frame[area.frame["kab_kode"] == kab]
     if "wilayah" in frame and frame["wilayah"].isna().all():
         frame = frame.drop(columns="wilayah")
-    counts = area.results["counts"]
+    counts = area.results.counts
     results = area.results.replace(counts=counts[counts["kode"].isin(frame.index)])
     return StudyArea(frame=frame, region=(kab,), results=results, provenance=area.provenance)
 
@@ -86,23 +86,26 @@ def _statistics_stages(area: StudyArea, config: Config, *, regional: bool) -> St
 
 def _check(area, config: Config) -> dict[str, str]:
     """Every configured statistic is computed or skipped with a reason; nothing untested is significant."""
-    skipped = dict(area.results.get("skipped", {}))
+    skipped = dict(area.results.skipped)
     assert all(isinstance(reason, str) and reason for reason in skipped.values())
     stats = config.statistics
-    for kind, names in (("global", stats.global_statistics), ("local", stats.local_statistics)):
+    for kind, names, computed in (
+        ("global", stats.global_statistics, area.results.global_stats),
+        ("local", stats.local_statistics, area.results.local),
+    ):
         for name in names:
-            assert (name in area.results[kind]) != (f"{kind} {name}" in skipped), (kind, name, skipped)
-    for name, result in area.results["global"].items():
+            assert (name in computed) != (f"{kind} {name}" in skipped), (kind, name, skipped)
+    for name, result in area.results.global_stats.items():
         record = result.to_dict()["statistics"]
         p_values = [v for k, v in record.items() if k.startswith("p_")]
         if any(np.isnan(p) for p in p_values):
             assert f"global {name} test" in skipped or f"global {name} analytical z" in skipped, name
-    for name, result in area.results["local"].items():
+    for name, result in area.results.local.items():
         frame = result.frame()
         assert not (frame["significant"] & frame["p_value"].isna()).any(), name
         assert frame.loc[frame["significant"], "p_value"].le(result.threshold).all(), name
         assert result.n_tested > 0, name
-    assert ("gap_table" in area.results) != ("gap table and inequality" in skipped)
+    assert (area.results.gap_table is not None) != ("gap table and inequality" in skipped)
     return skipped
 
 

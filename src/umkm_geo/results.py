@@ -143,10 +143,6 @@ def _empty() -> Mapping[str, Any]:
     return MappingProxyType({})
 
 
-#: Old string keys of the results bag -> field of :class:`Results` (only where they differ).
-_FIELD_OF_KEY = {"global": "global_stats"}
-
-
 @dataclasses.dataclass(frozen=True, eq=False)
 class Results:
     """What the stages of a run have computed: one typed, optional field per result.
@@ -223,30 +219,3 @@ class Results:
                 continue
             out[field.name] = value
         return out
-
-    # -- transitional read access by the old string keys (removed when every reader uses fields) --
-    def _field(self, key: str) -> str:
-        name = _FIELD_OF_KEY.get(key, key)
-        if name not in self.__dataclass_fields__ and name not in {"moran", "lisa"}:
-            raise KeyError(key)
-        return name
-
-    def __getitem__(self, key: str) -> Any:
-        value = getattr(self, self._field(key))
-        if value is None:
-            raise KeyError(key)
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        try:
-            self[str(key)]
-        except KeyError:
-            return False
-        return True
-
-    def get(self, key: str, default: Any = None) -> Any:
-        """The result of ``key`` or ``default`` when it has not been computed."""
-        try:
-            return self[key]
-        except KeyError:
-            return default
