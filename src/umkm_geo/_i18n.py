@@ -17,7 +17,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal, get_args
 
-__all__ = ["LANGS", "Lang", "catalogue", "format_number", "text"]
+__all__ = ["LANGS", "Lang", "catalogue", "checked_lang", "format_number", "text"]
 
 Lang = Literal["id", "en"]
 #: The languages of the outputs, Bahasa Indonesia first (the default).
@@ -46,6 +46,14 @@ def catalogue(lang: str) -> Mapping[str, str]:
         raise ValueError(msg)
     raw = resources.files("umkm_geo").joinpath("locale", f"{lang}.toml").read_text(encoding="utf-8")
     return _flatten(tomllib.loads(raw))
+
+
+def checked_lang(lang: str) -> str:
+    """``lang`` when it is a language of the outputs; otherwise a ``ValueError`` that names the choices."""
+    if lang not in LANGS:
+        msg = f"Unknown language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
+        raise ValueError(msg)
+    return lang
 
 
 def text(key: str, lang: str, /, **fields: object) -> str:

@@ -69,7 +69,7 @@ class CategoryScheme:
 
     def label(self, code: str, lang: str = "id") -> str:
         """Label of category ``code`` in ``lang``."""
-        return self.labels[_lang(lang)][code]
+        return self.labels[_i18n.checked_lang(lang)][code]
 
 
 def _category_scheme(
@@ -273,13 +273,6 @@ class LegendEntry:
         return _i18n.text("legend.count", "id", label=self.label, count=self.count)  # the same in both languages
 
 
-def _lang(lang: str) -> str:
-    if lang not in _i18n.LANGS:
-        msg = f"Unknown language {lang!r}; use 'id' (Bahasa Indonesia) or 'en' (English)."
-        raise ValueError(msg)
-    return lang
-
-
 def sequential_colors(k: int) -> tuple[str, ...]:
     """Return ``k`` hex colours of the sequential class palette, light to dark.
 
@@ -350,7 +343,7 @@ def diverging_colors(n_below: int, n_above: int, *, neutral: bool = False) -> tu
 
 def nodata_label(lang: str = "id") -> str:
     """Label of areas without a value in ``lang``."""
-    return NODATA_LABEL[_lang(lang)]
+    return NODATA_LABEL[_i18n.checked_lang(lang)]
 
 
 def lisa_label(code: str, lang: str = "id") -> str:

@@ -36,7 +36,7 @@ from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from umkm_geo import _i18n
 from umkm_geo._crs import utm_crs
-from umkm_geo.classify.symbology import EDGE_COLOR, ILLUSTRATIVE_STAMP, LegendEntry, _lang
+from umkm_geo.classify.symbology import EDGE_COLOR, ILLUSTRATIVE_STAMP, LegendEntry
 
 #: Layout in inches: map width (and height cap), the legend column and the left margin.
 MAP_WIDTH = 6.6
@@ -100,7 +100,7 @@ class FigureText:
     date: dt.date | str | None = None
 
     def __post_init__(self) -> None:
-        _lang(self.lang)
+        _i18n.checked_lang(self.lang)
 
     def footer(self) -> str:
         """Date line, e.g. ``"Dibuat 2025-01-31 · umkm_geo 0.4.0"``."""
