@@ -65,7 +65,7 @@ def _weights(r: Report) -> list[tuple[str, Any]] | None:
         (t["components"], stats.get("n_components")),
         (t["islands"], r.names_of(islands) if islands else t["none"]),
         (t["island_policy"], settings.get("islands_description", settings.get("islands"))),
-        (t["versions"], f"libpysal {settings.get('libpysal_version', '–')}"),
+        (t["versions"], _versions({"libpysal_version": settings.get("libpysal_version", "–")})),
     ]
 
 
@@ -127,7 +127,8 @@ def _local(r: Report) -> list[dict[str, Any]] | None:
         name = result.statistic if spec is None else spec.label(r.lang)
         scheme = SCHEMES[spec.scheme if spec is not None else "lisa"]
         if result.statistic == "local_moran_bv" and "x" in result.settings:
-            variable = f"{r.label(result.settings['x'])} × lag({r.label(result.settings['y'])})"
+            x, y = r.label(result.settings["x"]), r.label(result.settings["y"])
+            variable = text("report.variable.bivariate", r.lang, x=x, y=y)
         else:
             variable = r.label(str(result.variable))
         cluster = result.frame()["cluster"]

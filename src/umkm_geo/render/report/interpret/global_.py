@@ -120,14 +120,14 @@ def global_variable(statistics: Mapping[str, Any], indicators: Mapping[str, Any]
         return indicators[key].label(lang) if key in indicators else str(key)
 
     if "x" in statistics and "y" in statistics:
-        return f"{label(statistics['x'])} × lag({label(statistics['y'])})"
+        return text("report.variable.bivariate", lang, x=label(statistics["x"]), y=label(statistics["y"]))
     variable = str(statistics.get("variable", ""))
-    text = label(variable.removesuffix("_above_median"))
+    shown = label(variable.removesuffix("_above_median"))
     if "base" in statistics:
-        text += f" / {label(statistics['base'])}"
+        shown = text("report.variable.rate", lang, events=shown, base=label(statistics["base"]))
     if variable.endswith("_above_median"):
-        text += " > median"
-    return text
+        shown = text("report.variable.above_median", lang, variable=shown)
+    return shown
 
 
 def global_sentence(result: Any, *, alpha: float = 0.05, lang: str = "id", label: str | None = None) -> str:
