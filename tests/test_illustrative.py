@@ -108,7 +108,7 @@ def _run(config: Path) -> tuple[Path, str, dict[str, list[str]]]:
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mp.setattr("umkm_geo.render.static.maps.save_figure", record)
+        mp.setattr("umkm_geo.render.static.save.save_figure", record)
         code = main(["maps", "--config", str(config)])
     assert code == 0, out.getvalue()
     return load_config(config).output_dir(), out.getvalue(), figures

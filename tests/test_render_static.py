@@ -23,17 +23,15 @@ from umkm_geo.classify.symbology import (
 from umkm_geo.indicators.core import CHANGE_PCT, DENSITY, PER_1000
 from umkm_geo.render.static._labels import GID_LABEL, GID_LEADER
 from umkm_geo.render.static._layout import GID_KEY, GID_NOTE, GID_SCALE, km_text
+from umkm_geo.render.static.local_maps import lisa_figure, local_figure, significance_figure
 from umkm_geo.render.static.maps import (
     GID_STAMP,
     category_figure,
     choropleth_figure,
     klassen_figure,
-    lisa_figure,
-    local_figure,
     lq_figure,
-    save_figure,
-    significance_figure,
 )
+from umkm_geo.render.static.save import save_figure
 from umkm_geo.stats.autocorrelation.local import local_gi_star, local_moran
 from umkm_geo.stats.regional import klassen
 from umkm_geo.weights.build import build_weights

@@ -30,7 +30,7 @@ def test_the_significance_legend_shows_reachable_classes_only(permutations, p_va
 
 def test_the_lisa_significance_map_of_999_permutations_has_no_band_below_0_002(two_blocks):
     from _independent import lattice
-    from umkm_geo.render.static.maps import significance_figure
+    from umkm_geo.render.static.local_maps import significance_figure
 
     y, graph, _ = two_blocks
     frame = lattice(10, 10).assign(nama="k", kab_kode="35.99", kab_nama="x")

@@ -134,7 +134,7 @@ def _population(path: str, units: Any, surveyed: set[str]) -> Any:
 
 def _cmd_ffa(args: argparse.Namespace) -> Path:
     from umkm_geo.render.static.ffa_diagram import ffa_figure
-    from umkm_geo.render.static.maps import save_figure
+    from umkm_geo.render.static.save import save_figure
     from umkm_geo.stats.ffa import force_field, strategy_table
 
     result = force_field(args.factors, pairwise=args.pairwise or None, linkage=args.linkage or None)

@@ -142,7 +142,7 @@ def _choropleths(ctx: _Context) -> Figures:
 
 
 def _local_maps(ctx: _Context) -> Figures:
-    from umkm_geo.render.static.maps import local_figure, significance_figure
+    from umkm_geo.render.static.local_maps import local_figure, significance_figure
 
     results = ctx.area.results
     if not results.local or results.weights is None:  # local statistics need the weights
@@ -315,7 +315,8 @@ def _multiples(ctx: _Context) -> Figures:
 
 
 def _survey_maps(ctx: _Context) -> Figures:
-    from umkm_geo.render.static.maps import category_figure, choropleth_figure, local_figure
+    from umkm_geo.render.static.local_maps import local_figure
+    from umkm_geo.render.static.maps import category_figure, choropleth_figure
 
     results, frame = ctx.area.results, ctx.area.frame
     indicators, classes = results.indicators, results.classes
@@ -434,7 +435,7 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     """
     from umkm_geo.render.atlas.layers import atlas_layers
     from umkm_geo.render.atlas.write import write_atlas
-    from umkm_geo.render.static.maps import save_figure
+    from umkm_geo.render.static.save import save_figure
 
     ctx = _context(area, options)
     maps = out_dir / "maps"

@@ -1,7 +1,7 @@
 """Charts that are not maps: the Moran scatter plot and the comparison of groups (utara / selatan / kota).
 
 Both are drawn outside pyplot with the layout of :mod:`umkm_geo.render.static._layout` (title, subtitle,
-illustrative stamp, credits, date) and saved with :func:`umkm_geo.render.static.maps.save_figure`.
+illustrative stamp, credits, date) and saved with :func:`umkm_geo.render.static.save.save_figure`.
 
 * :func:`moran_scatter_figure` -- standardised value against its spatial lag; the line has slope
   Moran's I; significant units in their LISA cluster colours.

@@ -5,7 +5,7 @@ pointing right at it, restraining factors arrows from the right pointing left. E
 is proportional to the factor's TNB (one scale for both sides), so the longest arrow is the largest
 TNB. Labels give the code, the factor (wrapped) and TNB; the key success factors (FKK) are drawn
 darker, outlined and in bold. The totals and the force balance sentence are printed at the bottom.
-The figure is made outside pyplot; save it with :func:`umkm_geo.render.static.maps.save_figure`.
+The figure is made outside pyplot; save it with :func:`umkm_geo.render.static.save.save_figure`.
 Its words are ``charts.ffa.*`` in the locale files.
 """
 

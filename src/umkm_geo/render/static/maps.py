@@ -7,11 +7,11 @@ overlaps) comes from :mod:`umkm_geo.render.static._layout`. Colours, hatches and
 
 * :func:`choropleth_figure` -- one classified indicator (sequential or diverging classes).
 * :func:`category_figure` -- any categorical map with fixed colours per code (a scheme of
-  :data:`~umkm_geo.classify.symbology.SCHEMES`); :func:`lisa_figure`, :func:`local_figure` (LISA, Gi*,
-  local Geary from a local result), :func:`significance_figure` (p bands) and
-  :func:`klassen_figure` build on it.
+  :data:`~umkm_geo.classify.symbology.SCHEMES`); :func:`klassen_figure` and the maps of local
+  statistics (:mod:`umkm_geo.render.static.local_maps`) build on it.
 * :func:`lq_figure` -- location quotients of one sector, classes diverging at 1.
-* :func:`save_figure` -- writes PNG or SVG atomically and closes the figure.
+
+Figures are saved with :func:`umkm_geo.render.static.save.save_figure`.
 
 The words of the legends, notes and subtitles are ``legend.*`` and ``maps.*`` in the locale files;
 the names of the local statistics and the colour scheme of their maps come from the statistics
@@ -21,19 +21,13 @@ registry (:mod:`umkm_geo.stats.registry`).
 from __future__ import annotations
 
 import datetime as dt
-import io
-import os
 from collections.abc import Sequence
-from pathlib import Path
 
 import geopandas as gpd
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from PIL import Image
 
 from umkm_geo import _i18n
-from umkm_geo._atomic import atomic_path
 from umkm_geo.classify.breaks import ClassBreaks, format_number, lq_classes
 from umkm_geo.classify.symbology import (
     CategoryScheme,
@@ -42,8 +36,6 @@ from umkm_geo.classify.symbology import (
     choropleth_legend,
     lisa_categories,
     scheme,
-    significance_bands,
-    significance_scheme,
 )
 from umkm_geo.indicators.core import Indicator
 from umkm_geo.render.static._labels import label_key, place_labels
@@ -66,8 +58,6 @@ from umkm_geo.render.static._layout import (
     scale_bar,
     stamp,
 )
-from umkm_geo.stats import registry
-from umkm_geo.stats.autocorrelation.local import LocalResult
 from umkm_geo.stats.regional.typology import KlassenResult
 
 __all__ = [
@@ -78,32 +68,8 @@ __all__ = [
     "category_figure",
     "choropleth_figure",
     "klassen_figure",
-    "lisa_figure",
-    "local_figure",
-    "local_subtitle",
     "lq_figure",
-    "save_figure",
-    "significance_figure",
 ]
-
-
-def _local(result: LocalResult) -> registry.Statistic:
-    """The registered statistic of a local result (its name and the colour scheme of its map)."""
-    statistic = registry.by_result(result.statistic)
-    if statistic is None or statistic.family != "local":
-        msg = f"{result.statistic!r} is not a registered local statistic."
-        raise ValueError(msg)
-    return statistic
-
-
-def _p_name(p_value: str, lang: str) -> str:
-    """Name of a p-value type (``"two-sided"``, ``"folded"``) in ``lang``, or the type as given."""
-    return _i18n.catalogue(lang).get(f"maps.p_value.{p_value}", p_value)
-
-
-def _correction(correction: str, lang: str) -> str:
-    """Name of a multiple-testing correction in ``lang``, or the correction as given."""
-    return _i18n.catalogue(lang).get(f"maps.correction.{correction}", correction)
 
 
 def _draw(
@@ -271,121 +237,6 @@ def category_figure(
     return _categories(frame, codes, scheme_name, texts, labels=labels, legend_title=legend_title, note=note)
 
 
-def lisa_figure(
-    frame: gpd.GeoDataFrame,
-    clusters: pd.Series,
-    *,
-    title: str,
-    subtitle: str | None = None,
-    credits: str,
-    illustrative: bool,
-    lang: str = "id",
-    labels: pd.Series | None = None,
-    legend_title: str | None = None,
-    date: dt.date | str | None = None,
-) -> Figure:
-    """Draw a LISA cluster map: :func:`category_figure` with the ``"lisa"`` scheme.
-
-    ``clusters`` holds ``"HH"``, ``"LL"``, ``"LH"``, ``"HL"``, ``"ns"``, ``"island"`` (no
-    neighbours) or missing (no data); name the p-value type, alpha and permutations in the subtitle.
-    """
-    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
-    return _categories(frame, clusters, "lisa", texts, labels=labels, legend_title=legend_title)
-
-
-def local_subtitle(result: LocalResult, lang: str = "id") -> str:
-    """One line naming a local statistic's p-value type, permutations, seed, alpha and correction."""
-    return _i18n.text(
-        "maps.local_subtitle",
-        lang,
-        stat=_local(result).label(lang),
-        p=_p_name(result.p_value, lang),
-        perm=result.permutations,
-        seed=result.seed,
-        alpha=format_number(result.alpha, 3, lang=lang).rstrip("0"),
-        corr=_correction(result.correction, lang),
-    )
-
-
-def local_figure(
-    frame: gpd.GeoDataFrame,
-    result: LocalResult,
-    *,
-    title: str,
-    subtitle: str | None = None,
-    credits: str,
-    illustrative: bool,
-    lang: str = "id",
-    labels: pd.Series | None = None,
-    date: dt.date | str | None = None,
-) -> Figure:
-    """Draw the categories of a local statistic: LISA clusters, Gi* hot/cold spots or local Geary.
-
-    Parameters
-    ----------
-    frame
-        Areas to draw, indexed like the result.
-    result
-        A :class:`~umkm_geo.stats.autocorrelation.local.LocalResult`; its ``cluster`` column is drawn with the
-        colour scheme of its statistic in the registry (islands as "no neighbours").
-    subtitle
-        Default: :func:`local_subtitle` (p-value type, permutations, seed, alpha, correction).
-    title, credits, illustrative, lang, labels, date
-        As in :func:`choropleth_figure`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    subtitle = local_subtitle(result, lang) if subtitle is None else subtitle
-    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
-    return _categories(frame, result.frame()["cluster"], _local(result).scheme, texts, labels=labels)
-
-
-def significance_figure(
-    frame: gpd.GeoDataFrame,
-    result: LocalResult,
-    *,
-    title: str,
-    subtitle: str | None = None,
-    credits: str,
-    illustrative: bool,
-    lang: str = "id",
-    labels: pd.Series | None = None,
-    date: dt.date | str | None = None,
-) -> Figure:
-    """Draw the p-value bands of a local statistic: p ≤ 0.001, ≤ 0.01, ≤ 0.05, ns, no neighbours.
-
-    The bands are of the p-value the result reports (``result.p_value``, named in the legend
-    title), before any multiple-testing correction; with a correction the note under the legend
-    gives the cut-off the cluster map used.
-
-    Parameters
-    ----------
-    frame
-        Areas to draw, indexed like the result.
-    result
-        A :class:`~umkm_geo.stats.autocorrelation.local.LocalResult`.
-    title, subtitle, credits, illustrative, lang, labels, date
-        As in :func:`choropleth_figure`; the default subtitle is :func:`local_subtitle`.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    subtitle = local_subtitle(result, lang) if subtitle is None else subtitle
-    texts = FigureText(title, subtitle, credits, illustrative, lang, date)
-    data = result.frame()
-    codes = significance_bands(data["p_value"], island=data["cluster"].eq("island"))
-    note = None
-    if result.correction != "none":
-        threshold = format_number(result.threshold, 4, lang=lang).rstrip("0").rstrip(",.")
-        note = _i18n.text("legend.threshold", lang, t=threshold, corr=_correction(result.correction, lang))
-    legend_title = _i18n.text("legend.significance", lang, p=_p_name(result.p_value, lang))
-    bands = significance_scheme(result.permutations, result.p_value, present=set(codes.dropna()))  # reachable only
-    return _categories(frame, codes, bands, texts, labels=labels, legend_title=legend_title, note=note)
-
-
 def lq_figure(
     frame: gpd.GeoDataFrame,
     lq: pd.Series,
@@ -470,50 +321,3 @@ def klassen_figure(
         gv=f"{format_number(result.growth_reference, growth.decimals, lang=lang)} {growth.unit(lang)}".strip(),
     )
     return _categories(frame, result.frame()["quadrant"], "klassen", texts, labels=labels, note=note)
-
-
-def _save_png(fig: Figure, path: Path, *, dpi: int) -> None:
-    """Write a PNG with an adaptive 256-colour palette.
-
-    Maps and charts have few distinct colours, so the palette PNG looks the same as the RGBA one at
-    about a third of the size (about 120 kB instead of 360 kB for a Blitar map at 200 dpi), which keeps
-    reports with every map embedded small.
-    """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
-    buffer.seek(0)
-    with Image.open(buffer) as image:
-        image.convert("RGB").quantize(256, method=Image.Quantize.MEDIANCUT).save(path, format="PNG", optimize=True)
-
-
-def save_figure(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 200) -> Path:
-    """Save ``fig`` atomically as PNG or SVG (by suffix), creating folders, and close it.
-
-    Parameters
-    ----------
-    fig
-        The figure.
-    path
-        Destination ending in ``.png`` or ``.svg``.
-    dpi
-        Resolution of PNG output.
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    target = Path(path)
-    fmt = target.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        msg = f"Cannot save a map as {target.name!r}: use a .png or .svg file name."
-        raise ValueError(msg)
-    try:
-        with atomic_path(target) as tmp:
-            if fmt == "png":
-                _save_png(fig, tmp, dpi=dpi)
-            else:
-                fig.savefig(tmp, format=fmt, dpi=dpi, bbox_inches="tight", facecolor="white")
-    finally:
-        plt.close(fig)  # a no-op for figures made outside pyplot, as here
-    return target
