@@ -81,7 +81,7 @@ def test_repeated_names_get_their_code():
 def test_global_moran_reading_at_the_threshold_edges():
     significant = global_sentence(_moran(0.4, 0.05), alpha=0.05, label="Kepadatan UMKM")
     assert significant == (
-        "I Moran global Kepadatan UMKM = 0,400 (E[I] = -0,250; p = 0,050, dua sisi, 999 permutasi): "
+        "Moran's I global Kepadatan UMKM = 0,400 (E[I] = -0,250; p = 0,050, dua sisi, 999 permutasi): "
         "autokorelasi spasial positif yang signifikan pada α = 0,05."
     )
     just_above = global_sentence(_moran(0.4, 0.051), alpha=0.05)

@@ -226,7 +226,7 @@ def test_statistics_tables_carry_their_settings(page):
     assert ["Koreksi uji berganda", "none: p <= alpha"] in rows
     global_header = ["Statistik", "Permutasi", "Seed", "Jenis p", "Transformasi bobot", "Versi pustaka"]
     assert global_header in rows
-    moran = next(r for r in rows if r[0] == "I Moran global" and len(r) == 6)
+    moran = next(r for r in rows if r[0] == "Moran's I global" and len(r) == 6)
     assert moran[1:4] == ["99", "777", "dua sisi"]
     weights = dict(r for r in rows if len(r) == 2)
     assert weights["Metode"].startswith("queen") and weights["Unit tanpa tetangga"] == "tidak ada"
@@ -403,7 +403,7 @@ def test_methods_cite_every_reference(page):
     ):
         assert citation in text
     assert text.count('<div class="math">') == len(_report_text.METHODS)
-    assert "<h4>I Moran global</h4>" in text  # a method named like its statistic in the registry
+    assert "<h4>Moran&#39;s I global</h4>" in text  # a method named like its statistic in the registry
 
 
 def test_results_not_computed_are_said_so(mirror, tmp_path):
