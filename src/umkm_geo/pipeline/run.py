@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from umkm_geo._errors import JoinError
+from umkm_geo._i18n import text
 from umkm_geo._provenance import is_illustrative
 from umkm_geo.config import Config, StudyConfig
 from umkm_geo.pipeline.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
@@ -58,7 +59,7 @@ def _density_surface(area: StudyArea, config: Config, out_dir: Path) -> DensityR
         cell_size_m=cov.cell_size_m,
         bandwidth_m=cov.bandwidth_m or None,
         illustrative=is_illustrative(area.provenance, ["umkm"]),
-        description=f"{config.study.title}: UMKM per km²",
+        description=text("run.density_description", config.study.lang, title=config.study.title),
     )
     return result
 
@@ -79,22 +80,19 @@ def write_report(
 
     options = options or render_options(config, area)
     lang = options.lang
-    captions = {key: text[0 if lang == "id" else 1] for key, text in _CAPTIONS.items() if key in images}
+    captions = {key: text(f"run.captions.{key}", lang) for key in _CAPTIONED if key in images}
     return report_html(area, images=images, options=options, path=out_dir / "report.html", captions=captions)
 
 
-#: Report captions of the survey, FFA and produk unggulan figures (id, en).
-_CAPTIONS = {
-    "survei_akses_rata2": ("Skor akses rata-rata hasil survei (skala 1–5)", "Mean access score from the survey (1–5)"),
-    "survei_kesenjangan_rata2": (
-        "Kesenjangan kebutuhan − akses hasil survei (poin skala)",
-        "Survey need − access gap (scale points)",
-    ),
-    "survei_kuadran": ("Kuadran kebutuhan–akses per kecamatan", "Need–access quadrant per kecamatan"),
-    "survei_lisa_kesenjangan": ("Klaster LISA kesenjangan kebutuhan–akses", "LISA clusters of the need–access gap"),
-    "produk_unggulan": ("Produk unggulan per kecamatan (metode MPE)", "Leading product per kecamatan (MPE)"),
-    "ffa": ("Diagram analisis medan kekuatan (FFA)", "Force field analysis diagram"),
-}
+#: Figures whose report caption is a ``run.captions.*`` text (the survey, FFA and produk figures).
+_CAPTIONED = (
+    "survei_akses_rata2",
+    "survei_kesenjangan_rata2",
+    "survei_kuadran",
+    "survei_lisa_kesenjangan",
+    "produk_unggulan",
+    "ffa",
+)
 
 
 def study_title(config: Config, area: StudyArea) -> str:
@@ -106,15 +104,12 @@ def study_title(config: Config, area: StudyArea) -> str:
     default = StudyConfig()
     if config.study.title != default.title or config.study.region == default.region:
         return config.study.title
+    lang = config.study.lang
     names = list(dict.fromkeys(area.frame["kab_nama"]))
-    joined = (
-        names[0]
-        if len(names) == 1
-        else ", ".join(names[:-1]) + (" dan " if config.study.lang == "id" else " and ") + names[-1]
-    )
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + text("report.words.and", lang) + names[-1]
     if len(names) > 4:
-        joined = f"{len(names)} kabupaten/kota"
-    return f"UMKM {joined}"
+        joined = text("run.many_regions", lang, n=len(names))
+    return text("run.title", lang, names=joined)
 
 
 def render_options(config: Config, area: StudyArea) -> RenderOptions:
