@@ -29,7 +29,9 @@ if TYPE_CHECKING:  # libpysal and esda take about a second to import; load them 
 
 #: Relative tolerance of a tie between a simulated and the observed statistic: values within
 #: ``TIE_TOLERANCE * max(1, |observed|)`` of each other are equal in exact arithmetic but may differ
-#: in the last bits. The local engine (:mod:`umkm_geo.stats.permutation`) uses the same tolerance.
+#: in the last bits. The local engine (:mod:`umkm_geo.stats.permutation`) uses the same tolerance, and
+#: the regional methods take it for "equal to the reference" (LQ = 1, a Klassen level or growth at the
+#: area's).
 TIE_TOLERANCE = 1e-12
 
 

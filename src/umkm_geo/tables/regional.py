@@ -22,18 +22,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from umkm_geo._errors import AnalysisError, ConfigError, TableError
+from umkm_geo._errors import ConfigError, TableError
 from umkm_geo._provenance import versions
 from umkm_geo._validate import listing, repeated
 
+__all__ = [
+    "check_year",
+    "count_settings",
+    "count_tables",
+    "is_long",
+    "reference_frame",
+    "reference_totals",
+    "resolve_year",
+]
+
 _TOTAL = "total"
 _LONG_REQUIRED = ("kode", "sektor", "jumlah")
-_SHOWN = 10
-# Relative tolerance for "equal to the reference" (ties in the Klassen typology, LQ = 1).
-_TIE_TOLERANCE = 1e-12
 
 
-def _count_settings(dropped_total: bool) -> dict[str, str]:
+def count_settings(dropped_total: bool) -> dict[str, str]:
     """Settings describing how a count table was read (missing counts, total sector, versions)."""
     return {
         "missing_counts": "taken as 0, with a warning",
@@ -45,7 +52,8 @@ def _count_settings(dropped_total: bool) -> dict[str, str]:
 # --------------------------------------------------------------------------- count tables
 
 
-def _is_long(counts: pd.DataFrame) -> bool:
+def is_long(counts: pd.DataFrame) -> bool:
+    """Whether ``counts`` is a long table (columns ``kode``, ``sektor`` and ``jumlah``)."""
     return set(_LONG_REQUIRED) <= set(counts.columns)
 
 
@@ -77,14 +85,14 @@ def _table_years(counts: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in _check_years(counts).dropna().unique())
 
 
-def _check_year(year: Any) -> None:
+def check_year(year: Any) -> None:
     """Raise unless ``year`` is an integer (``bool`` is not)."""
     if isinstance(year, bool) or not isinstance(year, int | np.integer):
         msg = f"year must be an integer, not {year!r}."
         raise ConfigError(msg)
 
 
-def _resolve_year(counts: pd.DataFrame, year: int | None) -> int | None:
+def resolve_year(counts: pd.DataFrame, year: int | None) -> int | None:
     """The year to read from a long table: the given one (must exist) or its only year."""
     years = _table_years(counts)
     if year is None:
@@ -92,7 +100,7 @@ def _resolve_year(counts: pd.DataFrame, year: int | None) -> int | None:
             msg = f"The count table has several years {years}; pass year= to choose one."
             raise ConfigError(msg)
         return years[0] if years else None
-    _check_year(year)
+    check_year(year)
     if int(year) not in years:
         have = years if years else "no years (no tahun values)"
         msg = f"The count table has no rows for year {year}; it has {have}."
@@ -218,11 +226,9 @@ def _drop_total(wide: pd.DataFrame, *, year: int | None) -> tuple[pd.DataFrame, 
     return parts, True
 
 
-def _count_tables(
-    counts: Any, years: Sequence[int | None], *, what: str
-) -> tuple[dict[int | None, pd.DataFrame], bool]:
+def count_tables(counts: Any, years: Sequence[int | None], *, what: str) -> tuple[dict[int | None, pd.DataFrame], bool]:
     """Validated wide tables of ``years`` from a long table, a wide table or a year -> wide mapping."""
-    if isinstance(counts, pd.DataFrame) and _is_long(counts):
+    if isinstance(counts, pd.DataFrame) and is_long(counts):
         tables = _long_to_wide(counts, years)
     elif isinstance(counts, Mapping):
         available = list(counts)
@@ -247,7 +253,7 @@ def _count_tables(
 # --------------------------------------------------------------------------- reference totals
 
 
-def _reference_totals(reference: Any, sectors: pd.Index, *, what: str, stacklevel: int = 3) -> pd.Series:
+def reference_totals(reference: Any, sectors: pd.Index, *, what: str, stacklevel: int = 3) -> pd.Series:
     """Reference sector totals (Series indexed by sector) restricted to ``sectors``."""
     if not isinstance(reference, pd.Series):
         msg = f"{what} must be a pandas Series of sector totals indexed by sector, not {type(reference).__name__}."
@@ -275,7 +281,7 @@ def _reference_totals(reference: Any, sectors: pd.Index, *, what: str, stackleve
     return values
 
 
-def _reference_frame(reference: Any, years: tuple[int, int], sectors: pd.Index) -> pd.DataFrame:
+def reference_frame(reference: Any, years: tuple[int, int], sectors: pd.Index) -> pd.DataFrame:
     """Reference totals of the two years, as a sector x year table restricted to ``sectors``."""
     if isinstance(reference, pd.Series):
         names = list(reference.index.names)
@@ -308,34 +314,5 @@ def _reference_frame(reference: Any, years: tuple[int, int], sectors: pd.Index) 
         raise TableError(msg)
     out = {}
     for year in years:
-        out[year] = _reference_totals(reference[columns[year]], sectors, what=f"The reference for {year}", stacklevel=4)
+        out[year] = reference_totals(reference[columns[year]], sectors, what=f"The reference for {year}", stacklevel=4)
     return pd.DataFrame(out)
-
-
-# --------------------------------------------------------------------------- per-unit series
-
-
-def _check_unit_series(values: Any, *, what: str) -> pd.Series:
-    if not isinstance(values, pd.Series):
-        msg = f"{what} must be a pandas Series indexed by unit, not {type(values).__name__}."
-        raise AnalysisError(msg)
-    dupes = repeated(values.index)
-    if dupes:
-        msg = f"The index of {what} has duplicated units: {dupes}."
-        raise AnalysisError(msg)
-    numeric = pd.to_numeric(values, errors="coerce")
-    bad = numeric.isna() & values.notna()
-    if bad.any():
-        msg = f"{what} has non-numeric values for {list(map(str, values.index[bad]))}."
-        raise AnalysisError(msg)
-    return numeric.astype(float)
-
-
-def _same_units(a: pd.Series, b: pd.Series, names: tuple[str, str]) -> None:
-    only_a, only_b = a.index.difference(b.index), b.index.difference(a.index)
-    if len(only_a) or len(only_b):
-        msg = (
-            f"{names[0]} and {names[1]} cover different units: only in {names[0]} "
-            f"{list(map(str, only_a[:_SHOWN]))}, only in {names[1]} {list(map(str, only_b[:_SHOWN]))}."
-        )
-        raise AnalysisError(msg)

@@ -20,14 +20,14 @@ import pandas as pd
 from umkm_geo._errors import AnalysisError
 from umkm_geo._validate import listing
 from umkm_geo.results import TableMixin, payload
+from umkm_geo.stats._inference import TIE_TOLERANCE
 from umkm_geo.tables.regional import (
-    _TIE_TOLERANCE,
-    _check_year,
-    _count_settings,
-    _count_tables,
-    _is_long,
-    _reference_totals,
-    _resolve_year,
+    check_year,
+    count_settings,
+    count_tables,
+    is_long,
+    reference_totals,
+    resolve_year,
 )
 
 __all__ = ["LQ_DEFINITION", "LQResult", "location_quotient"]
@@ -141,11 +141,11 @@ def location_quotient(
     composition equals the reference has ``LQ = 1`` everywhere (not basis). LQs within ``1e-12``
     of 1 count as 1 for the basis flag, so rounding cannot make a sector basis.
     """
-    if isinstance(counts, pd.DataFrame) and _is_long(counts):
-        year = _resolve_year(counts, year)
+    if isinstance(counts, pd.DataFrame) and is_long(counts):
+        year = resolve_year(counts, year)
     elif year is not None:
-        _check_year(year)
-    tables, dropped_total = _count_tables(counts, [year], what="counts")
+        check_year(year)
+    tables, dropped_total = count_tables(counts, [year], what="counts")
     wide = tables[year]
     if wide.shape[1] < 2:
         msg = f"The location quotient needs at least two sectors; the table has {list(wide.columns)}."
@@ -154,7 +154,7 @@ def location_quotient(
         ref = wide.sum(axis=0)
         ref_text = f"sum of the {len(wide)} units of the table"
     else:
-        ref = _reference_totals(reference, wide.columns, what="reference")
+        ref = reference_totals(reference, wide.columns, what="reference")
         ref_text = f"given: {reference.name}" if reference.name is not None else "given sector totals"
     ref.name = "reference_total"
     grand = float(ref.sum())
@@ -178,7 +178,7 @@ def location_quotient(
     values = np.divide(share, ref_share[None, :], out=np.full_like(e, np.nan), where=ref_share[None, :] > 0)
     lq = pd.DataFrame(values, index=wide.index, columns=wide.columns)
 
-    is_basis = lq > 1.0 + _TIE_TOLERANCE
+    is_basis = lq > 1.0 + TIE_TOLERANCE
     flags = is_basis.astype("boolean").mask(lq.isna())
     sector_name = "sektor"
     long = pd.DataFrame(
@@ -203,7 +203,7 @@ def location_quotient(
         "sectors": [str(s) for s in wide.columns],
         "definition": LQ_DEFINITION,
         "basis_rule": "LQ > 1 (LQ within 1e-12 of 1 counts as 1, not basis)",
-        **_count_settings(dropped_total),
+        **count_settings(dropped_total),
     }
     return LQResult(
         year=year,

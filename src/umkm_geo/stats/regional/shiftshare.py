@@ -19,11 +19,11 @@ import pandas as pd
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
 from umkm_geo.results import TableMixin, payload
 from umkm_geo.tables.regional import (
-    _count_settings,
-    _count_tables,
-    _is_long,
-    _reference_frame,
-    _resolve_year,
+    count_settings,
+    count_tables,
+    is_long,
+    reference_frame,
+    resolve_year,
 )
 
 __all__ = ["SHIFT_SHARE_COMPONENTS", "SHIFT_SHARE_DEFINITION", "ShiftShareResult", "shift_share"]
@@ -190,23 +190,23 @@ def shift_share(
         msg = f"base_year ({base_year}) must be before end_year ({end_year})."
         raise ConfigError(msg)
     years = (base_year, end_year)
-    if isinstance(counts, pd.DataFrame) and _is_long(counts):
+    if isinstance(counts, pd.DataFrame) and is_long(counts):
         for year in years:
-            _resolve_year(counts, year)
+            resolve_year(counts, year)
     elif not isinstance(counts, Mapping):
         msg = (
             "counts must be the long count table (kode, sektor, tahun, jumlah) or a mapping "
             f"year -> wide table, not {type(counts).__name__}."
         )
         raise TableError(msg)
-    tables, dropped_total = _count_tables(counts, list(years), what="counts")
+    tables, dropped_total = count_tables(counts, list(years), what="counts")
     base, end = tables[base_year], tables[end_year]
     sectors = base.columns
     if reference is None:
         ref = pd.DataFrame({base_year: base.sum(axis=0), end_year: end.sum(axis=0)})
         ref_text = f"sum of the {len(base)} units of the table"
     else:
-        ref = _reference_frame(reference, years, sectors)
+        ref = reference_frame(reference, years, sectors)
         ref_text = "given reference totals"
     ref.index.name = "sektor"
 
@@ -263,7 +263,7 @@ def shift_share(
         "sectors": [str(s) for s in sectors],
         "definition": SHIFT_SHARE_DEFINITION,
         "zero_base_rule": "e_ij = 0: N = M = 0, C = e'_ij (r_ij undefined)",
-        **_count_settings(dropped_total),
+        **count_settings(dropped_total),
     }
     return ShiftShareResult(
         base_year=base_year,

@@ -19,9 +19,9 @@ import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
 from umkm_geo._provenance import versions
-from umkm_geo._validate import listing
+from umkm_geo._validate import listing, repeated
 from umkm_geo.results import TableMixin, payload
-from umkm_geo.tables.regional import _TIE_TOLERANCE, _check_unit_series, _same_units
+from umkm_geo.stats._inference import TIE_TOLERANCE, _check_same_units
 
 __all__ = ["KLASSEN_DEFINITION", "KLASSEN_LABELS", "KlassenResult", "growth_rate", "klassen"]
 
@@ -41,6 +41,30 @@ KLASSEN_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "IV": ("relatif tertinggal", "relatively underdeveloped"),
     }
 )
+
+
+def _check_unit_series(values: Any, *, what: str) -> pd.Series:
+    """``values`` as floats, after checking it is a Series with unique, numeric-valued units."""
+    if not isinstance(values, pd.Series):
+        msg = f"{what} must be a pandas Series indexed by unit, not {type(values).__name__}."
+        raise AnalysisError(msg)
+    dupes = repeated(values.index)
+    if dupes:
+        msg = f"The index of {what} has duplicated units: {dupes}."
+        raise AnalysisError(msg)
+    numeric = pd.to_numeric(values, errors="coerce")
+    bad = numeric.isna() & values.notna()
+    if bad.any():
+        msg = f"{what} has non-numeric values for {list(map(str, values.index[bad]))}."
+        raise AnalysisError(msg)
+    return numeric.astype(float)
+
+
+def _same_units(a: pd.Series, b: pd.Series, names: tuple[str, str]) -> None:
+    """Raise :class:`AnalysisError` unless ``a`` and ``b`` have the same units (up to 10 of each side listed)."""
+    first, second = names
+    what, absent, unexpected = f"{first} and {second}", f"only in {first}", f"only in {second}"
+    _check_same_units(b.index, a.index, what=what, absent=absent, unexpected=unexpected)
 
 
 def growth_rate(counts_start: pd.Series, counts_end: pd.Series) -> pd.Series:
@@ -158,7 +182,7 @@ def _reference_value(value: Any, values: pd.Series, name: str) -> tuple[float, s
 
 def _at_least(values: pd.Series, reference: float) -> pd.Series:
     """``values >= reference``, ties within a relative 1e-12 included; missing stays missing."""
-    high = values >= reference - _TIE_TOLERANCE * max(1.0, abs(reference))
+    high = values >= reference - TIE_TOLERANCE * max(1.0, abs(reference))
     return high.astype("boolean").mask(values.isna())
 
 
