@@ -61,7 +61,10 @@ ALLOWED = {
     ("render/atlas/write.py", "Layer "),
     ("render/atlas/write.py", "Classes of "),
     # the simplification method recorded in run.json (a record of the run, not words of a page)
-    ("render/atlas/_simplify.py", "shapely.coverage_clean + shapely.coverage_simplify (Visvalingam-Whyatt, shared edges kept)"),
+    (
+        "render/atlas/_simplify.py",
+        "shapely.coverage_clean + shapely.coverage_simplify (Visvalingam-Whyatt, shared edges kept)",
+    ),
     ("render/atlas/_simplify.py", "not simplified"),
     # Jinja macro syntax, a source-map regex and the Leaflet version record of the inlined library
     ("render/atlas/page.py", "{% endmacro %}\n"),
