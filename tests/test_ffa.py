@@ -13,8 +13,9 @@ from umkm_geo._errors import AnalysisError, TableError
 from umkm_geo.render.static._layout import GID_STAMP
 from umkm_geo.render.static.ffa_diagram import GID_ARROW, GID_CENTRE, GID_LABEL, ffa_figure
 from umkm_geo.render.static.save import save_figure
-from umkm_geo.stats.ffa import FACTOR_COLUMNS, force_field, read_factors, read_matrix, strategy_table
+from umkm_geo.stats.ffa import FACTOR_COLUMNS, force_field, strategy_table
 from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
+from umkm_geo.tables.ffa_factors import read_factors, read_matrix
 
 CODES = ["D1", "D2", "D3", "R1", "R2", "R3"]
 

@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 from umkm_geo import _i18n
 from umkm_geo.classify.breaks import format_number
 from umkm_geo.render.static._layout import FigureText, figure_stamp, new_figure
-from umkm_geo.stats.ffa import SIDES, FFAResult
+from umkm_geo.stats.ffa import FFAResult
+from umkm_geo.tables.ffa_factors import SIDES
 
 __all__ = ["ARROW_COLORS", "GID_ARROW", "GID_CENTRE", "GID_LABEL", "GID_TOTALS", "ffa_figure"]
 
