@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from umkm_geo._errors import ConfigError
-from umkm_geo.stats.survey.products import mpe_ranking, read_products
+from umkm_geo.stats.survey.products import mpe_ranking
 from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 from umkm_geo.tables.demo.survey import (
     _PRODUCTS,
@@ -19,6 +19,7 @@ from umkm_geo.tables.demo.survey import (
     demo_responses,
 )
 from umkm_geo.tables.groups import blitar_grouping
+from umkm_geo.tables.products import read_products
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests of umkm_geo.stats.survey.products: reading product tables, MPE, leading product, LQ."""
+"""Tests of umkm_geo.tables.products (reading product tables) and stats.survey.products (MPE, leader, LQ)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from umkm_geo._errors import ConfigError, TableError
-from umkm_geo.stats.survey.products import leading_products, mpe_ranking, product_lq, read_products
+from umkm_geo.stats.survey.products import leading_products, mpe_ranking, product_lq
+from umkm_geo.tables.products import read_products
 
 UNITS = pd.DataFrame(
     {

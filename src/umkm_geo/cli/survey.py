@@ -150,7 +150,8 @@ def _cmd_ffa(args: argparse.Namespace) -> Path:
 
 
 def _cmd_produk(args: argparse.Namespace) -> Path:
-    from umkm_geo.stats.survey.products import leading_products, mpe_ranking, read_products
+    from umkm_geo.stats.survey.products import leading_products, mpe_ranking
+    from umkm_geo.tables.products import read_products
 
     units = _units(args.region)
     table = read_products(args.table, units=units)

@@ -187,7 +187,8 @@ def _ffa(area: StudyArea, config: Config) -> Any:
 
 
 def _products(area: StudyArea, config: Config) -> dict[str, Any]:
-    from umkm_geo.stats.survey.products import leading_products, mpe_ranking, product_lq, read_products
+    from umkm_geo.stats.survey.products import leading_products, mpe_ranking, product_lq
+    from umkm_geo.tables.products import read_products
 
     cfg = config.products
     if cfg.table == "demo":

@@ -278,7 +278,7 @@ def demo_products(frame: pd.DataFrame, *, seed: int = DEMO_SEED) -> pd.DataFrame
         units), ``output`` (per year, in ``satuan``), ``nilai`` (million rupiah per year), the ratings
         ``kriteria_<name>`` (1-5) for the criteria of :data:`DEMO_MPE_WEIGHTS` and ``keterangan``
         (:data:`~umkm_geo._provenance.ILLUSTRATIVE_NOTE`). The table is valid input for
-        :func:`umkm_geo.stats.survey.products.read_products`.
+        :func:`umkm_geo.tables.products.read_products`.
 
     Raises
     ------
