@@ -1,8 +1,8 @@
 """Every count table a user gives goes through the count-table reader (issue 9, section 2).
 
 ``umkm-geo regional`` (its table and ``--reference``), ``survey-plan``, ``survey-score --counts`` and
-``[regional] reference`` read their tables with :func:`umkm_geo.tables.counts.read_count_table` (or
-:func:`umkm_geo.tables.counts.read_reference_table`): ``1.234`` is 1234, a blank cell is no data (never 0),
+``[regional] reference`` read their tables with :func:`umkm_geo.tables.counts.read.read_count_table` (or
+:func:`umkm_geo.tables.counts.read.read_reference_table`): ``1.234`` is 1234, a blank cell is no data (never 0),
 total rows are left out, a column of unknown numbers and a bad cell stop the run with the file, row
 and column. The numbers are made up for the tests; the hand-worked location quotients are in the
 comments.
@@ -19,7 +19,7 @@ import pytest
 from umkm_geo._errors import TableError
 from umkm_geo.cli import EXIT_DATA, EXIT_OK, main
 from umkm_geo.pipeline.analysis import _reference_table
-from umkm_geo.tables.counts import read_reference_table
+from umkm_geo.tables.counts.read import read_reference_table
 from umkm_geo.tables.demo.survey import demo_responses
 
 KEP, SUK = "35.72.01", "35.72.02"

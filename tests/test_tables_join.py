@@ -10,9 +10,11 @@ import xlwt
 from umkm_geo._errors import ConfigError, JoinError, TableError
 from umkm_geo.config import config_from_dict
 from umkm_geo.sources.names import normalise_name
-from umkm_geo.tables.counts import parse_count, read_count_table, read_raw
+from umkm_geo.tables.counts.cells import parse_count
+from umkm_geo.tables.counts.read import read_count_table
 from umkm_geo.tables.crosswalk import load_crosswalk
 from umkm_geo.tables.join import join_counts
+from umkm_geo.tables.raw import read_raw
 
 
 def _csv(tmp_path, text, name="umkm.csv"):

@@ -32,7 +32,7 @@ _EXPORTS: dict[str, str] = {
     # sources and tables
     "load_kecamatan": "umkm_geo.sources.boundaries",
     "read_boundary_file": "umkm_geo.sources.user_file",
-    "read_count_table": "umkm_geo.tables.counts",
+    "read_count_table": "umkm_geo.tables.counts.read",
     "join_counts": "umkm_geo.tables.join",
     "template_table": "umkm_geo.tables.template",
     # indicators and weights

@@ -291,14 +291,15 @@ def _cmd_inequality(args: argparse.Namespace) -> Path:
 def _count_table(path: str, id_column: str) -> pd.DataFrame:
     """The count table of ``regional``, read like a ``[data] umkm`` table.
 
-    It goes through :func:`umkm_geo.tables.counts.read_count_table`.
+    It goes through :func:`umkm_geo.tables.counts.read.read_count_table`.
 
     Long (``kode, sektor, tahun, jumlah``) or wide (one column per sector, per year or per sector and
     year); ``1.234`` is 1234, total rows are left out, a bad cell stops the run with its row and
     column; a blank cell, a missing sector or year of a kecamatan and a repeated row stop it too
-    (:func:`umkm_geo.tables.counts.unit_counts`). ``id_column`` (``--id``) names the kecamatan column.
+    (:func:`umkm_geo.tables.counts.units.unit_counts`). ``id_column`` (``--id``) names the kecamatan column.
     """
-    from umkm_geo.tables.counts import read_count_table, unit_counts
+    from umkm_geo.tables.counts.read import read_count_table
+    from umkm_geo.tables.counts.units import unit_counts
 
     try:
         table = read_count_table(path, code_column=id_column or None)
@@ -325,7 +326,7 @@ def _two_years(path: str, years: list[int], base: int, end: int, method: str) ->
 
 def _cmd_regional(args: argparse.Namespace) -> Path:
     from umkm_geo.stats import regional
-    from umkm_geo.tables.counts import read_reference_table
+    from umkm_geo.tables.counts.read import read_reference_table
 
     counts = _count_table(args.input, args.id)
     years = sorted(int(y) for y in counts["tahun"].dropna().unique())

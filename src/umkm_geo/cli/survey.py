@@ -70,7 +70,8 @@ def _one_year(path: str, counts: Any, what: str) -> None:
 
 def _cmd_survey_plan(args: argparse.Namespace) -> Path:
     from umkm_geo.stats.survey.design import survey_plan
-    from umkm_geo.tables.counts import read_count_table, unit_counts
+    from umkm_geo.tables.counts.read import read_count_table
+    from umkm_geo.tables.counts.units import unit_counts
 
     table = read_count_table(args.counts)
     long = unit_counts(table, what="the survey plan")
@@ -112,7 +113,7 @@ def _population(path: str, units: Any, surveyed: set[str]) -> Any:
     surveyed kecamatan without a count (a blank cell is no data, not 0). Kecamatan nobody was asked
     in need no count.
     """
-    from umkm_geo.tables.counts import read_count_table
+    from umkm_geo.tables.counts.read import read_count_table
     from umkm_geo.tables.join import join_counts
 
     table = read_count_table(path)

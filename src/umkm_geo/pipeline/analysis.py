@@ -306,10 +306,10 @@ def compute_regional(area: StudyArea, config: Config) -> StudyArea:
 def _reference_table(path: Any) -> pd.DataFrame:
     """Reference sector totals (e.g. the province): ``sektor, tahun, jumlah``, read like a count table.
 
-    See :func:`umkm_geo.tables.counts.read_reference_table`: long or one column per year, ``1.234`` is 1234,
+    See :func:`umkm_geo.tables.counts.read.read_reference_table`: long or one column per year, ``1.234`` is 1234,
     total rows left out, a blank, bad or repeated total stops the run with its row and column.
     """
-    from umkm_geo.tables.counts import read_reference_table
+    from umkm_geo.tables.counts.read import read_reference_table
 
     return read_reference_table(path)
 

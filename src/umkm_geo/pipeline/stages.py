@@ -27,7 +27,7 @@ from umkm_geo.pipeline.survey_stage import check_demo_scope
 from umkm_geo.sources.boundaries import load_kecamatan
 from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
-from umkm_geo.tables.counts import CountTable, read_count_table
+from umkm_geo.tables.counts.read import CountTable, read_count_table
 from umkm_geo.tables.crosswalk import load_crosswalk
 from umkm_geo.tables.demo.counts import demo_totals, generate_demo_counts, generate_demo_population
 from umkm_geo.tables.groups import Grouping, blitar_grouping, read_grouping

@@ -73,7 +73,7 @@ def _says_illustrative(table: pd.DataFrame) -> bool:
 
 
 def _file_says_illustrative(path: Any) -> bool:
-    from umkm_geo.tables.counts import read_raw
+    from umkm_geo.tables.raw import read_raw
 
     return _says_illustrative(read_raw(path, None))
 

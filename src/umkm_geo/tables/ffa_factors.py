@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from umkm_geo._errors import TableError
-from umkm_geo.tables.counts import read_raw, slug
+from umkm_geo.tables.columns import slug
+from umkm_geo.tables.raw import read_raw
 
 __all__ = [
     "SIDES",

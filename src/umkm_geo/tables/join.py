@@ -16,7 +16,8 @@ import pandas as pd
 from umkm_geo._errors import JoinError
 from umkm_geo.sources.codes import LEVELS, bps_to_kemendagri, code_level, is_bps_code, normalise_code
 from umkm_geo.sources.names import normalise_name, suggest
-from umkm_geo.tables.counts import TOTAL_SECTOR, CountTable
+from umkm_geo.tables.columns import TOTAL_SECTOR
+from umkm_geo.tables.counts.read import CountTable
 from umkm_geo.tables.crosswalk import load_crosswalk
 
 ISSUE_COLUMNS = ["issue", "severity", "row", "value", "kode", "nama", "detail"]

@@ -22,8 +22,9 @@ import pandas as pd
 from umkm_geo._errors import ConfigError, TableError
 from umkm_geo.sources.codes import normalise_code
 from umkm_geo.sources.names import normalise_name, suggest
-from umkm_geo.tables.counts import CODE_ALIASES, KAB_ALIASES, NAME_ALIASES, read_raw, slug
+from umkm_geo.tables.columns import CODE_ALIASES, KAB_ALIASES, NAME_ALIASES, slug
 from umkm_geo.tables.join import kab_matches
+from umkm_geo.tables.raw import read_raw
 
 __all__ = ["CRITERION_PREFIX", "PRODUCT_VALUE_COLUMNS", "read_products"]
 

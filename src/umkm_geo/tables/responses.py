@@ -30,8 +30,9 @@ from umkm_geo._errors import ConfigError, TableError
 from umkm_geo._provenance import file_sha256
 from umkm_geo.sources.codes import code_level, normalise_code
 from umkm_geo.sources.names import normalise_name, suggest
-from umkm_geo.tables.counts import KAB_ALIASES, SECTOR_ALIASES, read_raw, slug
+from umkm_geo.tables.columns import KAB_ALIASES, SECTOR_ALIASES, slug
 from umkm_geo.tables.join import kab_matches
+from umkm_geo.tables.raw import read_raw
 
 __all__ = [
     "DEFAULT_ASPECTS",
