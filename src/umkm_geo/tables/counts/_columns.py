@@ -16,12 +16,19 @@ import numpy as np
 
 from umkm_geo._errors import TableError
 from umkm_geo.sources.codes import code_level
-from umkm_geo.tables._read import (
-    is_blank,
+from umkm_geo.tables._read import column_letter, is_blank
+from umkm_geo.tables.columns import (
+    BUSINESS_ALIASES,
+    DESA_ALIASES,
+    ROW_NUMBER_NAMES,
+    SECTORS,
+    TOTAL_NAMES,
+    TOTAL_SECTOR,
+    sector_key,
+    slug,
 )
-from umkm_geo.tables.columns import BUSINESS_ALIASES, DESA_ALIASES, SECTORS, TOTAL_NAMES, TOTAL_SECTOR, sector_key, slug
 from umkm_geo.tables.counts._header import _col
-from umkm_geo.tables.counts.cells import _YEAR, _is_desa_code, _kode, _numberish
+from umkm_geo.tables.counts.cells import _YEAR, _is_desa_code, _kode, _numberish, _text
 
 #: Words that, before a year, name the year's total (``Tahun 2023``).
 _YEAR_STEMS = ("tahun", "thn", "th", "year")
@@ -221,3 +228,56 @@ def _refuse_desa_or_business(
             " and give that table."
         )
         raise TableError(msg)
+
+
+def _sort_columns(
+    data_rows: list[tuple[int, list[object]]],
+    names: list[str],
+    texts: list[list[str]],
+    fixed: set[int],
+    ignored: set[int],
+    user_counts: set[int],
+    total_names: Sequence[str],
+    known_sectors: set[str],
+    notes: list[str],
+    file: Path,
+) -> tuple[dict[int, tuple[str, int | None]], list[int], list[str]]:
+    """Sort the columns that are not ``fixed`` (identifiers, notes, sector, year) by what they hold.
+
+    Returns the count columns (``j -> (sector, year)``), the columns that hold numbers but are not
+    documented counts, and the names of the columns left out (ignored, codes, row numbers, text);
+    a note saying why is added to ``notes`` for each column left out on its own.
+    """
+    counts: dict[int, tuple[str, int | None]] = {}
+    unknown: list[int] = []
+    skipped: list[str] = []
+    for j in range(len(names)):
+        if j in fixed:
+            continue
+        values = [cells[j] for _, cells in data_rows]
+        if j in ignored and j not in user_counts:
+            skipped.append(names[j])
+            continue
+        spec = _count_spec(texts[j], total_names, known_sectors)
+        if j in user_counts or spec is not None:
+            counts[j] = spec if spec is not None else _split_year(names[j])
+            continue
+        if all(is_blank(v) for v in values):
+            continue
+        if _is_code_name(texts[j]):
+            notes.append(f"{file}: column {_col(names, j)} holds codes, not counts; ignored.")
+            skipped.append(names[j])
+            continue
+        named = bool(names[j])
+        if (not named or slug(names[j]) in ROW_NUMBER_NAMES or names[j].strip() == "#") and _row_numbers(values, named):
+            numbers = [int(t) for t in (_text(v).rstrip(".") for v in values) if t.isdigit()]
+            note = f"{file}: column {_col(names, j)} holds row numbers ({min(numbers)} to {max(numbers)}); ignored."
+            notes.append(note)
+            skipped.append(names[j] or column_letter(j))
+            continue
+        if any(_numberish(v) for v in values):
+            unknown.append(j)
+            continue
+        notes.append(f"{file}: column {_col(names, j)} holds text, not counts; ignored.")
+        skipped.append(names[j] or column_letter(j))
+    return counts, unknown, skipped

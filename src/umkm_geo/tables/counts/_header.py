@@ -213,3 +213,14 @@ def _resolve(wanted: Sequence[str], names: list[str], file: Path, key: str) -> s
             raise TableError(msg)
         out.update(hits)
     return out
+
+
+def _no_kecamatan_message(file: Path, grid, header: _Header, names: list[str]) -> str:
+    msg = (
+        f"{file}: no kecamatan column; name one of {list(CODE_ALIASES)} (codes) or {list(NAME_ALIASES)} (names),"
+        f" or give it with [data] code_column / name_column. The columns are {_listed(names)}"
+        f" (row {header.top + 1})."
+    )
+    if len(grid.sheets) > 1:
+        msg += f" The workbook's sheets are {list(grid.sheets)}; is the table on another one? Set [data] sheet."
+    return msg

@@ -14,8 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from umkm_geo._errors import TableError
+from umkm_geo.sources.codes import code_level
 from umkm_geo.tables.columns import TOTAL_NAMES, TOTAL_SECTOR, slug
-from umkm_geo.tables.counts.cells import _YEAR, _text, parse_count
+from umkm_geo.tables.counts.cells import _YEAR, _kode, _text, parse_count
 
 _FOOTNOTE = re.compile(r"^\s*(?:(?:sumber|source|catatan|note|notes|keterangan|ket)\s*[:.]|\*|\d\)|[a-z]\)\s)", re.I)
 
@@ -188,3 +189,44 @@ def _check_totals(data: pd.DataFrame, file: Path) -> None:
         )
         msg = f"{file}: the total column disagrees with the sum of the sector columns: {listed}."
         raise TableError(msg)
+
+
+def _sort_rows(
+    body: list[tuple[int, list[object]]],
+    cell_texts: list[tuple[str, ...]],
+    label_order: list[int],
+    code_j: int | None,
+) -> tuple[list[tuple[int, list[object]]], list[tuple[int, str, list[object]]], list[tuple[int, str]]]:
+    """The rows below the header as data rows, total rows and notes below the table; blank rows are dropped.
+
+    A total row has a total label (``Jumlah``, ``Total``) in one of the ``label_order`` columns, or
+    a province or kab/kota code in the code column.
+    """
+    data_rows: list[tuple[int, list[object]]] = []
+    totals: list[tuple[int, str, list[object]]] = []
+    footnotes: list[tuple[int, str]] = []
+    for number, cells in body:
+        row_texts = cell_texts[number - 1]
+        filled = [j for j, text in enumerate(row_texts) if text]
+        if not filled:
+            continue
+        first = cells[filled[0]]
+        if len(filled) == 1 and isinstance(first, str) and _FOOTNOTE.match(first):
+            footnotes.append((number, row_texts[filled[0]]))
+            continue
+        label = None
+        for j in label_order:
+            if _is_total_label(row_texts[j]):
+                label = row_texts[j]
+                break
+        shown = repr(label)
+        if label is None and code_j is not None:
+            code = _kode(row_texts[code_j])
+            if code is not None and code_level(code) <= 2:
+                label = code
+                shown = f"{row_texts[code_j]!r}, a {'province' if code_level(code) == 1 else 'kab/kota'} code"
+        if label is not None:
+            totals.append((number, shown, cells))
+            continue
+        data_rows.append((number, cells))
+    return data_rows, totals, footnotes

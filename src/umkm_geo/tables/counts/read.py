@@ -15,14 +15,7 @@ import pandas as pd
 
 from umkm_geo._errors import TableError
 from umkm_geo._provenance import file_sha256
-from umkm_geo.sources.codes import code_level
-from umkm_geo.tables._read import (
-    column_letter,
-    is_blank,
-    no_gc_pauses,
-    read_grid,
-    sheets_with_data,
-)
+from umkm_geo.tables._read import no_gc_pauses, read_grid, sheets_with_data
 from umkm_geo.tables.columns import (
     CODE_ALIASES,
     COUNT_ALIASES,
@@ -41,12 +34,9 @@ from umkm_geo.tables.columns import (
 from umkm_geo.tables.counts._columns import (
     _KNOWN_COUNTS,
     _check_same_counts,
-    _count_spec,
-    _is_code_name,
     _name_user_sectors,
     _refuse_desa_or_business,
-    _row_numbers,
-    _split_year,
+    _sort_columns,
     _unknown_columns_message,
 )
 from umkm_geo.tables.counts._header import (
@@ -54,22 +44,21 @@ from umkm_geo.tables.counts._header import (
     _col,
     _find,
     _find_header,
-    _Header,
     _header_note,
     _listed,
+    _no_kecamatan_message,
     _resolve,
 )
 from umkm_geo.tables.counts._rows import (
-    _FOOTNOTE,
     _check_totals,
     _drop_headings,
-    _is_total_label,
     _named_totals,
     _sector_name,
+    _sort_rows,
     _totals_note,
     _years,
 )
-from umkm_geo.tables.counts.cells import _cell_texts, _kode, _numberish, _text, parse_count
+from umkm_geo.tables.counts.cells import _cell_texts, _text, parse_count
 
 
 @dataclasses.dataclass(frozen=True)
@@ -280,34 +269,7 @@ def _read_count_table(
 
     # ---- rows: blank, notes below the table, total and subtotal rows, data
     label_cols = set(id_cols) | {0} | {j for j, n in enumerate(names) if not n or slug(n) in ROW_NUMBER_NAMES}
-    data_rows: list[tuple[int, list[object]]] = []
-    totals: list[tuple[int, str, list[object]]] = []
-    footnotes: list[tuple[int, str]] = []
-    label_order = sorted(label_cols)
-    for number, cells in body:
-        row_texts = cell_texts[number - 1]
-        filled = [j for j, text in enumerate(row_texts) if text]
-        if not filled:
-            continue
-        first = cells[filled[0]]
-        if len(filled) == 1 and isinstance(first, str) and _FOOTNOTE.match(first):
-            footnotes.append((number, row_texts[filled[0]]))
-            continue
-        label = None
-        for j in label_order:
-            if _is_total_label(row_texts[j]):
-                label = row_texts[j]
-                break
-        shown = repr(label)
-        if label is None and code_j is not None:
-            code = _kode(row_texts[code_j])
-            if code is not None and code_level(code) <= 2:
-                label = code
-                shown = f"{row_texts[code_j]!r}, a {'province' if code_level(code) == 1 else 'kab/kota'} code"
-        if label is not None:
-            totals.append((number, shown, cells))
-            continue
-        data_rows.append((number, cells))
+    data_rows, totals, footnotes = _sort_rows(body, cell_texts, sorted(label_cols), code_j)
     if not data_rows:
         msg = f"{file}: the table has no {unit} rows below its header (row {header.top + 1})."
         raise TableError(msg)
@@ -319,38 +281,9 @@ def _read_count_table(
     user_counts = _resolve(count_columns, names, file, "count_columns")
     ignored = _resolve(ignore_columns, names, file, "ignore_columns")
     fixed = set(id_cols) | set(note_cols) | {j for j in (sector_j, year_j) if j is not None}
-    counts: dict[int, tuple[str, int | None]] = {}
-    unknown: list[int] = []
-    skipped: list[str] = []
-    for j in range(width):
-        if j in fixed:
-            continue
-        values = [cells[j] for _, cells in data_rows]
-        if j in ignored and j not in user_counts:
-            skipped.append(names[j])
-            continue
-        spec = _count_spec(texts[j], total_names, known_sectors)
-        if j in user_counts or spec is not None:
-            counts[j] = spec if spec is not None else _split_year(names[j])
-            continue
-        if all(is_blank(v) for v in values):
-            continue
-        if _is_code_name(texts[j]):
-            notes.append(f"{file}: column {_col(names, j)} holds codes, not counts; ignored.")
-            skipped.append(names[j])
-            continue
-        named = bool(names[j])
-        if (not named or slug(names[j]) in ROW_NUMBER_NAMES or names[j].strip() == "#") and _row_numbers(values, named):
-            numbers = [int(t) for t in (_text(v).rstrip(".") for v in values) if t.isdigit()]
-            note = f"{file}: column {_col(names, j)} holds row numbers ({min(numbers)} to {max(numbers)}); ignored."
-            notes.append(note)
-            skipped.append(names[j] or column_letter(j))
-            continue
-        if any(_numberish(v) for v in values):
-            unknown.append(j)
-            continue
-        notes.append(f"{file}: column {_col(names, j)} holds text, not counts; ignored.")
-        skipped.append(names[j] or column_letter(j))
+    counts, unknown, skipped = _sort_columns(
+        data_rows, names, texts, fixed, ignored, user_counts, total_names, known_sectors, notes, file
+    )
     if unknown:
         raise TableError(_unknown_columns_message(file, names, unknown, role))
     _name_user_sectors(counts, user_counts, known_sectors)
@@ -553,14 +486,3 @@ def _empty_message(file: Path, grid) -> str:
             f' {list(grid.sheets)} (with data: {others}); set [data] sheet = "{others[0]}".'
         )
     return f"{file}: the file is empty (every sheet of the workbook is empty: {list(grid.sheets)})."
-
-
-def _no_kecamatan_message(file: Path, grid, header: _Header, names: list[str]) -> str:
-    msg = (
-        f"{file}: no kecamatan column; name one of {list(CODE_ALIASES)} (codes) or {list(NAME_ALIASES)} (names),"
-        f" or give it with [data] code_column / name_column. The columns are {_listed(names)}"
-        f" (row {header.top + 1})."
-    )
-    if len(grid.sheets) > 1:
-        msg += f" The workbook's sheets are {list(grid.sheets)}; is the table on another one? Set [data] sheet."
-    return msg
