@@ -12,7 +12,8 @@ from umkm_geo._crs import utm_crs
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo.results import RESULT_TABLE_COLUMNS
 from umkm_geo.weights._contiguity import contiguity_graph
-from umkm_geo.weights.build import DEFAULT_K, METHODS, build_weights, min_threshold_m
+from umkm_geo.weights.build import build_weights
+from umkm_geo.weights.methods import DEFAULT_K, METHODS, min_threshold_m
 
 
 def _build_quietly(frame, **kwargs):
