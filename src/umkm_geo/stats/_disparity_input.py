@@ -163,10 +163,6 @@ def _weighted_mean(x: np.ndarray, p: np.ndarray) -> float:
     return float((p * x).sum() / p.sum())
 
 
-def _variable(x: pd.Series) -> str | None:
-    return None if x.name is None else str(x.name)
-
-
 def _order_of_appearance(labels: pd.Series) -> list[Any]:
     return list(pd.unique(labels))
 

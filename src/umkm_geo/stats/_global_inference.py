@@ -15,7 +15,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
-import pandas as pd
 import scipy.stats
 
 from umkm_geo.stats._inference import P_VALUE_DEFINITIONS, TIE_TOLERANCE, _accepts, _islands, _legacy_numpy_seed
@@ -24,10 +23,6 @@ if TYPE_CHECKING:
     from libpysal.graph import Graph
 
 _LEGACY_GENERATOR = "NumPy's global generator seeded for the call"
-
-
-def _name(series: pd.Series) -> str | None:
-    return None if series.name is None else str(series.name)
 
 
 def _pseudo_p(observed: float, simulated: Any) -> tuple[float, float]:

@@ -151,6 +151,11 @@ def _check_permutations(permutations: Any, seed: Any, *, min_permutations: int =
         raise ConfigError(msg)
 
 
+def _name(series: pd.Series) -> str | None:
+    """The name of ``series`` as text (None when it has none): the variable a result names."""
+    return None if series.name is None else str(series.name)
+
+
 def _check_series(s: Any, role: str, *, label: str = "{role}", hint: str = "") -> pd.Series:
     """Return ``s`` if it is a Series with unique ids, else raise :class:`AnalysisError`.
 

@@ -39,7 +39,6 @@ from umkm_geo.stats._global_inference import (
     _has_variance,
     _inference_settings,
     _moran_fields,
-    _name,
     _no_variance_reason,
     _note_undefined,
     _p_normal,
@@ -48,7 +47,7 @@ from umkm_geo.stats._global_inference import (
     _run_fields,
     _untested,
 )
-from umkm_geo.stats._inference import _check_inputs, _islands
+from umkm_geo.stats._inference import _check_inputs, _islands, _name
 
 __all__ = [
     "GearyResult",

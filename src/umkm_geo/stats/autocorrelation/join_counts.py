@@ -35,13 +35,12 @@ from umkm_geo.results import FieldsResult
 from umkm_geo.stats._global_inference import (
     _has_variance,
     _inference_settings,
-    _name,
     _no_variance_reason,
     _p_normal,
     _pseudo_p,
     _run_fields,
 )
-from umkm_geo.stats._inference import _check_inputs, _islands
+from umkm_geo.stats._inference import _check_inputs, _islands, _name
 
 __all__ = [
     "JOIN_COUNT_MOMENTS_DEFINITION",

@@ -46,6 +46,7 @@ from umkm_geo.stats._inference import (
     P_VALUE_DEFINITIONS,
     _check_inputs,
     _islands,
+    _name,
     check_options,
     permutations_for_correction,
     significance,
@@ -304,10 +305,6 @@ def _for_correction(
 def _two_sided_normal_p(z: np.ndarray) -> np.ndarray:
     """``2 * (1 - Phi(|z|))`` without importing scipy.stats (slow to import)."""
     return np.array([math.erfc(abs(v) / math.sqrt(2.0)) if np.isfinite(v) else np.nan for v in z])
-
-
-def _name(y: pd.Series) -> str | None:
-    return None if y.name is None else str(y.name)
 
 
 def local_moran(

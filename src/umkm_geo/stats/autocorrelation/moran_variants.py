@@ -30,14 +30,13 @@ from umkm_geo.stats._global_inference import (
     _has_variance,
     _inference_settings,
     _moran_fields,
-    _name,
     _no_variance_reason,
     _note_undefined,
     _run_esda,
     _run_fields,
     _untested,
 )
-from umkm_geo.stats._inference import _check_inputs, _unit_values
+from umkm_geo.stats._inference import _check_inputs, _name, _unit_values
 
 __all__ = [
     "MoranBVResult",

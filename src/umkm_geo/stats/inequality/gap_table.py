@@ -34,11 +34,10 @@ from umkm_geo.stats._disparity_input import (
     _order_of_appearance,
     _prepare,
     _Prepared,
-    _variable,
     _weighted_mean,
     _weights,
 )
-from umkm_geo.stats._inference import _check_permutations
+from umkm_geo.stats._inference import _check_permutations, _name
 from umkm_geo.stats.inequality.gap import GAP_P_VALUE_DEFINITION, group_gap
 from umkm_geo.stats.inequality.indices import (
     INDEX_DEFINITIONS,
@@ -438,7 +437,7 @@ def gap_table(
         settings["spatial_gini_engine"] = spatial.settings["engine"]
         settings["libpysal_version"] = spatial.settings["libpysal_version"]
     return GapTable(
-        variable=_variable(prepared.x),
+        variable=_name(prepared.x),
         grouping=grouping,
         groups=group_table,
         pairs=pair_table,

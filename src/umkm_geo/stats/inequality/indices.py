@@ -35,10 +35,10 @@ from umkm_geo.stats._disparity_input import (
     _order_of_appearance,
     _prepare,
     _Prepared,
-    _variable,
     _weighted_mean,
     _weights,
 )
+from umkm_geo.stats._inference import _name
 
 __all__ = [
     "INDEX_DEFINITIONS",
@@ -233,7 +233,7 @@ def _theil_from(prepared: _Prepared, grouping: str | None) -> TheilResult:
         **versions("inequality", "numpy"),
     }
     return TheilResult(
-        variable=_variable(prepared.x),
+        variable=_name(prepared.x),
         total=total,
         between=between,
         within=within,
@@ -361,7 +361,7 @@ def _williamson_from(prepared: _Prepared) -> WilliamsonResult:
         **versions("inequality", "numpy"),
     }
     return WilliamsonResult(
-        variable=_variable(prepared.x),
+        variable=_name(prepared.x),
         value=value,
         weighted_mean=xbar,
         mean=_weighted_mean(x, np.ones(len(x))),
@@ -472,7 +472,7 @@ def _gini_from(prepared: _Prepared) -> GiniResult:
         **versions("inequality", "numpy"),
     }
     return GiniResult(
-        variable=_variable(prepared.x),
+        variable=_name(prepared.x),
         gini=value,
         weighted=weighted,
         mean=_weighted_mean(x, p),

@@ -31,8 +31,8 @@ from libpysal.graph import Graph
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo._provenance import versions
 from umkm_geo.results import FieldsResult
-from umkm_geo.stats._disparity_input import _WEIGHTING, _check_series, _prepare, _Prepared, _variable
-from umkm_geo.stats._inference import P_VALUE_DEFINITIONS, TIE_TOLERANCE, _check_permutations, _check_same_units
+from umkm_geo.stats._disparity_input import _WEIGHTING, _check_series, _prepare, _Prepared
+from umkm_geo.stats._inference import P_VALUE_DEFINITIONS, TIE_TOLERANCE, _check_permutations, _check_same_units, _name
 
 __all__ = ["ENGINE", "SPATIAL_GINI_DEFINITIONS", "SpatialGiniResult", "spatial_gini"]
 
@@ -283,7 +283,7 @@ def _spatial_gini_from(prepared: _Prepared, graph: Graph, *, permutations: int, 
         "libpysal_version": libpysal.__version__,
     }
     return SpatialGiniResult(
-        variable=_variable(prepared.x),
+        variable=_name(prepared.x),
         gini=g,
         wg=wg,
         wcg=wcg,
