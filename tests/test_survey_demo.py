@@ -13,13 +13,13 @@ from umkm_geo.tables.demo.survey import (
     _PRODUCTS,
     DEFAULT_ASPECTS,
     DEMO_MPE_WEIGHTS,
-    DIMENSIONS,
     demo_ffa_factors,
     demo_products,
     demo_responses,
 )
 from umkm_geo.tables.groups import blitar_grouping
 from umkm_geo.tables.products import read_products
+from umkm_geo.tables.responses import DIMENSIONS
 
 
 @pytest.fixture(scope="module")

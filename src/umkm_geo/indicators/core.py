@@ -18,8 +18,7 @@ from umkm_geo._errors import TableError
 from umkm_geo._i18n import text
 from umkm_geo._validate import listing
 from umkm_geo.study_area import StudyArea
-
-TOTAL_SECTOR = "total"
+from umkm_geo.tables.columns import TOTAL_SECTOR
 
 
 @dataclasses.dataclass(frozen=True)

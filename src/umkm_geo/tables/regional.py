@@ -25,6 +25,7 @@ import pandas as pd
 from umkm_geo._errors import ConfigError, TableError
 from umkm_geo._provenance import versions
 from umkm_geo._validate import listing, repeated
+from umkm_geo.tables.columns import TOTAL_SECTOR
 
 __all__ = [
     "check_year",
@@ -36,7 +37,6 @@ __all__ = [
     "resolve_year",
 ]
 
-_TOTAL = "total"
 _LONG_REQUIRED = ("kode", "sektor", "jumlah")
 
 
@@ -210,10 +210,10 @@ def _drop_total(wide: pd.DataFrame, *, year: int | None) -> tuple[pd.DataFrame, 
 
     Units without a total (NaN) are not checked; missing sector counts add 0 to the sum.
     """
-    if _TOTAL not in wide.columns or wide.shape[1] == 1:
+    if TOTAL_SECTOR not in wide.columns or wide.shape[1] == 1:
         return wide, False
-    parts = wide.drop(columns=_TOTAL)
-    total = wide[_TOTAL]
+    parts = wide.drop(columns=TOTAL_SECTOR)
+    total = wide[TOTAL_SECTOR]
     sums = parts.sum(axis=1)
     off = total.notna().to_numpy() & ~np.isclose(total.to_numpy(), sums.to_numpy(), rtol=1e-9, atol=1e-9)
     if off.any():
@@ -266,7 +266,7 @@ def reference_totals(reference: Any, sectors: pd.Index, *, what: str, stacklevel
     if absent:
         msg = f"{what} has no total for sector(s) {absent}; it has {list(reference.index)}. Add them."
         raise TableError(msg)
-    extra = [s for s in reference.index if s not in sectors and s != _TOTAL]
+    extra = [s for s in reference.index if s not in sectors and s != TOTAL_SECTOR]
     if extra:
         msg = (
             f"{what} has sector(s) {extra} that the count table lacks; they were left out, so E is the "

@@ -21,7 +21,7 @@ from umkm_geo._errors import AnalysisError, ConfigError, TableError
 from umkm_geo._provenance import versions
 from umkm_geo._validate import listing, repeated
 from umkm_geo.results import TableMixin, payload
-from umkm_geo.stats._inference import TIE_TOLERANCE, _check_same_units
+from umkm_geo.stats._inference import TIE_TOLERANCE, _check_same_units, _name
 
 __all__ = ["KLASSEN_DEFINITION", "KLASSEN_LABELS", "KlassenResult", "growth_rate", "klassen"]
 
@@ -268,8 +268,8 @@ def klassen(
         index=level_values.index,
     )
     settings = {
-        "level_variable": None if level.name is None else str(level.name),
-        "growth_variable": None if growth.name is None else str(growth.name),
+        "level_variable": _name(level),
+        "growth_variable": _name(growth),
         "level_reference": level_text,
         "growth_reference": growth_text,
         "definition": KLASSEN_DEFINITION,

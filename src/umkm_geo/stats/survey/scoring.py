@@ -34,11 +34,11 @@ import pandas as pd
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
 from umkm_geo._provenance import ILLUSTRATIVE_NOTE
 from umkm_geo.results import TableMixin, payload
+from umkm_geo.tables.responses import DIMENSIONS, LONG_COLUMNS
 
 __all__ = [
     "ALPHA_THRESHOLD",
     "DEFAULT_INTERVALS",
-    "DIMENSIONS",
     "QUADRANT_LABELS",
     "SurveyScores",
     "categorise",
@@ -55,8 +55,6 @@ DEFAULT_INTERVALS: tuple[tuple[float, float, str, str], ...] = (
     (3.41, 4.20, "tinggi", "high"),
     (4.21, 5.00, "sangat tinggi", "very high"),
 )
-#: The two Likert dimensions of every aspect.
-DIMENSIONS = ("kebutuhan", "akses")
 #: Cronbach's alpha below this value triggers a warning.
 ALPHA_THRESHOLD = 0.6
 #: Quadrant labels keyed by (need is high, access is high): (Indonesian, English).
@@ -69,7 +67,6 @@ QUADRANT_LABELS: Mapping[tuple[bool, bool], tuple[str, str]] = MappingProxyType(
     }
 )
 _QUADRANT_PRIORITY = QUADRANT_LABELS[(True, False)][0]
-_LONG_COLUMNS = ("responden", "kode", "sektor", "aspek", "dimensi", "item", "nilai")
 _WIDE_VALUES = ("kebutuhan", "akses", "gap", "n", "n_kebutuhan", "n_akses")
 _CATEGORY_RULE = (
     "a mean falls in the first interval whose upper bound it does not exceed (x <= 1.80 -> first, "
@@ -249,11 +246,11 @@ class SurveyScores(TableMixin):
 
 
 def _check_long(long: pd.DataFrame, lo: float, hi: float) -> pd.DataFrame:
-    missing = [c for c in _LONG_COLUMNS if c not in long.columns]
+    missing = [c for c in LONG_COLUMNS if c not in long.columns]
     if missing:
-        msg = f"The long survey table lacks the column(s) {missing}; it needs {list(_LONG_COLUMNS)}."
+        msg = f"The long survey table lacks the column(s) {missing}; it needs {list(LONG_COLUMNS)}."
         raise TableError(msg)
-    data = long.loc[:, list(_LONG_COLUMNS)].copy()
+    data = long.loc[:, list(LONG_COLUMNS)].copy()
     if data.empty:
         msg = "The survey table has no rows; there is nothing to score."
         raise TableError(msg)

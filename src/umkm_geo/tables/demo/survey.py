@@ -38,12 +38,12 @@ import pandas as pd
 from umkm_geo._errors import ConfigError
 from umkm_geo._provenance import ILLUSTRATIVE_NOTE
 from umkm_geo.tables.demo.counts import DEMO_SECTORS, DEMO_SEED
+from umkm_geo.tables.responses import DIMENSIONS
 
 __all__ = [
     "DEFAULT_ASPECTS",
     "DEMO_ASPECT_LEVELS",
     "DEMO_MPE_WEIGHTS",
-    "DIMENSIONS",
     "FFA_DEMO_REGIONS",
     "demo_ffa_factors",
     "demo_products",
@@ -52,8 +52,6 @@ __all__ = [
 
 #: Aspects of the demo questionnaire.
 DEFAULT_ASPECTS = ("modal", "pasar", "kebijakan", "digital")
-#: Likert dimensions: need and access.
-DIMENSIONS = ("kebutuhan", "akses")
 #: Mean latent level (on the 1-5 scale) of (kebutuhan, akses) per aspect, the same in every kecamatan.
 DEMO_ASPECT_LEVELS = {
     "modal": (3.9, 2.9),
