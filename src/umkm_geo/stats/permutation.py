@@ -17,8 +17,8 @@ significant units moves with the seed), each unit draws its own permutations, as
 spdep do. The compiled engine (:mod:`umkm_geo.stats._crand`, built at install time) gives each unit its
 own random stream, so results depend only on ``(seed, unit position, permutations)`` and are
 identical for any number of threads. Without it (no C compiler at install time) a NumPy
-implementation of the same computation runs instead, with a warning; it is correct but slower
-and draws a different random stream (see :data:`ENGINES`).
+implementation of the same computation (:mod:`umkm_geo.stats._numpy_engine`) runs instead, with a
+warning; it is correct but slower and draws a different random stream (see :data:`ENGINES`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError
 from umkm_geo.results import TableMixin, payload
+from umkm_geo.stats._numpy_engine import _run_numpy
 
 if TYPE_CHECKING:
     from libpysal.graph import Graph
@@ -93,7 +94,6 @@ _ENGINE_CHOICES = ("auto", "compiled", "numpy")
 _MAX_DEFAULT_THREADS = 8
 _MIN_UNITS_FOR_THREADS = 2000
 _CHUNKS_PER_THREAD = 4
-_NUMPY_BATCH = 1 << 21  # draws held at once by the NumPy fallback
 _MAX_UNITS = 2**32 - 1
 _MAX_PERMUTATIONS = 2**31 - 1
 
@@ -468,60 +468,3 @@ def _run_compiled(indptr, weights, observed, x1, a, x2, b, c, k, permutations, s
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(chunk, zip(cuts[:-1].tolist(), cuts[1:].tolist(), strict=True)))
     return n_ge, n_le, mean, sd, threads
-
-
-def _draw_small_k(rng: np.random.Generator, others: int, shape: tuple[int, int, int]) -> np.ndarray:
-    """Draw ``shape[-1]`` distinct integers in ``[0, others)`` per row by redrawing rows with duplicates."""
-    draws = rng.integers(0, others, size=shape)
-    rows = draws.reshape(-1, shape[-1])
-    todo = np.arange(len(rows))
-    while len(todo):
-        ordered = np.sort(rows[todo], axis=1)
-        todo = todo[(ordered[:, 1:] == ordered[:, :-1]).any(axis=1)]
-        rows[todo] = rng.integers(0, others, size=(len(todo), shape[-1]))
-    return draws
-
-
-def _run_numpy(indptr, weights, observed, x1, a, x2, b, c, k, permutations, seed, n_threads):
-    n = len(observed)
-    r = permutations
-    rng = np.random.default_rng(seed)
-    n_ge = np.full(n, -1, dtype=np.int64)
-    n_le = np.full(n, -1, dtype=np.int64)
-    s1 = np.zeros(n)
-    s2 = np.zeros(n)
-    tol = 1e-12 * np.maximum(1.0, np.abs(observed))
-    c = np.zeros(n) if c is None else c
-    n_ge[k > 0] = 0
-    n_le[k > 0] = 0
-    for kv in np.unique(k[k > 0]).tolist():
-        units = np.flatnonzero(k == kv)
-        small = kv <= 32 and 4 * kv <= n - 1
-        width = kv if small else n - 1
-        unit_batch = max(1, _NUMPY_BATCH // (r * width))
-        perm_batch = r if unit_batch > 1 else max(1, min(r, _NUMPY_BATCH // width))
-        for start in range(0, len(units), unit_batch):
-            batch = units[start : start + unit_batch]
-            w = weights[indptr[batch][:, None] + np.arange(kv)]  # (m, k)
-            for first in range(0, r, perm_batch):
-                shape = (len(batch), min(perm_batch, r - first), kv)
-                if small:
-                    draws = _draw_small_k(rng, n - 1, shape)
-                else:
-                    keys = rng.random((*shape[:2], n - 1))
-                    draws = np.argsort(keys, axis=-1)[..., :kv]
-                draws += draws >= batch[:, None, None]  # skip the unit itself
-                sim = a[batch][:, None] * np.einsum("mrk,mk->mr", x1[draws], w) + c[batch][:, None]
-                if x2 is not None:
-                    sim += b[batch][:, None] * np.einsum("mrk,mk->mr", x2[draws], w)
-                obs = observed[batch][:, None]
-                n_ge[batch] += (sim >= obs - tol[batch][:, None]).sum(axis=1)
-                n_le[batch] += (sim <= obs + tol[batch][:, None]).sum(axis=1)
-                dev = sim - obs
-                s1[batch] += dev.sum(axis=1)
-                s2[batch] += (dev**2).sum(axis=1)
-    with np.errstate(invalid="ignore"):
-        m1 = s1 / r
-        mean = np.where(k > 0, observed + m1, np.nan)
-        sd = np.where(k > 0, np.sqrt(np.maximum(s2 / r - m1**2, 0.0)), np.nan)
-    return n_ge, n_le, mean, sd, 1
