@@ -18,18 +18,12 @@ CODE_ALIASES = (
     "kode_bps",
     "adm3_pcode",
 )
-
 NAME_ALIASES = ("kecamatan", "nama_kecamatan", "nama_kec", "nama")
-
 KAB_ALIASES = ("kab_kota", "kabupaten_kota", "kabkota", "kabupaten", "kota")
-
 SECTOR_ALIASES = ("sektor", "sector", "sektor_usaha", "jenis_usaha", "bidang_usaha", "lapangan_usaha")
-
 YEAR_ALIASES = ("tahun", "year")
-
 #: Names of the count column of a long table.
 COUNT_ALIASES = ("jumlah_umkm", "jumlah", "umkm", "count", "n_umkm", "total")
-
 #: Column names (alone or before a year, ``jumlah_umkm_2023``) that hold the total number of UMKM.
 TOTAL_NAMES = (
     *COUNT_ALIASES,
@@ -83,13 +77,10 @@ SECTORS = (
     "usaha_kecil",
     "usaha_menengah",
 )
-
 #: Columns that only describe a row (never counts).
 NOTE_ALIASES = ("keterangan", "ket", "catatan", "note", "notes", "sumber", "source")
-
 #: Names of a row-number column (also ``#`` and a column without a name holding 0/1, 2, 3, ...).
 ROW_NUMBER_NAMES = ("no", "nomor", "no_urut", "nomor_urut", "nr", "urut")
-
 #: Columns that make a table desa-level (one row per desa/kelurahan).
 DESA_ALIASES = (
     "desa",
@@ -104,7 +95,6 @@ DESA_ALIASES = (
     "kode_desa",
     "kode_kelurahan",
 )
-
 #: Columns of a list of businesses (one row per UMKM) rather than counts.
 BUSINESS_ALIASES = (
     "nama_usaha",
@@ -120,7 +110,6 @@ BUSINESS_ALIASES = (
     "no_telp",
     "telepon",
 )
-
 TOTAL_SECTOR = "total"
 
 _SLUG = re.compile(r"[^0-9a-z]+")

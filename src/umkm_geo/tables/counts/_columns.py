@@ -34,7 +34,6 @@ from umkm_geo.tables.counts.cells import _YEAR, _is_desa_code, _kode, _numberish
 _YEAR_STEMS = ("tahun", "thn", "th", "year")
 
 _SLUG_YEAR = re.compile(r"^(.+?)_((?:19|20)\d{2})$")
-
 _YEAR_SLUG = re.compile(r"^((?:19|20)\d{2})_(.+)$")
 
 _KNOWN_COUNTS = (

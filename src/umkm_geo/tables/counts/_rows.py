@@ -19,7 +19,6 @@ from umkm_geo.tables.columns import TOTAL_NAMES, TOTAL_SECTOR, slug
 from umkm_geo.tables.counts.cells import _YEAR, _kode, _text, parse_count
 
 _FOOTNOTE = re.compile(r"^\s*(?:(?:sumber|source|catatan|note|notes|keterangan|ket)\s*[:.]|\*|\d\)|[a-z]\)\s)", re.I)
-
 _TOTAL_LABELS = (
     "jumlah",
     "total",

@@ -21,11 +21,9 @@ from umkm_geo.tables._read import (
 
 #: Cell texts that mean "no data" like a blank cell (BPS writes ``...`` for "not available").
 NO_DATA = ("", "...", "…", "na", "n/a", "n.a", "n.a.", "nan")
-
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 
 _DASHES = ("-", "–", "—", "--")
-
 _NUMBERISH = re.compile(r"^[+\-(]?\s*[\d.,\s]*\d[\d.,\s]*\)?\s*%?$")
 
 
