@@ -22,6 +22,11 @@ bivariate Moran     ``(n-1) zx_i lag(zy)_i / sum zx^2``    HH, LL, LH, HL (x, la
 Getis-Ord Gi*       ``sum_j w*_ij y_j / sum y``            hot (z > 0), cold (z < 0)
 local Geary         ``sum_j w_ij (z_i - z_j)^2``           HH, LL, other positive, negative
 ==================  =====================================  =======================================
+
+Size: one family of four statistics, each an exact formula (Gi* also its analytical moments) next
+to the one result class and the one finishing step they all share (p-values, multiple-testing
+correction, labels, settings); some 300 of its lines are signatures and docstrings. A module per
+statistic would only import that private finishing step from here.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ naming them, or, with ``drop_missing=True``, are left out with a warning and lis
 Every result is a frozen dataclass with ``to_dict()`` and ``table()`` in the layout of
 :func:`umkm_geo.results.result_table`. The spatial Gini is in :mod:`umkm_geo.stats.inequality.spatial_gini`, the
 printable gap table that combines them in :mod:`umkm_geo.stats.inequality.gap_table`.
+
+Size: three indices that share one definitions table (:data:`INDEX_DEFINITIONS`, printed whole by
+the gap table) and one input preparation; each is its result class, its computation and its
+documented function.
 """
 
 from __future__ import annotations

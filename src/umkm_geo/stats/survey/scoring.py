@@ -17,6 +17,11 @@ where ``N_k`` is the number of UMKM of ``k``, ``N`` their sum over the kecamatan
 number of respondents of ``k`` with a score on the scale and ``n`` their sum. The weighted mean of a
 group is then ``sum_k N_k * mean_k / sum_k N_k`` over the kecamatan of the group: each kecamatan
 counts by its population share, however many respondents it actually yielded.
+
+Size: one statistic, :func:`score_survey`, with its result class and every step it reports
+(respondent scores, post-stratification weights, weighted means, bootstrap intervals, categories,
+Cronbach's alpha, quadrants); :func:`categorise` and :func:`cronbach_alpha` are the two steps that
+are also useful alone.
 """
 
 from __future__ import annotations
