@@ -19,9 +19,9 @@ import pandas as pd
 
 from umkm_geo._errors import AnalysisError, ConfigError, TableError
 from umkm_geo._provenance import versions
-from umkm_geo._validate import listing, repeated
+from umkm_geo._validate import listing
 from umkm_geo.results import TableMixin, payload
-from umkm_geo.stats._inference import TIE_TOLERANCE, _check_same_units, _name
+from umkm_geo.stats._inference import TIE_TOLERANCE, _check_same_units, _check_series, _name
 
 __all__ = ["KLASSEN_DEFINITION", "KLASSEN_LABELS", "KlassenResult", "growth_rate", "klassen"]
 
@@ -45,13 +45,7 @@ KLASSEN_LABELS: Mapping[str, tuple[str, str]] = MappingProxyType(
 
 def _check_unit_series(values: Any, *, what: str) -> pd.Series:
     """``values`` as floats, after checking it is a Series with unique, numeric-valued units."""
-    if not isinstance(values, pd.Series):
-        msg = f"{what} must be a pandas Series indexed by unit, not {type(values).__name__}."
-        raise AnalysisError(msg)
-    dupes = repeated(values.index)
-    if dupes:
-        msg = f"The index of {what} has duplicated units: {dupes}."
-        raise AnalysisError(msg)
+    _check_series(values, what, label="{role}")
     numeric = pd.to_numeric(values, errors="coerce")
     bad = numeric.isna() & values.notna()
     if bad.any():
