@@ -6,7 +6,7 @@ declare there:
 * the C extension ``umkm_geo.stats._crand`` (plain C, no NumPy headers), marked ``optional`` so that a
   machine without a C compiler still installs; :mod:`umkm_geo.stats.permutation` then falls back to
   NumPy and warns;
-* ``data/boundaries`` and ``data/facts`` copied into the wheel as ``umkm_geo/_data/...``.
+* ``data/boundaries``, ``data/facts`` and ``data/sources`` copied into the wheel as ``umkm_geo/_data/...``.
   Editable installs skip the copy: :func:`umkm_geo._resources.data_dir` reads the repository's
   ``data/`` folders there.
 """
@@ -21,7 +21,7 @@ from setuptools.command.build_ext import build_ext
 from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
-SHIPPED_DATA = ("boundaries", "facts")  # data/<kind> -> umkm_geo/_data/<kind>
+SHIPPED_DATA = ("boundaries", "facts", "sources")  # data/<kind> -> umkm_geo/_data/<kind>
 
 
 class BuildPyWithData(build_py):

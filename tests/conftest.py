@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from _independent import lattice, voronoi_tessellation
-from umkm_geo.sources.registry import MIRROR_ENV
+from umkm_geo.sources.registry import MIRROR_ENV, load_registry, source_folder
 from umkm_geo.weights.build import build_weights
 
 #: The ``browser`` fixture (headless Chromium) for every test module.
@@ -22,18 +22,21 @@ BLITAR = "35.05,35.72"
 
 
 def _mirror() -> Path:
+    """The folder of the boundary files: ``$UMKM_GEO_MIRROR/wilayah_boundaries`` or the older form,
+    ``$UMKM_GEO_MIRROR`` itself (see ``umkm_geo.sources.registry.source_folder``)."""
     value = os.environ.get(MIRROR_ENV)
     if not value:
-        candidate = REPO.parent / "shared" / "data" / "upstream" / "wilayah_boundaries"
+        candidate = REPO.parent / "shared" / "data" / "upstream"
         if candidate.is_dir():
             os.environ[MIRROR_ENV] = str(candidate)
             value = str(candidate)
-    if not value or not Path(value).is_dir():
+    folder = source_folder(load_registry()) if value and Path(value).is_dir() else None
+    if folder is None:
         pytest.fail(
-            f"The tests read the pinned boundary files offline: set {MIRROR_ENV} to a folder holding"
-            " the cahyadsn/wilayah_boundaries files (see README)."
+            f"The tests read the pinned boundary files offline: set {MIRROR_ENV} to a folder holding a"
+            " wilayah_boundaries folder, or the cahyadsn/wilayah_boundaries files themselves (see README)."
         )
-    return Path(value)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,10 @@ from pathlib import Path
 
 
 def data_dir(kind: str) -> Path:
-    """Return the folder of shipped data of ``kind`` (``"boundaries"`` or ``"facts"``).
+    """Return the folder of shipped data of ``kind`` (``"boundaries"``, ``"sources"`` or ``"facts"``).
+
+    ``boundaries`` and ``sources`` hold the registry manifests of the pinned upstream files, ``facts``
+    the facts tables.
 
     In a wheel the folders live in ``umkm_geo/_data``; in an editable install (the repository) they
     are the repository's ``data/`` folders.
