@@ -227,8 +227,8 @@ def test_every_csv_of_the_demo_run_has_the_note(demo_run):
     assert {"survei_skor_kecamatan", "ffa_strategi", "produk_unggulan", "umkm_counts_demo", "lisa"} <= names
     for csv in csvs:
         table = pd.read_csv(csv)
-        if csv.stem.startswith("weights_"):
-            # Made from the boundaries alone: nothing invented in them.
+        if csv.stem.startswith(("weights_", "resmi_")):
+            # Made from the boundaries alone, or (resmi_*) from official published data: nothing invented in them.
             assert not [c for c in NOTE_COLUMNS if c in table], csv.name
         else:
             assert _noted(table) or table.empty, csv.name
@@ -274,6 +274,8 @@ def test_every_report_section_and_figure_of_the_demo_run_says_so(demo_run):
     for key, body in sections.items():
         if key == "methods":
             assert div not in body  # formulas and references: made from no data
+        elif key == "official":
+            assert div not in body  # official published data only (GRDP per capita, population 2025)
         else:
             assert div in body, key
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", page, re.S)

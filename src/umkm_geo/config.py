@@ -154,6 +154,23 @@ class RegionalConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class OfficialConfig:
+    """``[official]``: findings on real official data, apart from the (possibly illustrative) UMKM counts.
+
+    With ``grdp = true`` (the default) a run adds the Klassen typology and the regional inequality
+    (Williamson and Theil T, both weighted by the 2025 population) of the kab/kota of the study
+    region's province(s), on GRDP per capita (BPS, constant 2010 prices; quarcs-lab/indonesia514):
+    the level in ``year`` (0 = the latest year of the file) and the compound annual growth over the
+    ``growth_years`` years before it. ``false`` skips it; when neither the mirror nor the cache nor a
+    download can provide the files, it is skipped with the reason (``skipped.csv``, ``run.json``).
+    """
+
+    grdp: bool = True
+    year: int = 0
+    growth_years: int = 5
+
+
+@dataclasses.dataclass(frozen=True)
 class CovariatesConfig:
     """``[covariates]``: GeoTIFFs summarised per kecamatan (zonal statistics) and the density surface.
 
@@ -266,6 +283,7 @@ class Config:
     statistics: StatisticsConfig = StatisticsConfig()
     inequality: InequalityConfig = InequalityConfig()
     regional: RegionalConfig = RegionalConfig()
+    official: OfficialConfig = OfficialConfig()
     covariates: CovariatesConfig = CovariatesConfig()
     survey: SurveyConfig = SurveyConfig()
     ffa: FFAConfig = FFAConfig()
@@ -432,6 +450,16 @@ def _validate(config: Config, source: str) -> None:
             f"{source}: [data] count_columns and ignore_columns both name {both}; a column is either"
             " counted or ignored."
         )
+        raise ConfigError(msg)
+    official = config.official
+    if official.year != 0 and official.year < 2000:
+        msg = (
+            f"{source}: [official] year = {official.year}; give a year of the GRDP file (2000-2024)"
+            " or 0 for the latest."
+        )
+        raise ConfigError(msg)
+    if official.growth_years < 1:
+        msg = f"{source}: [official] growth_years = {official.growth_years}; use at least 1 year (e.g. 5)."
         raise ConfigError(msg)
     if config.weights.k < 1:
         msg = f"{source}: [weights] k = {config.weights.k}; use at least 1 neighbour."

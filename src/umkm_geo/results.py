@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the result types of the stages (type-only: this module impo
     from umkm_geo.stats.autocorrelation.moran_variants import MoranBVResult, MoranRateResult
     from umkm_geo.stats.ffa import FFAResult
     from umkm_geo.stats.inequality.gap_table import GapTable
+    from umkm_geo.stats.inequality.indices import TheilResult, WilliamsonResult
     from umkm_geo.stats.regional.lq import LQResult
     from umkm_geo.stats.regional.shiftshare import ShiftShareResult
     from umkm_geo.stats.regional.typology import KlassenResult
@@ -172,6 +173,12 @@ class Results:
     shift_share: ShiftShareResult | None = None
     klassen: KlassenResult | None = None
     klassen_indicators: tuple[str, str] | None = None
+    # official stage (real official data: GRDP per capita and 2025 population of the province's kab/kota)
+    official_grdp: pd.DataFrame | None = None
+    official_klassen: KlassenResult | None = None
+    official_williamson: WilliamsonResult | None = None
+    official_theil: TheilResult | None = None
+    official_qa: pd.DataFrame | None = None
     # survey, FFA and produk unggulan stage
     survey_plan: SurveyPlan | None = None
     responses: Responses | None = None

@@ -34,7 +34,7 @@ from umkm_geo.config import Config
 from umkm_geo.stats import registry
 from umkm_geo.study_area import StudyArea
 
-__all__ = ["PACKAGES", "stamped", "write_run_record", "write_tables"]
+__all__ = ["PACKAGES", "official_tables", "stamped", "write_run_record", "write_tables"]
 
 #: Packages whose versions the run record lists.
 PACKAGES = (
@@ -166,6 +166,46 @@ def _regional(area: StudyArea, write: _Writer) -> None:
         write("klassen_settings", klassen.table())
 
 
+def _official_credit(area: StudyArea) -> tuple[str, str]:
+    """The credit lines and the GRDP source's commit of the official tables."""
+    record = area.provenance.get("official_grdp", {})
+    grdp = record.get("grdp", {}).get("provenance", [{}])[0]
+    return " | ".join(record.get("credits", [])), str(grdp.get("commit", ""))
+
+
+def official_tables(area: StudyArea) -> dict[str, pd.DataFrame]:
+    """The tables of the official-data stage (real data, never stamped illustrative), by name.
+
+    ``resmi_klassen_kabkota`` (one row per kab/kota: GRDP per capita, population, growth, quadrant),
+    ``resmi_klassen_pengaturan`` (the typology's references and settings), ``resmi_ketimpangan_kabkota``
+    (Williamson and Theil T with their settings) and ``resmi_qa_grdp`` (what the sources did not match);
+    each row carries the credit line (``sumber``) and the GRDP source's commit (``commit_sumber``).
+    """
+    results = area.results
+    if results.official_klassen is None or results.official_grdp is None:
+        return {}
+    credit, commit = _official_credit(area)
+    typology = results.official_klassen.frame().drop(columns=["level", "growth"])  # the GRDP columns hold them
+    klassen = results.official_grdp.join(typology, how="left")
+    klassen.index.name = "kode"
+    tables = {
+        "resmi_klassen_kabkota": klassen.reset_index(),
+        "resmi_klassen_pengaturan": results.official_klassen.table(),
+        "resmi_ketimpangan_kabkota": pd.concat(
+            [r.table() for r in (results.official_williamson, results.official_theil) if r is not None],
+            ignore_index=True,
+        ),
+        "resmi_qa_grdp": results.official_qa if results.official_qa is not None else pd.DataFrame(),
+    }
+    out = {}
+    for name, table in tables.items():
+        table = table.copy()
+        table["sumber"] = credit
+        table["commit_sumber"] = commit
+        out[name] = table
+    return out
+
+
 def _covariates(area: StudyArea, write: _Writer) -> None:
     for name, result in area.results.zonal.items():
         write(f"zonal_{name}", _names(area).join(result.frame(), how="right"), index=True)
@@ -263,7 +303,10 @@ def write_tables(area: StudyArea, out_dir: Path) -> list[Path]:
     )
     for section in _SECTIONS:
         section(area, write)
-    return write.written
+    official = _Writer(out_dir / "tables", illustrative=False)  # real official data only
+    for name, table in official_tables(area).items():
+        official(name, table)
+    return write.written + official.written
 
 
 def _asks_demo(config: Config) -> bool:
@@ -316,6 +359,13 @@ def write_run_record(
                     ("gap_lisa", results.gap_lisa),
                     ("ffa", results.ffa),
                     ("mpe", results.mpe),
+                ]
+            ),
+            "official": _result_dicts(
+                [
+                    ("klassen", results.official_klassen),
+                    ("williamson", results.official_williamson),
+                    ("theil", results.official_theil),
                 ]
             ),
             "skipped": dict(results.skipped),

@@ -22,6 +22,7 @@ from umkm_geo._i18n import text
 from umkm_geo._provenance import is_illustrative
 from umkm_geo.config import Config, StudyConfig
 from umkm_geo.pipeline.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
+from umkm_geo.pipeline.official import compute_official
 from umkm_geo.pipeline.output_set import staged_output, write_join_qa
 from umkm_geo.pipeline.outputs import write_run_record, write_tables
 from umkm_geo.pipeline.stages import (
@@ -187,6 +188,7 @@ COMPUTE_STAGES: tuple[tuple[str, Callable[[StudyArea, Config], StudyArea]], ...]
     ("statistics", compute_statistics),
     ("inequality", compute_inequality),
     ("regional", compute_regional),
+    ("official", compute_official),
     ("survey", compute_survey),
     ("classification", classify_indicators),
 )

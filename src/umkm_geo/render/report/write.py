@@ -49,7 +49,7 @@ from umkm_geo._provenance import (
     statistics_components,
 )
 from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP
-from umkm_geo.render.report import figures, result_sections, sections
+from umkm_geo.render.report import figures, official, result_sections, sections
 from umkm_geo.render.report.model import Cell, Report
 
 if TYPE_CHECKING:
@@ -193,6 +193,9 @@ def report_html(
         }
         for key in SECTIONS
     ]
+    if official.has_official(r):  # real official findings first, before the illustrative ones (never stamped)
+        body = official.official(r)
+        sections.insert(0, {"key": "official", "title": official.official_title(lang), "stamped": False, "body": body})
     names = COMPONENT_NAMES_ID if lang == "id" else COMPONENT_NAMES
     subtitle = text(
         "report.subtitle",

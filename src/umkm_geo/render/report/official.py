@@ -1,0 +1,95 @@
+"""The numbers of the report's official-data section (``templates/official.j2``): real GRDP findings.
+
+Like :mod:`umkm_geo.render.report.sections`: :func:`official` takes the shared
+:class:`~umkm_geo.render.report.model.Report` and returns what the template shows (sentences generated
+from the numbers, the credit lines, the quadrant table), every number formatted for the report's
+language; the words are ``report.official.*`` in the locale files. The section stands before the
+illustrative findings and only when the official stage ran (:func:`has_official`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from umkm_geo._i18n import text
+from umkm_geo.render.report.model import Report
+from umkm_geo.stats.regional.typology import KLASSEN_LABELS
+
+__all__ = ["has_official", "official", "official_title"]
+
+_KEY = "report.official."
+
+
+def has_official(r: Report) -> bool:
+    """Whether the run computed the official GRDP findings."""
+    return r.results.official_klassen is not None and r.results.official_grdp is not None
+
+
+def official_title(lang: str) -> str:
+    """The section's title."""
+    return text(f"{_KEY}title", lang)
+
+
+def _pct(r: Report, value: Any) -> str:
+    return r.num(100.0 * float(value), 2)
+
+
+def official(r: Report) -> dict[str, Any]:
+    """Sentences (sources, where the study's kab/kota stand, inequality), credits and the quadrant table."""
+    results, lang = r.results, r.lang
+    typology, table = results.official_klassen, results.official_grdp
+    if typology is None or table is None:
+        return {"computed": False}
+    record = r.area.provenance.get("official_grdp", {})
+    start, end = record.get("growth_period", ["–", "–"])
+    provinces = ", ".join(str(v) for v in record.get("provinces", {}).values())
+    frame = typology.frame()
+    label = 0 if lang == "id" else 1
+    sentences = [
+        text(f"{_KEY}intro", lang, n=len(table), provinces=provinces, start=start, end=end),
+    ]
+    for kode in table.index[table["wilayah_studi"]]:
+        row = frame.loc[kode]
+        if row["quadrant"] is None or str(row["quadrant"]) == "<NA>":
+            continue
+        sentences.append(
+            text(
+                f"{_KEY}unit",
+                lang,
+                nama=table.at[kode, "nama"],
+                year=end,
+                end=end,
+                level=r.num(row["level"], 0),
+                level_reference=r.num(typology.level_reference, 0),
+                start=start,
+                growth=_pct(r, row["growth"]),
+                growth_reference=_pct(r, typology.growth_reference),
+                quadrant=row["quadrant"],
+                label=row["label_id"] if label == 0 else row["label_en"],
+            )
+        )
+    williamson, theil_t = results.official_williamson, results.official_theil
+    if williamson is not None and theil_t is not None:
+        sentences.append(
+            text(
+                f"{_KEY}inequality",
+                lang,
+                year=end,
+                n=williamson.n,
+                williamson=r.num(williamson.value, 3),
+                theil=r.num(theil_t.total, 3),
+            )
+        )
+    rows = []
+    for quadrant, count in typology.counts().items():
+        members = frame.index[frame["quadrant"] == quadrant]
+        names = [str(table.at[k, "nama"]) for k in members]
+        rows.append([f"{quadrant} ({KLASSEN_LABELS[str(quadrant)][label]})", int(count), ", ".join(names)])
+    return {
+        "computed": True,
+        "sentences": sentences,
+        "credits": list(record.get("credits", [])),
+        "rows": rows,
+        "notes": [text(f"{_KEY}definition", lang, start=start, end=end)],
+        "members": text(f"{_KEY}members", lang),
+    }
