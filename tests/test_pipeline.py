@@ -119,7 +119,8 @@ def test_illustrative_stamp_on_every_output(blitar_run):
             continue
         if csv.name.startswith("resmi_"):  # official data only: no stamp, the source on every row
             assert not columns, csv.name
-            assert table["sumber"].str.contains("indonesia514").all(), csv.name
+            own = "Indeks Desa Membangun" if csv.name.startswith("resmi_idm_") else "indonesia514"  # its own source
+            assert table["sumber"].str.contains(own).all(), csv.name
             continue
         assert columns, csv.name
         column = columns[0]

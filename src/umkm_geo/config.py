@@ -163,11 +163,15 @@ class OfficialConfig:
     the level in ``year`` (0 = the latest year of the file) and the compound annual growth over the
     ``growth_years`` years before it. ``false`` skips it; when neither the mirror nor the cache nor a
     download can provide the files, it is skipped with the reason (``skipped.csv``, ``run.json``).
+    With ``idm = true`` (the default) it adds the Indeks Desa Membangun 2024 (Kemendesa PDTT) of the study
+    region's desa averaged per kecamatan (unweighted, as Kemendesa's own kecamatan figures; kecamatan
+    without desa in IDM get no value) and the north-south gap of IDM and IKE at kecamatan and desa level.
     """
 
     grdp: bool = True
     year: int = 0
     growth_years: int = 5
+    idm: bool = True
 
 
 @dataclasses.dataclass(frozen=True)

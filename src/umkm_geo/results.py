@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the result types of the stages (type-only: this module impo
     from umkm_geo.stats.autocorrelation.local import LocalResult
     from umkm_geo.stats.autocorrelation.moran_variants import MoranBVResult, MoranRateResult
     from umkm_geo.stats.ffa import FFAResult
+    from umkm_geo.stats.inequality.gap import GapResult
     from umkm_geo.stats.inequality.gap_table import GapTable
     from umkm_geo.stats.inequality.indices import TheilResult, WilliamsonResult
     from umkm_geo.stats.regional.lq import LQResult
@@ -179,6 +180,11 @@ class Results:
     official_williamson: WilliamsonResult | None = None
     official_theil: TheilResult | None = None
     official_qa: pd.DataFrame | None = None
+    # official stage, IDM 2024 (Kemendesa PDTT): per kecamatan of the study area, gaps by name, QA
+    official_idm_kecamatan: pd.DataFrame | None = None
+    official_idm_desa: pd.DataFrame | None = None
+    official_idm_gap: Mapping[str, GapResult] = dataclasses.field(default_factory=_empty)
+    official_idm_qa: pd.DataFrame | None = None
     # survey, FFA and produk unggulan stage
     survey_plan: SurveyPlan | None = None
     responses: Responses | None = None

@@ -15,8 +15,17 @@ region lies in (Blitar, 35.05 and 35.72: Jawa Timur, 38 kab/kota).
 - **Williamson** and **Theil T** of the level, weighted by the 2025 population
   (:mod:`umkm_geo.stats.inequality.indices`).
 
+With ``[official] idm = true`` it also reads the **Indeks Desa Membangun 2024** (Kementerian Desa PDTT,
+:func:`umkm_geo.sources.idm.read_idm`) of the study region's desa and, for a kecamatan study area, averages
+IDM, IKS, IKE and IKL over the desa of each kecamatan (unweighted, as Kemendesa's own kecamatan figures),
+with the number of desa and the counts by status; a kecamatan without desa in IDM (kelurahan only, e.g.
+Kota Blitar's) gets NaN, never 0. The gap between the two compared groups (``[groups] compare``) of IDM
+and IKE is tested with :func:`~umkm_geo.stats.inequality.gap.group_gap` at kecamatan level (the means)
+and at desa level (each desa in its kecamatan's group), with ``[statistics] gap_permutations`` and ``seed``.
+
 The stage writes nothing. When the data cannot be read (no mirror, no cache and no download), it is
-skipped with the reason in ``results.skipped``; with ``[official] grdp = false`` it does nothing.
+skipped with the reason in ``results.skipped``; with ``[official] grdp = false`` and ``idm = false`` it
+does nothing.
 """
 
 from __future__ import annotations
@@ -31,17 +40,27 @@ from umkm_geo._errors import ConfigError, DataSourceError
 from umkm_geo.config import Config
 from umkm_geo.sources.dataset import SourceTable, concat_qa, qa_frame
 from umkm_geo.sources.grdp import YEARS, read_grdp
+from umkm_geo.sources.idm import INDICATORS as IDM_INDICATORS
+from umkm_geo.sources.idm import STATUS as IDM_STATUS
+from umkm_geo.sources.idm import read_idm
 from umkm_geo.sources.population import YEAR as POPULATION_YEAR
 from umkm_geo.sources.population import read_population
 from umkm_geo.sources.region_codes import fetch_codes
+from umkm_geo.stats.inequality.gap import GapResult, group_gap
 from umkm_geo.stats.inequality.indices import theil, williamson
 from umkm_geo.stats.regional.typology import growth_rate, klassen
 from umkm_geo.study_area import StudyArea
 
-__all__ = ["GROWTH_DEFINITION", "SKIP_NAME", "compute_official"]
+__all__ = ["GROWTH_DEFINITION", "IDM_GAP_VARIABLES", "IDM_SKIP_NAME", "SKIP_NAME", "compute_official"]
 
 #: The name of the stage in ``results.skipped``.
 SKIP_NAME = "official grdp"
+
+#: The name of the IDM part in ``results.skipped``.
+IDM_SKIP_NAME = "official idm"
+
+#: The IDM indicators whose gap between the compared groups is tested.
+IDM_GAP_VARIABLES = ("idm", "ike")
 
 #: How the growth of the Klassen typology is computed.
 GROWTH_DEFINITION = (
@@ -49,9 +68,9 @@ GROWTH_DEFINITION = (
 )
 
 
-def _skip(area: StudyArea, reason: str) -> StudyArea:
-    warnings.warn(f"{SKIP_NAME} skipped: {reason}", UserWarning, stacklevel=3)
-    return area.with_results(skipped=MappingProxyType({**area.results.skipped, SKIP_NAME: reason}))
+def _skip(area: StudyArea, reason: str, name: str = SKIP_NAME) -> StudyArea:
+    warnings.warn(f"{name} skipped: {reason}", UserWarning, stacklevel=3)
+    return area.with_results(skipped=MappingProxyType({**area.results.skipped, name: reason}))
 
 
 def _years(config: Config) -> tuple[int, int]:
@@ -82,6 +101,14 @@ def _read(provinces: list[str], config: Config) -> tuple[SourceTable, SourceTabl
 
 
 def compute_official(area: StudyArea, config: Config) -> StudyArea:
+    """The official findings: GRDP of the province's kab/kota (``[official] grdp``), IDM 2024 (``idm``).
+
+    See :func:`compute_official_grdp` and :func:`compute_official_idm`.
+    """
+    return compute_official_idm(compute_official_grdp(area, config), config)
+
+
+def compute_official_grdp(area: StudyArea, config: Config) -> StudyArea:
     """Klassen typology, Williamson and Theil T of GRDP per capita of the province's kab/kota (real data).
 
     Returns a new study area with ``official_grdp`` (one row per kab/kota: the GRDP per capita of the
@@ -159,3 +186,135 @@ def compute_official(area: StudyArea, config: Config) -> StudyArea:
         "population": population.record(),
     }
     return area.with_provenance(official_grdp=record)
+
+
+def _idm_kecamatan(desa: pd.DataFrame, kecamatan: pd.DataFrame) -> pd.DataFrame:
+    """Per kecamatan of ``kecamatan`` (index kode; nama, wilayah): the unweighted means of its scored desa."""
+    scored = desa[desa["status_kode"] > 0]
+    grouped = scored.groupby("kec_kode")
+    table = pd.DataFrame(index=kecamatan.index)
+    table["nama"] = kecamatan["nama"]
+    table["wilayah"] = kecamatan.get("wilayah", pd.NA)
+    table["n_desa_idm"] = grouped.size().reindex(table.index).fillna(0).astype(int)
+    means = grouped[list(IDM_INDICATORS)].mean()
+    for name in IDM_INDICATORS:
+        table[name] = means[name].reindex(table.index)  # NaN where no desa is in IDM: no data, never 0
+    for code, status in IDM_STATUS.items():
+        column = "n_" + status.lower().replace(" ", "_")
+        counts = scored[scored["status_kode"] == code].groupby("kec_kode").size()
+        table[column] = counts.reindex(table.index).fillna(0).astype(int)
+    table.index.name = "kode"
+    return table
+
+
+def _idm_gaps(
+    table: pd.DataFrame, desa: pd.DataFrame, config: Config
+) -> tuple[dict[str, GapResult], list[dict[str, object]]]:
+    """The gap of IDM and IKE between the compared groups, at kecamatan and at desa level."""
+    compare = config.groups.compare
+    if "wilayah" not in table or len(compare) != 2:
+        return {}, []
+    a, b = compare
+    stats = config.statistics
+    gaps: dict[str, GapResult] = {}
+    notes: list[dict[str, object]] = []
+    group_of = table["wilayah"]
+    desa_groups = desa["kec_kode"].map(group_of)
+    desa_groups.index = desa["kode"]
+    levels = {
+        "kecamatan": (table, group_of),
+        "desa": (desa.set_index("kode"), desa_groups),
+    }
+    for level, (frame, groups) in levels.items():
+        inside = groups.isin([a, b]) & frame[IDM_GAP_VARIABLES[0]].notna()
+        if not {a, b} <= set(groups[inside]):
+            notes.append({"level": level, "detail": f"the groups {a!r} and {b!r} do not both have IDM values"})
+            continue
+        for variable in IDM_GAP_VARIABLES:
+            values = frame.loc[inside, variable].astype(float).rename(variable)
+            gaps[f"{variable}_{level}"] = group_gap(
+                values,
+                groups[inside].astype(str).rename("wilayah"),
+                a=a,
+                b=b,
+                permutations=stats.gap_permutations,
+                seed=stats.seed,
+            )
+    return gaps, notes
+
+
+def compute_official_idm(area: StudyArea, config: Config) -> StudyArea:
+    """IDM 2024 per kecamatan of the study area and its gap between the compared groups (real data).
+
+    Returns a new study area with ``official_idm_kecamatan`` (one row per kecamatan of the area:
+    ``nama``, ``wilayah``, ``n_desa_idm``, the means ``idm``, ``iks``, ``ike``, ``ikl`` (NaN without IDM
+    desa) and the counts of desa by status), ``official_idm_desa`` (the desa rows used, with their
+    kecamatan's ``wilayah``), ``official_idm_gap`` (``idm_kecamatan``, ``ike_kecamatan``, ``idm_desa``,
+    ``ike_desa``: :class:`~umkm_geo.stats.inequality.gap.GapResult`) and ``official_idm_qa`` (the source's
+    QA and the kecamatan without IDM), and the provenance ``official_idm``. Only kecamatan study areas;
+    skipped with the reason otherwise or when the data cannot be read.
+    """
+    if not config.official.idm:
+        return area
+    if area.level != "kecamatan":
+        return _skip(area, f"IDM per kecamatan needs a kecamatan study area, not {area.level}", IDM_SKIP_NAME)
+    cfg = config.boundaries
+    where: dict[str, Any] = {
+        "mirror": config.resolve(cfg.mirror) if cfg.mirror else None,
+        "cache_dir": config.resolve(cfg.cache) if cfg.cache else None,
+    }
+    kabs = sorted({".".join(str(k).split(".")[:2]) for k in area.codes})
+    try:
+        source = read_idm(",".join(kabs), **where)
+    except DataSourceError as exc:
+        return _skip(area, f"the IDM 2024 files could not be read ({exc})", IDM_SKIP_NAME)
+    kecamatan = area.frame
+    desa = source.frame[source.frame["kec_kode"].isin(kecamatan.index)].reset_index(drop=True)
+    table = _idm_kecamatan(desa, kecamatan)
+    desa = desa.assign(wilayah=desa["kec_kode"].map(table["wilayah"]))
+    no_data = table.index[table["n_desa_idm"] == 0]
+    qa_rows = [
+        {
+            "source": "official",
+            "issue": "kecamatan_without_idm",
+            "kode": k,
+            "nama": table.at[k, "nama"],
+            "detail": "no desa of this kecamatan is in IDM 2024 (kelurahan only): no value, not 0",
+        }
+        for k in no_data
+    ]
+    gaps, notes = _idm_gaps(table, desa[desa["status_kode"] > 0], config)
+    qa_rows += [
+        {
+            "source": "official",
+            "issue": "idm_gap_not_tested",
+            "kode": "",
+            "nama": "",
+            "detail": f"{n['level']}: {n['detail']}",
+        }
+        for n in notes
+    ]
+    area = area.with_results(
+        official_idm_kecamatan=table,
+        official_idm_desa=desa,
+        official_idm_gap=MappingProxyType(gaps),
+        official_idm_qa=concat_qa(source.qa, qa_frame(qa_rows)),
+    )
+    record = {
+        "kabkota": kabs,
+        "year": 2024,
+        "n_desa": int((desa["status_kode"] > 0).sum()),
+        "n_kecamatan_with_idm": int((table["n_desa_idm"] > 0).sum()),
+        "kecamatan_without_idm": list(no_data),
+        "aggregation": "unweighted mean of the desa of the kecamatan (as Kemendesa's kecamatan figures)",
+        "gap_levels": {
+            "kecamatan": "one value per kecamatan (its mean), the kecamatan's group",
+            "desa": "one value per desa, the group of its kecamatan",
+        },
+        "gap_compare": list(config.groups.compare),
+        "gap_permutations": config.statistics.gap_permutations,
+        "seed": config.statistics.seed,
+        "credits": list(source.credits),
+        "idm": source.record(),
+    }
+    return area.with_provenance(official_idm=record)

@@ -180,7 +180,44 @@ def official_tables(area: StudyArea) -> dict[str, pd.DataFrame]:
     ``resmi_klassen_pengaturan`` (the typology's references and settings), ``resmi_ketimpangan_kabkota``
     (Williamson and Theil T with their settings) and ``resmi_qa_grdp`` (what the sources did not match);
     each row carries the credit line (``sumber``) and the GRDP source's commit (``commit_sumber``).
+    With IDM: ``resmi_idm_kecamatan``, ``resmi_idm_kesenjangan`` and ``resmi_idm_qa``, with the IDM
+    credit and commit.
     """
+    out = _official_grdp_tables(area)
+    out.update(_official_idm_tables(area))
+    return out
+
+
+def _official_idm_tables(area: StudyArea) -> dict[str, pd.DataFrame]:
+    """The IDM 2024 tables: ``resmi_idm_kecamatan``, ``resmi_idm_kesenjangan`` (with the level), ``resmi_idm_qa``."""
+    results = area.results
+    if results.official_idm_kecamatan is None:
+        return {}
+    record = area.provenance.get("official_idm", {})
+    credit = " | ".join(record.get("credits", []))
+    commit = str(record.get("idm", {}).get("provenance", [{}])[0].get("commit", ""))
+    gaps = []
+    for name, gap in results.official_idm_gap.items():
+        variable, level = name.rsplit("_", 1)
+        table = gap.table()
+        table.insert(0, "tingkat", level)
+        table.insert(1, "variabel", variable)
+        gaps.append(table)
+    tables = {
+        "resmi_idm_kecamatan": results.official_idm_kecamatan.reset_index(),
+        "resmi_idm_kesenjangan": pd.concat(gaps, ignore_index=True) if gaps else pd.DataFrame(),
+        "resmi_idm_qa": results.official_idm_qa if results.official_idm_qa is not None else pd.DataFrame(),
+    }
+    out = {}
+    for name, table in tables.items():
+        table = table.copy()
+        table["sumber"] = credit
+        table["commit_sumber"] = commit
+        out[name] = table
+    return out
+
+
+def _official_grdp_tables(area: StudyArea) -> dict[str, pd.DataFrame]:
     results = area.results
     if results.official_klassen is None or results.official_grdp is None:
         return {}
@@ -366,6 +403,7 @@ def write_run_record(
                     ("klassen", results.official_klassen),
                     ("williamson", results.official_williamson),
                     ("theil", results.official_theil),
+                    *[(f"idm_gap_{k}", v) for k, v in results.official_idm_gap.items()],
                 ]
             ),
             "skipped": dict(results.skipped),

@@ -85,11 +85,62 @@ def official(r: Report) -> dict[str, Any]:
         members = frame.index[frame["quadrant"] == quadrant]
         names = [str(table.at[k, "nama"]) for k in members]
         rows.append([f"{quadrant} ({KLASSEN_LABELS[str(quadrant)][label]})", int(count), ", ".join(names)])
+    sentences += _idm_sentences(r)
+    credits = [*record.get("credits", []), *r.area.provenance.get("official_idm", {}).get("credits", [])]
     return {
         "computed": True,
         "sentences": sentences,
-        "credits": list(record.get("credits", [])),
+        "credits": list(dict.fromkeys(credits)),
         "rows": rows,
         "notes": [text(f"{_KEY}definition", lang, start=start, end=end)],
         "members": text(f"{_KEY}members", lang),
     }
+
+
+def _idm_sentences(r: Report) -> list[str]:
+    """IDM 2024: the means of the compared groups (kecamatan and desa), the gaps and p, the units without IDM."""
+    results, lang = r.results, r.lang
+    table, gaps = results.official_idm_kecamatan, results.official_idm_gap
+    if table is None or not {"idm_kecamatan", "ike_kecamatan", "idm_desa", "ike_desa"} <= set(gaps):
+        return []
+    idm_k, ike_k, idm_d, ike_d = (gaps[k] for k in ("idm_kecamatan", "ike_kecamatan", "idm_desa", "ike_desa"))
+    no_data = table.index[table["n_desa_idm"] == 0]
+    sentences = [
+        text(
+            f"{_KEY}idm_means",
+            lang,
+            a=idm_k.a,
+            b=idm_k.b,
+            n_kec_a=idm_k.n_a,
+            n_kec_b=idm_k.n_b,
+            idm_a=r.num(idm_k.mean_a, 3),
+            idm_b=r.num(idm_k.mean_b, 3),
+            ike_a=r.num(ike_k.mean_a, 3),
+            ike_b=r.num(ike_k.mean_b, 3),
+            n_desa_a=idm_d.n_a,
+            n_desa_b=idm_d.n_b,
+            idm_desa_a=r.num(idm_d.mean_a, 3),
+            idm_desa_b=r.num(idm_d.mean_b, 3),
+            ike_desa_a=r.num(ike_d.mean_a, 3),
+            ike_desa_b=r.num(ike_d.mean_b, 3),
+        ),
+        text(
+            f"{_KEY}idm_gap",
+            lang,
+            a=idm_k.a,
+            b=idm_k.b,
+            idm_gap=r.num(idm_k.difference, 3),
+            idm_p=r.num(idm_k.p_value, 4),
+            ike_gap=r.num(ike_k.difference, 3),
+            ike_p=r.num(ike_k.p_value, 4),
+            idm_desa_gap=r.num(idm_d.difference, 3),
+            idm_desa_p=r.num(idm_d.p_value, 4),
+            ike_desa_gap=r.num(ike_d.difference, 3),
+            ike_desa_p=r.num(ike_d.p_value, 4),
+            permutations=idm_k.permutations,
+        ),
+    ]
+    if len(no_data):
+        names = ", ".join(str(table.at[k, "nama"]) for k in no_data)
+        sentences.append(text(f"{_KEY}idm_no_data", lang, n=len(no_data), names=names))
+    return sentences
