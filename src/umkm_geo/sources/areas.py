@@ -11,17 +11,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from umkm_geo._errors import RegionError
-from umkm_geo.sources.dataset import SourceProvenance, SourceTable, qa_frame
-from umkm_geo.sources.region_codes import REGISTRY, fetch_codes, region_codes
-from umkm_geo.sources.registry import fetch, load_registry
+from umkm_geo.sources.dataset import SourceTable
+from umkm_geo.sources.region_codes import REGISTRY, read_level_rows
 from umkm_geo.sources.wilayah_db import (
     check_sums,
-    code_level,
-    coded_rows,
-    compare_with_codes,
-    select,
-    touches,
 )
 
 AREA_FILE = "db/wilayah_luas.sql"
@@ -55,24 +48,24 @@ def read_areas(
         ``code_repaired``, ``malformed_code``, ``sum_differs`` (with ``level=1``),
         ``code_not_in_kepmendagri``, ``name_differs`` and ``missing_row``.
     """
-    if level not in (1, 2):
-        msg = f"Official areas are published per province (level 1) and kab/kota (level 2), not level {level}."
-        raise RegionError(msg)
-    reg = load_registry(REGISTRY)
-    fetched = fetch(reg, AREA_FILE, mirror=mirror, cache_dir=cache_dir)
-    codes, codes_provenance = fetch_codes(mirror=mirror, cache_dir=cache_dir)
-    names = dict(zip(codes["kode"].tolist(), codes["nama"].tolist(), strict=True))
-    frame, qa = coded_rows(fetched.path, "wilayah_luas", ("luas",), names, source=REGISTRY, number="float")
-    qa = [row for row in qa if not row["matched_kode"] or code_level(str(row["matched_kode"])) == level]
-    frame = frame.rename(columns={"luas": "luas_km2"})
-    wanted = region_codes(region)
-    out = select(frame[frame["level"] == level], wanted).reset_index(drop=True)
+    read = read_level_rows(
+        AREA_FILE,
+        "wilayah_luas",
+        ("luas",),
+        number="float",
+        level=level,
+        region=region,
+        what="Official areas are",
+        mirror=mirror,
+        cache_dir=cache_dir,
+    )
+    read.rows = read.rows.rename(columns={"luas": "luas_km2"})
     if level == 1:
-        values = dict(zip(frame["kode"], frame["luas_km2"].astype(float), strict=True))
-        sums = check_sums(values, names, source=REGISTRY, column="luas_km2", tolerance=SUM_TOLERANCE_KM2)
-        qa += [row for row in sums if wanted is None or row["kode"] in wanted]
-    qa += compare_with_codes(out, codes, source=REGISTRY, levels=[level], region=wanted)
-    qa = [row for row in qa if wanted is None or touches(str(row.get("matched_kode") or row["kode"]), wanted)]
-    out.attrs.update(unit="km2", publisher="Badan Informasi Geospasial", letter="B-16.10/DIGD-BIG/IGD.04.04/12/2024")
-    provenance = (SourceProvenance.of(reg, [fetched]), codes_provenance)
-    return SourceTable(frame=out, qa=qa_frame(qa), provenance=provenance)
+        frame = read.all_rows
+        values = dict(zip(frame["kode"], frame["luas"].astype(float), strict=True))
+        sums = check_sums(values, read.names, source=REGISTRY, column="luas_km2", tolerance=SUM_TOLERANCE_KM2)
+        read.qa += [row for row in sums if read.wanted is None or row["kode"] in read.wanted]
+    read.rows.attrs.update(
+        unit="km2", publisher="Badan Informasi Geospasial", letter="B-16.10/DIGD-BIG/IGD.04.04/12/2024"
+    )
+    return read.table()

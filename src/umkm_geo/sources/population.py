@@ -9,17 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 
-from umkm_geo._errors import RegionError
-from umkm_geo.sources.dataset import SourceProvenance, SourceTable, qa_frame
-from umkm_geo.sources.region_codes import REGISTRY, fetch_codes, region_codes
-from umkm_geo.sources.registry import fetch, load_registry
+from umkm_geo.sources.dataset import SourceTable
+from umkm_geo.sources.region_codes import REGISTRY, read_level_rows
 from umkm_geo.sources.wilayah_db import (
     check_sums,
-    code_level,
-    coded_rows,
-    compare_with_codes,
-    select,
-    touches,
 )
 
 POPULATION_FILE = "db/wilayah_penduduk.sql"
@@ -54,19 +47,18 @@ def read_population(
         ``code_not_in_kepmendagri``, ``name_differs``, ``missing_row`` (a listed region without a row),
         ``code_repaired`` and ``malformed_code``.
     """
-    if level not in (1, 2):
-        msg = f"Population 2025 is published per province (level 1) and kab/kota (level 2), not level {level}."
-        raise RegionError(msg)
-    reg = load_registry(REGISTRY)
-    fetched = fetch(reg, POPULATION_FILE, mirror=mirror, cache_dir=cache_dir)
-    codes, codes_provenance = fetch_codes(mirror=mirror, cache_dir=cache_dir)
-    names = dict(zip(codes["kode"].tolist(), codes["nama"].tolist(), strict=True))
-    frame, qa = coded_rows(
-        fetched.path, "wilayah_penduduk", ("pria", "wanita", "total"), names, source=REGISTRY, number="int"
+    read = read_level_rows(
+        POPULATION_FILE,
+        "wilayah_penduduk",
+        ("pria", "wanita", "total"),
+        number="int",
+        level=level,
+        region=region,
+        what="Population 2025 is",
+        mirror=mirror,
+        cache_dir=cache_dir,
     )
-    qa = [row for row in qa if not row["matched_kode"] or code_level(str(row["matched_kode"])) == level]
-    wanted = region_codes(region)
-    out = select(frame[frame["level"] == level], wanted).reset_index(drop=True)
+    out, frame, names, wanted, qa = read.rows, read.all_rows, read.names, read.wanted, read.qa
     bad_total = out[out["pria"] + out["wanita"] != out["total"]]
     qa += [
         {
@@ -94,8 +86,5 @@ def read_population(
                     "detail": f"the national total {national} is not the sum of the provinces ({provinces})",
                 }
             )
-    qa += compare_with_codes(out, codes, source=REGISTRY, levels=[level], region=wanted)
-    qa = [row for row in qa if wanted is None or touches(str(row.get("matched_kode") or row["kode"]), wanted)]
     out.attrs.update(year=YEAR, unit="persons", national=frame.attrs["national"])
-    provenance = (SourceProvenance.of(reg, [fetched]), codes_provenance)
-    return SourceTable(frame=out, qa=qa_frame(qa), provenance=provenance)
+    return read.table()

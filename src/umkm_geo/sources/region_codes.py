@@ -7,6 +7,7 @@ kelurahan, ``2`` for a desa and ``3`` for a desa adat (14, in Kabupaten Jayapura
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 
@@ -16,7 +17,7 @@ from umkm_geo._errors import RegionError
 from umkm_geo.sources.codes import parse_region
 from umkm_geo.sources.dataset import SourceProvenance, SourceTable, qa_frame
 from umkm_geo.sources.registry import FetchedFile, Registry, fetch, load_registry
-from umkm_geo.sources.wilayah_db import LEVELS, code_list, select
+from umkm_geo.sources.wilayah_db import LEVELS, code_level, code_list, coded_rows, compare_with_codes, select, touches
 
 REGISTRY = "wilayah"
 CODES_FILE = "db/wilayah.sql"
@@ -108,3 +109,58 @@ def _jenis(kode: str) -> str:
     if kode.count(".") != 3:
         return ""
     return {"1": "kelurahan", "2": "desa", "3": "desa adat"}.get(kode[-4], "")
+
+
+@dataclasses.dataclass
+class LevelRows:
+    """The rows of one province/kab-kota table of cahyadsn/wilayah (population, areas), read and matched.
+
+    ``all_rows`` holds every row of the file, ``rows`` those at ``level`` inside the region, ``qa``
+    the issues found so far; :meth:`table` adds the comparison with the Kepmendagri code list.
+    """
+
+    all_rows: pd.DataFrame
+    rows: pd.DataFrame
+    qa: list[dict[str, object]]
+    names: dict[str, str]
+    codes: pd.DataFrame
+    wanted: tuple[str, ...] | None
+    level: int
+    provenance: tuple[SourceProvenance, SourceProvenance]
+
+    def table(self) -> SourceTable:
+        """The rows with every QA issue of the region and the provenance of the file and the code list."""
+        qa = self.qa + compare_with_codes(
+            self.rows, self.codes, source=REGISTRY, levels=[self.level], region=self.wanted
+        )
+        wanted = self.wanted
+        qa = [row for row in qa if wanted is None or touches(str(row.get("matched_kode") or row["kode"]), wanted)]
+        return SourceTable(frame=self.rows, qa=qa_frame(qa), provenance=self.provenance)
+
+
+def read_level_rows(
+    path: str,
+    table: str,
+    columns: Sequence[str],
+    *,
+    number: str,
+    level: int,
+    region: str | Sequence[str] | None,
+    what: str,
+    mirror: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> LevelRows:
+    """Read ``path`` of the wilayah registry (a table per province and kab/kota) at ``level`` in ``region``."""
+    if level not in (1, 2):
+        msg = f"{what} is published per province (level 1) and kab/kota (level 2), not level {level}."
+        raise RegionError(msg)
+    reg = load_registry(REGISTRY)
+    fetched = fetch(reg, path, mirror=mirror, cache_dir=cache_dir)
+    codes, codes_provenance = fetch_codes(mirror=mirror, cache_dir=cache_dir)
+    names = dict(zip(codes["kode"].tolist(), codes["nama"].tolist(), strict=True))
+    frame, qa = coded_rows(fetched.path, table, columns, names, source=REGISTRY, number=number)
+    qa = [row for row in qa if not row["matched_kode"] or code_level(str(row["matched_kode"])) == level]
+    wanted = region_codes(region)
+    rows = select(frame[frame["level"] == level], wanted).reset_index(drop=True)
+    provenance = (SourceProvenance.of(reg, [fetched]), codes_provenance)
+    return LevelRows(frame, rows, qa, names, codes, wanted, level, provenance)
