@@ -141,7 +141,7 @@ def test_another_kabupaten_runs_with_scaled_illustrative_totals(tmp_path, mirror
         area = load_study_area(config)
         area = load_counts(area, config, tmp_path)
     messages = " ".join(str(w.message) for w in caught)
-    assert "covers Blitar only" in messages and "Kabupaten Malang" in messages
+    assert "covers the kecamatan of Blitar only" in messages and "Kabupaten Malang" in messages
     totals = area.results.tables["demo_totals"]  # the stage writes nothing; outputs.write_tables does
     assert set(totals["basis"]) == {"scaled"}
     assert totals["source"].str.contains("ILLUSTRATIVE").all()

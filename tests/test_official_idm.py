@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from umkm_geo.config import BoundariesConfig, Config, OfficialConfig
-from umkm_geo.pipeline.official import IDM_SKIP_NAME, compute_official_idm
+from umkm_geo.pipeline.official import IDM_SKIP_NAME, add_idm_layer, compute_official_idm
 from umkm_geo.pipeline.outputs import official_tables
 from umkm_geo.pipeline.stages import load_study_area
 from umkm_geo.sources.registry import MIRROR_ENV
@@ -52,7 +52,7 @@ def area(config) -> StudyArea:
 def idm(area, config) -> StudyArea:
     with warnings.catch_warnings():
         warnings.simplefilter("error", UserWarning)  # the real data need no skip
-        return compute_official_idm(area, config)
+        return compute_official_idm(add_idm_layer(area, config), config)
 
 
 def test_counts(idm):
@@ -113,7 +113,7 @@ def test_tables_carry_source(idm):
 
 def test_skipped_when_off(area, config):
     off = dataclasses.replace(config, official=OfficialConfig(idm=False))
-    out = compute_official_idm(area, off)
+    out = compute_official_idm(add_idm_layer(area, off), off)
     assert out.results.official_idm_kecamatan is None
     assert not out.results.official_idm_gap
     assert IDM_SKIP_NAME not in out.results.skipped

@@ -57,7 +57,7 @@ def _config(region: str) -> Config:
 
 def _prepared(config: Config, boundaries, monkeypatch, tmp_path) -> StudyArea:
     """Boundaries, (illustrative) counts and indicators of ``config``'s region, from ``boundaries``."""
-    monkeypatch.setattr(pipeline, "load_kecamatan", lambda *args, **kwargs: boundaries)
+    monkeypatch.setattr(pipeline, "load_units", lambda *args, **kwargs: boundaries)
     area = pipeline.load_study_area(config)
     area = pipeline.load_counts(area, config, tmp_path)
     return pipeline.compute_indicators(area, config, tmp_path)

@@ -2,7 +2,8 @@
 
 The words live in ``locale/id.toml`` and ``locale/en.toml`` (the same keys in both; a test checks
 it). :func:`text` looks a key up and fills its ``{fields}``; nested TOML tables give dotted keys
-(``[stats.local.moran] label = ...`` is ``stats.local.moran.label``).
+(``[stats.local.moran] label = ...`` is ``stats.local.moran.label``). ``{area_unit}`` is the word of
+the unit of analysis (``area_unit.<level>``), set for a block of rendering by :func:`unit_level`.
 
 Numbers are written by :func:`format_number` only (``1.234,5`` in Indonesian, ``1,234.5`` in English),
 so that a statistic, a legend, the atlas and the report write the same number the same way.
@@ -10,14 +11,16 @@ so that a statistic, a legend, the atlas and the report write the same number th
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal, get_args
 
-__all__ = ["LANGS", "Lang", "catalogue", "checked_lang", "format_number", "text"]
+__all__ = ["LANGS", "Lang", "catalogue", "checked_lang", "format_number", "text", "texts", "unit_level"]
 
 Lang = Literal["id", "en"]
 #: The languages of the outputs, Bahasa Indonesia first (the default).
@@ -65,7 +68,35 @@ def text(key: str, lang: str, /, **fields: object) -> str:
         ``key`` is not in the locale file (a bug: every key is in both files).
     """
     template = catalogue(lang)[key]
+    template = _with_unit(template, lang, fields)
     return template.format(**fields) if fields else template
+
+
+def _with_unit(template: str, lang: str, fields: Mapping[str, object] | None = None) -> str:
+    """``template`` with ``{area_unit}`` and ``{Area_unit}`` replaced by the word of the current unit level."""
+    for name in ("area_unit", "Area_unit"):  # the unit of analysis, lower case and capitalised
+        if f"{{{name}}}" in template and (fields is None or name not in fields):
+            template = template.replace(f"{{{name}}}", catalogue(lang)[f"{name}.{_LEVEL.get()}"])
+    return template
+
+
+def texts(prefix: str, lang: str) -> dict[str, str]:
+    """Every text whose key starts with ``prefix``, by the rest of its key; fields other than the unit left as is."""
+    return {k.removeprefix(prefix): _with_unit(v, lang) for k, v in catalogue(lang).items() if k.startswith(prefix)}
+
+
+#: The unit of analysis of the outputs being written (``{area_unit}`` in a text names it).
+_LEVEL: contextvars.ContextVar[str] = contextvars.ContextVar("umkm_geo_level", default="kecamatan")
+
+
+@contextlib.contextmanager
+def unit_level(level: str) -> Iterator[None]:
+    """Within the block, ``{area_unit}`` in any text is the word of ``level`` (``desa``, ``kecamatan``, ...)."""
+    token = _LEVEL.set(level)
+    try:
+        yield
+    finally:
+        _LEVEL.reset(token)
 
 
 def format_number(value: float, decimals: int, *, lang: str = "id") -> str:

@@ -11,6 +11,9 @@ Example (the default Blitar case, ``configs/blitar.toml``)::
 
     [data]
     umkm = "demo"
+
+Size: one frozen dataclass per TOML section with its documented defaults, the reader, the validation
+that names the offending key, and :func:`at_level`; a user reads every setting in this one place.
 """
 
 from __future__ import annotations
@@ -27,11 +30,16 @@ from umkm_geo.stats import registry
 
 @dataclasses.dataclass(frozen=True)
 class StudyConfig:
-    """``[study]``: what area, titles and language."""
+    """``[study]``: what area, at which unit of analysis, titles and language.
+
+    ``level`` is the unit of analysis: ``"kecamatan"`` (the default), ``"desa"`` (every desa and
+    kelurahan of the region, from the desa polygons) or ``"kabupaten"`` (kab/kota polygons).
+    """
 
     region: str = "35.05,35.72"
     title: str = "UMKM Kabupaten dan Kota Blitar"
     lang: str = "id"
+    level: str = "kecamatan"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,10 +59,12 @@ class BoundariesConfig:
 
 @dataclasses.dataclass(frozen=True)
 class DataConfig:
-    """``[data]``: the UMKM table (``"demo"`` for the illustrative counts) and population.
+    """``[data]``: the UMKM table (``"demo"`` for the illustrative counts, ``"none"`` for none) and population.
 
-    With ``umkm = "demo"`` (the default) the counts are generated (seed ``demo_seed``) and, without a
-    ``population`` file, so is the population; every output made from them is stamped illustrative.
+    With ``umkm = "none"`` the run has no UMKM layer and analyses an official one (``[statistics]
+    indicator = "idm"`` with ``[official] idm = true``). With ``umkm = "demo"`` (the default) the counts
+    are generated (seed ``demo_seed``) and, without a ``population`` file, so is the population; every
+    output made from them is stamped illustrative.
     """
 
     umkm: str = "demo"
@@ -390,8 +400,73 @@ def load_config(path: str | Path | None) -> Config:
     return config
 
 
+#: The indicators made from the UMKM table (none exist with ``[data] umkm = "none"``).
+UMKM_INDICATORS = ("umkm_density", "umkm_count", "umkm_per_1000", "umkm_change", "umkm_change_pct")
+
+
+def at_level(config: Config, level: str) -> tuple[Config, list[str]]:
+    """The run ``config`` at unit of analysis ``level``, and what had to change for it (one line each).
+
+    The illustrative UMKM counts, population, survey, FFA and produk inputs are made per kecamatan; a
+    desa or kab/kota run that asked for them (the built-in showcase does) analyses the IDM 2024
+    instead, with no UMKM table, and says so. A user's own table is never replaced.
+    """
+    if level not in ("desa", "kecamatan", "kabupaten"):
+        msg = f"--level {level!r}; choose one of desa, kecamatan, kabupaten."
+        raise ConfigError(msg)
+    changes: list[str] = []
+    study = dataclasses.replace(config.study, level=level)
+    data, stats, ineq = config.data, config.statistics, config.inequality
+    survey, ffa, products = config.survey, config.ffa, config.products
+    if level != "kecamatan" and data.umkm == "demo":
+        data = dataclasses.replace(data, umkm="none", population="")
+        changes.append(f"illustrative UMKM counts are per kecamatan: no UMKM layer at {level} level")
+        if stats.indicator in UMKM_INDICATORS:
+            without = ("moran_rate", "moran_bv")  # need UMKM counts and population, or a second variable
+            stats = dataclasses.replace(
+                stats,
+                indicator="idm",
+                bivariate="",
+                global_statistics=tuple(n for n in stats.global_statistics if n not in without),
+                local_statistics=tuple(n for n in stats.local_statistics if n not in without),
+            )
+            changes.append(
+                "analysed indicator: idm (Indeks Desa Membangun 2024); without UMKM counts and population,"
+                " no rate Moran and no bivariate Moran"
+            )
+        if ineq.indicator in UMKM_INDICATORS:
+            ineq = dataclasses.replace(ineq, indicator="idm")
+        for name, section, key in (
+            ("survey", survey, "responses"),
+            ("ffa", ffa, "factors"),
+            ("products", products, "table"),
+        ):
+            if getattr(section, key) == "demo":
+                changes.append(f"[{name}] demo inputs are per kecamatan: not used")
+        survey = dataclasses.replace(survey, responses="none") if survey.responses == "demo" else survey
+        ffa = dataclasses.replace(ffa, factors="none") if ffa.factors == "demo" else ffa
+        products = dataclasses.replace(products, table="none") if products.table == "demo" else products
+    official = config.official
+    if stats.indicator in ("idm", "iks", "ike", "ikl") and not official.idm:
+        official = dataclasses.replace(official, idm=True)
+    out = dataclasses.replace(
+        config,
+        study=study,
+        data=data,
+        statistics=stats,
+        inequality=ineq,
+        survey=survey,
+        ffa=ffa,
+        products=products,
+        official=official,
+    )
+    _validate(out, "--level")
+    return out, changes
+
+
 _CHOICES = {
     ("study", "lang"): ("id", "en"),
+    ("study", "level"): ("desa", "kecamatan", "kabupaten"),
     ("boundaries", "topology"): ("auto", "desa", "kecamatan"),
     ("weights", "method"): ("auto", "queen", "rook", "fuzzy", "knn", "distance_band"),
     ("weights", "islands"): ("keep", "nearest"),
@@ -453,6 +528,23 @@ def _validate(config: Config, source: str) -> None:
         msg = (
             f"{source}: [data] count_columns and ignore_columns both name {both}; a column is either"
             " counted or ignored."
+        )
+        raise ConfigError(msg)
+    if data.umkm == "none" and config.statistics.indicator in UMKM_INDICATORS:
+        msg = (
+            f'{source}: [data] umkm = "none" gives no UMKM counts, so [statistics] indicator ='
+            f" {config.statistics.indicator!r} cannot be computed; analyse an official layer"
+            ' ([statistics] indicator = "idm" with [official] idm = true) or give your UMKM table.'
+        )
+        raise ConfigError(msg)
+    if config.statistics.indicator in ("idm", "iks", "ike", "ikl") and not config.official.idm:
+        msg = f"{source}: [statistics] indicator = {config.statistics.indicator!r} needs [official] idm = true."
+        raise ConfigError(msg)
+    if config.study.level != "kecamatan" and data.umkm == "demo":
+        msg = (
+            f'{source}: the illustrative UMKM counts ([data] umkm = "demo") are made per kecamatan, and'
+            f' [study] level = "{config.study.level}"; give your own {config.study.level}-level table or'
+            ' write [data] umkm = "none" and analyse the IDM ([statistics] indicator = "idm").'
         )
         raise ConfigError(msg)
     official = config.official

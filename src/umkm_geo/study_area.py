@@ -145,6 +145,9 @@ class StudyArea:
     def graph(self, ids: Sequence[str] | pd.Index | None = None) -> Graph:
         """The weights, restricted to the units ``ids`` when they are fewer than the area's.
 
+        The restricted graph keeps the area's transformation: row-standardised weights are
+        standardised again over the neighbours among ``ids``.
+
         Raises
         ------
         ValueError
@@ -155,7 +158,11 @@ class StudyArea:
             raise ValueError(msg)
         if ids is None or len(ids) == len(self._frame):
             return self.weights
-        return self.weights.subgraph(ids)
+        sub = self.weights.subgraph(ids)
+        # a subgraph keeps the weights as they were ("O"); a row-standardised graph is standardised
+        # again over the neighbours that remain, so the spatial lag stays the mean of the neighbours
+        transformation = str(self.weights.transformation).upper()
+        return sub.transform(transformation) if transformation in ("R", "B") else sub
 
     def with_weights(self, weights: Graph | None) -> StudyArea:
         """Return a new study area with spatial ``weights`` (a libpysal ``Graph``)."""

@@ -153,6 +153,18 @@ SCHEMES: Mapping[str, CategoryScheme] = MappingProxyType(
             "scheme.quadrant.title",
         ),
         "basis": _scheme("basis", {"basis": "#e6550d", "non_basis": "#fdd0a2"}, "scheme.basis.title"),
+        # Kemendesa's five status classes of the IDM, best first: a diverging green-to-red ramp
+        "idm_status": _scheme(
+            "idm_status",
+            {
+                "mandiri": "#1a9641",
+                "maju": "#a6d96a",
+                "berkembang": "#ffffbf",
+                "tertinggal": "#fdae61",
+                "sangat_tertinggal": "#d7191c",
+            },
+            "scheme.idm_status.title",
+        ),
     }
 )
 

@@ -39,7 +39,7 @@ from umkm_geo.cli.stats import COMMANDS as STATS_COMMANDS
 from umkm_geo.cli.stats import add_parsers as add_stats_parsers
 from umkm_geo.cli.survey import COMMANDS as SURVEY_COMMANDS
 from umkm_geo.cli.survey import add_parsers as add_survey_parsers
-from umkm_geo.config import Config, load_config
+from umkm_geo.config import Config, at_level, load_config
 
 EXIT_OK, EXIT_BUG, EXIT_CONFIG, EXIT_DATA, EXIT_OUTPUT = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
@@ -77,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     maps.add_argument("--config", help="TOML config file (default: the Blitar demo case)")
     maps.add_argument("--region", help="override [study] region, e.g. 35.05,35.72")
+    maps.add_argument(
+        "--level",
+        choices=("desa", "kecamatan", "kabupaten"),
+        help="override [study] level, the unit of analysis (desa: IDM 2024 per desa when there is no desa UMKM table)",
+    )
     maps.add_argument("--output", help="override [output] dir")
     validate = sub.add_parser(
         "validate",
@@ -104,6 +109,11 @@ def _config(args: argparse.Namespace) -> Config:
     config = load_config(args.config)
     if args.region:
         config = dataclasses.replace(config, study=dataclasses.replace(config.study, region=args.region))
+    level = getattr(args, "level", None)
+    if level:
+        config, changes = at_level(config, level)
+        for line in changes:
+            print(f"umkm-geo: --level {level}: {line}")
     if args.output:
         config = dataclasses.replace(
             config, output=dataclasses.replace(config.output, dir=str(Path(args.output).resolve()))
@@ -117,7 +127,7 @@ def _cmd_maps(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     area = run(_config(args))
     out = area.results.outputs
-    print(f"umkm-geo: {len(area)} kecamatan, {len(out)} files written in {time.perf_counter() - start:.1f} s:")
+    print(f"umkm-geo: {len(area)} {area.level}, {len(out)} files written in {time.perf_counter() - start:.1f} s:")
     for path in out:
         print(f"  {path}")
     from umkm_geo._provenance import notice_lines

@@ -38,6 +38,7 @@ import pandas as pd
 
 from umkm_geo._errors import ConfigError, DataSourceError
 from umkm_geo.config import Config
+from umkm_geo.indicators.idm import idm_columns, idm_indicators
 from umkm_geo.sources.dataset import SourceTable, concat_qa, qa_frame
 from umkm_geo.sources.grdp import YEARS, read_grdp
 from umkm_geo.sources.idm import INDICATORS as IDM_INDICATORS
@@ -46,12 +47,20 @@ from umkm_geo.sources.idm import read_idm
 from umkm_geo.sources.population import YEAR as POPULATION_YEAR
 from umkm_geo.sources.population import read_population
 from umkm_geo.sources.region_codes import fetch_codes
+from umkm_geo.sources.units import jenis_of
 from umkm_geo.stats.inequality.gap import GapResult, group_gap
 from umkm_geo.stats.inequality.indices import theil, williamson
 from umkm_geo.stats.regional.typology import growth_rate, klassen
 from umkm_geo.study_area import StudyArea
 
-__all__ = ["GROWTH_DEFINITION", "IDM_GAP_VARIABLES", "IDM_SKIP_NAME", "SKIP_NAME", "compute_official"]
+__all__ = [
+    "GROWTH_DEFINITION",
+    "IDM_GAP_VARIABLES",
+    "IDM_SKIP_NAME",
+    "SKIP_NAME",
+    "add_idm_layer",
+    "compute_official",
+]
 
 #: The name of the stage in ``results.skipped``.
 SKIP_NAME = "official grdp"
@@ -87,11 +96,7 @@ def _years(config: Config) -> tuple[int, int]:
 
 
 def _read(provinces: list[str], config: Config) -> tuple[SourceTable, SourceTable, dict[str, str]]:
-    cfg = config.boundaries
-    where: dict[str, Any] = {
-        "mirror": config.resolve(cfg.mirror) if cfg.mirror else None,
-        "cache_dir": config.resolve(cfg.cache) if cfg.cache else None,
-    }
+    where = _where(config)
     region = ",".join(provinces)
     grdp = read_grdp(region, **where)
     population = read_population(region, **where)
@@ -243,48 +248,109 @@ def _idm_gaps(
     return gaps, notes
 
 
-def compute_official_idm(area: StudyArea, config: Config) -> StudyArea:
-    """IDM 2024 per kecamatan of the study area and its gap between the compared groups (real data).
-
-    Returns a new study area with ``official_idm_kecamatan`` (one row per kecamatan of the area:
-    ``nama``, ``wilayah``, ``n_desa_idm``, the means ``idm``, ``iks``, ``ike``, ``ikl`` (NaN without IDM
-    desa) and the counts of desa by status), ``official_idm_desa`` (the desa rows used, with their
-    kecamatan's ``wilayah``), ``official_idm_gap`` (``idm_kecamatan``, ``ike_kecamatan``, ``idm_desa``,
-    ``ike_desa``: :class:`~umkm_geo.stats.inequality.gap.GapResult`) and ``official_idm_qa`` (the source's
-    QA and the kecamatan without IDM), and the provenance ``official_idm``. Only kecamatan study areas;
-    skipped with the reason otherwise or when the data cannot be read.
-    """
-    if not config.official.idm:
-        return area
-    if area.level != "kecamatan":
-        return _skip(area, f"IDM per kecamatan needs a kecamatan study area, not {area.level}", IDM_SKIP_NAME)
+def _where(config: Config) -> dict[str, Any]:
     cfg = config.boundaries
-    where: dict[str, Any] = {
+    return {
         "mirror": config.resolve(cfg.mirror) if cfg.mirror else None,
         "cache_dir": config.resolve(cfg.cache) if cfg.cache else None,
     }
+
+
+def _kecamatan_of(area: StudyArea) -> pd.DataFrame:
+    """The kecamatan of the study area (index kode; ``nama``, ``wilayah``), from its units."""
+    frame = area.frame
+    if area.level == "kecamatan":
+        return frame[[c for c in ("nama", "wilayah") if c in frame]]
+    kec = frame.groupby("kec_kode").agg(nama=("kec_nama", "first"))
+    if "wilayah" in frame:
+        kec["wilayah"] = frame.groupby("kec_kode")["wilayah"].first()
+    kec.index.name = "kode"
+    return kec
+
+
+def add_idm_layer(area: StudyArea, config: Config) -> StudyArea:
+    """Stage 3b (``[official] idm``): the IDM 2024 of the study area's units as indicator columns.
+
+    At desa level each desa takes its own IDM, IKS, IKE, IKL and status (kelurahan: no value); at
+    kecamatan and kab/kota level the unweighted mean of its desa with ``n_desa_idm``
+    (:func:`umkm_geo.indicators.idm.idm_columns`). Also sets ``official_idm_desa`` (the scored desa
+    of the area, with their kecamatan's ``wilayah``), ``official_idm_kecamatan`` (per kecamatan:
+    means, number of desa and counts by status; desa and kecamatan studies) and ``official_idm_qa``
+    (the source's QA, and every unit without IDM), and the provenance ``official_idm``. Skipped with
+    the reason when the files cannot be read; a run that analyses the IDM then stops.
+    """
+    if not config.official.idm:
+        return area
     kabs = sorted({".".join(str(k).split(".")[:2]) for k in area.codes})
     try:
-        source = read_idm(",".join(kabs), **where)
+        source = read_idm(",".join(kabs), **_where(config))
     except DataSourceError as exc:
+        if config.statistics.indicator in IDM_INDICATORS:
+            msg = f"The IDM 2024 files could not be read, and the run analyses {config.statistics.indicator!r}: {exc}"
+            raise DataSourceError(msg) from exc
         return _skip(area, f"the IDM 2024 files could not be read ({exc})", IDM_SKIP_NAME)
-    kecamatan = area.frame
-    desa = source.frame[source.frame["kec_kode"].isin(kecamatan.index)].reset_index(drop=True)
-    table = _idm_kecamatan(desa, kecamatan)
-    desa = desa.assign(wilayah=desa["kec_kode"].map(table["wilayah"]))
-    no_data = table.index[table["n_desa_idm"] == 0]
+    level = area.level
+    columns = idm_columns(pd.Index(area.codes), source.frame, level)
+    indicators = {**area.results.indicators, **idm_indicators(level)}
+    area = area.with_columns(**{c: columns[c].to_numpy() for c in columns.columns}).with_results(
+        indicators=MappingProxyType(indicators)
+    )
+    parent = {"desa": "kode", "kecamatan": "kec_kode", "kabupaten": "kab_kode"}[level]
+    desa = source.frame[source.frame[parent].isin(area.codes)].reset_index(drop=True)
     qa_rows = [
         {
             "source": "official",
-            "issue": "kecamatan_without_idm",
+            "issue": f"{level}_without_idm",
             "kode": k,
-            "nama": table.at[k, "nama"],
-            "detail": "no desa of this kecamatan is in IDM 2024 (kelurahan only): no value, not 0",
+            "nama": area.frame.at[k, "nama"],
+            "detail": (
+                "kelurahan: IDM scores desa only; shown as no data, never 0"
+                if level == "desa" and jenis_of(k) == "kelurahan"
+                else "no desa of this unit is in IDM 2024: no value, not 0"
+            ),
         }
-        for k in no_data
+        for k in columns.index[columns["n_desa_idm"] == 0]
     ]
+    table = None
+    if level != "kabupaten":
+        kecamatan = _kecamatan_of(area)
+        table = _idm_kecamatan(desa, kecamatan)
+        desa = desa.assign(wilayah=desa["kec_kode"].map(table["wilayah"]))
+    area = area.with_results(
+        official_idm_kecamatan=table,
+        official_idm_desa=desa,
+        official_idm_qa=concat_qa(source.qa, qa_frame(qa_rows)),
+    )
+    no_data = [str(k) for k in columns.index[columns["n_desa_idm"] == 0]]
+    record = {
+        "kabkota": kabs,
+        "year": 2024,
+        "level": level,
+        "n_desa": int((desa["status_kode"] > 0).sum()),
+        "n_units_with_idm": int((columns["n_desa_idm"] > 0).sum()),
+        "units_without_idm": no_data,
+        "n_kecamatan_with_idm": None if table is None else int((table["n_desa_idm"] > 0).sum()),
+        "kecamatan_without_idm": [] if table is None else list(table.index[table["n_desa_idm"] == 0]),
+        "aggregation": "unweighted mean of the desa of the kecamatan (as Kemendesa's kecamatan figures)",
+        "credits": list(source.credits),
+        "idm": source.record(),
+    }
+    return area.with_provenance(official_idm=record)
+
+
+def compute_official_idm(area: StudyArea, config: Config) -> StudyArea:
+    """The gap of IDM and IKE between the compared groups, at kecamatan and at desa level (real data).
+
+    Reads what :func:`add_idm_layer` set: returns a new study area with ``official_idm_gap``
+    (``idm_kecamatan``, ``ike_kecamatan``, ``idm_desa``, ``ike_desa``:
+    :class:`~umkm_geo.stats.inequality.gap.GapResult`) and the groups that could not be compared
+    added to ``official_idm_qa``. Needs a grouping of kecamatan (``[groups]``), so nothing at kab/kota level.
+    """
+    table, desa = area.results.official_idm_kecamatan, area.results.official_idm_desa
+    if not config.official.idm or table is None or desa is None:
+        return area
     gaps, notes = _idm_gaps(table, desa[desa["status_kode"] > 0], config)
-    qa_rows += [
+    qa_rows = [
         {
             "source": "official",
             "issue": "idm_gap_not_tested",
@@ -294,27 +360,19 @@ def compute_official_idm(area: StudyArea, config: Config) -> StudyArea:
         }
         for n in notes
     ]
+    qa = area.results.official_idm_qa
     area = area.with_results(
-        official_idm_kecamatan=table,
-        official_idm_desa=desa,
         official_idm_gap=MappingProxyType(gaps),
-        official_idm_qa=concat_qa(source.qa, qa_frame(qa_rows)),
+        official_idm_qa=concat_qa(qa, qa_frame(qa_rows)) if qa is not None else qa_frame(qa_rows),
     )
-    record = {
-        "kabkota": kabs,
-        "year": 2024,
-        "n_desa": int((desa["status_kode"] > 0).sum()),
-        "n_kecamatan_with_idm": int((table["n_desa_idm"] > 0).sum()),
-        "kecamatan_without_idm": list(no_data),
-        "aggregation": "unweighted mean of the desa of the kecamatan (as Kemendesa's kecamatan figures)",
-        "gap_levels": {
+    record = dict(area.provenance.get("official_idm", {}))
+    record.update(
+        gap_levels={
             "kecamatan": "one value per kecamatan (its mean), the kecamatan's group",
             "desa": "one value per desa, the group of its kecamatan",
         },
-        "gap_compare": list(config.groups.compare),
-        "gap_permutations": config.statistics.gap_permutations,
-        "seed": config.statistics.seed,
-        "credits": list(source.credits),
-        "idm": source.record(),
-    }
+        gap_compare=list(config.groups.compare),
+        gap_permutations=config.statistics.gap_permutations,
+        seed=config.statistics.seed,
+    )
     return area.with_provenance(official_idm=record)

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from umkm_geo._errors import JoinError
-from umkm_geo._i18n import text
+from umkm_geo._i18n import text, unit_level
 from umkm_geo._provenance import is_illustrative
 from umkm_geo.config import Config, StudyConfig
 from umkm_geo.pipeline.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
-from umkm_geo.pipeline.official import compute_official
+from umkm_geo.pipeline.official import add_idm_layer, compute_official
 from umkm_geo.pipeline.output_set import staged_output, write_join_qa
 from umkm_geo.pipeline.outputs import write_run_record, write_tables
 from umkm_geo.pipeline.stages import (
@@ -103,14 +103,15 @@ def study_title(config: Config, area: StudyArea) -> str:
     Kabupaten dan Kota Blitar" on every map of Kabupaten Malang.
     """
     default = StudyConfig()
-    if config.study.title != default.title or config.study.region == default.region:
+    no_umkm = config.data.umkm == "none"  # an official layer only: the default "UMKM ..." title would be wrong
+    if config.study.title != default.title or (config.study.region == default.region and not no_umkm):
         return config.study.title
     lang = config.study.lang
     names = list(dict.fromkeys(area.frame["kab_nama"]))
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + text("report.words.and", lang) + names[-1]
     if len(names) > 4:
         joined = text("run.many_regions", lang, n=len(names))
-    return text("run.title", lang, names=joined)
+    return text("run.title_official" if no_umkm else "run.title", lang, names=joined)
 
 
 def render_options(config: Config, area: StudyArea) -> RenderOptions:
@@ -183,6 +184,7 @@ def run(config: Config) -> StudyArea:
 COMPUTE_STAGES: tuple[tuple[str, Callable[[StudyArea, Config], StudyArea]], ...] = (
     ("tables", load_counts),
     ("indicators", compute_indicators),
+    ("idm", add_idm_layer),
     ("covariates", compute_covariates),
     ("weights", compute_weights),
     ("statistics", compute_statistics),
@@ -227,6 +229,16 @@ def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, 
     """Every stage, writing every output into ``staging``; returns the study area and the files written."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
+    with join_qa_on_error(out_dir, f" The previous outputs in {out_dir} are untouched."):
+        area = compute(config, timings=timings)
+    with unit_level(area.level):  # "{area_unit}" in every text names the unit of analysis
+        return _render_into(area, config, staging, timings, t0)
+
+
+def _render_into(
+    area: StudyArea, config: Config, staging: Path, timings: dict[str, float], t0: float
+) -> tuple[StudyArea, list[Path]]:
+    """The renderers and writers of :func:`_run_into`: maps, atlas, density surface, tables, report, run.json."""
 
     def timed(name: str, func, *args):
         start = time.perf_counter()
@@ -234,8 +246,6 @@ def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, 
         timings[name] = time.perf_counter() - start
         return result
 
-    with join_qa_on_error(out_dir, f" The previous outputs in {out_dir} are untouched."):
-        area = compute(config, timings=timings)
     options = render_options(config, area)
     from umkm_geo.render.mapset import render_all
 

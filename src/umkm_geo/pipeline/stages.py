@@ -21,10 +21,10 @@ from umkm_geo._provenance import illustrative_components, mark_illustrative
 from umkm_geo._validate import listing
 from umkm_geo.classify.breaks import classify
 from umkm_geo.config import Config
-from umkm_geo.indicators.core import add_indicators, area_km2
+from umkm_geo.indicators.core import AREA, add_indicators, area_km2
 from umkm_geo.pipeline.outputs import stamped
 from umkm_geo.pipeline.survey_stage import check_demo_scope
-from umkm_geo.sources.boundaries import load_kecamatan
+from umkm_geo.sources.units import load_units
 from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
 from umkm_geo.tables.counts.read import CountTable, read_count_table
@@ -49,30 +49,35 @@ def load_study_area(config: Config) -> StudyArea:
             crosswalk=load_crosswalk(config.resolve(cfg.crosswalk)) if cfg.crosswalk else None,
         )
     else:
-        boundaries = load_kecamatan(
+        boundaries = load_units(
             config.study.region,
+            config.study.level,
             topology=cfg.topology,
             mirror=config.resolve(cfg.mirror) if cfg.mirror else None,
             cache_dir=config.resolve(cfg.cache) if cfg.cache else None,
         )
+    level = "kecamatan" if cfg.file else config.study.level
     area = StudyArea(
         frame=boundaries.frame,
         region=boundaries.region,
         provenance={**boundaries.provenance(), "boundary_credit": boundaries.credit},
+        level=level,  # type: ignore[arg-type]  # checked by the config
     )
     grouping = _grouping(config)
-    if grouping is not None and grouping.groups.reindex(area.frame.index).isna().all():
+    # a grouping names kecamatan: a desa takes its kecamatan's group
+    keys = pd.Index(area.parent_codes("kecamatan")) if level == "desa" else area.frame.index
+    if grouping is not None and grouping.groups.reindex(keys).isna().all():
         warnings.warn(
-            f"The grouping {grouping.source!r} assigns none of the {len(area)} kecamatan of this region (the"
-            " shipped utara/selatan/kota grouping covers Blitar only); the gap table groups by kab/kota instead."
-            " Give your own grouping CSV in [groups] source.",
+            f"The grouping {grouping.source!r} assigns none of the {len(area)} units of this region (the"
+            " shipped utara/selatan/kota grouping covers the kecamatan of Blitar only); the gap table groups by"
+            " kab/kota instead. Give your own grouping CSV in [groups] source.",
             UserWarning,
             stacklevel=2,
         )
         area = area.with_provenance(grouping={"source": grouping.source, "unassigned": "all"})
         grouping = None
     if grouping is not None:
-        groups = grouping.groups.reindex(area.frame.index)
+        groups = pd.Series(grouping.groups.reindex(keys).to_numpy(), index=area.frame.index)
         area = area.with_columns(wilayah=groups.to_numpy())
         area = area.with_results(grouping=grouping)
         area = area.with_provenance(
@@ -115,6 +120,8 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) ->
     for demo inputs that do not exist for the region stops here, before any work.
     """
     check_demo_scope(area, config)
+    if config.data.umkm == "none":  # no UMKM layer: the run analyses an official one (IDM)
+        return area.with_provenance(umkm_table=None)
     illustrative = False
     tables: dict[str, Any] = {}
     demo_record: dict[str, Any] | None = None
@@ -223,6 +230,8 @@ def compute_indicators(area: StudyArea, config: Config, out_dir: Path | None = N
     Writes nothing: the illustrative demo population goes to ``results.tables["population_demo"]``
     (written as ``tables/population_demo.csv``). ``out_dir`` is not used (kept for existing callers).
     """
+    if area.results.counts is None:  # no UMKM table: the unit areas only (the IDM layer comes next)
+        return area.with_columns(area_km2=area_km2(area.frame)).with_results(indicators={AREA.key: AREA})
     population = None
     if config.data.population:
         pop_table = read_count_table(

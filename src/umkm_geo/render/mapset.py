@@ -6,6 +6,9 @@ every configured format (PNG and SVG), writes the interactive atlas and returns 
 figures themselves come from :mod:`umkm_geo.render.static.maps`, :mod:`~umkm_geo.render.static.charts` and
 :mod:`~umkm_geo.render.static.multiples`; class breaks come from ``results.classes`` (computed once and
 shared with the atlas). Titles, subtitles and credits are ``maps.*`` in the locale files.
+
+Size: the catalogue of every figure of a run, one short generator per group in report order, sharing
+one context (title, subtitle, credits, stamp); split, the order of the figures would live in two places.
 """
 
 from __future__ import annotations
@@ -29,7 +32,17 @@ from umkm_geo.study_area import StudyArea
 __all__ = ["MAPPED", "MapSet", "render_all"]
 
 #: Indicators drawn as choropleths (when present and classified), in order.
-MAPPED = ("umkm_density", "umkm_count", "umkm_per_1000", "umkm_change_pct", "population_density")
+MAPPED = (
+    "umkm_density",
+    "umkm_count",
+    "umkm_per_1000",
+    "umkm_change_pct",
+    "population_density",
+    "idm",
+    "iks",
+    "ike",
+    "ikl",
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,8 +71,9 @@ class _Context:
     lang: str
     credits: str
     illustrative: bool  # any input of the run is illustrative
+    idm_credits: str  # the credit line of figures made from the IDM 2024
     base_subtitle: str
-    labels: pd.Series
+    labels: pd.Series | None
     date: dt.date
 
     def text(self, key: str, **values: Any) -> str:
@@ -81,7 +95,7 @@ class _Context:
     def common(self, key: str) -> dict[str, Any]:
         """Credits, stamp, language and date of figure ``key``."""
         return {
-            "credits": self.credits,
+            "credits": self.idm_credits if is_idm_figure(key) else self.credits,
             "illustrative": self.stamped(key),
             "lang": self.lang,
             "date": self.date,
@@ -91,17 +105,41 @@ class _Context:
         return f"{self.options.title}: {what}"
 
 
+#: Columns made from the IDM 2024 (a figure whose key names one is credited to Kemendesa).
+IDM_COLUMNS = ("idm", "iks", "ike", "ikl", "status_idm", "n_desa_idm")
+
+
+def is_idm_figure(key: str) -> bool:
+    """Whether figure ``key`` (``idm``, ``lisa_idm``, ``gi_star_ike``, ...) is made from the IDM 2024."""
+    return any(key == c or key.endswith(f"_{c}") for c in IDM_COLUMNS)
+
+
+def _idm_credits(area: StudyArea, lang: str) -> str:
+    credits = area.provenance.get("official_idm", {}).get("credits", [])
+    source = str(credits[0]).split(";")[0] if credits else ""
+    return _i18n.text("maps.credits_idm", lang, boundary=area.provenance["boundary_credit"], source=source)
+
+
 def _credits(area: StudyArea, lang: str) -> str:
+    table = area.provenance.get("umkm_table")
+    if table is None:  # no UMKM layer ([data] umkm = "none"): every figure is of the official data
+        return _idm_credits(area, lang)
     if area.provenance.get("demo"):
         source = _i18n.text("maps.demo_source", lang, seed=area.provenance["demo"].get("seed", "–"))
     else:
-        source = Path(str(area.provenance.get("umkm_table", {}).get("path", ""))).name
+        source = Path(str(table.get("path", ""))).name
     return _i18n.text("maps.credits", lang, boundary=area.provenance["boundary_credit"], source=source)
 
 
 def _context(area: StudyArea, options: RenderOptions) -> _Context:
     lang = options.lang
-    parts = [_i18n.text("maps.area_counts", lang, kab=area.frame["kab_nama"].nunique(), units=len(area))]
+    frame = area.frame
+    counts = {"kab": frame["kab_nama"].nunique(), "units": len(area)}
+    if area.level == "desa":
+        kinds = frame["jenis"].value_counts() if "jenis" in frame else pd.Series(dtype=int)
+        counts.update(desa=int(kinds.get("desa", 0)), kelurahan=int(kinds.get("kelurahan", 0)))
+    key = "maps.area_counts" if area.level == "kecamatan" else f"maps.area_counts_{area.level}"
+    parts = [_i18n.text(key, lang, **counts)]
     year = area.results.indicator_year
     if year and year > 0:
         parts.append(_i18n.text("maps.in_year", lang, year=year))
@@ -110,9 +148,11 @@ def _context(area: StudyArea, options: RenderOptions) -> _Context:
         options=options,
         lang=lang,
         credits=_credits(area, lang),
+        idm_credits=_idm_credits(area, lang),
         illustrative=bool(illustrative_components(area.provenance)),
         base_subtitle=" · ".join(parts),
-        labels=area.frame["nama"],
+        # desa are too many and too small to name on an A4 map; the atlas names each on hover
+        labels=area.frame["nama"] if area.level != "desa" else None,
         date=dt.date.today(),
     )
 
@@ -139,6 +179,27 @@ def _choropleths(ctx: _Context) -> Figures:
                     **ctx.common(key),
                 ),
             )
+
+
+def _status_map(ctx: _Context) -> Figures:
+    """The IDM 2024 status of each desa (Mandiri ... Sangat Tertinggal), at desa level."""
+    from umkm_geo.render.static.maps import category_figure
+
+    frame = ctx.area.frame
+    if "status_idm" not in frame or frame["status_idm"].isna().all():
+        return
+    yield (
+        "status_idm",
+        category_figure(
+            frame,
+            frame["status_idm"],
+            "idm_status",
+            title=ctx.title(_i18n.text("scheme.idm_status.title", ctx.lang)),
+            subtitle=ctx.subtitle("status_idm"),
+            labels=ctx.labels,
+            **ctx.common("status_idm"),
+        ),
+    )
 
 
 def _local_maps(ctx: _Context) -> Figures:
@@ -404,6 +465,7 @@ def _survey_maps(ctx: _Context) -> Figures:
 #: Figure groups in the order they are drawn (and appear in the report).
 FIGURES: tuple[Callable[[_Context], Figures], ...] = (
     _choropleths,
+    _status_map,
     _local_maps,
     _charts,
     _regional_maps,

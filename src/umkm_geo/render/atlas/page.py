@@ -59,12 +59,9 @@ LEAFLET_DIR = ("static", "js_lib_leaflet")
 ELEMENT_ID = "atlas"
 
 
-@functools.cache
 def ui(lang: str) -> Mapping[str, str]:
     """The words of the page in ``lang`` (``atlas.ui.<key>`` of the locale files, by ``<key>``)."""
-    prefix = "atlas.ui."
-    catalogue = _i18n.catalogue(lang)
-    return MappingProxyType({k.removeprefix(prefix): v for k, v in catalogue.items() if k.startswith(prefix)})
+    return MappingProxyType(_i18n.texts("atlas.ui.", lang))
 
 
 @functools.cache

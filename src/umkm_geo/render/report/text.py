@@ -12,7 +12,6 @@ study area.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -44,11 +43,9 @@ _TEXT = "report.text."
 _REFERENCE = "report.reference."
 
 
-@functools.cache
 def words(lang: str) -> Mapping[str, str]:
     """The headings, labels and notes of the report in ``lang`` (``report.text.<key>`` by ``<key>``)."""
-    catalogue = _i18n.catalogue(lang)
-    return MappingProxyType({k.removeprefix(_TEXT): v for k, v in catalogue.items() if k.startswith(_TEXT)})
+    return MappingProxyType(_i18n.texts(_TEXT, lang))
 
 
 def method_title(key: str, lang: str) -> str:

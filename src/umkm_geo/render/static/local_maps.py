@@ -100,7 +100,7 @@ def local_figure(
     Parameters
     ----------
     frame
-        Areas to draw, indexed like the result.
+        Areas to draw; those the result does not cover (no value) are drawn as "no data".
     result
         A :class:`~umkm_geo.stats.autocorrelation.local.LocalResult`; its ``cluster`` column is drawn with the
         colour scheme of its statistic in the registry (islands as "no neighbours").
@@ -115,7 +115,8 @@ def local_figure(
     """
     subtitle = local_subtitle(result, lang) if subtitle is None else subtitle
     texts = FigureText(title, subtitle, credits, illustrative, lang, date)
-    return _categories(frame, result.frame()["cluster"], _local(result).scheme, texts, labels=labels)
+    clusters = result.frame()["cluster"].reindex(frame.index)  # units without a value: no data
+    return _categories(frame, clusters, _local(result).scheme, texts, labels=labels)
 
 
 def significance_figure(
@@ -139,7 +140,7 @@ def significance_figure(
     Parameters
     ----------
     frame
-        Areas to draw, indexed like the result.
+        Areas to draw; those the result does not cover (no value) are drawn as "no data".
     result
         A :class:`~umkm_geo.stats.autocorrelation.local.LocalResult`.
     title, subtitle, credits, illustrative, lang, labels, date
@@ -152,7 +153,7 @@ def significance_figure(
     subtitle = local_subtitle(result, lang) if subtitle is None else subtitle
     texts = FigureText(title, subtitle, credits, illustrative, lang, date)
     data = result.frame()
-    codes = significance_bands(data["p_value"], island=data["cluster"].eq("island"))
+    codes = significance_bands(data["p_value"], island=data["cluster"].eq("island")).reindex(frame.index)
     note = None
     if result.correction != "none":
         threshold = format_number(result.threshold, 4, lang=lang).rstrip("0").rstrip(",.")

@@ -1,0 +1,237 @@
+"""Boundaries at every unit of analysis: desa/kelurahan, kecamatan or kab/kota, for any region of Indonesia.
+
+:func:`load_units` is what the pipeline calls with ``[study] level``:
+
+- ``"kecamatan"`` (the default): :func:`umkm_geo.sources.boundaries.load_kecamatan`.
+- ``"desa"``: the desa/kelurahan polygons of the pinned ``wilayah_boundaries_desa`` files (one per
+  kab/kota, 83,403 polygons for Indonesia), named from the Kepmendagri 2025 code list (``wilayah``;
+  the polygon's own name where the list has no row, noted). Each unit keeps its kecamatan
+  (``kec_kode``, ``kec_nama``) and whether it is a ``desa`` or a ``kelurahan`` (``jenis``, from the
+  first digit of the last part of its code: 1 kelurahan, 2 desa). Desa polygons share edges, so the
+  weights hint is Queen contiguity.
+- ``"kabupaten"``: the kab/kota polygons of the ``db/kab`` files (one per province); they were
+  simplified one at a time, so the weights hint is fuzzy contiguity.
+
+Every unit of the region is kept: a kelurahan is a unit like a desa, and a layer that does not
+cover it (IDM covers desa only) leaves it without a value, shown as "no data".
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Sequence
+
+import geopandas as gpd
+import pandas as pd
+
+from umkm_geo._errors import DataSourceError, RegionError
+from umkm_geo._validate import listing
+from umkm_geo.sources.boundaries import NATIONAL, BoundarySet, load_kecamatan, national_region
+from umkm_geo.sources.codes import in_region, parse_region, provinces_of
+from umkm_geo.sources.desa_polygons import REGISTRY as DESA_REGISTRY
+from umkm_geo.sources.desa_polygons import desa_file, kab_codes
+from umkm_geo.sources.region_codes import read_region_codes
+from umkm_geo.sources.registry import FetchedFile, Registry, fetch, load_registry
+from umkm_geo.sources.wilayah_sql import parse_wilayah_sql
+
+__all__ = ["LEVELS", "jenis_of", "load_units"]
+
+#: The units of analysis of ``[study] level``.
+LEVELS = ("desa", "kecamatan", "kabupaten")
+
+
+def jenis_of(code: str) -> str:
+    """``"kelurahan"`` or ``"desa"`` from a desa code's last part (``1xxx`` kelurahan, ``2xxx`` desa)."""
+    return "kelurahan" if str(code).rsplit(".", 1)[-1].startswith("1") else "desa"
+
+
+def load_units(
+    region: str | Sequence[str],
+    level: str = "kecamatan",
+    *,
+    topology: str = "auto",
+    mirror: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> BoundarySet:
+    """The polygons of ``region`` at ``level`` (``"desa"``, ``"kecamatan"`` or ``"kabupaten"``).
+
+    Raises
+    ------
+    RegionError
+        The region selects no unit at this level.
+    ConfigError
+        ``level`` is not one of :data:`LEVELS` (checked by the config).
+    """
+    if level == "kecamatan":
+        return load_kecamatan(region, topology=topology, mirror=mirror, cache_dir=cache_dir)
+    if level == "desa":
+        return load_desa(region, mirror=mirror, cache_dir=cache_dir)
+    if level == "kabupaten":
+        return load_kabupaten(region, mirror=mirror, cache_dir=cache_dir)
+    msg = f"Unknown level {level!r}; choose one of {list(LEVELS)}."
+    raise ValueError(msg)
+
+
+def _names(codes: Sequence[str], mirror, cache_dir) -> tuple[dict[str, str], str]:
+    """Names of the 2025 code list for ``codes`` and their parents, or ``{}`` and why not."""
+    try:
+        table = read_region_codes(None, mirror=mirror, cache_dir=cache_dir).frame
+    except DataSourceError as exc:
+        return {}, f"the Kepmendagri 2025 code list could not be read ({exc}); names are the polygons' own"
+    wanted = set(codes)
+    wanted |= {c[:8] for c in codes} | {c[:5] for c in codes}
+    rows = table[table["kode"].isin(wanted)]
+    return dict(zip(rows["kode"], rows["nama"], strict=True)), ""
+
+
+def load_desa(
+    region: str | Sequence[str],
+    *,
+    mirror: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    registry: Registry | None = None,
+) -> BoundarySet:
+    """Desa/kelurahan polygons of ``region`` (province, kab/kota or kecamatan codes, or ``"all"``).
+
+    The frame (indexed by the 10-digit ``kode``) has ``nama``, ``jenis``, ``kec_kode``, ``kec_nama``,
+    ``kab_kode``, ``kab_nama``, ``prov_kode`` and ``geometry`` (EPSG:4326), sorted by code.
+    """
+    reg = registry or load_registry(DESA_REGISTRY)
+    available = kab_codes(reg)
+    national = isinstance(region, str) and region.strip().lower() in NATIONAL
+    codes = tuple(sorted({k[:2] for k in available})) if national else parse_region(region)
+    kabs = [k for k in available if any(in_region(k, [c]) or c.startswith(k + ".") for c in codes)]
+    unknown = [c for c in codes if not any(in_region(k, [c]) or c.startswith(k + ".") for k in available)]
+    if unknown:
+        msg = (
+            f"These region codes select no desa/kelurahan polygons: {listing(unknown)}. Check the codes"
+            " (Kemendagri codes, e.g. 35.05 = Kabupaten Blitar; BPS codes such as 3505 differ)."
+        )
+        raise RegionError(msg)
+    files: list[FetchedFile] = []
+    parts = []
+    repaired: dict[str, tuple[str, ...]] = {}
+    for kab in kabs:
+        relpath = desa_file(kab)
+        fetched = fetch(reg, relpath, mirror=mirror, cache_dir=cache_dir)
+        files.append(fetched)
+        layer = parse_wilayah_sql(fetched.path)
+        repaired[relpath] = layer.repaired
+        parts.append(layer.frame[["kode", "nama", "geometry"]])
+    desa = pd.concat(parts, ignore_index=True)
+    desa = desa[[in_region(str(c), codes) for c in desa["kode"]]].set_index("kode").sort_index()
+    if desa.empty:
+        msg = f"The region {listing(codes)} selects no desa/kelurahan polygon."
+        raise RegionError(msg)
+    names, why = _names(list(desa.index), mirror, cache_dir)
+    notes = [why] if why else []
+    unnamed = [c for c in desa.index if c not in names]
+    if names and unnamed:
+        notes.append(f"not in the 2025 code list (the polygon's own name is used): {listing(unnamed)}")
+        warnings.warn(
+            f"{len(unnamed)} desa polygons are not in the Kepmendagri 2025 code list; their polygon names are"
+            f" used: {listing(unnamed[:10])}",
+            UserWarning,
+            stacklevel=2,
+        )
+    index = pd.Index(desa.index, name="kode")
+    kec = [c[:8] for c in index]
+    kab_of = [c[:5] for c in index]
+    frame = gpd.GeoDataFrame(
+        {
+            "nama": [names.get(c, str(n).strip()) for c, n in zip(index, desa["nama"], strict=True)],
+            "jenis": [jenis_of(c) for c in index],
+            "kec_kode": kec,
+            "kec_nama": [names.get(k, k) for k in kec],
+            "kab_kode": kab_of,
+            "kab_nama": [names.get(k, k) for k in kab_of],
+            "prov_kode": [c[:2] for c in index],
+        },
+        geometry=desa.geometry.to_numpy(),
+        crs="EPSG:4326",
+        index=index,
+    )
+    topology = {
+        "method": "desa",
+        "requested": "desa",
+        "reason": "desa/kelurahan polygons as units (shared edges)",
+        "weights_hint": "queen",
+    }
+    return BoundarySet(
+        frame=frame,
+        region=codes,
+        topology=topology,
+        files=tuple(files),
+        repaired=repaired,
+        notes=tuple(notes),
+        credit=reg.credit(),
+    )
+
+
+def _kab_file(prov: str) -> str:
+    return f"db/kab/wilayah_boundaries_kab_{prov}.sql"
+
+
+def load_kabupaten(
+    region: str | Sequence[str],
+    *,
+    mirror: str | os.PathLike[str] | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+    registry: Registry | None = None,
+) -> BoundarySet:
+    """Kab/kota polygons of ``region`` (province or kab/kota codes, or ``"all"``).
+
+    The frame (indexed by ``kode`` such as ``35.05``) has ``nama``, ``kab_kode`` (the same code),
+    ``kab_nama`` (the same name), ``prov_kode`` and ``geometry``.
+    """
+    reg = registry or load_registry()
+    national = isinstance(region, str) and region.strip().lower() in NATIONAL
+    codes = parse_region(national_region(reg) if national else region)
+    too_fine = [c for c in codes if len(c.split(".")) > 2]
+    if too_fine:
+        msg = f"A kab/kota study needs province or kab/kota codes, not kecamatan codes: {listing(too_fine)}."
+        raise RegionError(msg)
+    files: list[FetchedFile] = []
+    parts = []
+    repaired: dict[str, tuple[str, ...]] = {}
+    for prov in provinces_of(codes):
+        relpath = _kab_file(prov)
+        fetched = fetch(reg, relpath, mirror=mirror, cache_dir=cache_dir)
+        files.append(fetched)
+        layer = parse_wilayah_sql(fetched.path)
+        repaired[relpath] = layer.repaired
+        parts.append(layer.frame[["kode", "nama", "geometry"]])
+    kab = pd.concat(parts, ignore_index=True)
+    kab = kab[[in_region(str(c), codes) for c in kab["kode"]]].set_index("kode").sort_index()
+    empty = [c for c in codes if not any(in_region(k, [c]) for k in kab.index)]
+    if empty:
+        msg = f"These region codes select no kab/kota polygon: {listing(empty)}."
+        raise RegionError(msg)
+    index = pd.Index(kab.index, name="kode")
+    frame = gpd.GeoDataFrame(
+        {
+            "nama": kab["nama"].astype(str).str.strip(),
+            "kab_kode": list(index),
+            "kab_nama": kab["nama"].astype(str).str.strip(),
+            "prov_kode": [c[:2] for c in index],
+        },
+        geometry=kab.geometry.to_numpy(),
+        crs="EPSG:4326",
+        index=index,
+    )
+    topology = {
+        "method": "kabupaten",
+        "requested": "kabupaten",
+        "reason": "kab/kota polygons simplified one at a time (use fuzzy contiguity)",
+        "weights_hint": "fuzzy",
+    }
+    return BoundarySet(
+        frame=frame,
+        region=codes,
+        topology=topology,
+        files=tuple(files),
+        repaired=repaired,
+        notes=(),
+        credit=reg.credit(),
+    )

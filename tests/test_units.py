@@ -1,0 +1,217 @@
+"""Units of analysis: desa and kab/kota study areas on the real mirror, with the IDM 2024 as the analysed layer.
+
+Counts and means are checked against the upstream files read here independently (the IDM province
+JSON, parsed with ``json`` only) and against esda's Moran's I on weights built from the desa polygons
+of the units with a value.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from umkm_geo import _i18n
+from umkm_geo._errors import ConfigError, RegionError
+from umkm_geo.config import Config, DataConfig, StatisticsConfig, StudyConfig, at_level, config_from_dict
+from umkm_geo.indicators.idm import idm_columns
+from umkm_geo.pipeline.run import compute
+from umkm_geo.sources.registry import MIRROR_ENV
+from umkm_geo.sources.units import jenis_of, load_units
+
+IDM_REPO = "Visualisasi-Indeks-Desa-Membangun--IDM--2024"
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Path:
+    value = os.environ.get(MIRROR_ENV)
+    if not value:
+        pytest.fail(f"{MIRROR_ENV} is not set: the unit tests read the real boundaries and IDM offline")
+    root = Path(value)
+    for candidate in (root, root.parent):
+        if (candidate / IDM_REPO).is_dir():
+            return candidate
+    pytest.fail(f"{MIRROR_ENV}={value} holds no {IDM_REPO}/ folder (nor does its parent).")
+
+
+def _raw_idm(upstream: Path, prov: str) -> dict[str, list]:
+    """Desa rows of one province's IDM file, by 10-digit code with dots, read with json alone."""
+    rows = json.loads((upstream / IDM_REPO / "data" / "idm" / "prov" / f"{prov}.json").read_text())
+    out = {}
+    for kec in rows["kec"]:
+        k = str(kec["k"])
+        for d in kec["ds"]:
+            code = f"{k[:2]}.{k[2:4]}.{k[4:6]}.{d[0]}"
+            out[code] = d
+    return out
+
+
+@pytest.fixture(scope="module")
+def blitar_desa():
+    return load_units("35.05,35.72", "desa")
+
+
+def test_blitar_desa_units(blitar_desa):
+    frame = blitar_desa.frame
+    assert len(frame) == 269
+    assert frame["kab_kode"].value_counts().to_dict() == {"35.05": 248, "35.72": 21}
+    assert frame["jenis"].value_counts().to_dict() == {"desa": 220, "kelurahan": 49}
+    assert (frame.loc[frame["kab_kode"] == "35.72", "jenis"] == "kelurahan").all()  # Kota Blitar: kelurahan only
+    assert frame.at["35.05.01.2001", "nama"] == "Jaten"
+    assert frame.at["35.05.01.2001", "kec_nama"] == "Wonodadi"
+    assert frame.at["35.05.01.2001", "kab_nama"] == "Kabupaten Blitar"
+    assert frame.index.is_unique and frame.index.is_monotonic_increasing
+    assert blitar_desa.topology["weights_hint"] == "queen"
+    assert frame.crs.to_epsg() == 4326
+
+
+def test_purbalingga_and_kabupaten_units():
+    purbalingga = load_units("33.03", "desa").frame
+    assert len(purbalingga) == 239
+    assert purbalingga["jenis"].value_counts().to_dict() == {"desa": 224, "kelurahan": 15}
+    jatim = load_units("35", "kabupaten").frame
+    assert len(jatim) == 38
+    assert list(jatim.index[:2]) == ["35.01", "35.02"] and jatim.at["35.05", "kab_kode"] == "35.05"
+    one_kecamatan = load_units("35.05.01", "desa").frame
+    assert len(one_kecamatan) == 11 and set(one_kecamatan["kec_kode"]) == {"35.05.01"}
+
+
+def test_bad_regions_stop_with_a_message():
+    with pytest.raises(RegionError, match=r"99\.99"):
+        load_units("99.99", "desa")
+    with pytest.raises(RegionError, match="kecamatan codes"):
+        load_units("35.05.01", "kabupaten")
+
+
+def test_jenis_by_code():
+    assert jenis_of("35.72.01.1001") == "kelurahan"
+    assert jenis_of("35.05.01.2001") == "desa"
+
+
+def test_idm_columns_by_hand():
+    desa = pd.DataFrame(
+        {
+            "kode": ["11.01.01.2001", "11.01.01.2002", "11.01.02.2001"],
+            "kec_kode": ["11.01.01", "11.01.01", "11.01.02"],
+            "kab_kode": ["11.01"] * 3,
+            "idm": [0.6, 0.8, 0.9],
+            "iks": [0.5, 0.7, 0.9],
+            "ike": [0.6, 0.9, 0.9],
+            "ikl": [0.7, 0.8, 0.9],
+            "status_kode": [3, 2, 0],  # 0: no score, left out
+        }
+    )
+    kec = idm_columns(pd.Index(["11.01.01", "11.01.02"]), desa, "kecamatan")
+    assert kec.at["11.01.01", "idm"] == pytest.approx(0.7)
+    assert kec.at["11.01.01", "ike"] == pytest.approx(0.75)
+    assert kec.at["11.01.01", "n_desa_idm"] == 2
+    assert np.isnan(kec.at["11.01.02", "idm"]) and kec.at["11.01.02", "n_desa_idm"] == 0
+    units = pd.Index(["11.01.01.1001", "11.01.01.2001", "11.01.01.2002"])
+    desa_level = idm_columns(units, desa, "desa")
+    assert np.isnan(desa_level.at["11.01.01.1001", "idm"])  # a kelurahan: no value, never 0
+    assert desa_level.at["11.01.01.2002", "ikl"] == pytest.approx(0.8)
+    assert list(desa_level["status_idm"].fillna("-")) == ["-", "berkembang", "maju"]
+
+
+def test_at_level_and_config_rules():
+    config, changes = at_level(Config(), "desa")
+    assert config.study.level == "desa" and config.data.umkm == "none"
+    assert config.statistics.indicator == "idm" and config.inequality.indicator == "idm"
+    assert config.survey.responses == "none" and config.ffa.factors == "none" and config.products.table == "none"
+    assert "moran_rate" not in config.statistics.global_statistics
+    assert any("no UMKM layer" in line for line in changes)
+    mine = dataclasses.replace(Config(), data=DataConfig(umkm="mine.csv"))
+    kept, _ = at_level(mine, "desa")
+    assert kept.data.umkm == "mine.csv"  # a user's own table is never replaced
+    with pytest.raises(ConfigError, match="per kecamatan"):
+        config_from_dict({"study": {"level": "desa"}, "data": {"umkm": "demo"}})
+    with pytest.raises(ConfigError, match='umkm = "none"'):
+        config_from_dict({"data": {"umkm": "none"}})
+    with pytest.raises(ConfigError, match="idm = true"):
+        config_from_dict({"data": {"umkm": "none"}, "statistics": {"indicator": "idm"}, "official": {"idm": False}})
+
+
+@pytest.fixture(scope="module")
+def slice_area(upstream):
+    """Desa of Wonodadi (35.05.01, 11 desa), Sutojayan (35.05.12, with kelurahan) and Kota's Kepanjenkidul."""
+    config, _ = at_level(
+        dataclasses.replace(
+            Config(),
+            study=StudyConfig(region="35.05.01,35.05.12,35.72.01"),
+            statistics=dataclasses.replace(StatisticsConfig(), permutations=99, gap_permutations=99),
+        ),
+        "desa",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return compute(config)
+
+
+def test_desa_slice_matches_the_upstream_file(slice_area, upstream):
+    raw = _raw_idm(upstream, "35")
+    frame = slice_area.frame
+    desa = frame[frame["jenis"] == "desa"]
+    kelurahan = frame[frame["jenis"] == "kelurahan"]
+    assert len(kelurahan) > 0 and kelurahan[["idm", "iks", "ike", "ikl"]].isna().all().all()
+    assert len(desa) == sum(1 for c in raw if c.startswith(("35.05.01.", "35.05.12.", "35.72.01.")))
+    for code, row in desa.iterrows():
+        assert row["idm"] == pytest.approx(raw[code][2]) and row["ike"] == pytest.approx(raw[code][4])
+    table = slice_area.results.official_idm_kecamatan
+    wonodadi = [raw[c][2] for c in raw if c.startswith("35.05.01.")]
+    assert table.at["35.05.01", "n_desa_idm"] == len(wonodadi) == 11
+    assert table.at["35.05.01", "idm"] == pytest.approx(sum(wonodadi) / len(wonodadi))
+    assert table.at["35.72.01", "n_desa_idm"] == 0 and np.isnan(table.at["35.72.01", "idm"])
+    qa = slice_area.results.official_idm_qa
+    assert set(qa.loc[qa["issue"] == "desa_without_idm", "kode"]) == set(kelurahan.index)
+
+
+def test_desa_moran_matches_esda_on_the_units_with_a_value(slice_area):
+    from esda.moran import Moran
+    from libpysal.weights import Queen
+
+    frame = slice_area.frame
+    present = frame[frame["idm"].notna()]
+    w = Queen.from_dataframe(present, use_index=True, silence_warnings=True)
+    w.transform = "r"
+    expected = Moran(present["idm"].to_numpy(), w, permutations=0).I
+    assert pytest.approx(expected, rel=1e-10) == slice_area.results.moran.I
+    graph = slice_area.graph(present.index)
+    sums = graph.adjacency.groupby(level=0).sum()
+    assert np.allclose(sums[sums > 0], 1.0)  # row-standardised again over the units that remain
+
+
+def test_unit_words_follow_the_level():
+    assert _i18n.text("report.text.n_kec", "id") == "Jumlah kecamatan"
+    with _i18n.unit_level("desa"):
+        assert _i18n.text("report.text.n_kec", "id") == "Jumlah desa/kelurahan"
+        assert _i18n.texts("report.text.", "en")["n_kec"] == "Number of desa/kelurahan"
+    with _i18n.unit_level("kabupaten"):
+        assert _i18n.text("atlas.ui.search", "id") == "Cari kabupaten/kota"
+
+
+def test_cli_desa_run_end_to_end(tmp_path, capsys, upstream):
+    """``umkm-geo maps --level desa`` with no user table: the IDM is mapped and analysed, kelurahan shown as no data."""
+    from umkm_geo.cli import main
+
+    out = tmp_path / "out"
+    code = main(["maps", "--region", "35.05.01,35.72.01", "--level", "desa", "--output", str(out)])
+    printed = capsys.readouterr().out
+    assert code == 0, printed
+    assert "--level desa: analysed indicator: idm" in printed
+    maps = {p.name for p in (out / "maps").iterdir()}
+    assert {"idm.png", "ike.png", "status_idm.png", "lisa_idm.png", "gi_star_idm.png", "atlas.html"} <= maps
+    indicators = pd.read_csv(out / "tables" / "indicators.csv", dtype={"kode": str}).set_index("kode")
+    kelurahan = [k for k in indicators.index if jenis_of(k) == "kelurahan"]
+    assert kelurahan and indicators.loc[kelurahan, "idm"].isna().all()
+    assert indicators.drop(index=kelurahan)["idm"].notna().all()
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "desa/kelurahan" in report and "{area_unit}" not in report and "{Area_unit}" not in report
+    assert "Kementerian Desa PDTT" in report
+    record = json.loads((out / "run.json").read_text())
+    assert record["config"]["study"]["level"] == "desa"
