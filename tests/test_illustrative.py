@@ -50,6 +50,8 @@ from umkm_geo.tables.demo.counts import (
 from umkm_geo.tables.groups import blitar_grouping
 
 STAMP = ILLUSTRATIVE_STAMP
+#: The indicators of official published data (IDM 2024, Kemendesa PDTT): never stamped.
+OFFICIAL = {"idm", "iks", "ike", "ikl", "n_desa_idm", "status_idm"}
 NOTE_COLUMNS = ("catatan_data", "Catatan data", "keterangan", "catatan_ilustrasi")
 
 
@@ -238,7 +240,8 @@ def test_every_figure_of_the_demo_run_has_the_stamp(demo_run):
     _, _, figures = demo_run
     assert {"umkm_density", "moran_bv_umkm_density", "survei_kuadran", "produk_unggulan", "ffa"} <= set(figures)
     unstamped = [key for key, texts in figures.items() if STAMP not in texts]
-    assert not unstamped
+    assert set(unstamped) == OFFICIAL & set(figures)  # only the official IDM 2024 maps are unstamped
+    assert OFFICIAL & set(figures)
 
 
 def test_every_atlas_layer_legend_and_popup_of_the_demo_run_is_stamped(demo_run):
@@ -250,6 +253,8 @@ def test_every_atlas_layer_legend_and_popup_of_the_demo_run_is_stamped(demo_run)
     # Every layer but the area (computed from the boundaries alone) carries the stamp (tooltips, popups).
     stamps = {layer["key"]: layer["stamp"] for layer in data["layers"]}
     assert stamps.pop("area_km2") == ""
+    official = {key: stamps.pop(key) for key in OFFICIAL & set(stamps)}
+    assert official and set(official.values()) == {""}  # the IDM 2024 is official data
     assert set(stamps.values()) == {STAMP}
     assert all(detail["stamp"] for detail in data["details"])
     assert data["text"]["stamp"] == STAMP  # the popups' footnote
@@ -258,11 +263,11 @@ def test_every_atlas_layer_legend_and_popup_of_the_demo_run_is_stamped(demo_run)
     )
     assert [key for key, _ in legends] == keys
     for key, legend in legends:
-        assert (html.escape(STAMP) in legend) == (key != "area_km2"), key
+        assert (html.escape(STAMP) in legend) == (key not in {"area_km2", *OFFICIAL}), key
     switch = re.findall(r"<input type='radio' name='umkm-layer' value='(\d+)'[^>]*><span>([^<]*)</span>", page)
     assert len(switch) == len(keys)
     for index, label in switch:
-        assert label.endswith("(data ilustrasi)") == (keys[int(index)] != "area_km2"), label
+        assert label.endswith("(data ilustrasi)") == (keys[int(index)] not in {"area_km2", *OFFICIAL}), label
 
 
 def test_every_report_section_and_figure_of_the_demo_run_says_so(demo_run):
@@ -280,7 +285,10 @@ def test_every_report_section_and_figure_of_the_demo_run_says_so(demo_run):
             assert div in body, key
     captions = re.findall(r"<figcaption>(.*?)</figcaption>", page, re.S)
     assert len(captions) == len(figures)
-    assert all(html.escape(STAMP) in c for c in captions)
+    official = [c for c in captions if re.search(r"\((IDM|IKS|IKE|IKL)\) 2024", c)]
+    assert len(official) == len(OFFICIAL & set(figures))
+    assert not any(html.escape(STAMP) in c for c in official)  # the IDM 2024 maps: official data
+    assert all(html.escape(STAMP) in c for c in captions if c not in official)
     for words in ("jawaban survei", "faktor FFA", "tabel produk unggulan", "penduduk per kecamatan"):
         assert words in sections["sources"], words
 

@@ -48,7 +48,13 @@ def write_set(folder: Path, files: dict[str, str]) -> None:
     (folder / "run.json").write_text(json.dumps(record))
 
 
-OLD = {"maps/a.png": "old a", "maps/old_only.png": "old", "tables/t.csv": "old t", "report.html": "old report"}
+OLD = {
+    "maps/a.png": "old a",
+    "maps/old_only.png": "old",
+    "tables/t.csv": "old t",
+    "lapisan/idm_desa/maps/idm.png": "old layer",
+    "report.html": "old report",
+}
 NEW = {"maps/a.png": "new a", "maps/b.png": "new b", "tables/t.csv": "new t", "report.html": "new report"}
 
 
@@ -68,7 +74,12 @@ def assert_user_files(folder: Path, files: dict[str, str]) -> None:
 
 def assert_is_set(folder: Path, files: dict[str, str]) -> None:
     """``folder`` holds exactly the set ``files`` (plus run.json) in maps/, tables/ and report.html."""
-    present = {p.relative_to(folder).as_posix() for e in ("maps", "tables") for p in (folder / e).rglob("*")}
+    present = {
+        p.relative_to(folder).as_posix()
+        for e in ("maps", "tables", "lapisan")
+        for p in (folder / e).rglob("*")
+        if p.is_file()
+    }
     present |= {"report.html"} if (folder / "report.html").exists() else set()
     assert present == set(files)
     for name, text in files.items():

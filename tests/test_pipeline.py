@@ -59,7 +59,10 @@ def test_default_run_writes_maps_tables_and_record(blitar_run):
         assert f'"{layer}"' in atlas, layer
     report = (out / "report.html").read_text(encoding="utf-8")
     pngs = sorted((out / "maps").glob("*.png"))
-    assert report.count("data:image/png;base64,") == len(pngs)
+    # every map of the run, and in the official section the layers' indicator, status, LISA and Gi* maps
+    shown = [p for p in (out / "lapisan").rglob("*.png") if p.stem.startswith(("status_idm", "lisa_", "gi_star_"))]
+    shown += [out / "lapisan" / name / "maps" / f"{name.split('_')[0]}.png" for name in ("idm_desa", "ike_desa")]
+    assert report.count("data:image/png;base64,") == len(pngs) + len(shown)
     assert STAMP in report
     for name in (
         "indicators.csv",

@@ -76,7 +76,22 @@ COMPONENT_NAMES_ID: Mapping[str, str] = {
 }
 
 #: Columns made from the boundaries and the grouping alone.
-_BOUNDARY_COLUMNS = ("kode", "nama", "kab_kode", "kab_nama", "prov_kode", "n_desa", "area_km2", "wilayah", "geometry")
+_BOUNDARY_COLUMNS = (
+    "kode",
+    "nama",
+    "jenis",
+    "kec_kode",
+    "kec_nama",
+    "kab_kode",
+    "kab_nama",
+    "prov_kode",
+    "n_desa",
+    "area_km2",
+    "wilayah",
+    "geometry",
+)
+#: Columns of official published data (the IDM 2024 of Kemendesa PDTT): never illustrative.
+_OFFICIAL_COLUMNS = ("idm", "iks", "ike", "ikl", "n_desa_idm", "status_idm")
 _SURVEY_PREFIXES = ("akses_rata2", "kebutuhan_rata2", "kesenjangan_", "kuadran_kebutuhan_akses")
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -164,7 +179,7 @@ def indicator_components(key: str, results: Results) -> frozenset[str]:
     frozenset
         Components of :data:`COMPONENTS`; an unknown column counts as made from all of them.
     """
-    if key in _BOUNDARY_COLUMNS:
+    if key in _BOUNDARY_COLUMNS or key in _OFFICIAL_COLUMNS:
         return frozenset()
     if key in results.zonal:
         return frozenset()
@@ -245,6 +260,7 @@ _FIXED_FIGURES: tuple[tuple[tuple[str, ...], frozenset[str]], ...] = (
     (("produk_unggulan",), frozenset({"products"})),
     (("ffa",), frozenset({"ffa"})),
     (("lq_*", "small_multiples_*"), frozenset({"umkm"})),
+    (("status_idm",), frozenset()),
 )
 
 

@@ -286,6 +286,37 @@ class OutputConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class LayerConfig:
+    """``[[layers]]``: a further analysis in the same run, at its own unit of analysis, on official data.
+
+    Each layer is analysed like a study of its own (boundaries at ``level``, the IDM 2024 joined,
+    weights, the ``global_statistics`` and ``local_statistics`` of ``indicator``, the gap between
+    ``[groups] compare`` with its Theil decomposition and Williamson) and written to
+    ``<output>/lapisan/<name>/`` (maps, atlas, tables); the report's official-data section states its
+    findings. ``maps`` lists the choropleths drawn (``status_idm``: the desa status map; empty: the
+    analysed indicator's); the maps of its statistics are always drawn. Settings not named here come
+    from the run's own sections.
+    """
+
+    name: str = ""
+    level: str = "desa"
+    indicator: str = "idm"
+    global_statistics: tuple[str, ...] = ("moran",)
+    local_statistics: tuple[str, ...] = ("moran", "gi_star")
+    maps: tuple[str, ...] = ()
+
+
+#: The layers of the built-in Blitar showcase (and ``configs/blitar.toml``): IDM and IKE per desa.
+DEFAULT_LAYERS = (
+    LayerConfig(name="idm_desa", level="desa", indicator="idm", maps=("idm", "iks", "ike", "ikl", "status_idm")),
+    LayerConfig(name="ike_desa", level="desa", indicator="ike", maps=()),
+)
+
+#: The indicators a layer can analyse (official data with a value per unit).
+LAYER_INDICATORS = ("idm", "iks", "ike", "ikl")
+
+
+@dataclasses.dataclass(frozen=True)
 class Config:
     """A whole run configuration."""
 
@@ -304,6 +335,7 @@ class Config:
     products: ProductsConfig = ProductsConfig()
     maps: MapsConfig = MapsConfig()
     output: OutputConfig = OutputConfig()
+    layers: tuple[LayerConfig, ...] = ()
     base_dir: str = "."
 
     def resolve(self, value: str) -> Path:
@@ -346,8 +378,11 @@ def _coerce(section: str, key: str, value: Any, hint: Any) -> Any:
 
 def config_from_dict(raw: dict[str, Any], *, base_dir: str | Path = ".", source: str = "config") -> Config:
     """Build a :class:`Config` from a parsed TOML dict, rejecting unknown keys."""
-    sections = {f.name: f for f in dataclasses.fields(Config) if f.name != "base_dir"}
+    sections = {f.name: f for f in dataclasses.fields(Config) if f.name not in ("base_dir", "layers")}
     values: dict[str, Any] = {}
+    raw = dict(raw)
+    if "layers" in raw:
+        values["layers"] = _layers(raw.pop("layers"), source)
     for name, body in raw.items():
         if name not in sections:
             msg = f"{source}: unknown section [{name}]; valid sections are {sorted(sections)}."
@@ -370,6 +405,50 @@ def config_from_dict(raw: dict[str, Any], *, base_dir: str | Path = ".", source:
     return config
 
 
+def _layers(raw: Any, source: str) -> tuple[LayerConfig, ...]:
+    """The ``[[layers]]`` tables, each checked like a section."""
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        msg = f"{source}: layers must be [[layers]] tables (one per layer), not {type(raw).__name__}."
+        raise ConfigError(msg)
+    fields = {f.name: f for f in dataclasses.fields(LayerConfig)}
+    hints = typing.get_type_hints(LayerConfig)
+    layers = []
+    for i, body in enumerate(raw, start=1):
+        unknown = sorted(set(body) - set(fields))
+        if unknown:
+            msg = f"{source}: unknown key(s) {unknown} in layer {i} ([[layers]]); valid keys are {sorted(fields)}."
+            raise ConfigError(msg)
+        layers.append(LayerConfig(**{k: _coerce(f"layers {i}", k, v, hints[k]) for k, v in body.items()}))
+    return tuple(layers)
+
+
+def _validate_layers(config: Config, source: str) -> None:
+    names = [layer.name for layer in config.layers]
+    for i, layer in enumerate(config.layers, start=1):
+        where = f"{source}: [[layers]] {i} ({layer.name or 'no name'})"
+        if not layer.name or not layer.name.replace("_", "").isalnum() or not layer.name.isascii():
+            msg = f"{where}: give a name of letters, digits and _ (it is the folder lapisan/<name>/), e.g. 'idm_desa'."
+            raise ConfigError(msg)
+        if names.count(layer.name) > 1:
+            msg = f"{where}: two layers are named {layer.name!r}; each writes its own folder."
+            raise ConfigError(msg)
+        if layer.level not in ("desa", "kecamatan", "kabupaten"):
+            msg = f"{where}: level = {layer.level!r}; choose desa, kecamatan or kabupaten."
+            raise ConfigError(msg)
+        if layer.indicator not in LAYER_INDICATORS:
+            msg = f"{where}: indicator = {layer.indicator!r}; a layer analyses one of {list(LAYER_INDICATORS)}."
+            raise ConfigError(msg)
+        for kind in ("global", "local"):
+            bad = [n for n in getattr(layer, f"{kind}_statistics") if n not in registry.names(kind)]
+            if bad:
+                msg = f"{where}: {kind}_statistics has {bad}; choose from {list(registry.names(kind))}."
+                raise ConfigError(msg)
+        bad = [m for m in layer.maps if m not in (*LAYER_INDICATORS, "status_idm")]
+        if bad:
+            msg = f"{where}: maps has {bad}; choose from {[*LAYER_INDICATORS, 'status_idm']}."
+            raise ConfigError(msg)
+
+
 def load_config(path: str | Path | None) -> Config:
     """Read a TOML config file (``None`` gives the defaults: the Blitar case).
 
@@ -378,7 +457,7 @@ def load_config(path: str | Path | None) -> Config:
     with no ``--config``) the built-in Blitar showcase runs, on illustrative counts.
     """
     if path is None:
-        return Config()
+        return Config(layers=DEFAULT_LAYERS)
     file = Path(path)
     if not file.is_file():
         msg = f"Config file {file} does not exist."
@@ -576,6 +655,7 @@ def _validate(config: Config, source: str) -> None:
     if not config.maps.formats:
         msg = f"{source}: [maps] formats is empty; use ['png'], ['svg'] or both."
         raise ConfigError(msg)
+    _validate_layers(config, source)
     if config.maps.k < 2:
         msg = f"{source}: [maps] k = {config.maps.k}; use at least 2 classes."
         raise ConfigError(msg)

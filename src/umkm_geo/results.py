@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # the result types of the stages (type-only: this module impo
     from umkm_geo.stats.survey.design import SurveyPlan
     from umkm_geo.stats.survey.products import MPEResult
     from umkm_geo.stats.survey.scoring import SurveyScores
+    from umkm_geo.study_area import StudyArea
     from umkm_geo.tables.groups import Grouping
     from umkm_geo.tables.join import JoinReport
     from umkm_geo.tables.responses import Responses
@@ -198,6 +199,8 @@ class Results:
     product_lq: LQResult | None = None
     # classify stage
     classes: Mapping[str, ClassBreaks] = dataclasses.field(default_factory=_empty)
+    # layers stage ([[layers]]): each layer's own study area, by name
+    layers: Mapping[str, StudyArea] = dataclasses.field(default_factory=_empty)
     # output stage
     atlas: AtlasResult | None = None
     density: DensityResult | None = None

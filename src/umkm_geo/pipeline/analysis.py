@@ -273,10 +273,8 @@ def compute_regional(area: StudyArea, config: Config) -> StudyArea:
     cfg = config.regional
     counts = area.results.counts
     if counts is None:
-        if config.data.umkm == "none":
-            return _skip(
-                area, "location quotient, shift-share and Klassen typology", 'no UMKM table ([data] umkm = "none")'
-            )
+        if config.data.umkm == "none":  # no UMKM table asked for: nothing of it to analyse
+            return area
         msg = "compute_regional needs the counts of the tables stage."
         raise ValueError(msg)
     years = sorted(int(y) for y in counts["tahun"].dropna().unique())

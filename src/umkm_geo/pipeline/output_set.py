@@ -29,7 +29,10 @@ __all__ = ["QA_FILE", "SET_ENTRIES", "StagedOutput", "staged_output", "write_joi
 #: What a run owns in the output folder and replaces as a whole (in this order: ``run.json`` leaves
 #: first and comes back last). Anything else there (``.gitkeep``, the ``join_qa.csv`` of ``validate``,
 #: the user's own files) is never touched.
-SET_ENTRIES = ("run.json", "maps", "tables", "report.html")
+SET_ENTRIES = ("run.json", "maps", "tables", "lapisan", "report.html")
+
+#: The folder of the ``[[layers]]`` (one folder per layer), part of every set.
+LAYER_ENTRY = "lapisan"
 
 
 #: ``validate``, and a run stopped by the join, write the join QA table here, outside the set.
@@ -72,6 +75,8 @@ class StagedOutput:
             Files umkm_geo did not write appeared where the set goes during the run (the staged set
             is then discarded and the previous set stays), or a rename failed.
         """
+        # a run without [[layers]] installs an empty lapisan/, so that an older run's layers never linger
+        (self.path / LAYER_ENTRY).mkdir(exist_ok=True)
         missing = [entry for entry in SET_ENTRIES if not (self.path / entry).exists()]
         if missing:
             msg = f"internal error: the staged output set lacks {missing}"
@@ -249,7 +254,7 @@ def _refuse_unknown(target: Path) -> None:
     shown = ", ".join(unknown[:10]) + (f" and {len(unknown) - 10} more" if len(unknown) > 10 else "")
     msg = (
         f"The output folder {target} holds files umkm-geo did not write (no run.json there lists them): {shown}."
-        " A run replaces maps/, tables/, report.html and run.json as a whole and would delete them."
+        " A run replaces maps/, tables/, lapisan/, report.html and run.json as a whole and would delete them."
         f" Move them out of {target} (or delete them), or {_CHOOSE}. Nothing was written."
     )
     raise OutputError(msg)

@@ -22,6 +22,7 @@ from umkm_geo._i18n import text, unit_level
 from umkm_geo._provenance import is_illustrative
 from umkm_geo.config import Config, StudyConfig
 from umkm_geo.pipeline.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
+from umkm_geo.pipeline.layers import LAYER_FOLDER, compute_layers
 from umkm_geo.pipeline.official import add_idm_layer, compute_official
 from umkm_geo.pipeline.output_set import staged_output, write_join_qa
 from umkm_geo.pipeline.outputs import write_run_record, write_tables
@@ -193,6 +194,7 @@ COMPUTE_STAGES: tuple[tuple[str, Callable[[StudyArea, Config], StudyArea]], ...]
     ("official", compute_official),
     ("survey", compute_survey),
     ("classification", classify_indicators),
+    ("layers", compute_layers),
 )
 
 
@@ -252,15 +254,39 @@ def _render_into(
     maps = timed("maps", render_all, area, options, staging)
     outputs = list(maps.paths)
     area = area.with_results(atlas=maps.atlas)
+    images = dict(maps.images)
+    layer_outputs = timed("layer_maps", _render_layers, area, config, staging)
+    for name, (paths, layer_images) in layer_outputs.items():
+        outputs += paths
+        images.update({f"{LAYER_FOLDER}/{name}/{key}": path for key, path in layer_images.items()})
     density = timed("density_surface", _density_surface, area, config, staging)
     if density is not None:
         area = area.with_results(density=density)
         outputs.append(density.path)
     outputs += timed("csv", write_tables, area, staging)
-    outputs.append(timed("report", write_report, area, config, staging, maps.images, options))
+    outputs.append(timed("report", write_report, area, config, staging, images, options))
     timings["total"] = time.perf_counter() - t0
     outputs.append(write_run_record(area, config, staging, outputs, timings))
     return area, outputs
+
+
+def _render_layers(area: StudyArea, config: Config, staging: Path) -> dict[str, tuple[list[Path], dict[str, Path]]]:
+    """Each layer's maps, atlas and tables in ``lapisan/<name>/``: the files written and the PNG of each figure."""
+    from umkm_geo.pipeline.layers import layer_config
+    from umkm_geo.render.mapset import render_all
+
+    out: dict[str, tuple[list[Path], dict[str, Path]]] = {}
+    by_name = {layer.name: layer for layer in config.layers}
+    for name, layer_area in area.results.layers.items():
+        layer = by_name[name]
+        sub = layer_config(config, layer)
+        folder = staging / LAYER_FOLDER / name
+        options = dataclasses.replace(render_options(sub, layer_area), mapped=layer.maps or (layer.indicator,))
+        with unit_level(layer_area.level):
+            maps = render_all(layer_area, options, folder)
+            paths = [*maps.paths, *write_tables(layer_area, folder)]
+        out[name] = (paths, dict(maps.images))
+    return out
 
 
 def _moved(area: StudyArea, staging: Path, out_dir: Path) -> StudyArea:

@@ -101,6 +101,10 @@ class _Context:
             "date": self.date,
         }
 
+    def drawn(self, key: str) -> bool:
+        """Whether the choropleth ``key`` is asked for (``RenderOptions.mapped``; empty: all)."""
+        return not self.options.mapped or key in self.options.mapped
+
     def title(self, what: str) -> str:
         return f"{self.options.title}: {what}"
 
@@ -165,7 +169,7 @@ def _choropleths(ctx: _Context) -> Figures:
 
     indicators, classes = ctx.area.results.indicators, ctx.area.results.classes
     for key in MAPPED:
-        if key in classes:
+        if key in classes and ctx.drawn(key):
             ind = indicators[key]
             yield (
                 key,
@@ -186,7 +190,7 @@ def _status_map(ctx: _Context) -> Figures:
     from umkm_geo.render.static.maps import category_figure
 
     frame = ctx.area.frame
-    if "status_idm" not in frame or frame["status_idm"].isna().all():
+    if "status_idm" not in frame or frame["status_idm"].isna().all() or not ctx.drawn("status_idm"):
         return
     yield (
         "status_idm",

@@ -32,6 +32,8 @@ class RenderOptions:
         Classification of the choropleths (``[maps] scheme`` and ``k``).
     dpi, formats
         Resolution and file formats of the static figures.
+    mapped
+        The choropleths drawn (indicator keys, ``status_idm``); empty: every one the results allow.
     """
 
     lang: str = "id"
@@ -44,3 +46,4 @@ class RenderOptions:
     k: int = 5
     dpi: int = 200
     formats: tuple[str, ...] = ("png",)
+    mapped: tuple[str, ...] = ()

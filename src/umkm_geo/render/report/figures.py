@@ -20,12 +20,12 @@ from umkm_geo._i18n import text
 from umkm_geo.render.report.model import Report
 from umkm_geo.stats import registry
 
-__all__ = ["caption", "maps"]
+__all__ = ["caption", "embedded", "maps"]
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _png_data_uri(key: str, path: Path) -> tuple[str, int, int]:
+def embedded(key: str, path: Path) -> tuple[str, int, int]:
     """Base64 data URI of a PNG and its pixel size (read from the IHDR chunk)."""
     file = Path(path)
     if not file.is_file():
@@ -86,6 +86,7 @@ def caption(r: Report, key: str) -> str:
         "gap": _comparison(r),
         "small_multiples_years": _words("maps.years"),
         "small_multiples_sectors": _words("maps.sectors"),
+        "status_idm": _words("scheme.idm_status.title"),
     }
     if key in whole:
         return whole[key](r.lang)
@@ -107,10 +108,12 @@ def caption(r: Report, key: str) -> str:
 
 
 def maps(r: Report) -> dict[str, Any]:
-    """The figures of the maps section, in the order of ``r.images``."""
+    """The figures of the maps section, in the order of ``r.images`` (a layer's, ``lapisan/...``, are not here)."""
     figures = []
     for key, path in r.images.items():
-        uri, width, height = _png_data_uri(key, path)
+        if "/" in key:  # a figure of a [[layers]] layer: in the official-data section
+            continue
+        uri, width, height = embedded(key, path)
         figures.append(
             {
                 "key": key,

@@ -21,8 +21,10 @@ _KEY = "report.official."
 
 
 def has_official(r: Report) -> bool:
-    """Whether the run computed the official GRDP findings."""
-    return r.results.official_klassen is not None and r.results.official_grdp is not None
+    """Whether the run computed any official finding: GRDP, IDM or a ``[[layers]]`` layer."""
+    results = r.results
+    grdp = results.official_klassen is not None and results.official_grdp is not None
+    return grdp or bool(results.official_idm_gap) or bool(results.layers)
 
 
 def official_title(lang: str) -> str:
@@ -39,7 +41,18 @@ def official(r: Report) -> dict[str, Any]:
     results, lang = r.results, r.lang
     typology, table = results.official_klassen, results.official_grdp
     if typology is None or table is None:
-        return {"computed": False}
+        sentences = _idm_sentences(r)
+        credits = r.area.provenance.get("official_idm", {}).get("credits", [])
+        computed = bool(sentences) or bool(results.layers)
+        return {
+            "computed": computed,
+            "sentences": sentences,
+            "credits": credits,
+            "rows": [],
+            "notes": [],
+            "members": "",
+            "layers": layers(r),
+        }
     record = r.area.provenance.get("official_grdp", {})
     start, end = record.get("growth_period", ["–", "–"])
     provinces = ", ".join(str(v) for v in record.get("provinces", {}).values())
@@ -94,7 +107,74 @@ def official(r: Report) -> dict[str, Any]:
         "rows": rows,
         "notes": [text(f"{_KEY}definition", lang, start=start, end=end)],
         "members": text(f"{_KEY}members", lang),
+        "layers": layers(r),
     }
+
+
+#: The figures of a layer shown in the report (the rest are in its folder): the analysed indicator's
+#: choropleth, the desa status, the LISA clusters and the Gi* hot and cold spots.
+_LAYER_FIGURES = ("status_idm", "lisa_", "gi_star_")
+
+
+def layers(r: Report) -> list[dict[str, Any]]:
+    """Each ``[[layers]]`` layer: its title, sentences (spatial statistics, gap, Theil), figures and folder."""
+    from umkm_geo._i18n import unit_level
+    from umkm_geo.render.report.figures import caption, embedded
+    from umkm_geo.render.report.interpret import interpret
+
+    out = []
+    for name, area in r.results.layers.items():
+        key = _layer_indicator(area)
+        label = area.results.indicators[key].label(r.lang) if key in area.results.indicators else key
+        with unit_level(area.level):
+            found = interpret(area, alpha=r.alpha, lang=r.lang)
+            n_value = int(area.frame[key].notna().sum()) if key in area.frame else 0
+            weights = area.results.weights
+            intro = text(
+                f"{_KEY}layer_intro",
+                r.lang,
+                indicator=label,
+                n=len(area),
+                n_value=n_value,
+                n_none=len(area) - n_value,
+                weights=weights.method if weights is not None else "–",
+            )
+            title = text(f"{_KEY}layer_title", r.lang, indicator=label, name=name)
+            prefix = f"lapisan/{name}/"
+            figures = []
+            for image, path in r.images.items():
+                figure = image.removeprefix(prefix)
+                if not image.startswith(prefix) or not (figure == key or figure.startswith(_LAYER_FIGURES)):
+                    continue
+                uri, width, height = embedded(image, path)
+                what = caption(r, figure)
+                figures.append(
+                    {
+                        "key": image.replace("/", "-"),
+                        "uri": uri,
+                        "width": width,
+                        "height": height,
+                        "caption": text(f"{_KEY}layer_caption", r.lang, what=what),
+                    }
+                )
+        out.append(
+            {
+                "title": title,
+                "sentences": [intro, *found["global"], *found["local"], *found["gap"]],
+                "figures": figures,
+                "files": text(f"{_KEY}layer_files", r.lang, folder=prefix),
+            }
+        )
+    return out
+
+
+def _layer_indicator(area: Any) -> str:
+    """The indicator a layer analysed: the variable of its global Moran, else its first IDM column."""
+    moran = area.results.moran
+    variable = getattr(moran, "variable", None) if moran is not None else None
+    if variable:
+        return str(variable)
+    return next((k for k in ("idm", "iks", "ike", "ikl") if k in area.results.indicators), "idm")
 
 
 def _idm_sentences(r: Report) -> list[str]:

@@ -120,7 +120,7 @@ def _section_components(r: Report, key: str) -> frozenset[str]:
     if key == "join_qa":
         return frozenset({"umkm"})
     if key == "maps":
-        return frozenset().union(*(figure_components(k, r.results, columns) for k in r.images))
+        return frozenset().union(*(figure_components(k, r.results, columns) for k in r.images if "/" not in k))
     if key == "statistics":
         return statistics_components(r.results, columns)
     if key == "gap":

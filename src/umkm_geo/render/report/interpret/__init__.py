@@ -128,7 +128,7 @@ def interpret(area: StudyArea, *, alpha: float = 0.05, lang: str = "id") -> dict
         indicator = indicators.get(table.variable or "")
         out["gap"].extend(gap_sentences(table, alpha=alpha, lang=lang, labels=labels, indicator=indicator))
         for theil in table.theil.values():
-            if theil.between_share is not None:
+            if theil.between_share is not None and len(theil.groups_frame()) >= 2:  # one group: nothing between
                 out["gap"].append(theil_sentence(theil, lang=lang, labels=labels, indicator=indicator))
     klassen = results.klassen
     if klassen is not None:
