@@ -188,17 +188,18 @@ def generate_demo_counts(
     return out
 
 
-#: Published census totals the illustrative population adds up to (``data/facts/blitar_region_stats.csv``).
+#: Official population totals the illustrative population adds up to (``data/facts/blitar_region_stats.csv``).
 _POPULATION_SERIES = {"35.05": "Kabupaten Blitar", "35.72": "Kota Blitar"}
 
 
-def blitar_population_totals(year: int = 2020) -> pd.DataFrame:
-    """Census population of Kabupaten and Kota Blitar (the real totals the demo population uses).
+def blitar_population_totals(year: int = 2025) -> pd.DataFrame:
+    """Official population of Kabupaten and Kota Blitar (the real totals the demo population uses).
 
     Parameters
     ----------
     year
-        Census year, 2010 or 2020.
+        2025 (the default: Dukcapil's figures of Kepmendagri No 300.2.2-2138 Tahun 2025, official), or a
+        BPS census year, 2010 or 2020 (as quoted by an encyclopedia page: secondary).
 
     Returns
     -------
@@ -206,13 +207,16 @@ def blitar_population_totals(year: int = 2020) -> pd.DataFrame:
         Columns ``kab_kode, kab_nama, tahun, total, source``.
     """
     stats = pd.read_csv(data_dir("facts") / "blitar_region_stats.csv", dtype=str)
+    variable = "population_2025" if year == 2025 else f"population_census_{year}"
     rows = []
     for kab, region in _POPULATION_SERIES.items():
-        hit = stats[(stats["region"] == region) & (stats["variable"] == f"population_census_{year}")]
+        hit = stats[(stats["region"] == region) & (stats["variable"] == variable)]
         if hit.empty:
-            msg = f"No census population of {region} for {year} in blitar_region_stats.csv (use 2010 or 2020)."
+            msg = f"No official population of {region} for {year} in blitar_region_stats.csv (use 2025, 2010 or 2020)."
             raise ValueError(msg)
-        rows.append((kab, region, year, round(float(hit["value"].iloc[0])), hit["source"].iloc[0]))
+        row = hit.iloc[0]
+        source = f"{row['source_detail']}; {row['source']}" if year == 2025 else f"{row['source']} ({row['note']})"
+        rows.append((kab, region, year, round(float(row["value"])), source))
     return pd.DataFrame(rows, columns=["kab_kode", "kab_nama", "tahun", "total", "source"])
 
 
@@ -223,9 +227,10 @@ def generate_demo_population(
     area_km2: pd.Series,
     seed: int = DEMO_SEED,
 ) -> pd.DataFrame:
-    """Generate an illustrative population per kecamatan that adds up to the census totals.
+    """Generate an illustrative population per kecamatan that adds up to the official totals.
 
-    Only the kabupaten/kota totals are real (census 2020, :func:`blitar_population_totals`); the
+    Only the kabupaten/kota totals are real (2025, Dukcapil: :func:`blitar_population_totals`); no
+    official per-kecamatan figure is in the sources, so the
     split over kecamatan is invented, so that population-weighted measures can be shown: each total
     is split in proportion to ``area * e`` (``e`` seeded log-normal noise with mean 1,
     :data:`DEMO_POPULATION_SIGMA`), so every kecamatan of a kab/kota has the same expected population
@@ -303,7 +308,7 @@ def demo_totals(frame: pd.DataFrame, area_km2: pd.Series, *, population: bool = 
     area_km2
         Area of each kecamatan.
     population
-        ``True`` for population totals (census 2020), ``False`` for UMKM totals.
+        ``True`` for population totals (2025, Dukcapil), ``False`` for UMKM totals.
 
     Returns
     -------
@@ -317,7 +322,7 @@ def demo_totals(frame: pd.DataFrame, area_km2: pd.Series, *, population: bool = 
     kab_names = frame.groupby("kab_kode")["kab_nama"].first()
     known = reference[reference["kab_kode"].isin(kab_areas.index)]
     others = kab_areas[~kab_areas.index.isin(reference["kab_kode"])]
-    what = "census population" if population else "UMKM total"
+    what = "population 2025" if population else "UMKM total"
     rows = _scaled_rows(reference, others, kab_names, what)
     scaled = pd.DataFrame(rows, columns=["kab_kode", "kab_nama", "tahun", "total", "basis", "source"])
     columns = ["kab_kode", "kab_nama", "tahun", "total", "basis", "source"]
