@@ -421,9 +421,9 @@ CASES = [
         exit=3,
         words=(
             "desa_level.csv: this is a desa-level table (one row per desa/kelurahan): column 'Desa/Kelurahan' names 7"
-            " desa/kelurahan, and kecamatan repeat over rows (3 kecamatan in 7 rows). umkm_geo analyses kecamatan for"
-            " now (desa as a unit of analysis comes in a later version): add the desa rows up into one row per"
-            " kecamatan",
+            " desa/kelurahan, and kecamatan repeat over rows (3 kecamatan in 7 rows). For a desa-level study set"
+            ' [study] level = "desa" (or umkm-geo maps --level desa); for a kecamatan study add the desa rows up into'
+            " one row per kecamatan",
         ),
         absent=("is not a number",),
     ),

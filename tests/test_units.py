@@ -215,3 +215,86 @@ def test_cli_desa_run_end_to_end(tmp_path, capsys, upstream):
     assert "Kementerian Desa PDTT" in report
     record = json.loads((out / "run.json").read_text())
     assert record["config"]["study"]["level"] == "desa"
+
+
+# --- desa-level UMKM tables -------------------------------------------------------------------------
+
+DESA_UDANAWU_BAKUNG = [
+    ("Jati", "Udanawu"),
+    ("Temenggungan", "Udanawu"),
+    ("Besuki", "Udanawu"),
+    ("Tunjung", "Udanawu"),
+    ("Bakung", "Udanawu"),
+    ("Mangunan", "Udanawu"),
+    ("Karanggondang", "Udanawu"),
+    ("Ringinanom", "Udanawu"),
+    ("Sukorejo", "Udanawu"),
+    ("Slemanan", "Udanawu"),
+    ("Sumbersari", "Udanawu"),
+    ("Bendorejo", "Udanawu"),
+    ("Pulerejo", "Bakung"),
+    ("Tumpakoyot", "Bakung"),
+    ("Plandirejo", "Bakung"),
+    ("Sumberdadi", "Bakung"),
+    ("Bakung", "Bakung"),
+    ("Ngrejo", "Bakung"),
+    ("Bululawang", "Bakung"),
+    ("Kedungbanteng", "Bakung"),
+    ("Sidomulyo", "Bakung"),
+    ("Lorejo", "Bakung"),
+    ("Tumpakkepuh", "Bakung"),
+]
+
+
+def _desa_config(table: Path) -> Config:
+    return config_from_dict(
+        {
+            "study": {"region": "35.05.02,35.05.05", "level": "desa"},
+            "data": {"umkm": str(table)},
+            "statistics": {"permutations": 99, "gap_permutations": 99, "local_statistics": ["moran"]},
+            "official": {"grdp": False},
+        }
+    )
+
+
+def test_a_desa_table_by_name_within_kecamatan(tmp_path, upstream):
+    """Two desa named Bakung (in Udanawu and in Bakung) are told apart by the kecamatan column."""
+    rows = ["Desa/Kelurahan,Kecamatan,Jumlah UMKM"]
+    rows += [f"{desa},{kec},{10 + i}" for i, (desa, kec) in enumerate(DESA_UDANAWU_BAKUNG)]
+    table = tmp_path / "umkm_desa.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        area = compute(_desa_config(table))
+    frame = area.frame
+    assert len(frame) == 23 and frame["umkm_count"].notna().all()
+    assert frame.at["35.05.02.2005", "umkm_count"] == 10 + 4  # Bakung of Udanawu, the 5th row
+    assert frame.at["35.05.05.2005", "umkm_count"] == 10 + 16  # Bakung of kecamatan Bakung, the 17th row
+    assert int(frame["umkm_count"].sum()) == sum(10 + i for i in range(23))
+    assert area.results.local["moran"].n_tested == 23
+
+
+def test_a_desa_table_without_kecamatan_names_the_ambiguous_rows(tmp_path, upstream):
+    from umkm_geo._errors import JoinError
+
+    rows = ["desa,jumlah_umkm"] + [f"{desa},{i}" for i, (desa, _) in enumerate(DESA_UDANAWU_BAKUNG)]
+    table = tmp_path / "umkm_desa.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        with pytest.raises(JoinError) as err:
+            compute(_desa_config(table))
+    message = str(err.value)
+    assert "35.05.02.2005 (kecamatan Udanawu)" in message and "35.05.05.2005 (kecamatan Bakung)" in message
+    assert "add a kecamatan column" in message
+
+
+def test_a_desa_table_by_code(tmp_path, upstream):
+    codes = load_units("35.05.02,35.05.05", "desa").frame.index
+    rows = ["kode_desa,jumlah_umkm"] + [f"{code},{i}" for i, code in enumerate(codes)]
+    table = tmp_path / "umkm_desa_kode.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        area = compute(_desa_config(table))
+    assert list(area.frame["umkm_count"].astype(int)) == list(range(len(codes)))

@@ -161,6 +161,7 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) ->
             sectors=config.data.sectors,
             ignore_columns=config.data.ignore_columns,
             header_row=config.data.header_row or None,
+            level=area.level,
         )
     illustrative = illustrative or table.illustrative
     crosswalk = load_crosswalk(config.resolve(config.data.crosswalk)) if config.data.crosswalk else None

@@ -152,6 +152,7 @@ def load_kecamatan(
     for prov in provinces_of(codes):
         layer = parse_wilayah_sql(get(_kec_file(prov)).path)
         repaired[_kec_file(prov)] = layer.repaired
+        _note_without_polygon(layer, codes, notes)
         kec_parts.append(layer.frame)
         kab_names.update(read_names(get(_kab_file(prov)).path))
     kec = pd.concat(kec_parts, ignore_index=True)
@@ -173,6 +174,7 @@ def load_kecamatan(
         for relpath in desa_paths:
             layer = parse_wilayah_sql(get(relpath).path)
             repaired[relpath] = layer.repaired
+            _note_without_polygon(layer, codes, notes)
             desa_parts.append(layer.frame)
         desa = pd.concat(desa_parts, ignore_index=True)
         kec, desa_notes = _dissolve_desa(kec, desa, all_kec_codes)
@@ -205,6 +207,18 @@ def load_kecamatan(
         notes=tuple(notes),
         credit=reg.credit(),
     )
+
+
+def _note_without_polygon(layer: Any, region: Sequence[str], notes: list[str]) -> None:
+    """Units of ``region`` the upstream file lists without a polygon: a note and a warning, never silent."""
+    units = [f"{kode} {nama}" for kode, nama, _ in layer.without_polygon if in_region(kode, region)]
+    if units:
+        notes.append(f"{layer.source.name}: units without a polygon (not mapped): {listing(units)}")
+        warnings.warn(
+            f"{layer.source.name}: {len(units)} units have no polygon and cannot be mapped: {listing(units)}",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _check_selection(region: Sequence[str], found: Sequence[str]) -> None:

@@ -112,6 +112,7 @@ def load_desa(
     files: list[FetchedFile] = []
     parts = []
     repaired: dict[str, tuple[str, ...]] = {}
+    without: list[str] = []
     for kab in kabs:
         relpath = desa_file(kab)
         fetched = fetch(reg, relpath, mirror=mirror, cache_dir=cache_dir)
@@ -119,6 +120,7 @@ def load_desa(
         layer = parse_wilayah_sql(fetched.path)
         repaired[relpath] = layer.repaired
         parts.append(layer.frame[["kode", "nama", "geometry"]])
+        without += [f"{kode} {nama}" for kode, nama, _ in layer.without_polygon if in_region(kode, codes)]
     desa = pd.concat(parts, ignore_index=True)
     desa = desa[[in_region(str(c), codes) for c in desa["kode"]]].set_index("kode").sort_index()
     if desa.empty:
@@ -126,6 +128,14 @@ def load_desa(
         raise RegionError(msg)
     names, why = _names(list(desa.index), mirror, cache_dir)
     notes = [why] if why else []
+    if without:
+        notes.append(f"desa/kelurahan without a polygon in the boundary files (not mapped): {listing(without)}")
+        warnings.warn(
+            f"{len(without)} desa/kelurahan have no polygon in the boundary files and cannot be mapped:"
+            f" {listing(without)}",
+            UserWarning,
+            stacklevel=2,
+        )
     unnamed = [c for c in desa.index if c not in names]
     if names and unnamed:
         notes.append(f"not in the 2025 code list (the polygon's own name is used): {listing(unnamed)}")

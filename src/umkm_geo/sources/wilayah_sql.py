@@ -56,11 +56,15 @@ class ParsedLayer:
         Codes whose geometry was invalid as stored and was repaired with ``make_valid``.
     source
         The file parsed.
+    without_polygon
+        ``(kode, nama, line)`` of rows whose path is empty in the upstream file (one desa of Indonesia,
+        96.01.05.1012 Malagusa): not in ``frame``; the callers report them.
     """
 
     frame: gpd.GeoDataFrame
     repaired: tuple[str, ...]
     source: Path
+    without_polygon: tuple[tuple[str, str, int], ...] = ()
 
 
 def _unescape(text: str) -> str:
@@ -205,9 +209,13 @@ def parse_wilayah_sql(path: str | Path) -> ParsedLayer:
     lngs: list[float] = []
     geoms: list[BaseGeometry] = []
     lines: list[int] = []
+    without: list[tuple[str, str, int]] = []
     for row, line in _iter_rows(text, source):
         kode = _unescape(row.group(1)).strip()
         where = f"{source.name}, line {line}, kode {kode}"
+        if row.group(5) == "":  # the upstream has the unit but no polygon: reported, not guessed
+            without.append((kode, _unescape(row.group(2)).strip(), line))
+            continue
         codes.append(kode)
         names.append(_unescape(row.group(2)).strip())
         lats.append(np.nan if row.group(3).upper() == "NULL" else float(row.group(3)))
@@ -239,7 +247,7 @@ def parse_wilayah_sql(path: str | Path) -> ParsedLayer:
         crs="EPSG:4326",
     )
     _check_extent(frame, source)
-    return ParsedLayer(frame=frame, repaired=repaired, source=source)
+    return ParsedLayer(frame=frame, repaired=repaired, source=source, without_polygon=tuple(without))
 
 
 def _check_extent(frame: gpd.GeoDataFrame, source: Path) -> None:

@@ -126,7 +126,8 @@ def join_counts(
     matcher = _Matcher(frame, table.key, crosswalk, _items(data["kode_in"]))
     matched_codes: list[str | None] = []
     seen: dict[tuple[object, ...], str | None] = {}
-    columns = [_items(data[c]) for c in ("row", "kode_in", "nama_in", "kab_in")]
+    kec = data["kec_in"] if "kec_in" in data else pd.Series("", index=data.index)
+    columns = [*(_items(data[c]) for c in ("row", "kode_in", "nama_in", "kab_in")), _items(kec)]
     for ident in zip(*columns, strict=True):
         if ident in seen:  # a wide row gives several records: match (and report) it once
             matched_codes.append(seen[ident])
@@ -183,12 +184,13 @@ class _Matcher:
     def __init__(self, frame: pd.DataFrame, key: str, crosswalk: pd.DataFrame | None, codes: list[str]) -> None:
         self.frame = frame
         self.key = key
+        self.unit = "desa/kelurahan" if "kec_nama" in frame else "kecamatan"  # the study area's units
         self.nama = frame["nama"].to_dict()
         self.names = frame["nama"].tolist()
         self.by_name: dict[str, list[str]] = {}
         for code, name in self.nama.items():
             self.by_name.setdefault(normalise_name(name), []).append(code)
-        self.memo: dict[tuple[str, str, str], tuple[str | None, tuple[str, ...] | None]] = {}
+        self.memo: dict[tuple[str, str, str, str], tuple[str | None, tuple[str, ...] | None]] = {}
         self.bps: dict[str, str | None] = {}
         self.bps_source = ""
         if key == "kode":
@@ -198,11 +200,13 @@ class _Matcher:
                 self.bps = bps_to_kemendagri(typed, lookup)
                 self.bps_source = lookup.attrs.get("source", "the crosswalk")
 
-    def match(self, kode_in: str, nama_in: str, kab_in: str) -> tuple[str | None, tuple[str, ...] | None]:
-        """The kecamatan code of one row's identifiers, or the problem."""
-        ident = (kode_in, nama_in, kab_in)
+    def match(
+        self, kode_in: str, nama_in: str, kab_in: str, kec_in: str = ""
+    ) -> tuple[str | None, tuple[str, ...] | None]:
+        """The unit code of one row's identifiers, or the problem."""
+        ident = (kode_in, nama_in, kab_in, kec_in)
         if ident not in self.memo:
-            self.memo[ident] = self._by_code(*ident) if self.key == "kode" else self._by_name(*ident)
+            self.memo[ident] = self._by_code(*ident[:3]) if self.key == "kode" else self._by_name(*ident)
         return self.memo[ident]
 
     def _by_code(self, kode_in: str, nama_in: str, kab_in: str) -> tuple[str | None, tuple[str, ...] | None]:
@@ -221,11 +225,12 @@ class _Matcher:
             if not kode_in:
                 detail = "the code is empty"
             elif code is None:
-                detail = "not a Kemendagri (35.05.01) or BPS (3505010) kecamatan code"
+                example = "35.05.01.2001" if self.unit != "kecamatan" else "35.05.01"
+                detail = f"not a Kemendagri ({example}) or BPS (3505010) {self.unit} code"
             elif code != kode_in and is_bps_code(kode_in):
                 detail = f"BPS code {kode_in} = Kemendagri {code}, not in the study area"
             elif code_level(code) != 3:
-                detail = f"code {code} is a {LEVELS[code_level(code)]} code, not a kecamatan code"
+                detail = f"code {code} is a {LEVELS[code_level(code)]} code, not a {self.unit} code"
             else:
                 detail = f"code {code} is not in the study area"
             if hint:
@@ -236,21 +241,30 @@ class _Matcher:
             return None, ("name_mismatch", nama_in, code, self.nama[code], detail)
         return code, None
 
-    def _by_name(self, kode_in: str, nama_in: str, kab_in: str) -> tuple[str | None, tuple[str, ...] | None]:
+    def _by_name(
+        self, kode_in: str, nama_in: str, kab_in: str, kec_in: str = ""
+    ) -> tuple[str | None, tuple[str, ...] | None]:
         candidates = self.by_name.get(normalise_name(nama_in), [])
         if kab_in:
             candidates = [c for c in candidates if kab_matches(kab_in, self.frame.at[c, "kab_nama"])]
+        if kec_in and "kec_nama" in self.frame:  # a desa is named within its kecamatan
+            wanted = normalise_name(kec_in)
+            candidates = [c for c in candidates if normalise_name(self.frame.at[c, "kec_nama"]) == wanted]
         if not candidates:
             hint = suggest(nama_in, self.names)
-            detail = "no kecamatan of that name in the study area"
+            detail = f"no {self.unit} of that name in the study area"
             if not nama_in:
                 detail = "the kecamatan name is empty"
             if hint:
                 detail += f"; did you mean {', '.join(hint)}?"
             return None, ("unmatched", nama_in, "", "", detail)
         if len(candidates) > 1:
-            listed = ", ".join(f"{c} ({self.frame.at[c, 'kab_nama']})" for c in candidates)
-            detail = f"the name fits {listed}; add a kab_kota column or use codes"
+            if "kec_nama" in self.frame:
+                listed = ", ".join(f"{c} (kecamatan {self.frame.at[c, 'kec_nama']})" for c in candidates)
+                detail = f"the name fits {listed}; add a kecamatan column or use codes"
+            else:
+                listed = ", ".join(f"{c} ({self.frame.at[c, 'kab_nama']})" for c in candidates)
+                detail = f"the name fits {listed}; add a kab_kota column or use codes"
             return None, ("ambiguous", nama_in, "", "", detail)
         return candidates[0], None
 

@@ -186,9 +186,13 @@ def _refuse_desa_or_business(
     code_j: int | None,
     name_j: int | None,
     declared: bool,
+    *,
+    desa_level: bool = False,
 ) -> None:
     rows = [cell_texts[number - 1] for number, _ in body]  # the cells' texts; blank is ""
     for j, cands in enumerate(texts):
+        if desa_level:  # a desa-level study reads desa-level tables; only a list of businesses is refused
+            break
         if j in (code_j, name_j) or not {slug(t) for t in cands} & set(DESA_ALIASES):
             continue
         values = [c[j] for c in rows if c[j]]
@@ -200,20 +204,20 @@ def _refuse_desa_or_business(
                     repeat = f", and kecamatan repeat over rows ({len(set(kec))} kecamatan in {len(kec)} rows)"
             msg = (
                 f"{file}: this is a desa-level table (one row per desa/kelurahan): column {names[j]!r} names"
-                f" {len(set(values))} desa/kelurahan{repeat}. umkm_geo analyses kecamatan for now (desa as a unit of"
-                " analysis comes in a later version): add the desa rows up into one row per kecamatan (e.g. with a"
-                " pivot table) and give that table."
+                f' {len(set(values))} desa/kelurahan{repeat}. For a desa-level study set [study] level = "desa"'
+                " (or umkm-geo maps --level desa); for a kecamatan study add the desa rows up into one row per"
+                " kecamatan (e.g. with a pivot table)."
             )
             raise TableError(msg)
-    if code_j is not None:
+    if code_j is not None and not desa_level:
         codes = [_kode(c[code_j]) for c in rows if c[code_j]]
         desa = [c for c in codes if c is not None and code_level(c) == 4]
         if codes and len(desa) > len(codes) / 2:
             msg = (
                 f"{file}: this is a desa-level table (one row per desa/kelurahan): {len(desa)} of the"
                 f" {len(codes)} codes in column {names[code_j]!r} are desa/kelurahan codes (e.g. {desa[0]})."
-                " umkm_geo analyses kecamatan for now (desa as a unit of analysis comes in a later version): add"
-                " the desa rows up into one row per kecamatan (e.g. with a pivot table) and give that table."
+                ' For a desa-level study set [study] level = "desa" (or umkm-geo maps --level desa); for a'
+                " kecamatan study add the desa rows up into one row per kecamatan (e.g. with a pivot table)."
             )
             raise TableError(msg)
     business = [j for j, cands in enumerate(texts) if {slug(t) for t in cands} & set(BUSINESS_ALIASES)]

@@ -19,7 +19,10 @@ from umkm_geo.tables._read import no_gc_pauses, read_grid, sheets_with_data
 from umkm_geo.tables.columns import (
     CODE_ALIASES,
     COUNT_ALIASES,
+    DESA_CODE_ALIASES,
+    DESA_NAME_ALIASES,
     KAB_ALIASES,
+    KEC_ALIASES,
     NAME_ALIASES,
     NOTE_ALIASES,
     ROW_NUMBER_NAMES,
@@ -70,7 +73,8 @@ class CountTable:
     data
         Long DataFrame with columns ``row`` (row number in the file as a spreadsheet shows it),
         ``kolom`` (the column the count is in), ``kode_in`` and ``nama_in`` (the identifiers as
-        typed; one may be empty), ``kab_in``, ``sektor``, ``tahun`` (nullable integer) and
+        typed; one may be empty), ``kab_in``, ``kec_in`` (the kecamatan of a desa-level table, else
+        empty), ``sektor``, ``tahun`` (nullable integer) and
         ``jumlah`` (nullable integer: ``<NA>`` is a blank cell, "no data", never 0).
     source
         File read.
@@ -151,6 +155,7 @@ def read_count_table(
     ignore_columns: Sequence[str] = (),
     header_row: int | None = None,
     role: str = "umkm",
+    level: str = "kecamatan",
 ) -> CountTable:
     """Read and validate a UMKM count table (or, with ``role="population"``, a population table).
 
@@ -180,6 +185,10 @@ def read_count_table(
         ``"umkm"``, ``"population"`` (then only ``count_aliases`` and years are counts, no sectors) or
         ``"reference"`` (a table of sector totals: the rows are sectors, named in the sector column and
         kept in ``nama_in``; see :func:`read_reference_table`).
+    level
+        The unit of the rows: ``"kecamatan"`` (a desa-level table stops with a message saying so) or
+        ``"desa"`` (one row per desa/kelurahan: a 10-digit code, or a name with its kecamatan in a
+        ``kecamatan`` column, kept in ``kec_in``).
 
     Raises
     ------
@@ -201,6 +210,7 @@ def read_count_table(
             ignore_columns=ignore_columns,
             header_row=header_row,
             role=role,
+            level=level,
         )
     for note in table.notes:
         _warn(note)
@@ -220,6 +230,7 @@ def _read_count_table(
     ignore_columns: Sequence[str],
     header_row: int | None,
     role: str,
+    level: str = "kecamatan",
 ) -> CountTable:
     """:func:`read_count_table` without its warnings (the notes are in ``CountTable.notes``)."""
     if not file.is_file():
@@ -232,7 +243,8 @@ def _read_count_table(
     width = max(len(r) for r in rows)
     rows = [r if len(r) == width else [*r, *[""] * (width - len(r))] for r in rows]  # rows are not changed
     reference = role == "reference"  # the rows are sectors, named in the sector column
-    unit = "sector" if reference else "kecamatan"
+    desa = level == "desa" and not reference
+    unit = "sector" if reference else ("desa/kelurahan" if desa else "kecamatan")
     overrides = list(SECTOR_ALIASES) if reference else [c for c in (code_column, name_column) if c]
     header = _find_header(rows, header_row, overrides, file)
     names, texts = header.names, header.texts
@@ -251,6 +263,17 @@ def _read_count_table(
                 f" of {list(SECTOR_ALIASES)}. The columns are {_listed(names)} (row {header.top + 1})."
             )
             raise TableError(msg)
+    elif desa:  # one row per desa/kelurahan; the kecamatan column tells desa of the same name apart
+        code_j = _find(texts, names, DESA_CODE_ALIASES, code_column, file, "code_column")
+        name_j = _find(texts, names, DESA_NAME_ALIASES, name_column, file, "name_column")
+        kab_j = _find(texts, names, KAB_ALIASES, kab_column, file, "kab_column")
+        kec_j = _find(texts, names, KEC_ALIASES, None, file, "")
+        _refuse_desa_or_business(
+            file, names, texts, body, cell_texts, code_j, name_j, bool(count_columns), desa_level=True
+        )
+        if code_j is None and name_j is None:
+            raise TableError(_no_kecamatan_message(file, grid, header, names))
+        sector_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
     else:
         code_j = _find(texts, names, CODE_ALIASES, code_column, file, "code_column")
         name_j = _find(texts, names, NAME_ALIASES, name_column, file, "name_column")
@@ -259,8 +282,10 @@ def _read_count_table(
         if code_j is None and name_j is None:
             raise TableError(_no_kecamatan_message(file, grid, header, names))
         sector_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
+    if not desa:
+        kec_j = None
     year_j = _find(texts, names, YEAR_ALIASES, None, file, "")
-    id_cols = [j for j in (code_j, name_j, kab_j) if j is not None]
+    id_cols = [j for j in (code_j, name_j, kab_j, kec_j) if j is not None]
     note_cols = [j for j, cands in enumerate(texts) if {slug(t) for t in cands} & set(NOTE_ALIASES)]
     note_cols = [j for j in note_cols if j not in id_cols]
     header_note = _header_note(file, rows, header)
@@ -330,7 +355,7 @@ def _read_count_table(
 
     # ---- cells
     problems: list[str] = []
-    columns = ["row", "kolom", "kode_in", "nama_in", "kab_in", "sektor", "tahun", "jumlah"]
+    columns = ["row", "kolom", "kode_in", "nama_in", "kab_in", "kec_in", "sektor", "tahun", "jumlah"]
     records: dict[str, list[object]] = {c: [] for c in columns}  # one list per column, a record per cell
     year_values = _years(data_rows, cell_texts, year_j, names, problems) if year_j is not None else None
     allowed_sectors = {sector_key(s) for s in sectors}
@@ -341,6 +366,7 @@ def _read_count_table(
             row_texts[code_j] if code_j is not None else "",
             row_texts[name_j] if name_j is not None else "",
             row_texts[kab_j] if kab_j is not None else "",
+            row_texts[kec_j] if kec_j is not None else "",
         )
         if long:
             (j,) = counts
