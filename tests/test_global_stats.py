@@ -269,3 +269,26 @@ def test_pygeoda_weights_leave_no_file_open(tessellation, tmp_path):
         gc.collect()
     assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
     assert neighbour_sets(weight, weight.umkm_ids) == graph_neighbour_sets(graph)
+
+
+def test_sparse_general_g_equals_esda():
+    """Above DENSE_G_LIMIT units General G avoids esda's n x n matrix; on a small layout both agree exactly."""
+    import esda
+    import geopandas as gpd
+    from libpysal.graph import Graph
+    from shapely.geometry import box
+
+    from umkm_geo.stats._inference import _legacy_numpy_seed
+    from umkm_geo.stats.autocorrelation.global_ import _SparseG
+
+    frame = gpd.GeoDataFrame(geometry=[box(i % 6, i // 6, i % 6 + 1, i // 6 + 1) for i in range(30)])
+    graph = Graph.build_contiguity(frame, rook=False).transform("B")
+    y = np.random.default_rng(1).gamma(2.0, 2.0, 30)
+    with _legacy_numpy_seed(5):
+        expected = esda.G(y, graph, permutations=99)
+    with _legacy_numpy_seed(5):
+        sparse = _SparseG(y, graph, permutations=99)
+    assert sparse.G == pytest.approx(expected.G, rel=1e-12)
+    assert sparse.EG == pytest.approx(expected.EG, rel=1e-12)
+    assert sparse.VG == pytest.approx(expected.VG, rel=1e-9)
+    assert np.allclose(sparse.sim, expected.sim, rtol=1e-12)

@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import esda
+import numpy as np
 import pandas as pd
 from libpysal.graph import Graph
 
@@ -342,6 +343,44 @@ class GeneralGResult(FieldsResult):
     _result = "general_g"
 
 
+#: Above this many units General G is computed by :class:`_SparseG` rather than ``esda.G``.
+DENSE_G_LIMIT = 5_000
+
+
+class _SparseG:
+    """General G without an n x n matrix: ``esda.G``'s statistic, moments and permutations, in O(n + links).
+
+    The denominator ``sum_{i != j} y_i y_j`` is ``(sum y)^2 - sum y^2``; the numerator
+    ``sum_ij w_ij y_i y_j`` is ``y . lag(y)``. The moments are Getis & Ord's (1992) randomisation
+    moments from S0, S1, S2 and the sums of y, y^2, y^3, y^4; the permutations draw
+    ``np.random.permutation(y)`` in the same order as ``esda.G`` (under the seed :func:`_run_esda`
+    sets), so both give the same draws.
+    """
+
+    def __init__(self, y: np.ndarray, w: Any, permutations: int = 999) -> None:
+        y = np.asarray(y, dtype=float).ravel()
+        n = len(y)
+        self.w, self.y, self.n = w, y, n
+        summary = w.summary()
+        s0, s1, s2 = float(summary.s0), float(summary.s1), float(summary.s2)
+        self.den_sum = float(y.sum() ** 2 - (y * y).sum())
+        self.G = self._calc(y)
+        self.EG = s0 / (n * (n - 1))
+        n2, sy = n * n, [float((y**k).sum()) for k in range(5)]
+        b0 = (n2 - 3 * n + 3) * s1 - n * s2 + 3 * s0**2
+        b1 = -((n2 - n) * s1 - 2 * n * s2 + 6 * s0**2)
+        b2 = -(2 * n * s1 - (n + 3) * s2 + 6 * s0**2)
+        b3 = 4 * (n - 1) * s1 - 2 * (n + 1) * s2 + 8 * s0**2
+        b4 = s1 - s2 + s0**2
+        moment = b0 * sy[2] ** 2 + b1 * sy[4] + b2 * sy[1] ** 2 * sy[2] + b3 * sy[1] * sy[3] + b4 * sy[1] ** 4
+        self.VG = moment / ((sy[1] ** 2 - sy[2]) ** 2 * n * (n - 1) * (n - 2) * (n - 3)) - self.EG**2
+        self.z_norm = (self.G - self.EG) / np.sqrt(self.VG)
+        self.sim = np.array([self._calc(np.random.permutation(y)) for _ in range(permutations)])
+
+    def _calc(self, y: np.ndarray) -> float:
+        return float((y * self.w.lag(y)).sum() / self.den_sum)
+
+
 def general_g(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int) -> GeneralGResult:
     """Compute the Getis-Ord General G of non-negative ``y`` with the binary version of ``graph``.
 
@@ -395,7 +434,8 @@ def general_g(y: pd.Series, graph: Graph, *, permutations: int = 999, seed: int)
             f"(positive: {list(map(str, ids[values > 0]))}), so the sum of cross-products is zero."
         )
         raise AnalysisError(msg)
-    stat, p_sim, p_fold = _run_esda(esda.G, "G", values, graph.transform("B"), seed=seed, permutations=permutations)
+    engine = _SparseG if len(values) > DENSE_G_LIMIT else esda.G  # esda.G forms the n x n matrix y y'
+    stat, p_sim, p_fold = _run_esda(engine, "G", values, graph.transform("B"), seed=seed, permutations=permutations)
     settings = {
         **_inference_settings(permutations, seed),
         "definition": "G = sum_ij w_ij y_i y_j / sum_{i != j} y_i y_j, binary w; E[G] = S0 / (n (n - 1))",
