@@ -298,3 +298,39 @@ def test_a_desa_table_by_code(tmp_path, upstream):
         warnings.simplefilter("ignore", UserWarning)
         area = compute(_desa_config(table))
     assert list(area.frame["umkm_count"].astype(int)) == list(range(len(codes)))
+
+
+def test_kabupaten_study_of_jawa_timur_on_idm(upstream):
+    """The 38 kab/kota of Jawa Timur as units: IDM 2024 means per kab/kota; Kota without desa has no value."""
+    config, _ = at_level(
+        dataclasses.replace(
+            Config(),
+            study=StudyConfig(region="35"),
+            statistics=dataclasses.replace(StatisticsConfig(), permutations=99, gap_permutations=99),
+        ),
+        "kabupaten",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        area = compute(config)
+    raw = _raw_idm(upstream, "35")
+    frame = area.frame
+    assert len(frame) == 38 and area.level == "kabupaten"
+    blitar = [v[2] for c, v in raw.items() if c.startswith("35.05.")]
+    assert frame.at["35.05", "n_desa_idm"] == len(blitar) == 220
+    assert frame.at["35.05", "idm"] == pytest.approx(sum(blitar) / len(blitar))
+    assert np.isnan(frame.at["35.72", "idm"])  # Kota Blitar: kelurahan only
+    assert area.results.local["moran"].n_tested == int(frame["idm"].notna().sum())
+
+
+def test_natural_breaks_of_many_values_use_evenly_spaced_order_statistics():
+    from umkm_geo.classify.breaks import FISHER_JENKS_EXACT, classify
+
+    values = pd.Series(np.random.default_rng(0).gamma(2.0, 2.0, 5 * FISHER_JENKS_EXACT))
+    shuffled = values.sample(frac=1.0, random_state=1)
+    first, second = classify(values, scheme="fisher_jenks", k=5), classify(shuffled, scheme="fisher_jenks", k=5)
+    assert first.upper == second.upper  # deterministic, whatever the order of the units
+    assert first.upper[-1] == values.max() and sum(first.counts) == len(values)
+    assert "order statistics" in first.describe("en") and "5,000" in first.describe("en")
+    small = classify(values[:50], scheme="fisher_jenks", k=5)
+    assert "order statistics" not in small.describe("en")
