@@ -288,7 +288,7 @@ def test_sparse_general_g_equals_esda():
         expected = esda.G(y, graph, permutations=99)
     with _legacy_numpy_seed(5):
         sparse = _SparseG(y, graph, permutations=99)
-    assert sparse.G == pytest.approx(expected.G, rel=1e-12)
-    assert sparse.EG == pytest.approx(expected.EG, rel=1e-12)
-    assert sparse.VG == pytest.approx(expected.VG, rel=1e-9)
+    assert pytest.approx(expected.G, rel=1e-12) == sparse.G
+    assert pytest.approx(expected.EG, rel=1e-12) == sparse.EG
+    assert pytest.approx(expected.VG, rel=1e-9) == sparse.VG
     assert np.allclose(sparse.sim, expected.sim, rtol=1e-12)
