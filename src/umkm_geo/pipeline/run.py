@@ -107,12 +107,16 @@ def study_title(config: Config, area: StudyArea) -> str:
     no_umkm = config.data.umkm == "none"  # an official layer only: the default "UMKM ..." title would be wrong
     if config.study.title != default.title or (config.study.region == default.region and not no_umkm):
         return config.study.title
+    return text("run.title_official" if no_umkm else "run.title", config.study.lang, names=region_names(area, config))
+
+
+def region_names(area: StudyArea, config: Config) -> str:
+    """The study area's kab/kota, joined (``Kabupaten Blitar dan Kota Blitar``), or their number beyond 4."""
     lang = config.study.lang
     names = list(dict.fromkeys(area.frame["kab_nama"]))
-    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + text("report.words.and", lang) + names[-1]
     if len(names) > 4:
-        joined = text("run.many_regions", lang, n=len(names))
-    return text("run.title_official" if no_umkm else "run.title", lang, names=joined)
+        return text("run.many_regions", lang, n=len(names))
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + text("report.words.and", lang) + names[-1]
 
 
 def render_options(config: Config, area: StudyArea) -> RenderOptions:
@@ -128,6 +132,7 @@ def render_options(config: Config, area: StudyArea) -> RenderOptions:
         k=config.maps.k,
         dpi=config.maps.dpi,
         formats=tuple(config.maps.formats),
+        region_title=text("run.title_official", config.study.lang, names=region_names(area, config)),
     )
 
 

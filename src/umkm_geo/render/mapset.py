@@ -73,6 +73,7 @@ class _Context:
     illustrative: bool  # any input of the run is illustrative
     idm_credits: str  # the credit line of figures made from the IDM 2024
     base_subtitle: str
+    area_subtitle: str  # the subtitle without the year of the UMKM table
     labels: pd.Series | None
     date: dt.date
 
@@ -87,7 +88,9 @@ class _Context:
 
     def subtitle(self, key: str, extra: str = "") -> str:
         """The subtitle of figure ``key``: area, year, ``extra``, and "illustrative data" when it is."""
-        parts = [self.base_subtitle, *([extra] if extra else [])]
+        # the IDM is of 2024 whatever the UMKM table's year: its figures name no year of the table
+        base = self.area_subtitle if is_idm_figure(key) else self.base_subtitle
+        parts = [base, *([extra] if extra else [])]
         if self.stamped(key):
             parts.append(self.text("illustrative"))
         return " · ".join(parts)
@@ -105,7 +108,10 @@ class _Context:
         """Whether the choropleth ``key`` is asked for (``RenderOptions.mapped``; empty: all)."""
         return not self.options.mapped or key in self.options.mapped
 
-    def title(self, what: str) -> str:
+    def title(self, what: str, key: str = "") -> str:
+        """``<study title>: what``; a figure of the IDM 2024 (by ``key``) takes the region's name instead."""
+        if key and is_idm_figure(key) and self.options.region_title:
+            return f"{self.options.region_title}: {what}"
         return f"{self.options.title}: {what}"
 
 
@@ -155,6 +161,7 @@ def _context(area: StudyArea, options: RenderOptions) -> _Context:
         idm_credits=_idm_credits(area, lang),
         illustrative=bool(illustrative_components(area.provenance)),
         base_subtitle=" · ".join(parts),
+        area_subtitle=parts[0],
         # desa are too many and too small to name on an A4 map; the atlas names each on hover
         labels=area.frame["nama"] if area.level != "desa" else None,
         date=dt.date.today(),
@@ -177,7 +184,7 @@ def _choropleths(ctx: _Context) -> Figures:
                     ctx.area.frame,
                     ind,
                     classes[key],
-                    title=ctx.title(ind.label(ctx.lang)),
+                    title=ctx.title(ind.label(ctx.lang), key),
                     subtitle=ctx.subtitle(key),
                     labels=ctx.labels,
                     **ctx.common(key),
@@ -198,7 +205,7 @@ def _status_map(ctx: _Context) -> Figures:
             frame,
             frame["status_idm"],
             "idm_status",
-            title=ctx.title(_i18n.text("scheme.idm_status.title", ctx.lang)),
+            title=ctx.title(_i18n.text("scheme.idm_status.title", ctx.lang), "status_idm"),
             subtitle=ctx.subtitle("status_idm"),
             labels=ctx.labels,
             **ctx.common("status_idm"),
@@ -228,7 +235,7 @@ def _local_maps(ctx: _Context) -> Figures:
             local_figure(
                 ctx.area.frame,
                 result,
-                title=ctx.title(what),
+                title=ctx.title(what, key),
                 subtitle=ctx.subtitle(key, weights),
                 labels=ctx.labels,
                 **ctx.common(key),
@@ -240,7 +247,7 @@ def _local_maps(ctx: _Context) -> Figures:
                 significance_figure(
                     ctx.area.frame,
                     result,
-                    title=ctx.title(f"{ctx.text('significance')} — {analysed.label(ctx.lang)}"),
+                    title=ctx.title(f"{ctx.text('significance')} — {analysed.label(ctx.lang)}", analysed.key),
                     subtitle=ctx.subtitle(f"significance_{analysed.key}", weights),
                     labels=ctx.labels,
                     **ctx.common(f"significance_{analysed.key}"),
@@ -264,7 +271,7 @@ def _charts(ctx: _Context) -> Figures:
                 graph,
                 moran=results.moran,
                 indicator=analysed,
-                title=ctx.title(f"{ctx.text('moran')} — {analysed.label(ctx.lang)}"),
+                title=ctx.title(f"{ctx.text('moran')} — {analysed.label(ctx.lang)}", analysed.key),
                 lisa=results.lisa,
                 subtitle=ctx.subtitle(f"moran_scatter_{analysed.key}"),
                 labels=ctx.labels,
@@ -290,7 +297,7 @@ def _charts(ctx: _Context) -> Figures:
                 ctx.area.frame[indicator.key],
                 ctx.area.frame[column],
                 indicator=indicator,
-                title=ctx.title(f"{what} — {indicator.label(ctx.lang)}"),
+                title=ctx.title(f"{what} — {indicator.label(ctx.lang)}", indicator.key),
                 gap=gap,
                 subtitle=ctx.subtitle("north_south"),
                 seed=ctx.options.seed,

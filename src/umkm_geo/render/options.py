@@ -32,6 +32,9 @@ class RenderOptions:
         Classification of the choropleths (``[maps] scheme`` and ``k``).
     dpi, formats
         Resolution and file formats of the static figures.
+    region_title
+        The study area's name alone (``Kabupaten Blitar dan Kota Blitar``): the title of the figures of
+        official data, which the study's title (``UMKM ...``) would misname.
     mapped
         The choropleths drawn (indicator keys, ``status_idm``); empty: every one the results allow.
     """
@@ -47,3 +50,4 @@ class RenderOptions:
     dpi: int = 200
     formats: tuple[str, ...] = ("png",)
     mapped: tuple[str, ...] = ()
+    region_title: str = ""
