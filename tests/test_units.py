@@ -19,7 +19,15 @@ import pytest
 
 from umkm_geo import _i18n
 from umkm_geo._errors import ConfigError, RegionError
-from umkm_geo.config import Config, DataConfig, StatisticsConfig, StudyConfig, at_level, config_from_dict
+from umkm_geo.config import (
+    Config,
+    DataConfig,
+    StatisticsConfig,
+    StudyConfig,
+    at_level,
+    config_from_dict,
+    load_config,
+)
 from umkm_geo.indicators.idm import idm_columns
 from umkm_geo.pipeline.run import compute
 from umkm_geo.sources.registry import MIRROR_ENV
@@ -334,3 +342,8 @@ def test_natural_breaks_of_many_values_use_evenly_spaced_order_statistics():
     assert "order statistics" in first.describe("en") and "5,000" in first.describe("en")
     small = classify(values[:50], scheme="fisher_jenks", k=5)
     assert "order statistics" not in small.describe("en")
+
+
+def test_the_showcase_at_desa_level_drops_its_desa_layers():
+    config, changes = at_level(load_config(None), "desa")
+    assert config.layers == () and any("[[layers]]" in line for line in changes)

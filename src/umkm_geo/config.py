@@ -525,6 +525,10 @@ def at_level(config: Config, level: str) -> tuple[Config, list[str]]:
         survey = dataclasses.replace(survey, responses="none") if survey.responses == "demo" else survey
         ffa = dataclasses.replace(ffa, factors="none") if ffa.factors == "demo" else ffa
         products = dataclasses.replace(products, table="none") if products.table == "demo" else products
+    layers = config.layers
+    if level != "kecamatan" and config.data.umkm == "demo" and layers:
+        layers = ()  # the showcase's layers analyse the IDM per desa: this run does so itself
+        changes.append("the showcase's [[layers]] are left out: this run analyses the IDM itself")
     official = config.official
     if stats.indicator in ("idm", "iks", "ike", "ikl") and not official.idm:
         official = dataclasses.replace(official, idm=True)
@@ -538,6 +542,7 @@ def at_level(config: Config, level: str) -> tuple[Config, list[str]]:
         ffa=ffa,
         products=products,
         official=official,
+        layers=layers,
     )
     _validate(out, "--level")
     return out, changes
