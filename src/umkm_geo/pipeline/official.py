@@ -297,12 +297,13 @@ def add_idm_layer(area: StudyArea, config: Config) -> StudyArea:
     )
     parent = {"desa": "kode", "kecamatan": "kec_kode", "kabupaten": "kab_kode"}[level]
     desa = source.frame[source.frame[parent].isin(area.codes)].reset_index(drop=True)
+    unit_names = area.frame["nama"]  # one copy of the frame, not one per unit
     qa_rows = [
         {
             "source": "official",
             "issue": f"{level}_without_idm",
             "kode": k,
-            "nama": area.frame.at[k, "nama"],
+            "nama": unit_names.at[k],
             "detail": (
                 "kelurahan: IDM scores desa only; shown as no data, never 0"
                 if level == "desa" and jenis_of(k) == "kelurahan"
