@@ -186,7 +186,8 @@ class ClassBreaks:
             text += _i18n.text("legend.classes_tied", lang, requested=self.k_requested)
         total = int((self.yb >= 0).sum())
         if self.scheme == "fisher_jenks" and total > FISHER_JENKS_EXACT:
-            text += _i18n.text("legend.classes_sampled", lang, n=f"{FISHER_JENKS_EXACT:,}", total=f"{total:,}")
+            n, size = (format_number(v, 0, lang=lang) for v in (FISHER_JENKS_EXACT, total))
+            text += _i18n.text("legend.classes_sampled", lang, n=n, total=size)
         if self.center is not None and self.scheme != "box_plot":
             centre = format_number(self.center, 2, lang=lang).rstrip("0").rstrip(",.")
             text += _i18n.text("legend.classes_centre", lang, centre=centre)

@@ -144,10 +144,14 @@ def _credits(area: StudyArea, lang: str) -> str:
 def _context(area: StudyArea, options: RenderOptions) -> _Context:
     lang = options.lang
     frame = area.frame
-    counts = {"kab": frame["kab_nama"].nunique(), "units": len(area)}
+
+    def number(n: int) -> str:
+        return _i18n.format_number(n, 0, lang=lang)
+
+    counts = {"kab": number(frame["kab_nama"].nunique()), "units": number(len(area))}
     if area.level == "desa":
         kinds = frame["jenis"].value_counts() if "jenis" in frame else pd.Series(dtype=int)
-        counts.update(desa=int(kinds.get("desa", 0)), kelurahan=int(kinds.get("kelurahan", 0)))
+        counts.update(desa=number(int(kinds.get("desa", 0))), kelurahan=number(int(kinds.get("kelurahan", 0))))
     key = "maps.area_counts" if area.level == "kecamatan" else f"maps.area_counts_{area.level}"
     parts = [_i18n.text(key, lang, **counts)]
     year = area.results.indicator_year

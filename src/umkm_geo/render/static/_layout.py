@@ -333,6 +333,15 @@ def north_arrow(ax: Axes, lang: str, *, x: float = 1.08, y: float = 0.97) -> Non
     )
 
 
+def outline_width(n_units: int) -> float:
+    """Line width (points) of the unit outlines: 0.5 up to 500 units, thinner beyond, so fills stay visible.
+
+    At 83,000 desa an outline of 0.5 pt covers the whole map; the width falls with the square root of
+    the number of units (the typical unit's width on the page), to 0.05 pt at the least.
+    """
+    return max(0.05, 0.5 * min(1.0, (500 / max(n_units, 1)) ** 0.5))
+
+
 def plot_groups(
     ax: Axes, frame: gpd.GeoDataFrame, keys: pd.Series, entries: Sequence[LegendEntry], *, extent: Sequence[float]
 ) -> None:
@@ -340,6 +349,7 @@ def plot_groups(
 
     The axes are then set to equal aspect and to ``extent`` (x0, x1, y0, y1): geopandas autoscales them.
     """
+    width = outline_width(len(frame))
     for entry in entries:
         part = frame.loc[(keys == entry.key).to_numpy()]
         if part.empty:
@@ -349,12 +359,12 @@ def plot_groups(
             ax=ax,
             facecolor=entry.color,
             edgecolor=EDGE_COLOR if not entry.hatch else "#737373",
-            linewidth=0.4,
+            linewidth=0.8 * width,
             hatch=entry.hatch or None,
         )
         for collection in ax.collections[before:]:
             collection.set_gid(f"fill-{entry.key}")
-    frame.boundary.plot(ax=ax, color=EDGE_COLOR, linewidth=0.5)
+    frame.boundary.plot(ax=ax, color=EDGE_COLOR, linewidth=width)
     ax.collections[-1].set_gid("outline")
     ax.set_aspect("equal")
     ax.set_xlim(extent[0], extent[1])
