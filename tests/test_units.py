@@ -347,3 +347,33 @@ def test_natural_breaks_of_many_values_use_evenly_spaced_order_statistics():
 def test_the_showcase_at_desa_level_drops_its_desa_layers():
     config, changes = at_level(load_config(None), "desa")
     assert config.layers == () and any("[[layers]]" in line for line in changes)
+
+
+def test_a_desa_table_summed_to_kecamatan_never_partially(tmp_path, upstream):
+    rows = ["Desa/Kelurahan,Kecamatan,Jumlah UMKM"]
+    rows += [f"{desa},{kec},{10 + i}" for i, (desa, kec) in enumerate(DESA_UDANAWU_BAKUNG)]
+    table = tmp_path / "umkm_desa.csv"
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    raw = {
+        "study": {"region": "35.05.02,35.05.05"},
+        "data": {"umkm": str(table), "table_level": "desa"},
+        "statistics": {"permutations": 99, "gap_permutations": 99, "local_statistics": ["moran"]},
+        "official": {"grdp": False},
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        area = compute(config_from_dict(raw))
+    assert area.level == "kecamatan"
+    assert area.frame.at["35.05.02", "umkm_count"] == sum(10 + i for i in range(12))  # Udanawu's 12 desa
+    assert area.frame.at["35.05.05", "umkm_count"] == sum(10 + i for i in range(12, 23))  # Bakung's 11
+    # Without Lorejo (kecamatan Bakung) and with allow_missing, Bakung's total is unknown, not a partial sum.
+    table.write_text("\n".join(r for r in rows if not r.startswith("Lorejo")) + "\n", encoding="utf-8")
+    raw["data"]["allow_missing"] = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        area = compute(config_from_dict(raw))
+    assert np.isnan(area.frame.at["35.05.05", "umkm_count"])
+    assert area.frame.at["35.05.02", "umkm_count"] == sum(10 + i for i in range(12))
+    qa = area.results.tables["join_qa"]
+    partial = qa[qa["issue"] == "partial_sum"]
+    assert list(partial["kode"]) == ["35.05.05"] and "35.05.05.2010" in partial["detail"].iloc[0]

@@ -64,7 +64,8 @@ class DataConfig:
     With ``umkm = "none"`` the run has no UMKM layer and analyses an official one (``[statistics]
     indicator = "idm"`` with ``[official] idm = true``). With ``umkm = "demo"`` (the default) the counts
     are generated (seed ``demo_seed``) and, without a ``population`` file, so is the population; every
-    output made from them is stamped illustrative.
+    output made from them is stamped illustrative. ``table_level = "desa"`` reads a desa-level table in a
+    kecamatan or kab/kota study and sums each unit's desa (a unit with a desa without a count has none).
     """
 
     umkm: str = "demo"
@@ -81,6 +82,7 @@ class DataConfig:
     year: int = 0
     population: str = ""
     demo_seed: int = 20240503
+    table_level: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -551,6 +553,7 @@ def at_level(config: Config, level: str) -> tuple[Config, list[str]]:
 _CHOICES = {
     ("study", "lang"): ("id", "en"),
     ("study", "level"): ("desa", "kecamatan", "kabupaten"),
+    ("data", "table_level"): ("", "desa", "kecamatan", "kabupaten"),
     ("boundaries", "topology"): ("auto", "desa", "kecamatan"),
     ("weights", "method"): ("auto", "queen", "rook", "fuzzy", "knn", "distance_band"),
     ("weights", "islands"): ("keep", "nearest"),

@@ -27,11 +27,12 @@ from umkm_geo.pipeline.survey_stage import check_demo_scope
 from umkm_geo.sources.units import load_units
 from umkm_geo.sources.user_file import read_boundary_file
 from umkm_geo.study_area import StudyArea
+from umkm_geo.tables.aggregate import sum_to_parent
 from umkm_geo.tables.counts.read import CountTable, read_count_table
 from umkm_geo.tables.crosswalk import load_crosswalk
 from umkm_geo.tables.demo.counts import demo_totals, generate_demo_counts, generate_demo_population
 from umkm_geo.tables.groups import Grouping, blitar_grouping, read_grouping
-from umkm_geo.tables.join import join_counts
+from umkm_geo.tables.join import JoinReport, join_counts
 from umkm_geo.weights.build import build_weights
 
 
@@ -161,15 +162,19 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) ->
             sectors=config.data.sectors,
             ignore_columns=config.data.ignore_columns,
             header_row=config.data.header_row or None,
-            level=area.level,
+            level=config.data.table_level or area.level,
         )
     illustrative = illustrative or table.illustrative
     crosswalk = load_crosswalk(config.resolve(config.data.crosswalk)) if config.data.crosswalk else None
+    summed = config.data.table_level == "desa" and area.level != "desa"
+    units = _desa_units(config) if summed else area.frame
     try:
-        counts, report = join_counts(area.frame, table, allow_missing=config.data.allow_missing, crosswalk=crosswalk)
+        counts, report = join_counts(units, table, allow_missing=config.data.allow_missing, crosswalk=crosswalk)
     except JoinError as exc:
         exc.qa = None if exc.report is None else stamped(_with_boundary_qa(exc.report.issues, area), illustrative)
         raise
+    if summed:
+        counts, report = _summed(counts, units, report, area)
     tables = {"join_qa": stamped(_with_boundary_qa(report.issues, area), illustrative), **tables}
     area = area.with_results(counts=counts, join_report=report, tables=tables)
     record = dict(illustrative_components(area.provenance))
@@ -192,6 +197,42 @@ def load_counts(area: StudyArea, config: Config, out_dir: Path | None = None) ->
             area, "umkm", f"UMKM counts — the table {config.data.umkm} says it is illustrative ([data] umkm)"
         )
     return area
+
+
+def _desa_units(config: Config) -> pd.DataFrame:
+    """The desa/kelurahan of the study region (codes, names, kecamatan), to join a desa-level table to."""
+    cfg = config.boundaries
+    return load_units(
+        config.study.region,
+        "desa",
+        mirror=config.resolve(cfg.mirror) if cfg.mirror else None,
+        cache_dir=config.resolve(cfg.cache) if cfg.cache else None,
+    ).frame.drop(columns="geometry")
+
+
+def _summed(counts: pd.DataFrame, desa: pd.DataFrame, report: JoinReport, area: StudyArea) -> tuple[pd.DataFrame, Any]:
+    """Desa counts summed to the study's units; a unit with a desa without a count gets none (listed in the QA)."""
+    parts = 3 if area.level == "kecamatan" else 2
+    out, incomplete = sum_to_parent(counts, desa.index, parts)
+    names = area.frame["nama"]
+    rows = [
+        {
+            "issue": "partial_sum",
+            "severity": "allowed",
+            "row": None,
+            "value": "",
+            "kode": r.kode,
+            "nama": names.get(r.kode, ""),
+            "detail": (
+                f"{r.n_missing} of its {r.n_desa} desa/kelurahan have no count for sektor {r.sektor}"
+                f"{'' if pd.isna(r.tahun) else f', tahun {r.tahun}'} ({r.missing}): the total is unknown, not the sum"
+                " of the others"
+            ),
+        }
+        for r in incomplete.itertuples()
+    ]
+    issues = report.issues if not rows else pd.concat([report.issues, pd.DataFrame(rows)], ignore_index=True)
+    return out, dataclasses.replace(report, issues=issues)
 
 
 def _with_boundary_qa(issues: pd.DataFrame, area: StudyArea) -> pd.DataFrame:
