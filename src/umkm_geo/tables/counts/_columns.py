@@ -186,7 +186,6 @@ def _refuse_desa_or_business(
     code_j: int | None,
     name_j: int | None,
     declared: bool,
-    *,
     desa_level: bool = False,
 ) -> None:
     rows = [cell_texts[number - 1] for number, _ in body]  # the cells' texts; blank is ""

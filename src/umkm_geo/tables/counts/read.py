@@ -183,12 +183,9 @@ def read_count_table(
         column (``kode``, ``kecamatan``, ...) among the first 30.
     role
         ``"umkm"``, ``"population"`` (then only ``count_aliases`` and years are counts, no sectors) or
-        ``"reference"`` (a table of sector totals: the rows are sectors, named in the sector column and
-        kept in ``nama_in``; see :func:`read_reference_table`).
+        ``"reference"`` (sector totals, the sectors kept in ``nama_in``; see :func:`read_reference_table`).
     level
-        The unit of the rows: ``"kecamatan"`` (a desa-level table stops with a message saying so) or
-        ``"desa"`` (one row per desa/kelurahan: a 10-digit code, or a name with its kecamatan in a
-        ``kecamatan`` column, kept in ``kec_in``).
+        ``"kecamatan"`` (a desa-level table stops) or ``"desa"`` (a desa code, or a name and ``kecamatan``).
 
     Raises
     ------
@@ -255,7 +252,7 @@ def _read_count_table(
 
     cell_texts = _cell_texts(rows)
     if reference:
-        code_j, kab_j, sector_j = None, None, None
+        code_j, kab_j, sector_j, kec_j = None, None, None, None
         name_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
         if name_j is None:
             msg = (
@@ -263,27 +260,16 @@ def _read_count_table(
                 f" of {list(SECTOR_ALIASES)}. The columns are {_listed(names)} (row {header.top + 1})."
             )
             raise TableError(msg)
-    elif desa:  # one row per desa/kelurahan; the kecamatan column tells desa of the same name apart
-        code_j = _find(texts, names, DESA_CODE_ALIASES, code_column, file, "code_column")
-        name_j = _find(texts, names, DESA_NAME_ALIASES, name_column, file, "name_column")
+    else:  # desa level: one row per desa/kelurahan; the kecamatan column tells desa of one name apart
+        code_aliases, name_aliases = (DESA_CODE_ALIASES, DESA_NAME_ALIASES) if desa else (CODE_ALIASES, NAME_ALIASES)
+        code_j = _find(texts, names, code_aliases, code_column, file, "code_column")
+        name_j = _find(texts, names, name_aliases, name_column, file, "name_column")
         kab_j = _find(texts, names, KAB_ALIASES, kab_column, file, "kab_column")
-        kec_j = _find(texts, names, KEC_ALIASES, None, file, "")
-        _refuse_desa_or_business(
-            file, names, texts, body, cell_texts, code_j, name_j, bool(count_columns), desa_level=True
-        )
+        kec_j = _find(texts, names, KEC_ALIASES, None, file, "") if desa else None
+        _refuse_desa_or_business(file, names, texts, body, cell_texts, code_j, name_j, bool(count_columns), desa)
         if code_j is None and name_j is None:
             raise TableError(_no_kecamatan_message(file, grid, header, names))
         sector_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
-    else:
-        code_j = _find(texts, names, CODE_ALIASES, code_column, file, "code_column")
-        name_j = _find(texts, names, NAME_ALIASES, name_column, file, "name_column")
-        kab_j = _find(texts, names, KAB_ALIASES, kab_column, file, "kab_column")
-        _refuse_desa_or_business(file, names, texts, body, cell_texts, code_j, name_j, bool(count_columns))
-        if code_j is None and name_j is None:
-            raise TableError(_no_kecamatan_message(file, grid, header, names))
-        sector_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
-    if not desa:
-        kec_j = None
     year_j = _find(texts, names, YEAR_ALIASES, None, file, "")
     id_cols = [j for j in (code_j, name_j, kab_j, kec_j) if j is not None]
     note_cols = [j for j, cands in enumerate(texts) if {slug(t) for t in cands} & set(NOTE_ALIASES)]
