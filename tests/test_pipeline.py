@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.image import imread
 
 from _browser import Tab
@@ -21,6 +22,7 @@ from _independent import (
 from umkm_geo.classify.symbology import SCHEMES
 from umkm_geo.render.atlas.layers import atlas_layers
 from umkm_geo.render.atlas.write import write_atlas
+from umkm_geo.sources.units import jenis_of
 from umkm_geo.tables.demo.counts import ILLUSTRATIVE_NOTE
 
 STAMP = ILLUSTRATIVE_NOTE
@@ -230,3 +232,48 @@ def test_real_blitar_atlas(browser, blitar_run, tmp_path):
         tab.assert_clean()
     finally:
         tab.page.close()
+
+
+# --- the default run's [[layers]]: IDM and IKE per desa (one run of the fixture, in this file) ---
+
+
+def test_default_run_writes_each_layer(blitar_run):
+    area, out = blitar_run
+    assert set(area.results.layers) == {"idm_desa", "ike_desa"}
+    folder = out / "lapisan" / "idm_desa"
+    for name in ("idm", "iks", "ike", "ikl", "status_idm", "lisa_idm", "gi_star_idm"):
+        assert (folder / "maps" / f"{name}.png").stat().st_size > 10_000, name
+    assert (out / "lapisan" / "ike_desa" / "maps" / "lisa_ike.png").is_file()
+    indicators = pd.read_csv(folder / "tables" / "indicators.csv", dtype={"kode": str}).set_index("kode")
+    assert len(indicators) == 269
+    kelurahan = [k for k in indicators.index if jenis_of(k) == "kelurahan"]
+    assert len(kelurahan) == 49 and indicators.loc[kelurahan, "idm"].isna().all()
+    record = json.loads((out / "run.json").read_text())
+    listed = {o["path"] for o in record["outputs"]}
+    assert "lapisan/idm_desa/maps/status_idm.png" in listed and "lapisan/ike_desa/tables/lisa.csv" in listed
+
+
+def test_layer_findings_agree_with_the_official_stage(blitar_run):
+    """The layer's own gap test of IDM per desa is the official stage's desa-level gap (same data, same seed)."""
+    area, _ = blitar_run
+    layer = area.results.layers["idm_desa"]
+    lisa = layer.results.local["moran"]
+    assert lisa.n_tested == 220  # every desa with IDM; the 49 kelurahan are not tested
+    pair = layer.results.gap_table.pairs_frame().iloc[0]
+    official = area.results.official_idm_gap["idm_desa"]
+    assert pair["difference"] == pytest.approx(official.difference)
+    assert layer.results.gap_table.groups_frame().loc["utara", "n"] == official.n_a == 153
+
+
+def test_report_states_the_layers_first_and_unstamped(blitar_run):
+    _, out = blitar_run
+    page = (out / "report.html").read_text(encoding="utf-8")
+    official = page[page.index('id="official"') : page.index('id="study_area"')]
+    assert "per desa/kelurahan (idm_desa)" in official and "per desa/kelurahan (ike_desa)" in official
+    assert re.search(r"Moran&#39;s I global Indeks Desa Membangun \(IDM\) 2024 = 0,1\d\d", official) or re.search(
+        r"Moran's I global Indeks Desa Membangun \(IDM\) 2024 = 0,1\d\d", official
+    )
+    assert official.count('id="map-lapisan-idm_desa-') >= 4
+    assert "stamp" not in official  # official data only
+    maps = page[page.index('id="maps"') :]
+    assert "lapisan-" not in maps  # the layers' figures are in the official section only
