@@ -361,7 +361,10 @@ def test_mixed_run_stamps_survey_outputs_only(mixed_area, tmp_path):
         assert (STAMP in texts) == key.startswith("survei_"), key
 
     paths = write_tables(area, tmp_path)
-    stamped = {p.stem for p in paths if _noted(pd.read_csv(p))}
+    assert {p.name for p in paths if p.suffix != ".csv"} == {"umkm_geo.xlsx", "umkm_geo.gpkg"}
+    stamped = {p.stem for p in paths if p.suffix == ".csv" and _noted(pd.read_csv(p))}
+    sheets = pd.read_excel(tmp_path / "tables" / "umkm_geo.xlsx", sheet_name=None)
+    assert {name for name, sheet in sheets.items() if _noted(sheet)} == {s[:31] for s in stamped}  # the same notes
     assert {"survei_skor_kecamatan", "survei_reliabilitas", "survei_lisa_kesenjangan", "indicators"} <= stamped
     assert not stamped & {"location_quotient", "lisa", "gap_groups", "weights_summary", "join_qa"}
     assert "survei_rencana_sampel" not in stamped  # the plan is made from the (real) counts alone

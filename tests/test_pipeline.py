@@ -277,3 +277,30 @@ def test_report_states_the_layers_first_and_unstamped(blitar_run):
     assert "stamp" not in official  # official data only
     maps = page[page.index('id="maps"') :]
     assert "lapisan-" not in maps  # the layers' figures are in the official section only
+
+
+def test_default_run_writes_the_workbook_and_geopackage(blitar_run):
+    """Every CSV is a sheet of umkm_geo.xlsx with numbers as numbers; the GeoPackage holds the units and results."""
+    import geopandas as gpd
+    import openpyxl
+
+    area, out = blitar_run
+    tables = out / "tables"
+    book = openpyxl.load_workbook(tables / "umkm_geo.xlsx", read_only=True)
+    csvs = sorted(p.stem for p in tables.glob("*.csv"))
+    assert sorted(name for name in book.sheetnames) == sorted(name[:31] for name in csvs)
+    sheet = book["indicators"]
+    header = [c.value for c in next(sheet.iter_rows(min_row=1, max_row=1))]
+    first = [c.value for c in next(sheet.iter_rows(min_row=2, max_row=2))]
+    row = dict(zip(header, first, strict=True))
+    expected = pd.read_csv(tables / "indicators.csv", dtype={"kode": str}).iloc[0]
+    assert isinstance(row["umkm_density"], float)  # a number, not text
+    assert row["umkm_density"] == pytest.approx(expected["umkm_density"], abs=1e-6)
+    assert row["kode"] == expected["kode"]
+    units = gpd.read_file(tables / "umkm_geo.gpkg", layer="kecamatan")
+    assert len(units) == len(area) == 25 and units.crs.to_epsg() == 4326
+    assert {"umkm_density", "idm", "lisa_p_value", "lisa_cluster", "gi_star_cluster"} <= set(units.columns)
+    lisa = area.results.local["moran"].frame()
+    assert dict(zip(units["kode"], units["lisa_cluster"], strict=True)) == lisa["cluster"].to_dict()
+    layer = gpd.read_file(out / "lapisan" / "idm_desa" / "tables" / "umkm_geo.gpkg", layer="desa")
+    assert len(layer) == 269 and layer["idm"].isna().sum() == 49

@@ -212,6 +212,10 @@ def test_cli_desa_run_end_to_end(tmp_path, capsys, upstream):
     printed = capsys.readouterr().out
     assert code == 0, printed
     assert "--level desa: analysed indicator: idm" in printed
+    stages = [line.split()[1] for line in printed.splitlines() if line.startswith("umkm-geo: ") and line.endswith(" s")]
+    assert stages[:4] == ["boundaries", "tables", "indicators", "idm"] and "maps" in stages and "report" in stages
+    assert "analysed indicator (desa): Moran's I of idm = " in printed and "(illustrative data)" not in printed
+    assert f"umkm-geo: open the report: {out / 'report.html'}" in printed
     maps = {p.name for p in (out / "maps").iterdir()}
     assert {"idm.png", "ike.png", "status_idm.png", "lisa_idm.png", "gi_star_idm.png", "atlas.html"} <= maps
     indicators = pd.read_csv(out / "tables" / "indicators.csv", dtype={"kode": str}).set_index("kode")

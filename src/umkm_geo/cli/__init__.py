@@ -123,18 +123,51 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _cmd_maps(args: argparse.Namespace) -> int:
     from umkm_geo.pipeline.run import run
+    from umkm_geo.pipeline.summary import summary_lines
 
     start = time.perf_counter()
-    area = run(_config(args))
+    warned: list[str] = []
+    with _counting_warnings(warned):
+        area = run(_config(args), progress=_print_stage)
     out = area.results.outputs
-    print(f"umkm-geo: {len(area)} {area.level}, {len(out)} files written in {time.perf_counter() - start:.1f} s:")
-    for path in out:
-        print(f"  {path}")
+    folder = Path(out[0]).parent.parent if out else Path(".")
+    report = next((p for p in out if Path(p).name == "report.html"), None)
+    print(
+        f"umkm-geo: {len(area)} {area.level}, {len(out)} files written to {folder} in"
+        f" {time.perf_counter() - start:.1f} s (run.json lists every one)"
+    )
+    for line in summary_lines(area):
+        print(f"  {line}")
+    if warned:
+        print(f"  {len(warned)} warning(s) above; they are also in tables/skipped.csv and run.json where they apply")
     from umkm_geo._provenance import notice_lines
 
     for line in notice_lines(area.provenance):  # one line per illustrative input
         print(line)
+    if report is not None:
+        print(f"umkm-geo: open the report: {report}")
     return EXIT_OK
+
+
+def _print_stage(name: str, seconds: float) -> None:
+    """One line per stage as the run goes."""
+    print(f"umkm-geo: {name:<16} {seconds:6.1f} s", flush=True)
+
+
+@contextlib.contextmanager
+def _counting_warnings(seen: list[str]) -> Iterator[None]:
+    """Count the warnings shown during the run (each is still printed as it comes)."""
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        seen.append(str(message))
+        shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = shown
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:

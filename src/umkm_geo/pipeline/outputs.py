@@ -84,12 +84,14 @@ class _Writer:
         self.folder = folder
         self.illustrative = illustrative  # a flag, or table name -> whether it is made from illustrative input
         self.written: list[Path] = []
+        self.frames: dict[str, pd.DataFrame] = {}  # every table written, for the workbook
 
     def __call__(self, name: str, table: pd.DataFrame, *, index: bool = False) -> None:
         frame = table.reset_index() if index else table
         flag = self.illustrative(name) if callable(self.illustrative) else self.illustrative
-        text = stamped(frame, flag).to_csv(index=False)
-        self.written.append(_atomic.write_text(self.folder / f"{name}.csv", text))
+        table_out = stamped(frame, flag)
+        self.frames[name] = table_out
+        self.written.append(_atomic.write_text(self.folder / f"{name}.csv", table_out.to_csv(index=False)))
 
 
 def _names(area: StudyArea) -> pd.DataFrame:
@@ -332,7 +334,11 @@ _SECTIONS: tuple[Callable[[StudyArea, _Writer], None], ...] = (
 
 
 def write_tables(area: StudyArea, out_dir: Path) -> list[Path]:
-    """Write every result of ``area`` as CSV into ``out_dir/tables`` and return the paths."""
+    """Write every result of ``area`` as CSV into ``out_dir/tables``, and as one workbook and GeoPackage.
+
+    ``tables/umkm_geo.xlsx`` holds every table as a sheet, ``tables/umkm_geo.gpkg`` the study area with
+    its indicators and local statistics (:mod:`umkm_geo.pipeline.workbook`). Returns the paths.
+    """
     columns = list(area.frame.columns)
     write = _Writer(
         out_dir / "tables",
@@ -343,7 +349,11 @@ def write_tables(area: StudyArea, out_dir: Path) -> list[Path]:
     official = _Writer(out_dir / "tables", illustrative=False)  # real official data only
     for name, table in official_tables(area).items():
         official(name, table)
-    return write.written + official.written
+    from umkm_geo.pipeline.workbook import write_geopackage, write_workbook
+
+    workbook = write_workbook({**write.frames, **official.frames}, out_dir / "tables")
+    geopackage = write_geopackage(area, out_dir / "tables") if area.weights is not None else None
+    return [*write.written, *official.written, workbook, *([geopackage] if geopackage else [])]
 
 
 def _asks_demo(config: Config) -> bool:

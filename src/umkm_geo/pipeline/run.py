@@ -136,7 +136,7 @@ def render_options(config: Config, area: StudyArea) -> RenderOptions:
     )
 
 
-def run(config: Config) -> StudyArea:
+def run(config: Config, *, progress: Progress | None = None) -> StudyArea:
     """Run the whole ``maps`` pipeline and replace the output set with the new one, as a whole.
 
     The output set is what a run owns in the output folder (``config.output_dir()``): ``maps/``,
@@ -181,7 +181,7 @@ def run(config: Config) -> StudyArea:
     out_dir = config.output_dir()
     with staged_output(out_dir) as stage:
         staging = stage.path
-        area, written = _run_into(config, staging, out_dir)
+        area, written = _run_into(config, staging, out_dir, progress)
         stage.commit()
     return _moved(area, staging, out_dir).with_results(outputs=tuple(out_dir / p.relative_to(staging) for p in written))
 
@@ -203,19 +203,27 @@ COMPUTE_STAGES: tuple[tuple[str, Callable[[StudyArea, Config], StudyArea]], ...]
 )
 
 
-def compute(config: Config, *, timings: dict[str, float] | None = None) -> StudyArea:
+#: Called after each stage with its name and the seconds it took (the CLI prints a line).
+Progress = Callable[[str, float], None]
+
+
+def compute(config: Config, *, timings: dict[str, float] | None = None, progress: Progress | None = None) -> StudyArea:
     """Every compute stage, from the boundaries to the class breaks, writing no file.
 
-    ``timings``, when given, receives the seconds each stage took.
+    ``timings``, when given, receives the seconds each stage took; ``progress`` is called after each.
     """
     timings = {} if timings is None else timings
     start = time.perf_counter()
     area = load_study_area(config)
     timings["boundaries"] = time.perf_counter() - start
+    if progress is not None:
+        progress("boundaries", timings["boundaries"])
     for name, stage in COMPUTE_STAGES:
         start = time.perf_counter()
         area = stage(area, config)
         timings[name] = time.perf_counter() - start
+        if progress is not None:
+            progress(name, timings[name])
     return area
 
 
@@ -232,18 +240,25 @@ def join_qa_on_error(out_dir: Path, note: str = "") -> Iterator[None]:
         raise JoinError(msg, report=exc.report) from exc
 
 
-def _run_into(config: Config, staging: Path, out_dir: Path) -> tuple[StudyArea, list[Path]]:
+def _run_into(
+    config: Config, staging: Path, out_dir: Path, progress: Progress | None = None
+) -> tuple[StudyArea, list[Path]]:
     """Every stage, writing every output into ``staging``; returns the study area and the files written."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with join_qa_on_error(out_dir, f" The previous outputs in {out_dir} are untouched."):
-        area = compute(config, timings=timings)
+        area = compute(config, timings=timings, progress=progress)
     with unit_level(area.level):  # "{area_unit}" in every text names the unit of analysis
-        return _render_into(area, config, staging, timings, t0)
+        return _render_into(area, config, staging, timings, t0, progress)
 
 
 def _render_into(
-    area: StudyArea, config: Config, staging: Path, timings: dict[str, float], t0: float
+    area: StudyArea,
+    config: Config,
+    staging: Path,
+    timings: dict[str, float],
+    t0: float,
+    progress: Progress | None = None,
 ) -> tuple[StudyArea, list[Path]]:
     """The renderers and writers of :func:`_run_into`: maps, atlas, density surface, tables, report, run.json."""
 
@@ -251,6 +266,8 @@ def _render_into(
         start = time.perf_counter()
         result = func(*args)
         timings[name] = time.perf_counter() - start
+        if progress is not None:
+            progress(name, timings[name])
         return result
 
     options = render_options(config, area)
