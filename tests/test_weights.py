@@ -592,3 +592,22 @@ def test_knn_row_standardised_after_attaching_nothing_and_binary_on_request():
     assert set(binary.graph.adjacency.unique()) == {1}
     assert binary.n_links == 12
     assert binary.symmetric is True  # k = n - 1 links everything
+
+
+def test_the_method_description_carries_the_runs_numbers():
+    """'buffered by tolerance_m metres' was printed as is in the report; the run's numbers go in its place."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from umkm_geo.weights.build import build_weights
+
+    frame = gpd.GeoDataFrame(
+        {"nama": list("abcd")},
+        geometry=[box(i * 0.01, 0, i * 0.01 + 0.0099, 0.01) for i in range(4)],
+        crs="EPSG:4326",
+        index=pd.Index(list("abcd"), name="kode"),
+    )
+    fuzzy = build_weights(frame, method="fuzzy", tolerance_m=60.0).to_dict()["settings"]["method_description"]
+    assert "buffered by 60 metres" in fuzzy and "tolerance_m" not in fuzzy
+    knn = build_weights(frame, method="knn", k=2).to_dict()["settings"]["method_description"]
+    assert knn.startswith("2 nearest neighbours")

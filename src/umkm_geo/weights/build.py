@@ -180,6 +180,14 @@ class WeightsResult(TableMixin):
         values = np.arange(self.min_neighbours, self.max_neighbours + 1)
         return pd.DataFrame({"n_neighbours": values, "n_units": counts.reindex(values, fill_value=0).to_numpy()})
 
+    def _description(self, text: str) -> str:
+        """The method's description with the run's own numbers in place of the parameter names."""
+        numbers = {"tolerance_m": self.tolerance_m, "threshold_m": self.threshold_m}
+        for name, value in numbers.items():
+            if value is not None:
+                text = text.replace(name, f"{value:g}")
+        return text.replace("k nearest", f"{self.k} nearest") if self.method == "knn" and self.k else text
+
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as ``{"result", "statistics", "settings"}`` (JSON-friendly)."""
         import libpysal
@@ -203,7 +211,7 @@ class WeightsResult(TableMixin):
         spec = _METHODS[self.method]
         settings = {
             "method": self.method,
-            "method_description": spec.description,
+            "method_description": self._description(spec.description),
             "tolerance_m": self.tolerance_m,
             "k": self.k,
             "threshold_m": self.threshold_m,
