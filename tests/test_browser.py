@@ -241,3 +241,36 @@ def test_english_page(browser, tmp_path):
         tab.assert_clean()
     finally:
         tab.page.close()
+
+
+def _box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+def _overlap(a, b) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_on_a_phone_the_layer_panel_starts_closed_and_covers_neither_title_nor_search(browser, atlas):
+    phone = Tab(browser, atlas, width=390, height=844)
+    try:
+        page = phone.page
+        assert page.eval_on_selector("#umkm-layers details", "d => d.open") is False
+        panel, header = _box(page, "#umkm-layers"), _box(page, "#umkm-header")
+        assert not _overlap(panel, header)  # title, stamp and search box stay visible
+        assert panel["height"] < 60  # a button, not the open list
+        page.click("#umkm-layers summary")
+        assert page.eval_on_selector("#umkm-layers details", "d => d.open") is True
+        assert not phone.problems
+    finally:
+        phone.page.close()
+    desktop = Tab(browser, atlas, width=1280, height=800)
+    try:
+        assert desktop.page.eval_on_selector("#umkm-layers details", "d => d.open") is True
+    finally:
+        desktop.page.close()
