@@ -502,3 +502,27 @@ def test_svg_is_written_and_parseable(tmp_path, frame, density):
     assert root.tag.endswith("svg")
     ids = {el.get("id") for el in root.iter()}
     assert {GID_STAMP, "map-legend", "fill-0", "outline", GID_LABEL} <= ids
+
+
+def test_kab_kota_boundaries_are_drawn_heavier_than_the_units(frame, density):
+    """Two kab/kota: their outline is its own collection, heavier than the units' outline; one kab/kota: none."""
+    two = frame.assign(kab_kode=["35.05" if i < 15 else "35.72" for i in range(len(frame))])
+    classes = classify(density, k=3)
+    fig = choropleth_figure(two, DENSITY, classes, title="Kepadatan", credits="Sumber: uji", illustrative=False)
+    by_gid = {c.get_gid(): c for c in fig.axes[0].collections}
+    assert "outline-kab" in by_gid
+    assert by_gid["outline-kab"].get_linewidth()[0] > 2 * by_gid["outline"].get_linewidth()[0]
+    one = frame.assign(kab_kode="35.05")
+    fig = choropleth_figure(one, DENSITY, classes, title="Kepadatan", credits="Sumber: uji", illustrative=False)
+    assert "outline-kab" not in {c.get_gid() for c in fig.axes[0].collections}
+
+
+def test_a_local_map_states_its_test(frame):
+    """The map of a local statistic names the p-value type, permutations, seed, alpha and correction."""
+    from umkm_geo.render.static.local_maps import local_method
+
+    y = pd.Series(np.arange(25, dtype=float), index=frame.index, name="y")
+    result = local_moran(y, build_weights(frame, method="queen").graph, permutations=99, seed=7)
+    line = local_method(result, "id")
+    assert "99 permutasi" in line and "seed 7" in line and "α = 0,05" in line and "koreksi" in line
+    assert "99 permutations" in local_method(result, "en")

@@ -218,7 +218,7 @@ def _status_map(ctx: _Context) -> Figures:
 
 
 def _local_maps(ctx: _Context) -> Figures:
-    from umkm_geo.render.static.local_maps import local_figure, significance_figure
+    from umkm_geo.render.static.local_maps import local_figure, local_method, significance_figure
 
     results = ctx.area.results
     if not results.local or results.weights is None:  # local statistics need the weights
@@ -240,7 +240,7 @@ def _local_maps(ctx: _Context) -> Figures:
                 ctx.area.frame,
                 result,
                 title=ctx.title(what, key),
-                subtitle=ctx.subtitle(key, weights),
+                subtitle=ctx.subtitle(key, weights) + "\n" + local_method(result, ctx.lang),
                 labels=ctx.labels,
                 **ctx.common(key),
             ),
@@ -252,7 +252,9 @@ def _local_maps(ctx: _Context) -> Figures:
                     ctx.area.frame,
                     result,
                     title=ctx.title(f"{ctx.text('significance')} — {analysed.label(ctx.lang)}", analysed.key),
-                    subtitle=ctx.subtitle(f"significance_{analysed.key}", weights),
+                    subtitle=ctx.subtitle(f"significance_{analysed.key}", weights)
+                    + "\n"
+                    + local_method(result, ctx.lang),
                     labels=ctx.labels,
                     **ctx.common(f"significance_{analysed.key}"),
                 ),

@@ -342,6 +342,35 @@ def outline_width(n_units: int) -> float:
     return max(0.05, 0.5 * min(1.0, (500 / max(n_units, 1)) ** 0.5))
 
 
+#: Parent outlines (kab/kota, and kecamatan on desa maps) are drawn up to this many units (a dissolve each).
+PARENT_OUTLINE_LIMIT = 5_000
+
+#: Gaps narrower than twice this (metres) between units are closed before a parent's outline is drawn.
+SLIVER_CLOSE_M = 60.0
+
+
+def _parent_outlines(ax: Axes, frame: gpd.GeoDataFrame, width: float) -> None:
+    """Kab/kota boundaries heavier than the units', and on desa maps kecamatan boundaries between the two.
+
+    Each parent is the dissolve of its units (``gid`` ``"outline-kab"``, ``"outline-kec"``); drawn when
+    the map has more than one parent and at most :data:`PARENT_OUTLINE_LIMIT` units.
+    """
+    if len(frame) > PARENT_OUTLINE_LIMIT:
+        return
+    for column, factor, gid in (("kec_kode", 1.8, "outline-kec"), ("kab_kode", 3.5, "outline-kab")):
+        if (
+            column not in frame
+            or frame[column].nunique() < 2
+            or (column == "kab_kode" and frame.index.equals(pd.Index(frame[column])))
+        ):
+            continue
+        parents = frame[[column, "geometry"]].dissolve(by=column)
+        # close the slivers between the units' polygons (the map is in metres), or they show as inner lines
+        parents["geometry"] = parents.buffer(SLIVER_CLOSE_M).buffer(-SLIVER_CLOSE_M)
+        parents.boundary.plot(ax=ax, color="#252525", linewidth=min(width * factor, 1.6))
+        ax.collections[-1].set_gid(gid)
+
+
 def plot_groups(
     ax: Axes, frame: gpd.GeoDataFrame, keys: pd.Series, entries: Sequence[LegendEntry], *, extent: Sequence[float]
 ) -> None:
@@ -366,6 +395,7 @@ def plot_groups(
             collection.set_gid(f"fill-{entry.key}")
     frame.boundary.plot(ax=ax, color=EDGE_COLOR, linewidth=width)
     ax.collections[-1].set_gid("outline")
+    _parent_outlines(ax, frame, width)
     ax.set_aspect("equal")
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])

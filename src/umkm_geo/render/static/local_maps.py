@@ -83,6 +83,19 @@ def local_subtitle(result: LocalResult, lang: str = "id") -> str:
     )
 
 
+def local_method(result: LocalResult, lang: str = "id") -> str:
+    """The test of a local statistic's map in one line: p-value type, permutations, seed, alpha, correction."""
+    return _i18n.text(
+        "maps.local_method",
+        lang,
+        p=_p_name(result.p_value, lang),
+        perm=result.permutations,
+        seed=result.seed,
+        alpha=format_number(result.alpha, 3, lang=lang).rstrip("0"),
+        corr=_correction(result.correction, lang),
+    )
+
+
 def local_figure(
     frame: gpd.GeoDataFrame,
     result: LocalResult,
