@@ -526,3 +526,12 @@ def test_a_local_map_states_its_test(frame):
     line = local_method(result, "id")
     assert "99 permutasi" in line and "seed 7" in line and "α = 0,05" in line and "koreksi" in line
     assert "99 permutations" in local_method(result, "en")
+
+
+def test_subtitles_name_the_table_year_only_where_it_applies():
+    from umkm_geo.render.mapset import _without_table_year
+
+    for key in ("umkm_change_pct", "lisa_umkm_change_pct", "survei_kuadran", "produk_unggulan", "idm", "lisa_ike"):
+        assert _without_table_year(key), key
+    for key in ("umkm_density", "lisa_umkm_density", "umkm_per_1000", "klassen"):
+        assert not _without_table_year(key), key

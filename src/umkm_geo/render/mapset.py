@@ -88,8 +88,9 @@ class _Context:
 
     def subtitle(self, key: str, extra: str = "") -> str:
         """The subtitle of figure ``key``: area, year, ``extra``, and "illustrative data" when it is."""
-        # the IDM is of 2024 whatever the UMKM table's year: its figures name no year of the table
-        base = self.area_subtitle if is_idm_figure(key) else self.base_subtitle
+        # the year of the UMKM table is the year of its level indicators only: a change names its own
+        # years in its title, the IDM is of 2024, the survey and produk tables have no year
+        base = self.area_subtitle if _without_table_year(key) else self.base_subtitle
         parts = [base, *([extra] if extra else [])]
         if self.stamped(key):
             parts.append(self.text("illustrative"))
@@ -117,6 +118,15 @@ class _Context:
 
 #: Columns made from the IDM 2024 (a figure whose key names one is credited to Kemendesa).
 IDM_COLUMNS = ("idm", "iks", "ike", "ikl", "status_idm", "n_desa_idm")
+
+
+#: Figures that show no level indicator of the UMKM table's year (by key prefix, or suffix for changes).
+_NO_YEAR_PREFIXES = ("umkm_change", "survei_", "produk_", "ffa", "small_multiples_years")
+
+
+def _without_table_year(key: str) -> bool:
+    """Whether figure ``key`` shows something other than the UMKM table's level in its latest year."""
+    return is_idm_figure(key) or key.startswith(_NO_YEAR_PREFIXES) or key.endswith(("umkm_change", "umkm_change_pct"))
 
 
 def is_idm_figure(key: str) -> bool:
