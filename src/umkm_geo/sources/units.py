@@ -18,6 +18,7 @@ cover it (IDM covers desa only) leaves it without a value, shown as "no data".
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import warnings
 from collections.abc import Sequence
@@ -85,6 +86,32 @@ def _names(codes: Sequence[str], mirror, cache_dir) -> tuple[dict[str, str], str
     return dict(zip(rows["kode"], rows["nama"], strict=True)), ""
 
 
+@dataclasses.dataclass(frozen=True)
+class _Read:
+    frame: pd.DataFrame  # kode (index, sorted), nama, geometry of the units in the region
+    files: tuple[FetchedFile, ...]
+    repaired: dict[str, tuple[str, ...]]
+    without: list[str]  # "kode nama" of the region's units listed without a polygon
+
+
+def _read_files(reg: Registry, relpaths: Sequence[str], codes: Sequence[str], mirror, cache_dir) -> _Read:
+    """Fetch (checked) and parse the boundary files ``relpaths``; keep the units in ``codes``."""
+    files: list[FetchedFile] = []
+    parts = []
+    repaired: dict[str, tuple[str, ...]] = {}
+    without: list[str] = []
+    for relpath in relpaths:
+        fetched = fetch(reg, relpath, mirror=mirror, cache_dir=cache_dir)
+        files.append(fetched)
+        layer = parse_wilayah_sql(fetched.path)
+        repaired[relpath] = layer.repaired
+        parts.append(layer.frame[["kode", "nama", "geometry"]])
+        without += [f"{kode} {nama}" for kode, nama, _ in layer.without_polygon if in_region(kode, codes)]
+    frame = pd.concat(parts, ignore_index=True)
+    frame = frame[[in_region(str(c), codes) for c in frame["kode"]]].set_index("kode").sort_index()
+    return _Read(frame, tuple(files), repaired, without)
+
+
 def load_desa(
     region: str | Sequence[str],
     *,
@@ -109,20 +136,8 @@ def load_desa(
             " (Kemendagri codes, e.g. 35.05 = Kabupaten Blitar; BPS codes such as 3505 differ)."
         )
         raise RegionError(msg)
-    files: list[FetchedFile] = []
-    parts = []
-    repaired: dict[str, tuple[str, ...]] = {}
-    without: list[str] = []
-    for kab in kabs:
-        relpath = desa_file(kab)
-        fetched = fetch(reg, relpath, mirror=mirror, cache_dir=cache_dir)
-        files.append(fetched)
-        layer = parse_wilayah_sql(fetched.path)
-        repaired[relpath] = layer.repaired
-        parts.append(layer.frame[["kode", "nama", "geometry"]])
-        without += [f"{kode} {nama}" for kode, nama, _ in layer.without_polygon if in_region(kode, codes)]
-    desa = pd.concat(parts, ignore_index=True)
-    desa = desa[[in_region(str(c), codes) for c in desa["kode"]]].set_index("kode").sort_index()
+    read = _read_files(reg, [desa_file(k) for k in kabs], codes, mirror, cache_dir)
+    desa, files, repaired, without = read.frame, read.files, read.repaired, read.without
     if desa.empty:
         msg = f"The region {listing(codes)} selects no desa/kelurahan polygon."
         raise RegionError(msg)
@@ -172,7 +187,7 @@ def load_desa(
         frame=frame,
         region=codes,
         topology=topology,
-        files=tuple(files),
+        files=files,
         repaired=repaired,
         notes=tuple(notes),
         credit=reg.credit(),
@@ -202,18 +217,9 @@ def load_kabupaten(
     if too_fine:
         msg = f"A kab/kota study needs province or kab/kota codes, not kecamatan codes: {listing(too_fine)}."
         raise RegionError(msg)
-    files: list[FetchedFile] = []
-    parts = []
-    repaired: dict[str, tuple[str, ...]] = {}
-    for prov in provinces_of(codes):
-        relpath = _kab_file(prov)
-        fetched = fetch(reg, relpath, mirror=mirror, cache_dir=cache_dir)
-        files.append(fetched)
-        layer = parse_wilayah_sql(fetched.path)
-        repaired[relpath] = layer.repaired
-        parts.append(layer.frame[["kode", "nama", "geometry"]])
-    kab = pd.concat(parts, ignore_index=True)
-    kab = kab[[in_region(str(c), codes) for c in kab["kode"]]].set_index("kode").sort_index()
+    read = _read_files(reg, [_kab_file(p) for p in provinces_of(codes)], codes, mirror, cache_dir)
+    kab, files, repaired = read.frame, read.files, read.repaired
+    notes = (f"units without a polygon (not mapped): {listing(read.without)}",) if read.without else ()
     empty = [c for c in codes if not any(in_region(k, [c]) for k in kab.index)]
     if empty:
         msg = f"These region codes select no kab/kota polygon: {listing(empty)}."
@@ -240,8 +246,8 @@ def load_kabupaten(
         frame=frame,
         region=codes,
         topology=topology,
-        files=tuple(files),
+        files=files,
         repaired=repaired,
-        notes=(),
+        notes=notes,
         credit=reg.credit(),
     )

@@ -97,18 +97,7 @@ DESA_ALIASES = (
 )
 #: At desa level: the desa/kelurahan code and name columns, and the kecamatan column (names within it).
 DESA_CODE_ALIASES = ("kode_desa", "kode_kelurahan", "kode_desa_kelurahan", "kode_wilayah", "kode", "kode_kemendagri")
-DESA_NAME_ALIASES = (
-    "desa",
-    "kelurahan",
-    "desa_kelurahan",
-    "kelurahan_desa",
-    "desa_kel",
-    "kel_desa",
-    "nama_desa",
-    "nama_kelurahan",
-    "nama_desa_kelurahan",
-    "nama",
-)
+DESA_NAME_ALIASES = (*(a for a in DESA_ALIASES if not a.startswith("kode_")), "nama")
 KEC_ALIASES = ("kecamatan", "nama_kecamatan", "nama_kec", "kec")
 #: Columns of a list of businesses (one row per UMKM) rather than counts.
 BUSINESS_ALIASES = (
