@@ -86,6 +86,34 @@ def _names(codes: Sequence[str], mirror, cache_dir) -> tuple[dict[str, str], str
     return dict(zip(rows["kode"], rows["nama"], strict=True)), ""
 
 
+#: How each level's polygons were made, and the weights they call for.
+_TOPOLOGY = {
+    "desa": ("desa/kelurahan polygons as units (shared edges)", "queen"),
+    "kabupaten": ("kab/kota polygons simplified one at a time (use fuzzy contiguity)", "fuzzy"),
+}
+
+
+def _boundary_set(
+    frame: gpd.GeoDataFrame,
+    codes: Sequence[str],
+    read: _Read,
+    reg: Registry,
+    notes: tuple[str, ...],
+    level: str,
+) -> BoundarySet:
+    """The boundary set of units at ``level`` read by :func:`_read_files`."""
+    reason, hint = _TOPOLOGY[level]
+    return BoundarySet(
+        frame=frame,
+        region=tuple(codes),
+        topology={"method": level, "requested": level, "reason": reason, "weights_hint": hint},
+        files=read.files,
+        repaired=read.repaired,
+        notes=notes,
+        credit=reg.credit(),
+    )
+
+
 @dataclasses.dataclass(frozen=True)
 class _Read:
     frame: pd.DataFrame  # kode (index, sorted), nama, geometry of the units in the region
@@ -137,7 +165,7 @@ def load_desa(
         )
         raise RegionError(msg)
     read = _read_files(reg, [desa_file(k) for k in kabs], codes, mirror, cache_dir)
-    desa, files, repaired, without = read.frame, read.files, read.repaired, read.without
+    desa, without = read.frame, read.without
     if desa.empty:
         msg = f"The region {listing(codes)} selects no desa/kelurahan polygon."
         raise RegionError(msg)
@@ -177,21 +205,7 @@ def load_desa(
         crs="EPSG:4326",
         index=index,
     )
-    topology = {
-        "method": "desa",
-        "requested": "desa",
-        "reason": "desa/kelurahan polygons as units (shared edges)",
-        "weights_hint": "queen",
-    }
-    return BoundarySet(
-        frame=frame,
-        region=codes,
-        topology=topology,
-        files=files,
-        repaired=repaired,
-        notes=tuple(notes),
-        credit=reg.credit(),
-    )
+    return _boundary_set(frame, codes, read, reg, tuple(notes), "desa")
 
 
 def _kab_file(prov: str) -> str:
@@ -218,7 +232,7 @@ def load_kabupaten(
         msg = f"A kab/kota study needs province or kab/kota codes, not kecamatan codes: {listing(too_fine)}."
         raise RegionError(msg)
     read = _read_files(reg, [_kab_file(p) for p in provinces_of(codes)], codes, mirror, cache_dir)
-    kab, files, repaired = read.frame, read.files, read.repaired
+    kab = read.frame
     notes = (f"units without a polygon (not mapped): {listing(read.without)}",) if read.without else ()
     empty = [c for c in codes if not any(in_region(k, [c]) for k in kab.index)]
     if empty:
@@ -236,18 +250,4 @@ def load_kabupaten(
         crs="EPSG:4326",
         index=index,
     )
-    topology = {
-        "method": "kabupaten",
-        "requested": "kabupaten",
-        "reason": "kab/kota polygons simplified one at a time (use fuzzy contiguity)",
-        "weights_hint": "fuzzy",
-    }
-    return BoundarySet(
-        frame=frame,
-        region=codes,
-        topology=topology,
-        files=files,
-        repaired=repaired,
-        notes=notes,
-        credit=reg.credit(),
-    )
+    return _boundary_set(frame, codes, read, reg, notes, "kabupaten")
