@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import warnings
 from pathlib import Path
 
@@ -37,15 +36,27 @@ IDM_REPO = "Visualisasi-Indeks-Desa-Membangun--IDM--2024"
 
 
 @pytest.fixture(scope="module")
-def upstream() -> Path:
-    value = os.environ.get(MIRROR_ENV)
-    if not value:
-        pytest.fail(f"{MIRROR_ENV} is not set: the unit tests read the real boundaries and IDM offline")
-    root = Path(value)
-    for candidate in (root, root.parent):
+def upstream(mirror) -> Path:
+    """The folder of the upstream repositories (the boundary mirror's parent, from conftest's ``mirror``)."""
+    for candidate in (mirror, mirror.parent):
         if (candidate / IDM_REPO).is_dir():
             return candidate
-    pytest.fail(f"{MIRROR_ENV}={value} holds no {IDM_REPO}/ folder (nor does its parent).")
+    pytest.fail(f"{MIRROR_ENV} ({mirror}) has no {IDM_REPO}/ folder beside the boundary files.")
+
+
+def _idm_study(region: str, level: str):
+    """The built-in showcase at ``level`` on ``region`` (IDM analysed), with few permutations, computed."""
+    config, _ = at_level(
+        dataclasses.replace(
+            Config(),
+            study=StudyConfig(region=region),
+            statistics=dataclasses.replace(StatisticsConfig(), permutations=99, gap_permutations=99),
+        ),
+        level,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return compute(config)
 
 
 def _raw_idm(upstream: Path, prov: str) -> dict[str, list]:
@@ -148,17 +159,7 @@ def test_at_level_and_config_rules():
 @pytest.fixture(scope="module")
 def slice_area(upstream):
     """Desa of Wonodadi (35.05.01, 11 desa), Sutojayan (35.05.12, with kelurahan) and Kota's Kepanjenkidul."""
-    config, _ = at_level(
-        dataclasses.replace(
-            Config(),
-            study=StudyConfig(region="35.05.01,35.05.12,35.72.01"),
-            statistics=dataclasses.replace(StatisticsConfig(), permutations=99, gap_permutations=99),
-        ),
-        "desa",
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        return compute(config)
+    return _idm_study("35.05.01,35.05.12,35.72.01", "desa")
 
 
 def test_desa_slice_matches_the_upstream_file(slice_area, upstream):
@@ -314,17 +315,7 @@ def test_a_desa_table_by_code(tmp_path, upstream):
 
 def test_kabupaten_study_of_jawa_timur_on_idm(upstream):
     """The 38 kab/kota of Jawa Timur as units: IDM 2024 means per kab/kota; Kota without desa has no value."""
-    config, _ = at_level(
-        dataclasses.replace(
-            Config(),
-            study=StudyConfig(region="35"),
-            statistics=dataclasses.replace(StatisticsConfig(), permutations=99, gap_permutations=99),
-        ),
-        "kabupaten",
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        area = compute(config)
+    area = _idm_study("35", "kabupaten")
     raw = _raw_idm(upstream, "35")
     frame = area.frame
     assert len(frame) == 38 and area.level == "kabupaten"
