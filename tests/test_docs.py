@@ -153,3 +153,10 @@ def test_blitar_toml_commented_keys_are_valid_values():
     config = config_from_dict(raw, base_dir=BLITAR_TOML.parent)
     assert config.data.demo_seed == _default("data", "demo_seed")
     assert load_config(BLITAR_TOML).data.umkm == "demo"  # the file itself still loads
+
+
+def test_readme_names_every_notebook_and_example_file():
+    text = README.read_text(encoding="utf-8")
+    files = [*(REPO / "notebooks").glob("*.ipynb"), *(REPO / "examples").glob("contoh*")]
+    assert len(files) >= 10
+    assert [f.name for f in files if f"`{f.name}`" not in text and f"`examples/{f.name}`" not in text] == []
