@@ -264,7 +264,7 @@ def test_scripts_and_style_come_from_the_asset_files(page):
 
     _, text = page
     shipped = {p.name for p in resources.files("umkm_geo.render.atlas").joinpath("assets").iterdir()}
-    elements = ("atlas", "header", "layer_switch", "legends")
+    elements = ("atlas", "header", "labels", "layer_switch", "legends")
     assert {f"{e}.{ext}" for e in elements for ext in ("j2", "js")} | {"atlas.css"} <= shipped
     assert asset("atlas.css") in text
     for name in elements:
@@ -350,14 +350,50 @@ def test_stamp_title_credits_and_language(page, tmp_path, frame, layers):
     assert "id='umkm-layers'" not in plain  # a single layer needs no layer control
 
 
+GROUP = re.compile(
+    r"<fieldset data-group='(\w+)' aria-labelledby='umkm-group-\1'><details class='umkm-group'( open)?>"
+    r"<summary id='umkm-group-\1'>(.*?) <span class='count'>\((\d+)\)</span></summary>"
+)
+
+
 def test_layer_control_groups_layers(page):
     _, text = page
     control = re.search(r"<div id='umkm-layers'.*?</details></div>", text).group(0)
-    groups = re.findall(r"<fieldset data-group='(\w+)'><legend>(.*?)</legend>", control)
-    assert groups == [("indicator", "Indikator"), ("statistic", "Statistik spasial")]
+    # A short list: every group starts open; each heading names its radio buttons and their number.
+    groups = GROUP.findall(control)
+    assert groups == [("indicator", " open", "Indikator", "2"), ("statistic", " open", "Statistik spasial", "1")]
     labels = [html.unescape(s) for s in re.findall(r"<input type='radio'[^>]*><span>(.*?)</span>", control)]
     assert labels == ["Kepadatan UMKM", "Jumlah UMKM", "Klaster LISA kepadatan"]
     assert re.findall(r"value='(\d)'( checked)?", control) == [("0", " checked"), ("1", ""), ("2", "")]
+
+
+def test_a_long_layer_list_starts_with_only_the_group_shown_open(tmp_path, frame, layers):
+    extra = [
+        CategoryLayer(f"lisa_{k}", f"Klaster {k}", f"Clusters {k}", layers[2].values)
+        for k in range(atlas_page.LayerSwitch.OPEN_UP_TO)
+    ]
+    text = build(tmp_path, frame, [*layers, *extra]).path.read_text(encoding="utf-8")
+    groups = GROUP.findall(re.search(r"<div id='umkm-layers'.*?</details></div>", text).group(0))
+    assert groups == [("indicator", " open", "Indikator", "2"), ("statistic", "", "Statistik spasial", "13")]
+
+
+def test_each_area_carries_the_point_its_name_is_written_at(tmp_path, frame, layers):
+    # A ring (a cell with a hole) and an L: the point is inside each, away from its edges.
+    ring = box(112.0, -8.3, 112.08, -8.22).difference(box(112.02, -8.28, 112.06, -8.24))
+    ell = box(112.08, -8.3, 112.16, -8.22).difference(box(112.1, -8.28, 112.16, -8.22))
+    frame = frame.copy()
+    frame.loc["35.05.01", "geometry"] = ring
+    frame.loc["35.05.02", "geometry"] = ell
+    result = build(tmp_path, frame, layers[:1])
+    features = data_block(result.path.read_text(encoding="utf-8"))["geojson"]["features"]
+    points = [f["properties"]["l"] for f in features]
+    inside = [geom.contains(Point(lng, lat)) for (lat, lng), geom in zip(points, frame.geometry, strict=True)]
+    assert all(inside)
+    # The ring and the L are 0.02 degrees wide: the point is in the middle of that width (the centre of
+    # their bounding boxes is in the hole, or on the L's edge).
+    for point, geom in zip(points[:2], (ring, ell), strict=True):
+        assert geom.boundary.distance(Point(point[1], point[0])) > 0.0095
+    assert points[12] == pytest.approx([-8.3 + 2.5 * CELL, 112.0 + 2.5 * CELL], abs=CELL / 50)  # a square: its centre
 
 
 def test_written_atomically(page):

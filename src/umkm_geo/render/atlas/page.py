@@ -8,8 +8,10 @@ becomes its ``script`` macro (:func:`element_template`):
 
 * :class:`AtlasData` (``atlas.j2``, ``atlas.js``, ``atlas.css``): the page's JSON data block, its
   style and the feature logic (styles, tooltips, popups, layer switching);
-* :class:`AtlasHeader` (``header.j2``, ``header.js``): title, illustrative stamp and the kecamatan search;
-* :class:`LayerSwitch` (``layer_switch.j2``, ``layer_switch.js``): the grouped layer control;
+* :class:`AtlasHeader` (``header.j2``, ``header.js``): title, illustrative stamp and the area search;
+* :class:`Labels` (``labels.j2``, ``labels.js``): the areas' names, at zooms where they fit;
+* :class:`LayerSwitch` (``layer_switch.j2``, ``layer_switch.js``): the grouped layer control, its
+  groups opening and closing;
 * :class:`Legends` (``legends.j2``, ``legends.js``): one legend per layer, shown with its layer.
 
 Two things keep the page offline and its data inert:
@@ -208,10 +210,11 @@ class AtlasData(AtlasElement):
 
 
 class AtlasHeader(AtlasElement):
-    """Title, illustrative stamp and the kecamatan search, docked top left.
+    """Title, illustrative stamp and the area search, docked top left.
 
     The search matches names (accents, case and spaces ignored) and code prefixes; choosing a
-    result zooms to the kecamatan and opens its popup.
+    result zooms the map so that the area fills the part of it that the page's boxes leave free
+    (``umkmAtlas.zoomTo``) and opens its popup.
 
     Parameters
     ----------
@@ -233,7 +236,11 @@ class AtlasHeader(AtlasElement):
 
 
 class LayerSwitch(AtlasElement):
-    """The layer control, docked top right: one radio button per layer, grouped.
+    """The layer control, docked top right: one radio button per layer, in groups that open and close.
+
+    Every group starts open when the control lists at most :attr:`OPEN_UP_TO` layers; a longer
+    list (41 layers for the default kecamatan run) starts with only the group of the layer shown
+    open, so that the control opens as a short list of group headings.
 
     Parameters
     ----------
@@ -246,10 +253,26 @@ class LayerSwitch(AtlasElement):
 
     _template = element_template("layer_switch")
 
+    #: Up to this many layers, every group of the control starts open.
+    OPEN_UP_TO = 12
+
     def __init__(self, heading: str, groups: Sequence[Mapping[str, Any]]) -> None:
         super().__init__()
         self.heading = heading
-        self.groups = list(groups)
+        short = sum(len(group["layers"]) for group in groups) <= self.OPEN_UP_TO
+        self.groups = [{**group, "open": short or any(index == 0 for index, _ in group["layers"])} for group in groups]
+
+
+class Labels(AtlasElement):
+    """The areas' names on the map, at zooms where they fit (``labels.js``).
+
+    Each name is written at the point ``l`` of its area's properties (see
+    :func:`umkm_geo.render.atlas._labels.label_points`), from the zoom at which the median area is
+    48 pixels wide, where it is not much wider than its area, and never over another name (larger
+    areas first). Must be added after the GeoJSON.
+    """
+
+    _template = element_template("labels")
 
 
 class Legends(AtlasElement):
@@ -346,6 +369,7 @@ def render_page(
     geojson._id = ELEMENT_ID
     geojson.add_to(fmap)
     AtlasHeader(title, stamp, ui(lang)).add_to(fmap)
+    Labels().add_to(fmap)
     if len(legends) > 1:
         LayerSwitch(ui(lang)["layers"], groups).add_to(fmap)
     Legends(legends).add_to(fmap)

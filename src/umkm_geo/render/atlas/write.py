@@ -2,14 +2,15 @@
 
 The page is a folium map (see :mod:`umkm_geo.render.atlas.page`): ``folium.Map`` without tiles,
 one ``folium.GeoJson`` and branca ``MacroElement`` elements for the data block, the feature logic
-(styles, tooltips, popups), the title and kecamatan search, the layer switch and the legends. It
+(styles, tooltips, popups), the title and area search, the areas' names, the layer switch and the legends. It
 loads nothing from the network: folium's CDN links are dropped and Leaflet's JS and CSS are
 inlined from the ``django-js-lib-leaflet`` package (plain Leaflet 1.9.4); no tile layer is added
 unless asked for.
 
 The polygons are embedded once, in the one GeoJSON whose features carry every layer's value:
 switching layers restyles the same polygons, so the file grows with the number of areas, not with
-the number of layers. The geometry is simplified as a coverage to fit a size budget (see
+the number of layers (each area's name is written at one point inside it, carried in its properties:
+see :mod:`umkm_geo.render.atlas._labels`). The geometry is simplified as a coverage to fit a size budget (see
 :mod:`umkm_geo.render.atlas._simplify`); the tolerance used is written into the page and returned.
 
 A layer made from illustrative input (``illustrative=True`` on the layer or popup row) carries the
@@ -59,6 +60,7 @@ from umkm_geo.classify.symbology import (
     nodata_label,
     scheme,
 )
+from umkm_geo.render.atlas._labels import label_points
 from umkm_geo.render.atlas._simplify import TOLERANCES_M, WebGeometry, fit_geometry
 from umkm_geo.render.atlas.model import AtlasResult, CategoryLayer, ChoroplethLayer, DetailRow, aligned
 from umkm_geo.render.atlas.page import render_page, ui
@@ -363,11 +365,13 @@ def write_atlas(
     ]
     detail_values = [row.formatted(index, lang) for row in details]
     kab = geo["kab_nama"] if "kab_nama" in geo.columns else pd.Series(None, index=index, dtype=object)
+    anchors = label_points(geo.geometry.to_numpy(), decimals=decimals)
     props = []
     for i, (code, name, kab_name) in enumerate(zip(index, geo["nama"], kab, strict=True)):
         item: dict[str, Any] = {"i": i, "kode": str(code), "nama": "" if pd.isna(name) else str(name)}
         if kab_name is not None and not pd.isna(kab_name):
             item["kab"] = str(kab_name)
+        item["l"] = anchors[i]
         item["c"] = [layer.codes[i] for layer in built]
         item["v"] = [None if layer.texts is None else layer.texts[i] for layer in built]
         item["d"] = [values[i] for values in detail_values]

@@ -13,13 +13,52 @@
   var input = document.getElementById("umkm-search-input");
   var list = document.getElementById("umkm-search-results");
   var active = -1;
+  // The part of the map that the page's boxes leave free, as fitBounds padding: on a narrow screen
+  // the boxes sit above and below it (title, stamp and search; legend and attribution), on a wide
+  // one left and right of it (title and search; layers and legend). If they leave too little free
+  // (the layer list open on a phone), the whole map is used.
+  var MARGIN = 12;
+  function freePadding() {
+    var frame = map.getContainer().getBoundingClientRect(), narrow = frame.width <= 600;
+    var pad = {top: 0, right: 0, bottom: 0, left: 0};
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (box) {
+      var r = box.getBoundingClientRect(), corner = box.parentNode.classList;
+      if (!r.width || (!narrow && box.classList.contains("leaflet-control-attribution"))) { return; }
+      if (narrow && corner.contains("leaflet-top")) { pad.top = Math.max(pad.top, r.bottom - frame.top); }
+      else if (narrow) { pad.bottom = Math.max(pad.bottom, frame.bottom - r.top); }
+      else if (corner.contains("leaflet-left")) { pad.left = Math.max(pad.left, r.right - frame.left); }
+      else { pad.right = Math.max(pad.right, frame.right - r.left); }
+    });
+    if (frame.width - pad.left - pad.right < 150 || frame.height - pad.top - pad.bottom < 150) {
+      pad = {top: 0, right: 0, bottom: 0, left: 0};
+    }
+    return {paddingTopLeft: [pad.left + MARGIN, pad.top + MARGIN],
+      paddingBottomRight: [pad.right + MARGIN, pad.bottom + MARGIN]};
+  }
+  // On a narrow screen the title, stamp and search box span the top of the map: a popup opening
+  // near them is panned below them instead of under them.
+  function popupPadding() {
+    var frame = map.getContainer().getBoundingClientRect();
+    var top = frame.width <= 600 ? document.getElementById("umkm-header").getBoundingClientRect().bottom - frame.top : 0;
+    var corner = L.point(5, top + 5);
+    atlas.byIndex.forEach(function (lyr) { lyr.getPopup().options.autoPanPaddingTopLeft = corner; });
+  }
+  popupPadding();
+  map.on("resize", popupPadding);
+  // Zoom so that the area fills the free part of the map (at most zoom 17, about 1 m a pixel), then
+  // open its popup at the point where its name is written (inside the area).
+  atlas.zoomTo = function (i) {
+    var lyr = atlas.byIndex[i], p = lyr.feature.properties, options = freePadding();
+    options.maxZoom = Math.min(17, map.getMaxZoom());
+    options.animate = false;
+    map.fitBounds(lyr.getBounds(), options);
+    lyr.openPopup(p.l ? L.latLng(p.l[0], p.l[1]) : undefined);
+  };
   function choose(i) {
-    var lyr = atlas.byIndex[i];
     list.textContent = "";
     active = -1;
-    input.value = lyr.feature.properties.nama;
-    map.fitBounds(lyr.getBounds(), {maxZoom: 13, animate: false});
-    lyr.openPopup();
+    input.value = atlas.byIndex[i].feature.properties.nama;
+    atlas.zoomTo(i);
   }
   function highlight(n) {
     var items = list.querySelectorAll("li[data-i]");
