@@ -86,7 +86,12 @@ class Tab:
         return self.page.locator(".umkm-legend:visible h4").all_inner_texts()
 
     def choose_layer(self, text):
-        self.page.locator("#umkm-layers label", has_text=text).click()
+        """Click the layer's radio button, opening its group first if it is closed (as a user would)."""
+        label = self.page.locator("#umkm-layers label", has_text=text)
+        group = self.page.locator("#umkm-layers details.umkm-group", has=self.page.locator("label", has_text=text))
+        if not group.evaluate("d => d.open"):
+            group.locator("summary").click()
+        label.click()
 
     def assert_clean(self):
         assert self.problems == []

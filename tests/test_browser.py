@@ -171,14 +171,20 @@ def test_search_finds_kecamatan_by_name_and_opens_the_popup(tab):
     assert text.startswith("Sananwetan")
     assert results.count() == 0
     assert tab.page.evaluate("window.umkmAtlas.map.getZoom()") > start_zoom
-    # The map is centred on the chosen kecamatan (number 17: column 1, row 3 of the grid).
-    lat, lng = tab.page.evaluate("(() => { var c = window.umkmAtlas.map.getCenter(); return [c.lat, c.lng]; })()")
-    assert 112.0 + CELL < lng < 112.0 + 2 * CELL and -8.3 + 3 * CELL < lat < -8.3 + 4 * CELL
+    # The whole of the chosen kecamatan is in view (number 17: column 1, row 3 of the grid).
+    (south, west), (north, east) = tab.page.evaluate(VIEW)
+    assert west < 112.0 + CELL and east > 112.0 + 2 * CELL
+    assert south < -8.3 + 3 * CELL and north > -8.3 + 4 * CELL
 
     search.fill("Sanan K")
     results.first.click()
     assert tab.popup().inner_text().startswith("Sanan Kulon")
     tab.assert_clean()
+
+
+VIEW = """(() => {
+    var b = window.umkmAtlas.map.getBounds(); return [[b.getSouth(), b.getWest()], [b.getNorth(), b.getEast()]];
+})()"""
 
 
 def test_popup_lists_every_value_of_the_kecamatan(tab):
@@ -274,3 +280,211 @@ def test_on_a_phone_the_layer_panel_starts_closed_and_covers_neither_title_nor_s
         assert desktop.page.eval_on_selector("#umkm-layers details", "d => d.open") is True
     finally:
         desktop.page.close()
+
+
+# --- on a phone and on a desktop: the map on opening, the names on the map, the search's zoom, the groups ---
+
+SIZES = [pytest.param((390, 844), id="phone"), pytest.param((1280, 800), id="desktop")]
+DESA_CELL = 0.02
+TINY = 0.004  # a small kelurahan: about 440 m across
+
+
+def desa_frame():
+    """A 20 x 20 grid of desa-sized cells (2.2 km); the middle one is a ring round a small kelurahan."""
+    rows = []
+    for i in range(20):
+        for j in range(20):
+            x, y = 112.0 + j * DESA_CELL, -8.3 + i * DESA_CELL
+            rows.append({"kode": f"35.05.01.{i * 20 + j + 1:04d}", "nama": f"Desa {i * 20 + j + 1}", "cell": (x, y)})
+    frame = pd.DataFrame(rows).set_index("kode")
+    geoms = [box(x, y, x + DESA_CELL, y + DESA_CELL) for x, y in frame.pop("cell")]
+    middle = frame.index.get_loc("35.05.01.0211")  # row 10, column 10
+    cx, cy = geoms[middle].centroid.x, geoms[middle].centroid.y
+    tiny = box(cx - TINY / 2, cy - TINY / 2, cx + TINY / 2, cy + TINY / 2)
+    geoms[middle] = geoms[middle].difference(tiny)
+    frame.loc["35.05.01.0211", "nama"] = "Desa Cincin"
+    frame.loc["35.05.01.9999"] = {"nama": "Kelurahan Kecil"}
+    frame = gpd.GeoDataFrame(frame, geometry=[*geoms, tiny], crs="EPSG:4326")
+    # A tall desa (three cells) and a wide one (two): fitted to the whole screen, they would reach under the
+    # boxes above and below the map on a phone, left and right of it on a desktop.
+    for cells, name in ((("0051", "0071", "0091"), "Desa Panjang"), (("0303", "0304"), "Desa Lebar")):
+        codes = [f"35.05.01.{cell}" for cell in cells]
+        frame.loc[codes[0], "geometry"] = frame.geometry[codes].union_all()
+        frame.loc[codes[0], "nama"] = name
+        frame = frame.drop(index=codes[1:])
+    return frame
+
+
+@pytest.fixture(scope="module")
+def desa_atlas(tmp_path_factory):
+    frame = desa_frame()
+    values = pd.Series(np.linspace(1.0, 50.0, len(frame)), index=frame.index, name=DENSITY.key)
+    layers = [
+        ChoroplethLayer(DENSITY, values, classify(values, scheme="quantiles", k=5)),
+        CategoryLayer("lisa_density", "Klaster LISA kepadatan", "LISA clusters", pd.Series("ns", index=frame.index)),
+    ]
+    path = tmp_path_factory.mktemp("desa") / "atlas.html"
+    return write_atlas(frame, layers, title="Atlas desa uji", credits="uji", illustrative=False, path=path).path
+
+
+@pytest.fixture
+def sized(browser, request):
+    """Open an atlas at a size: ``sized(path, (width, height))``; every page closed at the end."""
+    tabs = []
+
+    def open_(path, size):
+        tabs.append(Tab(browser, path, width=size[0], height=size[1]))
+        return tabs[-1]
+
+    yield open_
+    for opened in tabs:
+        opened.page.close()
+
+
+LABELS = """() => Array.from(document.querySelectorAll('.umkm-label span')).map(s => {
+    var r = s.getBoundingClientRect();
+    return {text: s.textContent, x: r.left, y: r.top, width: r.width, height: r.height};
+})"""
+
+
+def labels(tab):
+    found = tab.page.evaluate(LABELS)
+    for k, a in enumerate(found):  # never one name over another
+        for b in found[k + 1 :]:
+            assert not _overlap(a, b), (a, b)
+    return found
+
+
+def set_zoom(tab, zoom):
+    tab.page.evaluate(f"window.umkmAtlas.map.setZoom({zoom}, {{animate: false}})")
+    tab.page.wait_for_function(f"window.umkmAtlas.map.getZoom() === {zoom}")
+
+
+def unit_box(tab, name):
+    """The unit's bounding box on screen (page pixels) and the share of the map's view it spans."""
+    return tab.page.evaluate(
+        """(name) => {
+            var a = window.umkmAtlas, m = a.map, lyr = a.byIndex.filter(l => l.feature.properties.nama === name)[0];
+            var b = lyr.getBounds(), v = m.getBounds(), r = m.getContainer().getBoundingClientRect();
+            var nw = m.latLngToContainerPoint(b.getNorthWest()), se = m.latLngToContainerPoint(b.getSouthEast());
+            return {x: r.left + nw.x, y: r.top + nw.y, width: se.x - nw.x, height: se.y - nw.y,
+                    inside: v.contains(b),
+                    share: Math.max((b.getEast() - b.getWest()) / (v.getEast() - v.getWest()),
+                                    (b.getNorth() - b.getSouth()) / (v.getNorth() - v.getSouth()))};
+        }""",
+        name,
+    )
+
+
+def boxes(tab):
+    """The boxes over the map: title, stamp and search; the layer control; the legend shown."""
+    found = [_box(tab.page, "#umkm-header"), _box(tab.page, ".umkm-legend:visible")]
+    if tab.page.locator("#umkm-layers").count():
+        found.append(_box(tab.page, "#umkm-layers"))
+    return found
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_on_opening_the_map_is_not_covered(sized, atlas, desa_atlas, size):
+    for path in (atlas, desa_atlas):
+        tab = sized(path, size)
+        width, height = size
+        hit = tab.page.evaluate(
+            f"document.elementFromPoint({width // 2}, {height // 2}).closest('.leaflet-overlay-pane') !== null"
+        )
+        assert hit  # the middle of the screen shows the map, not a box
+        # Most of the areas' extent is map: at most a quarter of it is under the boxes.
+        extent = tab.page.evaluate(
+            """() => { var b = window.umkmAtlas.map.getContainer().querySelector('.leaflet-overlay-pane svg g')
+                .getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom]; }"""
+        )
+        xs, ys = np.linspace(extent[0] + 2, extent[2] - 2, 12), np.linspace(extent[1] + 2, extent[3] - 2, 12)
+        points = [[float(x), float(y)] for x in xs for y in ys]
+        on_map = tab.page.evaluate(
+            "pts => pts.filter(p => document.elementFromPoint(p[0], p[1]).closest('.leaflet-overlay-pane')).length",
+            points,
+        )
+        assert on_map >= 0.75 * len(points)
+        tab.assert_clean()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_kecamatan_are_named_from_the_opening_zoom(sized, atlas, size):
+    tab = sized(atlas, size)
+    names = dict(zip(FRAME["nama"], FRAME.index, strict=True))
+    shown = labels(tab)
+    assert len(shown) >= 15  # most of the 25 kecamatan
+    for label in shown:  # each name is written inside its own kecamatan
+        area = tab.area(names[label["text"]]).bounding_box()
+        centre = {"x": label["x"] + label["width"] / 2, "y": label["y"] + label["height"] / 2, "width": 0, "height": 0}
+        assert area["x"] < centre["x"] < area["x"] + area["width"], label
+        assert area["y"] < centre["y"] < area["y"] + area["height"], label
+    # Zoomed in, every name fits, those from data written as text: no script runs, no template is evaluated.
+    set_zoom(tab, 12)
+    texts = [label["text"] for label in labels(tab)]
+    assert EVIL in texts and BRACES in texts
+    assert tab.page.locator(".umkm-label script").count() == 0
+    # Names take no clicks: hovering a name still shows the kecamatan's tooltip.
+    label = tab.page.locator(".umkm-label span", has_text="Sanan Kulon").bounding_box()
+    x, y = label["x"] + label["width"] / 2, label["y"] + label["height"] / 2
+    assert tab.page.evaluate(f"document.elementFromPoint({x}, {y}).getAttribute('data-kode')") == "35.05.13"
+    tab.page.mouse.move(x, y)
+    assert tab.tooltip().startswith("Sanan Kulon")
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_desa_are_named_only_once_zoomed_in(sized, desa_atlas, size):
+    tab = sized(desa_atlas, size)
+    opening, label_zoom = tab.page.evaluate("[window.umkmAtlas.map.getZoom(), window.umkmAtlas.labelZoom]")
+    assert label_zoom > opening
+    assert labels(tab) == []  # 400 names would not fit
+    set_zoom(tab, label_zoom)
+    shown = labels(tab)
+    assert len(shown) >= 20 and all(label["text"].startswith("Desa ") for label in shown)
+    set_zoom(tab, label_zoom - 1)
+    assert labels(tab) == []
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_search_zooms_to_the_extent_of_the_unit(sized, desa_atlas, size):
+    tab = sized(desa_atlas, size)
+    for query, name in (
+        ("kecil", "Kelurahan Kecil"),
+        ("cincin", "Desa Cincin"),
+        ("panjang", "Desa Panjang"),
+        ("lebar", "Desa Lebar"),
+    ):
+        text = tab.search_and_click(query, name).inner_text()
+        assert text.startswith(name)
+        unit = unit_box(tab, name)
+        assert unit["inside"]  # the whole unit is in view ...
+        assert unit["share"] > 0.3, unit  # ... and fills it, even a kelurahan of 440 m
+        for covering in boxes(tab):  # ... where no box covers it
+            assert not _overlap(unit, covering), (unit, covering)
+    tab.assert_clean()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_layer_groups_open_and_close(sized, atlas, size):
+    tab = sized(atlas, size)
+    page = tab.page
+    if size[0] < 600:  # the panel starts closed on a phone
+        page.click("#umkm-layers > details > summary")
+    heading = page.locator("#umkm-group-statistic")
+    lisa = page.locator("#umkm-layers label", has_text="Klaster LISA")
+    assert heading.text_content() == "Statistik spasial (2)"
+    assert lisa.is_visible()
+    heading.click()
+    assert lisa.is_hidden() and page.locator("#umkm-layers label", has_text="Kepadatan UMKM").is_visible()
+    heading.click()
+    assert lisa.is_visible()
+    heading.focus()  # the keyboard too
+    page.keyboard.press("Enter")
+    assert lisa.is_hidden()
+    page.keyboard.press("Space")
+    assert lisa.is_visible()
+    tab.choose_layer("Klaster LISA")
+    assert tab.visible_legends() == ["Klaster LISA kepadatan"]
+    tab.assert_clean()
