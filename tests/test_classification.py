@@ -274,3 +274,63 @@ def test_describe_reports_the_classes_made():
         cb = classify(series([1, 1, 1, 1, 1, 1, 2, 3, 4, 10]), scheme="quantiles", k=5)
     assert cb.describe() == "Klasifikasi: kuantil, 3 kelas (5 diminta; nilai kembar)"
     assert cb.describe("en") == "Classes: quantiles, 3 classes (5 requested; tied values)"
+
+
+# --- natural breaks without outliers (the default) -----------------------------------------------
+
+
+def test_outliers_get_their_own_class_and_the_rest_keep_their_gradient():
+    # 12 rural values in three natural groups and two kota outliers. Hand-worked fences (linear
+    # percentiles of the 14 sorted values): Q1 at position 3.25 = 4 + 0.25 * 6 = 5.5, Q3 at 9.75 =
+    # 21 + 0.75 = 21.75, IQR = 16.25, fences 5.5 - 24.375 = -18.875 and 21.75 + 24.375 = 46.125.
+    rural = [1, 2, 3, 4, 10, 11, 12, 13, 20, 21, 22, 23]
+    cb = classify(series([*rural, 300, 600]), k=4)
+    assert cb.scheme == "fisher_jenks_outliers"
+    assert cb.fence == pytest.approx((-18.875, 46.125))
+    assert cb.upper == (4.0, 13.0, 23.0, 600.0)
+    assert cb.counts == (4, 4, 4, 2)
+    assert cb.roles == ("", "", "", "high_outlier")
+    assert cb.labels(1) == ["1,0 – 4,0", "4,0 – 13,0", "13,0 – 23,0", "Pencilan atas: > 46,1"]
+    assert "2 pencilan" in cb.describe() and "tanpa pencilan" in cb.describe()
+    # plain natural breaks spend two of the four classes on the two outliers
+    plain = classify(series([*rural, 300, 600]), scheme="fisher_jenks", k=4)
+    assert plain.counts[-2:] == (1, 1)
+
+
+def test_inner_breaks_are_mapclassify_natural_breaks_of_the_values_within_the_fences():
+    import mapclassify
+
+    rng = np.random.default_rng(7)
+    values = np.r_[rng.lognormal(2, 0.4, 60), [400.0, 900.0, 0.001]]
+    cb = classify(series(values), k=6)
+    q1, q3 = np.percentile(values, [25, 75])
+    inner = values[(values >= q1 - 1.5 * (q3 - q1)) & (values <= q3 + 1.5 * (q3 - q1))]
+    n_sides = int(values.min() < q1 - 1.5 * (q3 - q1)) + int(values.max() > q3 + 1.5 * (q3 - q1))
+    expected = mapclassify.FisherJenks(inner, k=6 - n_sides).bins
+    roles = np.array(cb.roles)
+    assert np.allclose(np.array(cb.upper)[roles == ""], expected)
+    assert sum(cb.counts) == len(values)
+    assert (cb.yb[roles[cb.yb] == "high_outlier"] >= 0).all()
+
+
+def test_without_outliers_it_is_plain_natural_breaks():
+    values = series([1, 2, 3, 10, 11, 12, 20, 21, 22])
+    cb, plain = classify(values, k=3), classify(values, scheme="fisher_jenks", k=3)
+    assert cb.upper == plain.upper and cb.roles == () and cb.fence is None
+    assert cb.describe() == plain.describe()
+
+
+def test_qualitative_categories_get_distinct_hues_not_light_dark_pairs():
+    import colorsys
+    import itertools
+
+    from umkm_geo.classify.symbology import NODATA_COLOR, qualitative_scheme
+
+    codes = [f"produk {i:02d}" for i in range(12)]
+    colors = qualitative_scheme("produk", codes).colors
+    hues = [colorsys.rgb_to_hsv(*to_rgb(colors[c]))[0] for c in codes]
+    for a, b in itertools.combinations(hues, 2):
+        assert min(abs(a - b), 1 - abs(a - b)) > 0.025  # tab20 gave pairs of one hue (distance 0)
+    # no category is grey, the colour of "no data"
+    assert all(colorsys.rgb_to_hsv(*to_rgb(colors[c]))[1] > 0.3 for c in codes)
+    assert NODATA_COLOR not in colors.values()

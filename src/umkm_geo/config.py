@@ -263,16 +263,19 @@ class ProductsConfig:
 class MapsConfig:
     """``[maps]``: classification shared by PNG and HTML, and the static map formats.
 
-    ``scheme`` is one of fisher_jenks (natural breaks), quantiles, equal_interval, box_plot (box map)
-    or user_defined (with ``bins``, the upper bounds of the classes of the analysed indicator; other
-    indicators then use natural breaks); ``formats`` lists the static formats written for every
-    figure (``png``, ``svg``).
+    ``scheme`` is one of fisher_jenks_outliers (the default: natural breaks of the units within the
+    box-plot fences, outliers in classes of their own, so a few extreme units such as the kelurahan of a
+    kota do not take most classes and hide the gradient of the rest), fisher_jenks (natural breaks),
+    quantiles, equal_interval, box_plot (box map) or user_defined (with ``bins``, the upper bounds of
+    the classes of the analysed indicator; other indicators then use the default); ``formats`` lists the
+    static formats written for every figure (``png``, ``svg``, ``pdf``); ``dpi`` is the PNG resolution
+    (figures are laid out 16 cm wide, so 300 dpi prints sharp).
     """
 
-    scheme: str = "fisher_jenks"
+    scheme: str = "fisher_jenks_outliers"
     k: int = 5
     bins: tuple[float, ...] = ()
-    dpi: int = 200
+    dpi: int = 300
     formats: tuple[str, ...] = ("png",)
 
 
@@ -561,7 +564,14 @@ _CHOICES = {
     ("survey", "method"): ("slovin", "cochran"),
     ("survey", "quadrant_reference"): ("mean", "midpoint"),
     ("products", "rank_by"): ("mpe", "output"),
-    ("maps", "scheme"): ("fisher_jenks", "quantiles", "equal_interval", "box_plot", "user_defined"),
+    ("maps", "scheme"): (
+        "fisher_jenks_outliers",
+        "fisher_jenks",
+        "quantiles",
+        "equal_interval",
+        "box_plot",
+        "user_defined",
+    ),
     ("statistics", "correction"): ("none", "fdr", "bonferroni"),
     ("statistics", "p_value"): ("two-sided", "folded"),
 }
@@ -571,7 +581,7 @@ _LIST_CHOICES = {
     ("statistics", "global_statistics"): registry.names("global"),
     ("statistics", "local_statistics"): registry.names("local"),
     ("covariates", "stats"): ("sum", "mean", "min", "max", "median", "std", "count"),
-    ("maps", "formats"): ("png", "svg"),
+    ("maps", "formats"): ("png", "svg", "pdf"),
     ("survey", "aspects"): ("modal", "pasar", "kebijakan", "lahan", "memulai_usaha", "anti_rente", "digital"),
 }
 
@@ -661,7 +671,7 @@ def _validate(config: Config, source: str) -> None:
         )
         raise ConfigError(msg)
     if not config.maps.formats:
-        msg = f"{source}: [maps] formats is empty; use ['png'], ['svg'] or both."
+        msg = f"{source}: [maps] formats is empty; use any of ['png', 'svg', 'pdf']."
         raise ConfigError(msg)
     _validate_layers(config, source)
     if config.maps.k < 2:

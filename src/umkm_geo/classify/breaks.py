@@ -72,11 +72,78 @@ def _order_sample(y: np.ndarray) -> np.ndarray:
     return ordered[np.linspace(0, len(y) - 1, FISHER_JENKS_EXACT).round().astype(int)]
 
 
+#: Box-plot fences (multiples of the interquartile range beyond the quartiles), as in GeoDa's box map.
+FENCE_IQR = 1.5
+
+
+def fences(y: np.ndarray) -> tuple[float, float]:
+    """Lower and upper box-plot fences of ``y``: Q1 - 1.5 IQR and Q3 + 1.5 IQR."""
+    q1, q3 = np.percentile(y, [25, 75])
+    return float(q1 - FENCE_IQR * (q3 - q1)), float(q3 + FENCE_IQR * (q3 - q1))
+
+
+@dataclasses.dataclass(frozen=True)
+class _Bins:
+    bins: np.ndarray
+
+
+def _fisher_jenks_outliers(y: np.ndarray, k: int) -> _Bins:
+    """Natural breaks of the values within the box-plot fences; the outliers on each side get a class of their own.
+
+    With skewed data (a kota's few dense kelurahan among rural desa) plain natural breaks spend most
+    classes on the few extreme units and show the rest as one colour. Here the extremes take one class
+    per side and the other ``k`` minus one or two classes show the gradient of the rest. Without
+    outliers it is plain natural breaks.
+    """
+    low, high = fences(y)
+    inner = y[(y >= low) & (y <= high)]
+    n_sides = int((y < low).any()) + int((y > high).any())
+    if n_sides == 0 or np.unique(inner).size < 2:
+        return _Bins(np.asarray(mapclassify.FisherJenks(_order_sample(y), k=k).bins, dtype=float))
+    k_inner = max(1, min(k - n_sides, np.unique(inner).size))
+    bins = list(mapclassify.FisherJenks(_order_sample(inner), k=k_inner).bins)
+    if (y < low).any():
+        bins.insert(0, float(y[y < low].max()))
+    if (y > high).any():
+        bins.append(float(y.max()))
+    return _Bins(np.asarray(bins, dtype=float))
+
+
+def _outlier_roles(y: np.ndarray, classes: np.ndarray, k: int) -> tuple[str, ...]:
+    """Role of each class of :func:`_fisher_jenks_outliers`: ``"low_outlier"``, ``"high_outlier"`` or ``""``.
+
+    A class is an outlier class when all its members lie beyond a fence.
+    """
+    low, high = fences(y)
+    roles = []
+    for i in range(k):
+        members = y[classes == i]
+        roles.append(
+            "high_outlier"
+            if len(members) and members.min() > high
+            else "low_outlier"
+            if len(members) and members.max() < low
+            else ""
+        )
+    return tuple(roles)
+
+
+def _roles(
+    scheme: str, roles: tuple[str, ...], keep: list[int], y: np.ndarray, classes: np.ndarray, k: int
+) -> tuple[tuple[str, ...], tuple[float, float] | None]:
+    """The roles of the classes kept, and the fences of a ``fisher_jenks_outliers`` classification with outliers."""
+    if scheme == "fisher_jenks_outliers":
+        outliers = _outlier_roles(y, classes, k)
+        return (outliers, fences(y)) if any(outliers) else ((), None)
+    return (tuple(roles[i] for i in keep) if roles else ()), None
+
+
 #: Classification schemes by name. ``keep_empty`` keeps empty classes whose bounds mean something
 #: on their own (equal widths, user bounds, box-plot fences); quantile and natural-break classes
 #: are defined by their members, so an empty one is dropped.
 SCHEMES: Mapping[str, _Scheme] = MappingProxyType(
     {
+        "fisher_jenks_outliers": _Scheme(lambda y, k, bins: _fisher_jenks_outliers(y, k), True, False),
         "quantiles": _Scheme(lambda y, k, bins: mapclassify.Quantiles(y, k=k), True, False),
         "fisher_jenks": _Scheme(lambda y, k, bins: mapclassify.FisherJenks(_order_sample(y), k=k), True, False),
         "equal_interval": _Scheme(lambda y, k, bins: mapclassify.EqualInterval(y, k=k), True, True),
@@ -112,7 +179,12 @@ class ClassBreaks:
     center
         The centre of a diverging palette (no class straddles it), or ``None`` (sequential).
     roles
-        Role of each class of a box map (see :data:`BOX_ROLES`), empty for other schemes.
+        Role of each class of a box map (see :data:`BOX_ROLES`); of ``fisher_jenks_outliers``,
+        ``"low_outlier"``/``"high_outlier"`` for the outlier classes and ``""`` for the others; empty
+        for other schemes.
+    fence
+        The box-plot fences (low, high) of ``fisher_jenks_outliers`` when it made outlier classes: their
+        labels read "> high fence" ("< low fence").
     """
 
     scheme: str
@@ -125,6 +197,7 @@ class ClassBreaks:
     colors: tuple[str, ...]
     center: float | None = None
     roles: tuple[str, ...] = ()
+    fence: tuple[float, float] | None = None
 
     @property
     def n_nodata(self) -> int:
@@ -153,13 +226,19 @@ class ClassBreaks:
         list of str
         """
         labels = []
-        for low, high in self.bounds():
+        for i, (low, high) in enumerate(self.bounds()):
             lo = format_number(low, decimals, lang=lang)
             hi = format_number(high, decimals, lang=lang)
-            labels.append(hi if lo == hi else f"{lo} – {hi}")
+            role = self.roles[i] if self.roles else ""
+            if self.fence is not None and role == "high_outlier":
+                labels.append(f"> {format_number(self.fence[1], decimals, lang=lang)}")
+            elif self.fence is not None and role == "low_outlier":
+                labels.append(f"< {format_number(self.fence[0], decimals, lang=lang)}")
+            else:
+                labels.append(hi if lo == hi else f"{lo} – {hi}")
         if self.roles:
             labels = [
-                f"{_i18n.text(f'scheme.role.{role}', lang)}: {label}"
+                f"{_i18n.text(f'scheme.role.{role}', lang)}: {label}" if role else label
                 for role, label in zip(self.roles, labels, strict=True)
             ]
         return labels
@@ -180,12 +259,17 @@ class ClassBreaks:
         if lang not in _i18n.LANGS:
             msg = f"Unknown language {lang!r}; use 'id' or 'en'."
             raise ValueError(msg)
-        name = _i18n.text(f"scheme.name.{self.scheme}", lang)
+        # without outliers the scheme is plain natural breaks, and says so
+        plain = self.scheme == "fisher_jenks_outliers" and self.fence is None
+        name = _i18n.text(f"scheme.name.{'fisher_jenks' if plain else self.scheme}", lang)
         text = _i18n.text("legend.classes_one" if self.k == 1 else "legend.classes", lang, scheme=name, k=self.k)
         if SCHEMES[self.scheme].uses_k and self.k < self.k_requested:
             text += _i18n.text("legend.classes_tied", lang, requested=self.k_requested)
         total = int((self.yb >= 0).sum())
-        if self.scheme == "fisher_jenks" and total > FISHER_JENKS_EXACT:
+        n_outliers = sum(c for c, r in zip(self.counts, self.roles, strict=False) if r.endswith("outlier"))
+        if self.scheme == "fisher_jenks_outliers" and n_outliers:
+            text += _i18n.text("legend.classes_outliers", lang, n=n_outliers)
+        if self.scheme.startswith("fisher_jenks") and total > FISHER_JENKS_EXACT:
             n, size = (format_number(v, 0, lang=lang) for v in (FISHER_JENKS_EXACT, total))
             text += _i18n.text("legend.classes_sampled", lang, n=n, total=size)
         if self.center is not None and self.scheme != "box_plot":
@@ -291,7 +375,7 @@ def _class_colors(lower: float, upper: np.ndarray, center: float | None) -> tupl
 def classify(
     values: pd.Series,
     *,
-    scheme: str = "fisher_jenks",
+    scheme: str = "fisher_jenks_outliers",
     k: int = 5,
     bins: Sequence[float] | None = None,
     center: float | str | None = "auto",
@@ -303,7 +387,8 @@ def classify(
     values
         One value per unit; NaN means "no data" and gets class ``-1``.
     scheme
-        One of :data:`SCHEMES`: ``"quantiles"``, ``"fisher_jenks"`` (natural breaks),
+        One of :data:`SCHEMES`: ``"fisher_jenks_outliers"`` (natural breaks of the units within the
+        box-plot fences, outliers in classes of their own), ``"quantiles"``, ``"fisher_jenks"`` (natural breaks),
         ``"equal_interval"``, ``"box_plot"`` (ignores ``k``) or ``"user_defined"``.
     k
         Number of classes asked for (``quantiles``, ``fisher_jenks``, ``equal_interval``).
@@ -369,7 +454,7 @@ def classify(
         # bounds move only when they differ from it by rounding.
         near = np.abs(raw - centre) <= (0.01 if spec.uses_k else 1e-9) * (y.max() - lower)
         raw = np.where(near, centre, raw) if near.any() else np.sort(np.append(raw, centre))
-    roles = BOX_ROLES[: len(raw)] if scheme == "box_plot" else ()
+    roles: tuple[str, ...] = BOX_ROLES[: len(raw)] if scheme == "box_plot" else ()
     if scheme == "box_plot" and len(raw) == 5:
         raw = np.append(raw[:-1], max(raw[-2], y.max()))  # no high outliers: Q4 ends at the maximum
     raw_counts = np.bincount(_assign(y, raw), minlength=len(raw))
@@ -387,6 +472,7 @@ def classify(
         upper = np.where(upper == upper[upper < centre].max(initial=-np.inf), centre, upper)
     classes = _assign(y, upper)
     counts = np.bincount(classes, minlength=len(upper))
+    kept_roles, fence = _roles(scheme, roles, keep, y, classes, len(upper))
 
     yb = np.full(len(values), NODATA_CLASS, dtype=int)
     yb[present] = classes
@@ -407,7 +493,8 @@ def classify(
         yb=pd.Series(yb, index=values.index, name=values.name),
         colors=_class_colors(lower, upper, centre),
         center=centre,
-        roles=tuple(roles[i] for i in keep) if roles else (),
+        roles=kept_roles,
+        fence=fence,
     )
 
 

@@ -348,6 +348,6 @@ def classify_indicators(area: StudyArea, config: Config) -> StudyArea:
             if key == config.statistics.indicator:
                 bins = list(maps.bins)
             else:
-                scheme = "fisher_jenks"
+                scheme = "fisher_jenks_outliers"
         breaks[key] = classify(values, scheme=scheme, k=maps.k, bins=bins)
     return area.with_results(classes=breaks)

@@ -45,9 +45,9 @@ class RenderOptions:
     seed: int = 12345
     alpha: float = 0.05
     compare: tuple[str, ...] = ("utara", "selatan")
-    scheme: str = "fisher_jenks"
+    scheme: str = "fisher_jenks_outliers"
     k: int = 5
-    dpi: int = 200
+    dpi: int = 300
     formats: tuple[str, ...] = ("png",)
     mapped: tuple[str, ...] = ()
     region_title: str = ""
