@@ -185,18 +185,43 @@ def scheme(name: str | CategoryScheme) -> CategoryScheme:
     return SCHEMES[name]
 
 
-#: Qualitative colours for maps of arbitrary categories (e.g. each kecamatan's leading product).
-QUALITATIVE_CMAP = "tab20"
+#: Qualitative colours for maps of arbitrary categories (e.g. each kecamatan's leading product): twelve
+#: distinct hues first (matplotlib's tab10 without its grey, which reads as "no data", and three darker
+#: hues of tab20b), so that unrelated categories never come as a dark/light pair of one hue; beyond
+#: twelve, the light tints of the first nine.
+QUALITATIVE_COLORS: tuple[str, ...] = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#e7ba52",
+    "#637939",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#ff9896",
+    "#c5b0d5",
+    "#c49c94",
+    "#f7b6d2",
+    "#dbdb8d",
+    "#9edae5",
+)
 
 
 def qualitative_scheme(name: str, codes: list[str], *, title: Sequence[str] = ("", "")) -> CategoryScheme:
     """A scheme for categories known only at run time (e.g. product names), in the order given.
 
-    Colours come from :data:`QUALITATIVE_CMAP` by position in ``codes`` (sort ``codes`` for stable
+    Colours come from :data:`QUALITATIVE_COLORS` by position in ``codes`` (sort ``codes`` for stable
     colours); labels are the codes themselves in both languages.
     """
-    cmap = mpl.colormaps[QUALITATIVE_CMAP]
-    colors = {code: to_hex(cmap(i % cmap.N)) for i, code in enumerate(codes)}
+    palette = QUALITATIVE_COLORS
+    colors = {code: palette[i % len(palette)] for i, code in enumerate(codes)}
     labels: dict[str, Mapping[str, str]] = {
         lang: {code: code for code in codes} for lang in _i18n.LANGS
     }  # codes as labels
