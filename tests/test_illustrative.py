@@ -100,17 +100,17 @@ def _run(config: Path) -> tuple[Path, str, dict[str, list[str]]]:
     """Run ``umkm-geo maps`` in-process; record every figure's text artists instead of rendering it."""
     figures: dict[str, list[str]] = {}
 
-    def record(fig, path, *, dpi=200):
-        target = Path(path)
-        figures[target.stem] = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        Image.new("RGB", (4, 3), "white").save(target)
-        return target
+    def record(fig, paths, *, dpi=300):
+        for target in paths:
+            figures[target.stem] = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            Image.new("RGB", (4, 3), "white").save(target)
+        return None, paths
 
     out = io.StringIO()
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        mp.setattr("umkm_geo.render.static.save.save_figure", record)
+        mp.setattr("umkm_geo.render.static.save.save_figures", record)
         code = main(["maps", "--config", str(config)])
     assert code == 0, out.getvalue()
     return load_config(config).output_dir(), out.getvalue(), figures

@@ -156,6 +156,31 @@ def test_png_is_not_blank(blitar_run):
     assert image.shape[0] > 500 and np.unique(pixels.sum(axis=1)).size > 20  # distinct colours, as one integer each
 
 
+def test_every_figure_prints_legibly_in_an_a4_column(blitar_run):
+    """Each figure, placed 16 cm wide (or scaled to fit 16 x 22 cm), has no text under 7 pt, and says its DPI."""
+    from PIL import Image
+
+    _, out = blitar_run
+    record = json.loads((out / "run.json").read_text())
+    figures = record["figures"]
+
+    def png_of(
+        key: str,
+    ):  # "umkm_density" -> maps/umkm_density.png; "lapisan/idm_desa/idm" -> lapisan/idm_desa/maps/idm.png
+        folder, _, name = key.rpartition("/")
+        return out / folder / "maps" / f"{name}.png"
+
+    assert sorted(png_of(k) for k in figures) == sorted(out.rglob("*.png"))
+    small = {k: v for k, v in figures.items() if v["printed_font_pt"] < 6.995}
+    assert not small, small
+    for key, size in figures.items():
+        assert size["min_font_pt"] >= 6.995 and size["width_cm"] <= 16.2, key
+        with Image.open(png_of(key)) as image:
+            dpi = image.info["dpi"][0]
+            assert round(dpi) == 300, key
+            assert image.size[0] / dpi * 2.54 == pytest.approx(size["width_cm"], abs=0.02), key
+
+
 def test_moran_and_local_moran_agree_with_pygeoda_on_blitar(blitar_run, tmp_path):
     area, _ = blitar_run
     y = area.frame["umkm_density"]

@@ -36,6 +36,7 @@ def test_the_lisa_significance_map_of_999_permutations_has_no_band_below_0_002(t
     frame = lattice(10, 10).assign(nama="k", kab_kode="35.99", kab_nama="x")
     result = local_moran(y, graph, permutations=999, seed=2)
     fig = significance_figure(frame, result, title="p", credits="c", illustrative=False)
-    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    (legend,) = [a.get_legend() for a in fig.axes if a.get_legend() is not None]
+    texts = [t.get_text() for t in legend.get_texts()]
     assert not any(t.startswith("p ≤ 0,001") for t in texts)
     assert any(t.startswith("p ≤ 0,01 ") for t in texts) and any(t.startswith("p ≤ 0,05 ") for t in texts)

@@ -15,6 +15,10 @@ Numbers in legends and tooltips are formatted by :func:`umkm_geo._i18n.format_nu
 HTML write a class range the same way. The words (scheme names, box-map roles, the note under a
 legend) are in ``locale/id.toml`` and ``locale/en.toml`` (``scheme.name.*``, ``scheme.role.*``,
 ``legend.classes*``).
+
+Size: one classification shared by the PNG and the HTML maps: the schemes, the centre of diverging
+palettes, the outlier classes and the words of the legend belong together; split, a class label could
+differ between the two renderers.
 """
 
 from __future__ import annotations

@@ -367,9 +367,17 @@ def _result_dicts(results: Iterable[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def write_run_record(
-    area: StudyArea, config: Config, out_dir: Path, outputs: list[Path], timings: dict[str, float]
+    area: StudyArea,
+    config: Config,
+    out_dir: Path,
+    outputs: list[Path],
+    timings: dict[str, float],
+    figures: dict[str, dict[str, float]] | None = None,
 ) -> Path:
-    """``run.json``: inputs and their hashes, config, seeds, versions, every result's settings, outputs."""
+    """``run.json``: inputs and their hashes, config, seeds, versions, every result's settings, outputs.
+
+    ``figures`` gives each figure's print size (cm) and smallest font, as saved.
+    """
     results = area.results
     if results.weights is None:
         msg = "write_run_record needs a study area after the weights stage."
@@ -420,6 +428,7 @@ def write_run_record(
         },
         "versions": {"python": platform.python_version(), **versions(*PACKAGES, suffix="")},
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
+        "figures": figures or {},
         "outputs": [
             {"path": str(p.relative_to(out_dir)), "bytes": p.stat().st_size, "sha256": file_sha256(p)} for p in outputs
         ],

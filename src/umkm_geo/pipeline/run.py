@@ -15,7 +15,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from umkm_geo._errors import JoinError
 from umkm_geo._i18n import text, unit_level
@@ -277,10 +277,12 @@ def _render_into(
     outputs = list(maps.paths)
     area = area.with_results(atlas=maps.atlas)
     images = dict(maps.images)
+    figures = {key: size.to_dict() for key, size in maps.print_sizes.items()}
     layer_outputs = timed("layer_maps", _render_layers, area, config, staging)
-    for name, (paths, layer_images) in layer_outputs.items():
+    for name, (paths, layer_images, layer_sizes) in layer_outputs.items():
         outputs += paths
         images.update({f"{LAYER_FOLDER}/{name}/{key}": path for key, path in layer_images.items()})
+        figures.update({f"{LAYER_FOLDER}/{name}/{key}": size.to_dict() for key, size in layer_sizes.items()})
     density = timed("density_surface", _density_surface, area, config, staging)
     if density is not None:
         area = area.with_results(density=density)
@@ -288,16 +290,18 @@ def _render_into(
     outputs += timed("csv", write_tables, area, staging)
     outputs.append(timed("report", write_report, area, config, staging, images, options))
     timings["total"] = time.perf_counter() - t0
-    outputs.append(write_run_record(area, config, staging, outputs, timings))
+    outputs.append(write_run_record(area, config, staging, outputs, timings, figures))
     return area, outputs
 
 
-def _render_layers(area: StudyArea, config: Config, staging: Path) -> dict[str, tuple[list[Path], dict[str, Path]]]:
-    """Each layer's maps, atlas and tables in ``lapisan/<name>/``: the files written and the PNG of each figure."""
+def _render_layers(
+    area: StudyArea, config: Config, staging: Path
+) -> dict[str, tuple[list[Path], dict[str, Path], dict[str, Any]]]:
+    """Each layer's maps, atlas and tables in ``lapisan/<name>/``: files written, each figure's PNG and print size."""
     from umkm_geo.pipeline.layers import layer_config
     from umkm_geo.render.mapset import render_all
 
-    out: dict[str, tuple[list[Path], dict[str, Path]]] = {}
+    out: dict[str, tuple[list[Path], dict[str, Path], dict[str, Any]]] = {}
     by_name = {layer.name: layer for layer in config.layers}
     for name, layer_area in area.results.layers.items():
         layer = by_name[name]
@@ -307,7 +311,7 @@ def _render_layers(area: StudyArea, config: Config, staging: Path) -> dict[str, 
         with unit_level(layer_area.level):
             maps = render_all(layer_area, options, folder)
             paths = [*maps.paths, *write_tables(layer_area, folder)]
-        out[name] = (paths, dict(maps.images))
+        out[name] = (paths, dict(maps.images), dict(maps.print_sizes))
     return out
 
 

@@ -57,11 +57,14 @@ class MapSet:
         Figure key -> PNG path (for the report).
     atlas
         The atlas result (size, simplification tolerance, layers).
+    print_sizes
+        Figure key -> its size and smallest font as saved (:class:`~umkm_geo.render.static.save.PrintSize`).
     """
 
     paths: tuple[Path, ...]
     images: dict[str, Path]
     atlas: Any
+    print_sizes: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -524,19 +527,22 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     """
     from umkm_geo.render.atlas.layers import atlas_layers
     from umkm_geo.render.atlas.write import write_atlas
-    from umkm_geo.render.static.save import save_figure
+    from umkm_geo.render.static.save import save_figures
 
     ctx = _context(area, options)
     maps = out_dir / "maps"
     paths: list[Path] = []
     images: dict[str, Path] = {}
+    sizes: dict[str, Any] = {}
     for group in FIGURES:
         for key, fig in group(ctx):
-            for fmt in options.formats:
-                path = save_figure(fig, maps / f"{key}.{fmt}", dpi=options.dpi)
-                paths.append(path)
-                if fmt == "png":
-                    images[key] = path
+            size, written = save_figures(fig, [maps / f"{key}.{fmt}" for fmt in options.formats], dpi=options.dpi)
+            paths += written
+            for written_path in written:
+                if written_path.suffix == ".png":
+                    images[key] = written_path
+            if size is not None:
+                sizes[key] = size
     layers, details = atlas_layers(area.frame, area.results, illustrative=illustrative_components(area.provenance))
     atlas = write_atlas(
         area.frame,
@@ -549,4 +555,4 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
         path=maps / "atlas.html",
     )
     paths.append(atlas.path)
-    return MapSet(paths=tuple(paths), images=images, atlas=atlas)
+    return MapSet(paths=tuple(paths), images=images, atlas=atlas, print_sizes=sizes)

@@ -1,11 +1,12 @@
 """Area labels without overlaps, for the static maps.
 
 :func:`place_labels` puts each name, in this order of preference: inside its area (at the pole of
-inaccessibility, largest font that fits); centred on the area, spilling over its edge, when that
-covers no other label and no other area too small for its own name; beside the area with a leader
-line; as a number explained in the key under the legend (:func:`label_key`); else it is named in
-the key only. Placement works in display space (pixels) on the figure's Agg renderer, so the boxes
-tested are the boxes drawn.
+inaccessibility, largest font that fits); centred on the area, spilling over its edge onto empty
+ground (outside every area) but never onto a neighbour; beside the area with a leader line, again on
+empty ground only; as a number explained in the key under the legend (:func:`label_key`); else it is
+named in the key only. So a label never sits on a unit it does not name: the small kelurahan of a kota
+surrounded by a kabupaten get numbers. Placement works in display space (pixels) on the figure's Agg
+renderer, so the boxes tested are the boxes drawn.
 """
 
 from __future__ import annotations
@@ -28,12 +29,16 @@ from shapely.ops import polylabel
 from umkm_geo import _i18n
 from umkm_geo.render.static._layout import aligned, figure_renderer
 
-#: Font sizes (points) of the labels: largest and smallest.
-LABEL_SIZE = 6.5
-LABEL_MIN_SIZE = 5.0
+#: Font sizes (points) of the labels: largest and smallest (7 pt, legible in print).
+LABEL_SIZE = 8.0
+LABEL_MIN_SIZE = 7.0
 
 #: Above this many areas, labels are left out (with a warning): they could not be read.
 MAX_LABELS = 150
+
+#: Leader lines end at most this many 6-pixel steps (at the canvas' 100 dpi: half an inch) beyond the
+#: label's own width; a unit whose name finds no empty ground that close gets a number in the key.
+MAX_LEADER_STEPS = 8
 
 #: ``gid`` of the label texts and of the leader lines (and their anchor dots).
 GID_LABEL = "area-label"
@@ -152,7 +157,7 @@ def _leader_candidates(anchor: np.ndarray, away: np.ndarray, size: tuple[float, 
     order = np.argsort(np.abs((angles - preferred + np.pi) % (2 * np.pi) - np.pi), kind="stable")
     w, h = size
     centres = []
-    for step in range(1, 26):
+    for step in range(1, MAX_LEADER_STEPS + 1):
         gap = 6.0 * step
         for angle in angles[order]:
             c, s = math.cos(angle), math.sin(angle)
@@ -233,29 +238,45 @@ def place_labels(
         placed[i] = (how, centre, size, bbox, number)
         pending.discard(i)
 
-    # 1. Inside the area.
-    for i in order:
+    def inside_spot(i: int, value: str, size: float) -> tuple[np.ndarray, Bbox] | None:
+        """A free spot for ``value`` wholly inside area ``i``: its pole first, then points nearest to it."""
+        w, h = placer.size(value, size)
         shape = shapes[i].buffer(1.0)
+        x0, y0, x1, y1 = shape.bounds
+        if x1 - x0 < w or y1 - y0 < h:
+            return None
+        gx, gy = np.meshgrid(np.linspace(x0 + w / 2, x1 - w / 2, 15), np.linspace(y0 + h / 2, y1 - h / 2, 15))
+        centres = np.vstack([anchors[i], np.column_stack([gx.ravel(), gy.ravel()])])
+        centres = centres[np.argsort(np.linalg.norm(centres - anchors[i], axis=1), kind="stable")]
+        half = np.array([w / 2, h / 2])
+        boxes = np.column_stack([centres - half, centres + half])
+        idx = np.flatnonzero(shapely.contains(shape, shapely.box(*boxes.T)))
+        idx = idx[placer.free_many(boxes[idx])] if len(idx) else idx
+        return (centres[idx[0]], Bbox.from_extents(*boxes[idx[0]])) if len(idx) else None
+
+    # 1. Inside the area (at its pole of inaccessibility, or elsewhere inside it if that is taken).
+    for i in order:
         for size in sizes:
-            bbox = placer.box_at(anchors[i], placer.size(names.iloc[i], size))
-            if shape.contains(box(bbox.x0, bbox.y0, bbox.x1, bbox.y1)) and placer.free(bbox):
-                put(i, "inside", anchors[i], size, bbox)
+            found = inside_spot(i, names.iloc[i], size)
+            if found is not None:
+                put(i, "inside", found[0], size, found[1])
                 break
-    # Areas too small for their name: other labels must not cover them.
-    crowded_ids = np.array(sorted(pending), dtype=int)
-    crowded_tree = shapely.STRtree(shapes[crowded_ids]) if len(crowded_ids) else None
+    # A label outside its own area may lie on empty ground only, never on another area.
+    all_ids = np.arange(len(shapes))
+    tree = shapely.STRtree(shapes)
 
     def covers_crowded_many(boxes: np.ndarray, own: int) -> np.ndarray:
-        """For each box: whether it covers more than 2% of its area of a crowded area other than ``own``."""
+        """For each box: whether it covers more than 2% of its area of an area other than ``own``."""
         covers = np.zeros(len(boxes), dtype=bool)
-        if crowded_tree is None or not len(boxes):
+        if not len(boxes):
             return covers
         rects = shapely.box(*boxes.T)
-        which, hits = crowded_tree.query(rects)
-        keep = crowded_ids[hits] != own
+        which, hits = tree.query(rects)
+        keep = all_ids[hits] != own
         which, hits = which[keep], hits[keep]
-        areas = shapely.area(shapely.intersection(rects[which], shapes[crowded_ids[hits]]))
-        covers[which[areas > 0.02 * shapely.area(rects[which])]] = True
+        areas = shapely.area(shapely.intersection(rects[which], shapes[hits]))
+        covered = np.bincount(which, weights=areas, minlength=len(boxes))
+        covers[covered > 0.02 * shapely.area(rects)] = True
         return covers
 
     def covers_crowded(bbox: Bbox, own: int) -> bool:
@@ -279,7 +300,7 @@ def place_labels(
                 return centres[idx[0]], size, Bbox.from_extents(*boxes[idx[0]])
         return None
 
-    # 2. Centred on the area, over its edge (not over another crowded area).
+    # 2. Centred on the area, over its edge onto empty ground (not onto another area).
     for i in order:
         if i in pending:
             for size in sizes:
@@ -287,7 +308,7 @@ def place_labels(
                 if placer.free(bbox, points=others(i)) and not covers_crowded(bbox, i):
                     put(i, "centred", anchors[i], size, bbox)
                     break
-    # 3. Beside the area, with a leader line pointing away from the crowd.
+    # 3. Beside the area on empty ground, with a leader line pointing away from the crowd.
     for i in order:
         if i in pending:
             spot = beside(i, names.iloc[i], list(dict.fromkeys((max(min_fontsize, fontsize - 0.5), min_fontsize))))
@@ -298,6 +319,11 @@ def place_labels(
     for i in sorted(pending, key=lambda j: (-round(anchors[j][1]), anchors[j][0])):
         value = str(number + 1)
         bbox = placer.box_at(anchors[i], placer.size(value, min_fontsize))
+        inside = inside_spot(i, value, min_fontsize)
+        if inside is not None:
+            number += 1
+            put(i, "number", inside[0], min_fontsize, inside[1], number)
+            continue
         if placer.free(bbox, points=others(i)):
             number += 1
             put(i, "number", anchors[i], min_fontsize, bbox, number)

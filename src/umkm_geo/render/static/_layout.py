@@ -1,14 +1,19 @@
 """The layout every static map and chart shares: header, credits, date, stamp, scale bar, legend, labels.
 
-A map figure has a header (title and a wrapped subtitle), the map axes in the UTM zone of the study
-area (so the scale bar is in true kilometres), a legend column on the right (north arrow, legend,
-a note on the classification, the key of numbered labels) and a footer (source and licence credit,
-and the date the map was made). Maps of illustrative data carry
+Every figure is laid out at its print size: 16 cm wide (an A4 text column), at most 22 cm tall, no text
+under 7 pt (:data:`MIN_FONT`). A map figure has a header (title and a wrapped subtitle), the map axes
+across the full width in the UTM zone of the study area (so the scale bar is in true kilometres), a
+legend band under the map (legend, a note on the classification, the key of numbered labels, north
+arrow; sized to what it holds by :func:`fit_band`) and a footer (source and licence credit, and the
+date the map was made). Maps of illustrative data carry
 :data:`~umkm_geo.classify.symbology.ILLUSTRATIVE_STAMP`.
 
 Area labels are placed by :mod:`umkm_geo.render.static._labels`. Every figure is drawn on its own Agg
 canvas, outside pyplot's global state. The words (footer, north, scale bar) are ``maps.*`` in the
 locale files.
+
+Size: the one page layout every figure shares (print size, header, legend band, footer, stamp,
+scale bar, north arrow); split across modules, the print sizes and font sizes would drift apart.
 """
 
 from __future__ import annotations
@@ -31,29 +36,43 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.legend import Legend
 from matplotlib.patches import Patch
 from matplotlib.text import Text
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, ScaledTranslation
 from mpl_toolkits.axes_grid1.anchored_artists import AnchoredSizeBar
 
 from umkm_geo import _i18n
 from umkm_geo._crs import utm_crs
 from umkm_geo.classify.symbology import EDGE_COLOR, ILLUSTRATIVE_STAMP, LegendEntry
 
-#: Layout in inches: map width (and height cap), the legend column and the left margin.
-MAP_WIDTH = 6.6
-MAP_MAX_HEIGHT = 8.0
-LEGEND_WIDTH = 3.3
-MARGIN = 0.3
+#: Width in inches of every figure: 16 cm, an A4 text column, so that it is printed at the size it was
+#: laid out and no text falls under :data:`MIN_FONT` (7 pt).
+FIGURE_WIDTH = 16 / 2.54
 
-#: Font sizes (points) of the title, subtitle and credits.
-TITLE_SIZE = 14.0
-SUBTITLE_SIZE = 9.5
-CREDIT_SIZE = 7.0
+#: Layout in inches: map width (and height cap, so a map with its header and footer fits 22 cm), the
+#: legend column and the left margin.
+MARGIN = 0.15
+LEGEND_WIDTH = 2.15
+MAP_WIDTH = FIGURE_WIDTH - 2 * MARGIN
+MAP_MAX_HEIGHT = 5.1
+
+#: Font sizes (points): title, subtitle, legend rows and title, notes and credits (the smallest text).
+TITLE_SIZE = 11.0
+SUBTITLE_SIZE = 8.0
+LEGEND_SIZE = 7.5
+LEGEND_TITLE_SIZE = 8.0
+MIN_FONT = 7.0
+CREDIT_SIZE = MIN_FONT
 
 #: Characters per line of a legend title.
-LEGEND_WRAP = 34
+LEGEND_WRAP = 30
 
 #: Characters per line of the notes under the legend.
-NOTE_WRAP = 50
+NOTE_WRAP = 36
+
+#: The map's legend band: gap above it (inches), characters per legend row, rows before a second column.
+BAND_GAP = 0.1
+BAND_WRAP = 44
+BAND_ROWS = 8
+GID_BAND = "legend-band"
 
 #: ``gid`` of the artists tests and callers can look up.
 GID_STAMP = "illustrative-stamp"
@@ -156,7 +175,7 @@ def map_extent(frame: gpd.GeoDataFrame, *, illustrative: bool) -> tuple[float, f
     """Axes limits: the areas plus a margin, more above for the stamp and below for the scale bar."""
     minx, miny, maxx, maxy = frame.total_bounds
     pad = 0.04 * max(maxx - minx, maxy - miny)
-    return (minx - pad, maxx + pad, miny - 2 * pad, maxy + (3 if illustrative else 1) * pad)
+    return (minx - pad, maxx + pad, miny - 2 * pad, maxy + (2.5 if illustrative else 1) * pad)
 
 
 def nice_length(span_m: float) -> float:
@@ -178,7 +197,7 @@ def km_text(length_m: float, lang: str = "id") -> str:
 
 def _wrap(value: str, width_in: float, size: float, *, bold: bool = False) -> str:
     """Wrap ``value`` to a width in inches (a DejaVu character is about 0.55 em, 0.62 bold)."""
-    chars = max(20, int(width_in * 72 / (size * (0.62 if bold else 0.55))))
+    chars = max(20, int(width_in * 72 / (size * (0.66 if bold else 0.57))))
     return "\n".join(textwrap.fill(line, chars) for line in value.splitlines() or [""])
 
 
@@ -203,17 +222,49 @@ def new_figure(width: float, body_height: float, texts: FigureText) -> tuple[Fig
     height = header + body_height + footer
     fig = Figure(figsize=(width, height))
     _Canvas(fig)
-    x = MARGIN / width
-    fig.suptitle(title, x=x, y=1 - 0.2 / height, ha="left", va="top", fontsize=TITLE_SIZE, fontweight="bold")
+
+    # the header hangs from the top edge and the footer stands on the bottom one, in inches, so that a
+    # map whose legend band grows (fit_band) keeps them in place
+    def from_top(inches: float):
+        return fig.transFigure + ScaledTranslation(0, -inches, fig.dpi_scale_trans)
+
+    fig.suptitle(
+        title,
+        x=MARGIN / width,
+        y=1.0,
+        ha="left",
+        va="top",
+        fontsize=TITLE_SIZE,
+        fontweight="bold",
+        transform=from_top(0.2),
+    )
     if subtitle:
-        y = 1 - (0.3 + n_title * TITLE_SIZE * 1.3 / 72) / height
-        fig.text(x, y, subtitle, ha="left", va="top", fontsize=SUBTITLE_SIZE, color="#333333", linespacing=1.35)
+        fig.text(
+            MARGIN / width,
+            1.0,
+            subtitle,
+            ha="left",
+            va="top",
+            fontsize=SUBTITLE_SIZE,
+            color="#333333",
+            linespacing=1.35,
+            transform=from_top(0.3 + n_title * TITLE_SIZE * 1.3 / 72),
+        )
+    x = MARGIN
     fig.text(
-        x, 0.15 / height, texts.footer(), ha="left", va="bottom", fontsize=CREDIT_SIZE, color="#444444", gid=GID_DATE
+        x,
+        0.15,
+        texts.footer(),
+        ha="left",
+        va="bottom",
+        fontsize=CREDIT_SIZE,
+        color="#444444",
+        gid=GID_DATE,
+        transform=fig.dpi_scale_trans,
     )
     fig.text(
         x,
-        (0.15 + CREDIT_SIZE * 1.4 / 72) / height,
+        0.15 + CREDIT_SIZE * 1.4 / 72,
         credits,
         ha="left",
         va="bottom",
@@ -221,12 +272,23 @@ def new_figure(width: float, body_height: float, texts: FigureText) -> tuple[Fig
         color="#444444",
         linespacing=1.4,
         gid=GID_CREDITS,
+        transform=fig.dpi_scale_trans,
     )
     return fig, footer, height
 
 
-def new_map(extent: Sequence[float], texts: FigureText) -> tuple[Figure, Axes]:
-    """Make a map figure whose axes fit the extent's aspect, with header, footer and legend column."""
+def new_map(extent: Sequence[float], texts: FigureText) -> tuple[Figure, Axes, Axes]:
+    """Make a map figure: header, the map axes (the extent's aspect, full width), the legend band under it, footer.
+
+    The band (``gid`` ``"legend-band"``) holds the legend, the notes and the north arrow
+    (:func:`band_legend`, :func:`band_notes`, :func:`north_arrow`); :func:`fit_band` then sizes it to
+    what it holds.
+
+    Returns
+    -------
+    tuple
+        The figure, the map axes and the band axes.
+    """
     x0, x1, y0, y1 = extent
     aspect = (y1 - y0) / (x1 - x0)
     map_w = MAP_WIDTH
@@ -234,11 +296,102 @@ def new_map(extent: Sequence[float], texts: FigureText) -> tuple[Figure, Axes]:
     if map_h > MAP_MAX_HEIGHT:
         map_h = MAP_MAX_HEIGHT
         map_w = map_h / aspect
-    width = max(MARGIN + map_w + LEGEND_WIDTH, 8.0)
-    fig, footer, height = new_figure(width, map_h, texts)
-    ax = fig.add_axes((MARGIN / width, footer / height, map_w / width, map_h / height))
+    width = FIGURE_WIDTH
+    band_h = 1.0  # provisional: fit_band sets it
+    fig, footer, height = new_figure(width, map_h + BAND_GAP + band_h, texts)
+    ax = fig.add_axes(
+        ((width - map_w) / 2 / width, (footer + band_h + BAND_GAP) / height, map_w / width, map_h / height)
+    )
     ax.set_axis_off()
-    return fig, ax
+    band = fig.add_axes((MARGIN / width, footer / height, (width - 2 * MARGIN) / width, band_h / height))
+    band.set_axis_off()
+    band.set_gid(GID_BAND)
+    band.set_navigate(False)
+    return fig, ax, band
+
+
+def _from_band_top(band: Axes, x: float, inches: float):
+    """Transform of a point ``inches`` below the band's top, at band fraction ``x`` (stays put as the band grows)."""
+    return band.transAxes + ScaledTranslation(0, -inches, band.figure.dpi_scale_trans)  # type: ignore[union-attr]
+
+
+def band_legend(band: Axes, entries: Sequence[LegendEntry], title: str) -> Legend:
+    """The map's legend at the top left of the band (two columns when it has many rows)."""
+    handles = [
+        Patch(facecolor=e.color, edgecolor="#737373", hatch=e.hatch or None, label=textwrap.fill(e.text, BAND_WRAP))
+        for e in entries
+    ]
+    artist = band.legend(
+        handles=handles,
+        title="\n".join(textwrap.fill(line, LEGEND_WRAP + 6) for line in title.splitlines()),
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncols=2 if len(entries) > BAND_ROWS else 1,
+        frameon=False,
+        fontsize=LEGEND_SIZE,
+        title_fontsize=LEGEND_TITLE_SIZE,
+        alignment="left",
+        borderaxespad=0.0,
+        borderpad=0.2,
+        handlelength=1.6,
+        columnspacing=1.0,
+    )
+    artist.set_gid(GID_LEGEND)
+    return artist
+
+
+def band_notes(band: Axes, legend_artist: Legend, blocks: Sequence[tuple[str, str]]) -> None:
+    """Write text blocks ``(gid, text)`` in the band: right of the legend when there is room, else below it.
+
+    Each block hangs a fixed distance (in inches) below the band's top, so the blocks stay put when
+    :func:`fit_band` grows the band.
+    """
+    fig = band.figure
+    renderer = figure_renderer(band)
+    legend_box = legend_artist.get_window_extent(renderer)
+    band_box = band.get_window_extent(renderer)
+    right_of = (legend_box.x1 - band_box.x0) / band_box.width + 0.04
+    side = right_of <= 0.5
+    x = max(right_of, 0.42) if side else 0.0
+    wrap = max(30, int((0.9 - x) * band_box.width / fig.dpi * 72 / (MIN_FONT * 0.55)))  # type: ignore[union-attr]
+    y = 0.02 if side else (band_box.y1 - legend_box.y0) / fig.dpi + 0.08  # type: ignore[union-attr]
+    for gid, value in blocks:
+        if not value:
+            continue
+        text = "\n".join(textwrap.fill(line, wrap) if line.strip() else line for line in value.splitlines())
+        block = band.text(
+            x,
+            1.0,
+            text,
+            transform=_from_band_top(band, x, y),
+            ha="left",
+            va="top",
+            fontsize=MIN_FONT,
+            color="#333333",
+            gid=gid,
+        )
+        y += block.get_window_extent(renderer).height / fig.dpi + 0.06  # type: ignore[union-attr]
+
+
+def fit_band(fig: Figure, ax: Axes, band: Axes, *, pad: float = 0.05) -> None:
+    """Size the legend band to what it holds: the figure grows (or shrinks) below the map, the rest stays."""
+    renderer = figure_renderer(band)
+    dpi = fig.dpi
+    legend_artist = band.get_legend()
+    artists: list[Text | Legend] = [*band.texts, *([legend_artist] if legend_artist is not None else [])]
+    if not artists:
+        return
+    lowest = min(a.get_window_extent(renderer).y0 for a in artists) / dpi
+    width, height = fig.get_size_inches()
+    b = band.get_position()
+    top = b.y1 * height
+    needed = max(top - lowest + pad, 0.3)
+    delta = needed - b.height * height
+    new_height = height + delta
+    m = ax.get_position()
+    fig.set_size_inches(width, new_height)
+    ax.set_position((m.x0, (m.y0 * height + delta) / new_height, m.width, m.height * height / new_height))
+    band.set_position((b.x0, b.y0 * height / new_height, b.width, needed / new_height))
 
 
 def new_chart(plot_size: tuple[float, float], texts: FigureText, *, side: float = 0.0) -> tuple[Figure, Axes]:
@@ -261,7 +414,7 @@ def new_chart(plot_size: tuple[float, float], texts: FigureText, *, side: float 
     w, h = plot_size
     left, bottom_gap = 0.9, 0.75  # room for the axis labels and tick labels
     top_gap = 0.45 if texts.illustrative else 0.1
-    width = max(left + w + side + MARGIN, 6.0)
+    width = max(left + w + side + MARGIN, FIGURE_WIDTH)
     fig, footer, height = new_figure(width, bottom_gap + h + top_gap, texts)
     ax = fig.add_axes((left / width, (footer + bottom_gap) / height, w / width, h / height))
     if texts.illustrative:
@@ -288,15 +441,15 @@ def _stamp_text(where: Figure | Axes, x: float, y: float, *, size: float, pad: f
 
 def stamp(ax: Axes, *, y: float = 0.985) -> Text:
     """Put the illustrative-data stamp at the top centre of ``ax`` (a map); returns the text."""
-    return _stamp_text(ax, 0.5, y, size=10, pad=0.4, lw=1.5, transform=ax.transAxes, zorder=10)
+    return _stamp_text(ax, 0.5, y, size=7.5, pad=0.35, lw=1.2, transform=ax.transAxes, zorder=10)
 
 
 def figure_stamp(fig: Figure, x: float, y: float) -> Text:
     """Put the (smaller) stamp of charts and small multiples at figure fraction ``(x, y)`` (its top centre)."""
-    return _stamp_text(fig, x, y, size=9, pad=0.35, lw=1.2)
+    return _stamp_text(fig, x, y, size=7.5, pad=0.35, lw=1.2)
 
 
-def scale_bar(ax: Axes, lang: str, *, size: float = 8) -> AnchoredSizeBar:
+def scale_bar(ax: Axes, lang: str, *, size: float = MIN_FONT) -> AnchoredSizeBar:
     """Add a scale bar in true km at the lower left of ``ax`` (its data units are metres)."""
     x0, x1 = ax.get_xlim()
     length = nice_length(x1 - x0)
@@ -317,8 +470,27 @@ def scale_bar(ax: Axes, lang: str, *, size: float = 8) -> AnchoredSizeBar:
     return bar
 
 
-def north_arrow(ax: Axes, lang: str, *, x: float = 1.08, y: float = 0.97) -> None:
-    """Add a north arrow at axes fraction ``(x, y)`` (``U`` for Utara, ``N`` in English)."""
+def north_arrow(ax: Axes, lang: str, *, x: float = 1.08, y: float = 0.97, band: bool = False) -> None:
+    """Add a north arrow at axes fraction ``(x, y)`` (``U`` for Utara, ``N`` in English).
+
+    With ``band``, ``ax`` is a map's legend band and the arrow hangs from its top right corner.
+    """
+    if band:
+        point = _from_band_top(ax, 0.97, 0.05)
+        ax.annotate(
+            _i18n.text("maps.north", lang),
+            xy=(0.97, 1.0),
+            xytext=(0.0, -28.0),
+            xycoords=point,
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=9,
+            fontweight="bold",
+            arrowprops={"facecolor": "black", "width": 2, "headwidth": 7, "headlength": 6},
+            gid=GID_NORTH,
+        )
+        return
     ax.annotate(
         _i18n.text("maps.north", lang),
         xy=(x, y),
@@ -326,9 +498,9 @@ def north_arrow(ax: Axes, lang: str, *, x: float = 1.08, y: float = 0.97) -> Non
         xycoords="axes fraction",
         ha="center",
         va="center",
-        fontsize=11,
+        fontsize=9,
         fontweight="bold",
-        arrowprops={"facecolor": "black", "width": 3, "headwidth": 9, "headlength": 8},
+        arrowprops={"facecolor": "black", "width": 2, "headwidth": 7, "headlength": 6},
         gid=GID_NORTH,
     )
 
@@ -412,15 +584,15 @@ def legend(
         loc="upper left",
         bbox_to_anchor=anchor,
         frameon=False,
-        fontsize=8.5,
-        title_fontsize=9.5,
+        fontsize=LEGEND_SIZE,
+        title_fontsize=LEGEND_TITLE_SIZE,
         alignment="left",
     )
     artist.set_gid(GID_LEGEND)
     return artist
 
 
-def notes_below(ax: Axes, anchor_artist, lines: Sequence[tuple[str, str]], *, fontsize: float = 7.5) -> None:
+def notes_below(ax: Axes, anchor_artist, lines: Sequence[tuple[str, str]], *, fontsize: float = MIN_FONT) -> None:
     """Write text blocks ``(gid, text)`` under ``anchor_artist`` (the legend), one below the other."""
     renderer = figure_renderer(ax)
     to_axes = ax.transAxes.inverted()

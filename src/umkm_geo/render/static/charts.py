@@ -31,7 +31,7 @@ from umkm_geo.classify.breaks import format_number
 from umkm_geo.classify.symbology import CHART_COLORS, LISA_COLORS, lisa_label
 from umkm_geo.indicators.core import Indicator
 from umkm_geo.render.static._labels import GID_LABEL, LABEL_SIZE, LabelPlacer
-from umkm_geo.render.static._layout import FigureText, aligned, artist_boxes, new_chart
+from umkm_geo.render.static._layout import LEGEND_SIZE, MIN_FONT, FigureText, aligned, artist_boxes, new_chart
 from umkm_geo.stats.autocorrelation.global_ import GlobalMoranResult
 from umkm_geo.stats.autocorrelation.local import LocalResult
 from umkm_geo.stats.inequality.gap_table import GapTable
@@ -183,7 +183,7 @@ def moran_scatter_figure(
         subtitle = _i18n.text("charts.moran_sub", lang, perm=moran.permutations, seed=moran.seed, EI=expected, n=n)
         if points["island"].any():
             subtitle += _i18n.text("charts.islands", lang, k=int(points["island"].sum()))
-    fig, ax = new_chart((5.0, 5.0), FigureText(head, subtitle, credits, illustrative, lang, date), side=2.6)
+    fig, ax = new_chart((3.3, 3.3), FigureText(head, subtitle, credits, illustrative, lang, date), side=1.9)
 
     codes = pd.Series("point", index=points.index, dtype=object)
     if lisa is not None:
@@ -242,11 +242,11 @@ def moran_scatter_figure(
     _axis_numbers(ax.yaxis, lang)
     ax.legend(
         [h for h, _ in handles],
-        [text for _, text in handles],
+        [textwrap.fill(text, 30) for _, text in handles],
         loc="upper left",
         bbox_to_anchor=(1.03, 1.0),
         frameon=False,
-        fontsize=8.5,
+        fontsize=LEGEND_SIZE,
     )
     return fig
 
@@ -376,7 +376,8 @@ def group_comparison_figure(
     if gap is not None:
         lines += _gap_lines(gap, names, indicator, lang)
     texts = FigureText(title, "\n".join(lines) or None, credits, illustrative, lang, date)
-    fig, ax = new_chart((max(3.6, 1.7 * len(order)), 4.2), texts, side=2.4)
+    # 16 cm wide with up to four groups; more groups widen the figure (a chart of up to 30 groups)
+    fig, ax = new_chart((max(3.25, 0.8 * len(order)), 3.4), texts, side=1.9)
     rng = np.random.default_rng(seed)
     positions = np.arange(1, len(order) + 1)
     samples = [data.loc[data["g"] == g, "x"].to_numpy() for g in order]
@@ -422,8 +423,8 @@ def group_comparison_figure(
         bbox_to_anchor=(1.02, 1.0),
         frameon=False,
         fontsize=8.5,
-        title=textwrap.fill(_i18n.text("charts.box", lang), 30),
-        title_fontsize=7.5,
+        title=textwrap.fill(_i18n.text("charts.box", lang), 28),
+        title_fontsize=MIN_FONT,
         alignment="left",
     )
     return fig

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from umkm_geo import _i18n
 from umkm_geo.classify.breaks import format_number
-from umkm_geo.render.static._layout import FigureText, figure_stamp, new_figure
+from umkm_geo.render.static._layout import FIGURE_WIDTH, FigureText, figure_stamp, new_figure
 from umkm_geo.stats.ffa import FFAResult
 from umkm_geo.tables.ffa_factors import SIDES
 
@@ -32,11 +32,11 @@ GID_TOTALS = "ffa-totals"
 #: Fill colours: (ordinary factor, key success factor) of each side.
 ARROW_COLORS = {"pendorong": ("#92c5de", "#2166ac"), "penghambat": ("#f4a582", "#b2182b")}
 
-_WIDTH = 10.0  # figure width, inches
-_ARROW_MAX = 2.1  # length of the longest arrow, inches (= axes data units)
-_LABEL_W = 2.4  # label column on each side, inches
-_GAP = 0.12
-_WRAP = 34  # characters per label line
+_WIDTH = FIGURE_WIDTH  # figure width, inches (16 cm)
+_ARROW_MAX = 1.1  # length of the longest arrow, inches (= axes data units)
+_LABEL_W = 1.75  # label column on each side, inches
+_GAP = 0.08
+_WRAP = 22  # characters per label line
 
 
 def _label(kode: str, faktor: str, tnb: float, fkk: bool, lang: str) -> str:
@@ -86,7 +86,7 @@ def ffa_figure(
     stamped = illustrative or result.illustrative
     labels = {k: _label(k, r["faktor"], r["TNB"], bool(r["FKK"]), lang) for k, r in f.iterrows()}
     lines = max(t.count("\n") + 1 for t in labels.values())
-    row_h = max(0.55, lines * 0.16 + 0.2)
+    row_h = max(0.5, lines * 0.135 + 0.12)  # a 7.5 pt line at 1.2 spacing is 0.125 in
     n_rows = max(int((f["jenis"] == s).sum()) for s in SIDES)
     head_h, foot_h = 0.45, 0.75
     body_h = head_h + n_rows * row_h + foot_h + (0.4 if stamped else 0.0)
@@ -114,7 +114,7 @@ def ffa_figure(
         _i18n.text("charts.ffa.heading.pendorong", lang),
         ha="right",
         va="center",
-        fontsize=10,
+        fontsize=9,
         fontweight="bold",
         color=ARROW_COLORS["pendorong"][1],
     )
@@ -124,7 +124,7 @@ def ffa_figure(
         _i18n.text("charts.ffa.heading.penghambat", lang),
         ha="left",
         va="center",
-        fontsize=10,
+        fontsize=9,
         fontweight="bold",
         color=ARROW_COLORS["penghambat"][1],
     )
@@ -182,7 +182,7 @@ def ffa_figure(
     ax.text(
         0,
         0.12,
-        textwrap.fill(b.sentence(lang), 120),
+        textwrap.fill(b.sentence(lang), 95),
         ha="center",
         va="bottom",
         fontsize=7.5,

@@ -47,12 +47,13 @@ from umkm_geo.render.static._layout import (
     FigureText,
     aligned,
     artist_boxes,
+    band_legend,
+    band_notes,
     class_keys,
-    legend,
+    fit_band,
     map_extent,
     new_map,
     north_arrow,
-    notes_below,
     plot_groups,
     projected,
     scale_bar,
@@ -85,17 +86,18 @@ def _draw(
     """Draw areas by legend key with the shared layout; ``keys`` is indexed like ``frame``."""
     proj = projected(frame)
     extent = map_extent(proj, illustrative=texts.illustrative)
-    fig, ax = new_map(extent, texts)
+    fig, ax, band = new_map(extent, texts)
     plot_groups(ax, proj, keys.reindex(proj.index), entries, extent=extent)
     obstacles = [scale_bar(ax, texts.lang)]
-    north_arrow(ax, texts.lang)
     if texts.illustrative:
         obstacles.append(stamp(ax))
-    box = legend(ax, entries, legend_title)
+    box = band_legend(band, entries, legend_title)
+    north_arrow(band, texts.lang, band=True)
     placed = []
     if labels is not None:
         placed = place_labels(ax, proj, labels, obstacles=artist_boxes(ax, *obstacles))
-    notes_below(ax, box, [(GID_NOTE, note or ""), (GID_KEY, label_key(placed, texts.lang))])
+    band_notes(band, box, [(GID_NOTE, note or ""), (GID_KEY, label_key(placed, texts.lang))])
+    fit_band(fig, ax, band)
     return fig
 
 

@@ -21,6 +21,7 @@ from umkm_geo.classify.breaks import ClassBreaks, classify
 from umkm_geo.classify.symbology import choropleth_legend
 from umkm_geo.indicators.core import Indicator
 from umkm_geo.render.static._layout import (
+    FIGURE_WIDTH,
     GID_NOTE,
     LEGEND_WIDTH,
     MARGIN,
@@ -43,7 +44,7 @@ __all__ = ["PANEL_LEVEL", "shared_classes", "small_multiples_figure", "stack_pan
 PANEL_LEVEL = "panel"
 
 #: Width in inches of all panels of a row together (at most), of one panel (at most), and the gap.
-ROW_WIDTH = 8.4
+ROW_WIDTH = FIGURE_WIDTH - MARGIN - LEGEND_WIDTH
 PANEL_MAX_WIDTH = 3.6
 GAP = 0.15
 
@@ -73,7 +74,7 @@ def stack_panels(values: pd.DataFrame) -> pd.Series:
 def shared_classes(
     values: pd.DataFrame,
     *,
-    scheme: str = "fisher_jenks",
+    scheme: str = "fisher_jenks_outliers",
     k: int = 5,
     bins: Sequence[float] | None = None,
     center: float | str | None = "auto",
@@ -188,7 +189,7 @@ def small_multiples_figure(
         keys = class_keys(panel_yb, proj.index, f"classes of panel {panel!r}")
         plot_groups(ax, proj, keys, entries, extent=extent)
         name = (panel_titles or {}).get(panel, panel.replace("_", " "))
-        ax.set_title(name, fontsize=10, fontweight="bold", loc="left")
+        ax.set_title(name, fontsize=8, fontweight="bold", loc="left")
         if n == 0:
             scale_bar(ax, lang, size=7)
     if illustrative:
