@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex, to_rgb
-from shapely.geometry import box
+from shapely.geometry import Point, box
 
 from umkm_geo._crs import utm_crs
 from umkm_geo.classify.breaks import classify, lq_classes
@@ -567,3 +567,29 @@ def test_subtitles_name_the_table_year_only_where_it_applies():
         assert _without_table_year(key), key
     for key in ("umkm_density", "lisa_umkm_density", "umkm_per_1000", "klassen"):
         assert not _without_table_year(key), key
+
+
+def test_a_grouping_border_is_drawn_along_the_shared_edge_and_named_in_the_legend(frame, density):
+    from umkm_geo.render.static._layout import GID_DIVIDE, Divide
+    from umkm_geo.render.static.maps import group_divide
+
+    # rows 0-1 of the 5 x 5 grid are "selatan", rows 2-4 "utara": the border is one straight edge of 5 cells
+    rows = np.repeat(np.arange(5), 5)
+    groups = pd.Series(np.where(rows >= 2, "utara", "selatan"), index=frame.index)
+    classes = classify(density, scheme="quantiles", k=4)
+    with group_divide(Divide(groups, ("utara", "selatan"), "Batas utara | selatan")):
+        fig = choropleth_figure(frame, DENSITY, classes, title="t", credits="c", illustrative=False)
+    (line,) = [c for c in fig.axes[0].collections if c.get_gid() == GID_DIVIDE]
+    vertices = np.vstack([p.vertices for p in line.get_paths()])
+    proj = frame.to_crs(utm_crs(frame))
+    south = proj.geometry[(groups == "selatan").to_numpy()].union_all()
+    north = proj.geometry[(groups == "utara").to_numpy()].union_all()
+    edge = south.intersection(north)  # the shared edge (the cells touch exactly)
+    assert edge.length > 0
+    assert max(edge.distance(Point(v)) for v in vertices) < 5  # metres: every vertex is on the edge
+    drawn = sum(np.linalg.norm(np.diff(p.vertices, axis=0), axis=1).sum() for p in line.get_paths())
+    assert drawn == pytest.approx(edge.length, rel=0.03)
+    assert map_legend(fig).get_texts()[-1].get_text() == "Batas utara | selatan"
+    # outside the block no border is drawn
+    fig = choropleth_figure(frame, DENSITY, classes, title="t", credits="c", illustrative=False)
+    assert not [c for c in fig.axes[0].collections if c.get_gid() == GID_DIVIDE]

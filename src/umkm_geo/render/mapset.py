@@ -508,6 +508,26 @@ FIGURES: tuple[Callable[[_Context], Figures], ...] = (
 MAX_CHART_GROUPS = 30
 
 
+def _divide(area: StudyArea, options: RenderOptions) -> Any:
+    """The grouping whose border every map draws: the two groups compared (``[groups] compare``), if both are mapped."""
+    from umkm_geo.render.static._layout import Divide
+    from umkm_geo.tables.groups import Grouping
+
+    gap = area.results.gap_table
+    column = (gap.groups_frame().index.name or "wilayah") if gap is not None else "wilayah"
+    if len(options.compare) != 2 or column not in area.frame:
+        return None
+    groups = area.frame[column]
+    a, b = options.compare
+    if not {a, b} <= set(groups.dropna()):
+        return None
+    grouping = Grouping(groups=pd.Series(dtype=object), source="")
+    label = _i18n.text(
+        "maps.divide", options.lang, a=grouping.label(a, options.lang), b=grouping.label(b, options.lang)
+    )
+    return Divide(groups=groups, pair=(a, b), label=label)
+
+
 def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet:
     """Draw every map and chart the results allow, in every configured format, and the atlas.
 
@@ -527,6 +547,7 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     """
     from umkm_geo.render.atlas.layers import atlas_layers
     from umkm_geo.render.atlas.write import write_atlas
+    from umkm_geo.render.static.maps import group_divide
     from umkm_geo.render.static.save import save_figures
 
     ctx = _context(area, options)
@@ -534,15 +555,16 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     paths: list[Path] = []
     images: dict[str, Path] = {}
     sizes: dict[str, Any] = {}
-    for group in FIGURES:
-        for key, fig in group(ctx):
-            size, written = save_figures(fig, [maps / f"{key}.{fmt}" for fmt in options.formats], dpi=options.dpi)
-            paths += written
-            for written_path in written:
-                if written_path.suffix == ".png":
-                    images[key] = written_path
-            if size is not None:
-                sizes[key] = size
+    with group_divide(_divide(area, options)):
+        for group in FIGURES:
+            for key, fig in group(ctx):
+                size, written = save_figures(fig, [maps / f"{key}.{fmt}" for fmt in options.formats], dpi=options.dpi)
+                paths += written
+                for written_path in written:
+                    if written_path.suffix == ".png":
+                        images[key] = written_path
+                if size is not None:
+                    sizes[key] = size
     layers, details = atlas_layers(area.frame, area.results, illustrative=illustrative_components(area.provenance))
     atlas = write_atlas(
         area.frame,

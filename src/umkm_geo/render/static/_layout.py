@@ -34,6 +34,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox, ScaledTranslation
@@ -315,12 +316,13 @@ def _from_band_top(band: Axes, x: float, inches: float):
     return band.transAxes + ScaledTranslation(0, -inches, band.figure.dpi_scale_trans)  # type: ignore[union-attr]
 
 
-def band_legend(band: Axes, entries: Sequence[LegendEntry], title: str) -> Legend:
-    """The map's legend at the top left of the band (two columns when it has many rows)."""
-    handles = [
+def band_legend(band: Axes, entries: Sequence[LegendEntry], title: str, *, lines: Sequence[Line2D] = ()) -> Legend:
+    """The map's legend at the top left of the band (two columns when it has many rows); ``lines`` follow the fills."""
+    handles: list[Patch | Line2D] = [
         Patch(facecolor=e.color, edgecolor="#737373", hatch=e.hatch or None, label=textwrap.fill(e.text, BAND_WRAP))
         for e in entries
     ]
+    handles += list(lines)
     artist = band.legend(
         handles=handles,
         title="\n".join(textwrap.fill(line, LEGEND_WRAP + 6) for line in title.splitlines()),
@@ -541,6 +543,59 @@ def _parent_outlines(ax: Axes, frame: gpd.GeoDataFrame, width: float) -> None:
         parents["geometry"] = parents.buffer(SLIVER_CLOSE_M).buffer(-SLIVER_CLOSE_M)
         parents.boundary.plot(ax=ax, color="#252525", linewidth=min(width * factor, 1.6))
         ax.collections[-1].set_gid(gid)
+
+
+@dataclasses.dataclass(frozen=True)
+class Divide:
+    """A grouping of the units whose border is drawn on every map (e.g. Blitar's utara | selatan).
+
+    Attributes
+    ----------
+    groups
+        The group of each unit (indexed like the map's frame).
+    pair
+        The two groups whose shared border is drawn.
+    label
+        The legend row of the line, e.g. ``"Batas utara | selatan"``.
+    """
+
+    groups: pd.Series
+    pair: tuple[str, str]
+    label: str
+
+
+#: Style of a grouping's border (dashed, a colour no sequential or LISA palette uses).
+DIVIDE_COLOR = "#3f007d"
+DIVIDE_WIDTH = 1.8
+DIVIDE_DASHES = (0.0, (5.0, 2.5))
+GID_DIVIDE = "group-divide"
+
+
+def draw_divide(ax: Axes, frame: gpd.GeoDataFrame, divide: Divide) -> Line2D | None:
+    """Draw the border between the two groups of ``divide`` (``gid`` :data:`GID_DIVIDE`); its legend handle.
+
+    The border is the part of one group's outline that lies along the other group and not along the
+    outline of both (gaps between the units' polygons, narrower than twice :data:`SLIVER_CLOSE_M`, are
+    closed first; the border stops that far short of the outline). Nothing is drawn
+    when a group has no unit on the map or the groups do not touch.
+    """
+    groups = divide.groups.reindex(frame.index)
+    a, b = (frame.geometry[(groups == name).to_numpy()] for name in divide.pair)
+    if a.empty or b.empty:
+        return None
+    one = a.union_all().buffer(SLIVER_CLOSE_M).buffer(-SLIVER_CLOSE_M)
+    other = b.union_all().buffer(SLIVER_CLOSE_M).buffer(-SLIVER_CLOSE_M)
+    reach = 2 * SLIVER_CLOSE_M
+    outline = one.union(other).buffer(SLIVER_CLOSE_M).buffer(-SLIVER_CLOSE_M).boundary
+    # along the other group, but not along the outline of both (the hooks where the border meets it)
+    border = one.boundary.intersection(other.buffer(reach)).difference(outline.buffer(reach))
+    if border.is_empty or border.length == 0:
+        return None
+    gpd.GeoSeries([border], crs=frame.crs).plot(
+        ax=ax, zorder=4, color=DIVIDE_COLOR, linewidth=DIVIDE_WIDTH, linestyle=DIVIDE_DASHES
+    )
+    ax.collections[-1].set_gid(GID_DIVIDE)
+    return Line2D([], [], label=divide.label, color=DIVIDE_COLOR, linewidth=DIVIDE_WIDTH, linestyle=DIVIDE_DASHES)
 
 
 def plot_groups(

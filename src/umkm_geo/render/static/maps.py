@@ -20,8 +20,10 @@ registry (:mod:`umkm_geo.stats.registry`).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -44,12 +46,14 @@ from umkm_geo.render.static._layout import (
     GID_LEGEND,
     GID_NOTE,
     GID_STAMP,
+    Divide,
     FigureText,
     aligned,
     artist_boxes,
     band_legend,
     band_notes,
     class_keys,
+    draw_divide,
     fit_band,
     map_extent,
     new_map,
@@ -73,6 +77,24 @@ __all__ = [
 ]
 
 
+#: The grouping whose border the maps drawn inside :func:`group_divide` show (none outside it).
+_DIVIDE: contextvars.ContextVar[Divide | None] = contextvars.ContextVar("umkm_geo_divide", default=None)
+
+
+@contextlib.contextmanager
+def group_divide(divide: Divide | None) -> Iterator[None]:
+    """Draw the border between the two groups of ``divide`` on every map made inside the block.
+
+    Every map of :func:`choropleth_figure`, :func:`category_figure` and the maps built on them draws
+    the border and names it in its legend.
+    """
+    token = _DIVIDE.set(divide)
+    try:
+        yield
+    finally:
+        _DIVIDE.reset(token)
+
+
 def _draw(
     frame: gpd.GeoDataFrame,
     keys: pd.Series,
@@ -88,10 +110,12 @@ def _draw(
     extent = map_extent(proj, illustrative=texts.illustrative)
     fig, ax, band = new_map(extent, texts)
     plot_groups(ax, proj, keys.reindex(proj.index), entries, extent=extent)
+    divide = _DIVIDE.get()
+    line = draw_divide(ax, proj, divide) if divide is not None else None
     obstacles = [scale_bar(ax, texts.lang)]
     if texts.illustrative:
         obstacles.append(stamp(ax))
-    box = band_legend(band, entries, legend_title)
+    box = band_legend(band, entries, legend_title, lines=[line] if line is not None else [])
     north_arrow(band, texts.lang, band=True)
     placed = []
     if labels is not None:
