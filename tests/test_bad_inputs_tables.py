@@ -421,9 +421,10 @@ CASES = [
         exit=3,
         words=(
             "desa_level.csv: this is a desa-level table (one row per desa/kelurahan): column 'Desa/Kelurahan' names 7"
-            " desa/kelurahan, and kecamatan repeat over rows (3 kecamatan in 7 rows). For a desa-level study set"
-            ' [study] level = "desa" (or umkm-geo maps --level desa); for a kecamatan study add the desa rows up into'
-            " one row per kecamatan",
+            " desa/kelurahan, and kecamatan repeat over rows (3 kecamatan in 7 rows). For a kecamatan or kab/kota"
+            ' study set [data] table_level = "desa" (umkm-geo sums each unit\'s desa counts), or add the desa rows'
+            " up into one row per kecamatan yourself (e.g. with a pivot table); for a desa-level study set [study]"
+            ' level = "desa" (or umkm-geo maps --level desa).',
         ),
         absent=("is not a number",),
     ),
@@ -434,6 +435,7 @@ CASES = [
         words=(
             "this is a desa-level table (one row per desa/kelurahan): 4 of the 4 codes in column 'kode' are"
             " desa/kelurahan codes (e.g. 35.72.01.1001).",
+            '[data] table_level = "desa"',
         ),
     ),
     Case(

@@ -177,6 +177,14 @@ def _check_same_counts(counts: dict[int, tuple[str, int | None]], names: list[st
         seen[spec] = j
 
 
+#: What to do with a desa-level table where kecamatan rows were expected.
+_DESA_ADVICE = (
+    'For a kecamatan or kab/kota study set [data] table_level = "desa" (umkm-geo sums each unit\'s desa'
+    " counts), or add the desa rows up into one row per kecamatan yourself (e.g. with a pivot table);"
+    ' for a desa-level study set [study] level = "desa" (or umkm-geo maps --level desa).'
+)
+
+
 def _refuse_desa_or_business(
     file: Path,
     names: list[str],
@@ -203,9 +211,7 @@ def _refuse_desa_or_business(
                     repeat = f", and kecamatan repeat over rows ({len(set(kec))} kecamatan in {len(kec)} rows)"
             msg = (
                 f"{file}: this is a desa-level table (one row per desa/kelurahan): column {names[j]!r} names"
-                f' {len(set(values))} desa/kelurahan{repeat}. For a desa-level study set [study] level = "desa"'
-                " (or umkm-geo maps --level desa); for a kecamatan study add the desa rows up into one row per"
-                " kecamatan (e.g. with a pivot table)."
+                f" {len(set(values))} desa/kelurahan{repeat}. {_DESA_ADVICE}"
             )
             raise TableError(msg)
     if code_j is not None and not desa_level:
@@ -215,8 +221,7 @@ def _refuse_desa_or_business(
             msg = (
                 f"{file}: this is a desa-level table (one row per desa/kelurahan): {len(desa)} of the"
                 f" {len(codes)} codes in column {names[code_j]!r} are desa/kelurahan codes (e.g. {desa[0]})."
-                ' For a desa-level study set [study] level = "desa" (or umkm-geo maps --level desa); for a'
-                " kecamatan study add the desa rows up into one row per kecamatan (e.g. with a pivot table)."
+                f" {_DESA_ADVICE}"
             )
             raise TableError(msg)
     business = [j for j, cands in enumerate(texts) if {slug(t) for t in cands} & set(BUSINESS_ALIASES)]
