@@ -463,6 +463,8 @@ def test_search_zooms_to_the_extent_of_the_unit(sized, desa_atlas, size):
         assert unit["share"] > 0.3, unit  # ... and fills it, even a kelurahan of 440 m
         for covering in boxes(tab):  # ... where no box covers it
             assert not _overlap(unit, covering), (unit, covering)
+        if size[0] < 600:  # the popup (the new one: the old one fades out) opens below the title and search
+            assert not _overlap(tab.page.locator(".leaflet-popup").last.bounding_box(), _box(tab.page, "#umkm-header"))
     tab.assert_clean()
 
 
@@ -487,4 +489,21 @@ def test_layer_groups_open_and_close(sized, atlas, size):
     assert lisa.is_visible()
     tab.choose_layer("Klaster LISA")
     assert tab.visible_legends() == ["Klaster LISA kepadatan"]
+    tab.assert_clean()
+
+
+def test_on_a_phone_a_wide_popup_fits_the_screen(sized, tmp_path):
+    # A long row, as in the real popups ("p semu dua sisi — Titik panas dan dingin Gi*"): 420 px wide unless held.
+    long = DetailRow("p_long", "p semu dua sisi — Titik panas dan dingin Gi* (permutasi bersyarat)", "p", P_VALUES, 3)
+    path = write_atlas(
+        FRAME, LAYERS[:1], details=[long], title="Uji", credits="uji", illustrative=False, path=tmp_path / "a.html"
+    ).path
+    tab = sized(path, (390, 844))
+    tab.area("35.05.13").click()
+    tab.popup()
+    tab.page.wait_for_function(
+        "() => { var m = window.umkmAtlas.map; return !(m._panAnim && m._panAnim._inProgress); }"
+    )
+    popup = tab.page.locator(".leaflet-popup").last.bounding_box()
+    assert popup["x"] >= 0 and popup["x"] + popup["width"] <= 390, popup
     tab.assert_clean()

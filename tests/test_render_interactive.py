@@ -367,14 +367,14 @@ def test_layer_control_groups_layers(page):
     assert re.findall(r"value='(\d)'( checked)?", control) == [("0", " checked"), ("1", ""), ("2", "")]
 
 
-def test_a_long_layer_list_starts_with_only_the_group_shown_open(tmp_path, frame, layers):
+def test_a_long_layer_list_starts_as_closed_groups(tmp_path, frame, layers):
     extra = [
         CategoryLayer(f"lisa_{k}", f"Klaster {k}", f"Clusters {k}", layers[2].values)
         for k in range(atlas_page.LayerSwitch.OPEN_UP_TO)
     ]
     text = build(tmp_path, frame, [*layers, *extra]).path.read_text(encoding="utf-8")
     groups = GROUP.findall(re.search(r"<div id='umkm-layers'.*?</details></div>", text).group(0))
-    assert groups == [("indicator", " open", "Indikator", "2"), ("statistic", "", "Statistik spasial", "13")]
+    assert groups == [("indicator", "", "Indikator", "2"), ("statistic", "", "Statistik spasial", "13")]
 
 
 def test_each_area_carries_the_point_its_name_is_written_at(tmp_path, frame, layers):

@@ -239,8 +239,9 @@ class LayerSwitch(AtlasElement):
     """The layer control, docked top right: one radio button per layer, in groups that open and close.
 
     Every group starts open when the control lists at most :attr:`OPEN_UP_TO` layers; a longer
-    list (41 layers for the default kecamatan run) starts with only the group of the layer shown
-    open, so that the control opens as a short list of group headings.
+    list (41 layers for the default kecamatan run, 27 of them indicators) starts with every group
+    closed, so that the control opens as a short list of group headings with their number of
+    layers (the legend names the layer shown).
 
     Parameters
     ----------
@@ -260,7 +261,7 @@ class LayerSwitch(AtlasElement):
         super().__init__()
         self.heading = heading
         short = sum(len(group["layers"]) for group in groups) <= self.OPEN_UP_TO
-        self.groups = [{**group, "open": short or any(index == 0 for index, _ in group["layers"])} for group in groups]
+        self.groups = [{**group, "open": short} for group in groups]
 
 
 class Labels(AtlasElement):

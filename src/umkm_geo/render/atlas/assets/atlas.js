@@ -106,10 +106,12 @@
   }
 
   var popupHeight = Math.max(240, Math.min(560, window.innerHeight - 180));
+  // On a phone the popup (content plus about 50 px of margins) stays narrower than the screen.
+  var popupWidth = Math.max(200, Math.min(420, window.innerWidth - 60));
   atlas.onEachFeature = function (feature, lyr) {
     atlas.byIndex[feature.properties.i] = lyr;
     lyr.bindTooltip(tooltipFor, {sticky: true, className: "umkm-tip"});
-    lyr.bindPopup(popupFor, {maxHeight: popupHeight, maxWidth: 420, minWidth: 240});
+    lyr.bindPopup(popupFor, {maxHeight: popupHeight, maxWidth: popupWidth, minWidth: Math.min(240, popupWidth)});
     lyr.on("add", function () {
       // SVG paths carry their kecamatan code (for scripts, tests and assistive tools).
       var path = lyr.getElement && lyr.getElement();
