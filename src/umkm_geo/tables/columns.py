@@ -2,12 +2,19 @@
 
 Every table reader (UMKM counts, questionnaire answers, products, FFA factors) finds its columns by
 these names, compared after :func:`slug` (lower case, spaces and punctuation as ``_``); sectors are
-recognised by :func:`sector_key`.
+recognised by :func:`sector_key`. A table marks itself illustrative by a note column (one of
+:data:`NOTE_ALIASES`) saying "ilustrasi" or "illustrative": :func:`says_illustrative` and
+:func:`table_says_illustrative` are the one test of it, shared by the readers, the pipeline and the
+single commands.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CODE_ALIASES = (
     "kode",
@@ -77,8 +84,22 @@ SECTORS = (
     "usaha_kecil",
     "usaha_menengah",
 )
-#: Columns that only describe a row (never counts).
-NOTE_ALIASES = ("keterangan", "ket", "catatan", "note", "notes", "sumber", "source")
+#: Columns that only describe a row (never counts, items or criteria), compared after :func:`slug`
+#: (``"Catatan data"`` is ``catatan_data``). The one list of note columns: the readers set them aside
+#: and :func:`table_says_illustrative` reads them.
+NOTE_ALIASES = (
+    "keterangan",
+    "ket",
+    "catatan",
+    "catatan_data",
+    "catatan_ilustrasi",
+    "note",
+    "notes",
+    "sumber",
+    "source",
+)
+#: Words of a note that mark its table illustrative (compared in lower case, anywhere in the note).
+ILLUSTRATIVE_WORDS = ("ilustrasi", "illustrative")
 #: Names of a row-number column (also ``#`` and a column without a name holding 0/1, 2, 3, ...).
 ROW_NUMBER_NAMES = ("no", "nomor", "no_urut", "nomor_urut", "nr", "urut")
 #: Columns that make a table desa-level (one row per desa/kelurahan).
@@ -128,3 +149,24 @@ def sector_key(text: object) -> str:
     """Key a sector name is recognised by (``"Sektor Makanan dan Minuman"`` -> ``makanan_minuman``)."""
     key = slug(text).replace("_dan_", "_")
     return key.removeprefix("sektor_")
+
+
+def is_note_column(name: object) -> bool:
+    """Whether a column named ``name`` is a note column (:data:`NOTE_ALIASES`, after :func:`slug`)."""
+    return slug(name) in NOTE_ALIASES
+
+
+def says_illustrative(note: object) -> bool:
+    """Whether the text of one note cell says the data are illustrative (:data:`ILLUSTRATIVE_WORDS`)."""
+    text = str(note).lower()
+    return any(word in text for word in ILLUSTRATIVE_WORDS)
+
+
+def table_says_illustrative(table: pd.DataFrame) -> bool:
+    """Whether a user's table marks itself illustrative: a cell of a note column says so.
+
+    Note columns are those of :data:`NOTE_ALIASES` (compared after :func:`slug`); one cell saying
+    "ilustrasi" or "illustrative" marks the whole table.
+    """
+    notes = [c for c in table.columns if is_note_column(c)]
+    return any(says_illustrative(v) for c in notes for v in table[c])

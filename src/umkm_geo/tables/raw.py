@@ -2,7 +2,7 @@
 
 For the tables whose header is always their first row: questionnaire answers, FFA factors,
 products. A count table, whose header may stand below title rows or span two rows, is read cell by
-cell by :mod:`umkm_geo.tables.counts`.
+cell by :mod:`umkm_geo.tables.counts`. :func:`file_says_illustrative` reads a file's note columns.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from umkm_geo.tables._read import (
     is_blank,
     sniff_delimiter,
 )
+from umkm_geo.tables.columns import table_says_illustrative
 
 
 def read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
@@ -54,3 +55,8 @@ def read_raw(path: Path, sheet: str | int | None) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         msg = f"{path}: not a readable CSV table ({exc})."
         raise TableError(msg) from exc
+
+
+def file_says_illustrative(path: Path, sheet: str | int | None = None) -> bool:
+    """Whether the table in ``path`` marks itself illustrative (a note column says so: ``table_says_illustrative``)."""
+    return table_says_illustrative(read_raw(path, sheet))

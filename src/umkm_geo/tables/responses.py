@@ -30,7 +30,7 @@ from umkm_geo._errors import ConfigError, TableError
 from umkm_geo._provenance import file_sha256
 from umkm_geo.sources.codes import code_level, normalise_code
 from umkm_geo.sources.names import normalise_name, suggest
-from umkm_geo.tables.columns import KAB_ALIASES, SECTOR_ALIASES, slug
+from umkm_geo.tables.columns import KAB_ALIASES, NOTE_ALIASES, SECTOR_ALIASES, slug, table_says_illustrative
 from umkm_geo.tables.join import kab_matches
 from umkm_geo.tables.raw import read_raw
 
@@ -61,7 +61,6 @@ LONG_COLUMNS = ("responden", "kode", "sektor", "aspek", "dimensi", "item", "nila
 
 ID_ALIASES = ("responden", "id_responden", "no_responden", "kode_responden", "respondent", "id")
 UNIT_ALIASES = ("kecamatan", "kode", "kode_kecamatan", "nama_kecamatan", "kode_kemendagri", "kec")
-NOTE_ALIASES = ("keterangan", "catatan", "note", "notes", "sumber", "source")
 _ITEM = re.compile(r"^(?P<aspect>.+)_(?P<dimension>[a-z0-9]+)_(?P<i>\d+)$")
 
 
@@ -444,9 +443,7 @@ def read_responses(
         for a, dims in found.items()
     }
     items = {a: dims for a, dims in items.items() if dims}
-    illustrative = any(
-        "ilustrasi" in str(v).lower() or "illustrative" in str(v).lower() for c in note_cols for v in raw[c]
-    )
+    illustrative = table_says_illustrative(raw[note_cols])
     return Responses(
         long=long,
         wide=wide,

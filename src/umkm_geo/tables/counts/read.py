@@ -24,13 +24,14 @@ from umkm_geo.tables.columns import (
     KAB_ALIASES,
     KEC_ALIASES,
     NAME_ALIASES,
-    NOTE_ALIASES,
     ROW_NUMBER_NAMES,
     SECTOR_ALIASES,
     SECTORS,
     TOTAL_NAMES,
     TOTAL_SECTOR,
     YEAR_ALIASES,
+    is_note_column,
+    says_illustrative,
     sector_key,
     slug,
 )
@@ -272,7 +273,7 @@ def _read_count_table(
         sector_j = _find(texts, names, SECTOR_ALIASES, None, file, "")
     year_j = _find(texts, names, YEAR_ALIASES, None, file, "")
     id_cols = [j for j in (code_j, name_j, kab_j, kec_j) if j is not None]
-    note_cols = [j for j, cands in enumerate(texts) if {slug(t) for t in cands} & set(NOTE_ALIASES)]
+    note_cols = [j for j, cands in enumerate(texts) if any(is_note_column(t) for t in cands)]
     note_cols = [j for j in note_cols if j not in id_cols]
     header_note = _header_note(file, rows, header)
     if header_note:
@@ -396,11 +397,7 @@ def _read_count_table(
     if footnotes:
         listed = "; ".join(f"row {n} ({t[:60]!r})" for n, t in footnotes)
         notes.append(f"{file}: notes below the table skipped: {listed}.")
-    illustrative = any(
-        "ilustrasi" in _text(cells[j]).lower() or "illustrative" in _text(cells[j]).lower()
-        for j in note_cols
-        for _, cells in data_rows
-    )
+    illustrative = any(says_illustrative(_text(cells[j])) for j in note_cols for _, cells in data_rows)
     return CountTable(
         data=data,
         source=file,
