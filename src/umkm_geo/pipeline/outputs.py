@@ -63,15 +63,19 @@ _LOCAL_SETTINGS = ("statistic", "p_value_type", "permutations", "seed", "alpha",
 def stamped(table: pd.DataFrame, illustrative: bool) -> pd.DataFrame:
     """Add the illustrative-data note as a first column ``catatan_data`` when the data are illustrative.
 
-    A table whose note column (``catatan_data``, ``Catatan data`` or ``keterangan``) already holds the
-    note on every row is returned as it is; a note column of other text (e.g. a user's own
-    ``keterangan``) is kept and the note is added beside it.
+    A table with a column that already holds the note on every row (``catatan_data`` of the survey
+    scores, ``Catatan data`` / ``Data note`` of the fieldwork table, ``keterangan`` of the FFA tables)
+    is returned as it is; a note column of other text (e.g. a user's own ``keterangan``) is kept and
+    the note is added beside it. An empty table keeps or gets a ``catatan_data`` column (its header says it).
     """
     if not illustrative:
         return table
-    for column in ("catatan_data", "Catatan data", "keterangan"):
-        if column in table and (table[column] == ILLUSTRATIVE_NOTE).all():
-            return table  # already stamped by the result that made it
+    if len(table):
+        done = any((table.iloc[:, j] == ILLUSTRATIVE_NOTE).all() for j in range(table.shape[1]))
+    else:
+        done = "catatan_data" in table.columns
+    if done:
+        return table  # already stamped by the result that made it
     out = table.copy()
     out.insert(0, "catatan_data" if "catatan_data" not in out else "catatan_ilustrasi", ILLUSTRATIVE_NOTE)
     return out
