@@ -510,7 +510,7 @@ MAX_CHART_GROUPS = 30
 
 def _divide(area: StudyArea, options: RenderOptions) -> Any:
     """The grouping whose border every map draws: the two groups compared (``[groups] compare``), if both are mapped."""
-    from umkm_geo.render.static._layout import Divide
+    from umkm_geo.render.static.maps import Divide
     from umkm_geo.tables.groups import Grouping
 
     gap = area.results.gap_table

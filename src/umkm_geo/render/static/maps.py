@@ -70,8 +70,10 @@ __all__ = [
     "GID_LEGEND",
     "GID_NOTE",
     "GID_STAMP",
+    "Divide",
     "category_figure",
     "choropleth_figure",
+    "group_divide",
     "klassen_figure",
     "lq_figure",
 ]
