@@ -28,6 +28,7 @@ OPTIONS = RenderOptions(
 EN = dataclasses.replace(OPTIONS, lang="en")
 HEADINGS = {
     "id": [
+        "Ringkasan temuan",
         "Wilayah studi",
         "Sumber data dan lisensi",
         "Ringkasan QA penggabungan data",
@@ -38,6 +39,7 @@ HEADINGS = {
         "Metode, rumus dan referensi",
     ],
     "en": [
+        "Summary of findings",
         "Study area",
         "Data sources and licences",
         "Join QA summary",
@@ -176,12 +178,24 @@ def test_every_word_the_report_reads_is_in_both_locale_files():
     assert _report_text.references("id") == _report_text.references("en")
 
 
-def test_every_image_is_embedded_byte_for_byte(page, images):
+def test_every_image_is_embedded_sized_for_the_page(page, images):
+    """Each PNG is in the page as a WebP at most 720 px wide (16 cm at 114 dpi): the same picture, smaller."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
     _, text = page
     sources = [attrs["src"] for tag, attrs in _parse(text).tags if tag == "img"]
-    assert text.count("data:image/png;base64,") == len(images) == len(sources)
+    assert text.count("data:image/webp;base64,") == len(images) == len(sources)
     for src, path in zip(sources, images.values(), strict=True):
-        assert base64.b64decode(src.removeprefix("data:image/png;base64,")) == path.read_bytes()
+        data = base64.b64decode(src.removeprefix("data:image/webp;base64,"))
+        with Image.open(io.BytesIO(data)) as small, Image.open(path) as full:
+            assert small.format == "WEBP" and small.width == min(720, full.width)
+            assert abs(small.height - full.height * small.width / full.width) <= 1
+            reference = full.convert("RGB").resize(small.size, Image.Resampling.BOX)
+            diff = np.abs(np.asarray(small.convert("RGB"), float) - np.asarray(reference, float))
+            assert diff.mean() < 4  # the same picture (32 colours, so not identical)
 
 
 def test_maps_have_captions_from_the_indicators(page, area):
@@ -189,10 +203,12 @@ def test_maps_have_captions_from_the_indicators(page, area):
     density = area.results.indicators["umkm_density"]
     # the PNG's words: the note under its legend, the map title of the statistic in the registry
     classes = area.results.classes["umkm_density"].describe("id")
-    assert classes.startswith("Klasifikasi: natural breaks (Fisher-Jenks), ")
-    assert f"<b>Gambar 1.</b> {html.escape(density.title('id'))}; {classes}" in text
-    assert "<b>Gambar 2.</b> Klaster LISA — Kepadatan UMKM" in text
-    assert "<b>Gambar 3.</b> Tipologi Klassen" in text
+    assert classes.startswith("Klasifikasi: natural breaks (Fisher-Jenks)")
+    # captions are sentences: what the figure shows, by which unit, then its classification
+    title = density.title("id")
+    assert f"<b>Gambar 1.</b> Peta {html.escape(title[0].lower() + title[1:])} per kecamatan. {classes}." in text
+    assert "<b>Gambar 2.</b> Peta klaster LISA untuk kepadatan UMKM per kecamatan." in text
+    assert "<b>Gambar 3.</b> Peta tipologi Klassen per kecamatan." in text
 
 
 def test_captions_can_be_given(area, images, tmp_path):
@@ -210,11 +226,11 @@ def test_nothing_is_loaded_from_outside_the_file(page):
     assert not re.search(r"url\(|@import", text)
     for tag, attrs in parsed.tags:
         if "src" in attrs:
-            assert attrs["src"].startswith("data:image/png;base64,"), tag
+            assert attrs["src"].startswith("data:image/webp;base64,"), tag
     for attrs, label in parsed.links:
         href = attrs["href"]
         if href.startswith("#"):
-            assert href[1:] in SECTIONS
+            assert href[1:] in (*SECTIONS, "summary", "official")
         else:  # a cited source: a plain link whose text is its address
             assert attrs.get("class") == "source" and href.startswith(("http://", "https://")) and label == href
 
@@ -290,8 +306,11 @@ def test_templates_escape_every_value():
 def test_illustrative_stamp_on_top_and_in_every_section(page, area, images, tmp_path):
     _, text = page
     stamp = f'<div class="stamp" role="note">{html.escape(ILLUSTRATIVE_STAMP)}</div>'
-    # The top, and every section made from the illustrative counts (all but the methods: formulas only).
-    assert text.count(stamp) == 1 + len(SECTIONS) - 1
+    # The top, the summary's findings from the inputs, and every section made from the illustrative counts
+    # (all but the methods, formulas only; the survey, FFA and produk sections are absent: not computed).
+    shown = [key for key in SECTIONS if f'<section id="{key}">' in text]
+    assert shown == [key for key in SECTIONS if key not in ("survey", "ffa", "produk")]
+    assert text.count(stamp) == 1 + 1 + len(shown) - 1
     assert stamp not in text[text.index('<section id="methods">') :]
     assert text.index(stamp) < text.index("<section")
     official = area.with_provenance(illustrative=False)
@@ -412,6 +431,6 @@ def test_results_not_computed_are_said_so(mirror, tmp_path):
     bare = load_study_area(CONFIG)
     text = report_html(bare, images={}, options=EN, path=tmp_path / "r.html").read_text(encoding="utf-8")
     parsed = _parse(text)
-    assert len(parsed.h2) == len(SECTIONS)
-    assert parsed.h2[5] == "6. The gap between groups"  # no gap table, so no north-south claim
+    assert len(parsed.h2) == 1 + len(SECTIONS) - 3  # the summary; no survey, FFA or produk section
+    assert parsed.h2[6] == "7. The gap between groups"  # no gap table, so no north-south claim
     assert text.count("<p>Not computed.</p>") >= 4  # join QA, weights, global, local, gap, LQ, shift-share, Klassen

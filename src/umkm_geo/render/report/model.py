@@ -64,6 +64,8 @@ class Report:
         The PNG files of the maps section and the captions given for them, by key.
     sentences
         The sentences of :func:`~umkm_geo.render.report.interpret.interpret`, by section.
+    cache
+        What the section builders compute once and share (the embedded figures), by name.
     """
 
     area: StudyArea
@@ -76,6 +78,7 @@ class Report:
     images: Mapping[str, Path]
     captions: Mapping[str, str]
     sentences: Mapping[str, list[str]]
+    cache: dict[str, Any] = dataclasses.field(default_factory=dict, compare=False)
 
     @classmethod
     def build(

@@ -15,7 +15,7 @@ from umkm_geo._i18n import text
 from umkm_geo.render.report.model import Report
 from umkm_geo.stats.regional.typology import KLASSEN_LABELS
 
-__all__ = ["has_official", "official", "official_title"]
+__all__ = ["grdp_sentences", "has_official", "idm_sentences", "official", "official_title"]
 
 _KEY = "report.official."
 
@@ -41,7 +41,7 @@ def official(r: Report) -> dict[str, Any]:
     results, lang = r.results, r.lang
     typology, table = results.official_klassen, results.official_grdp
     if typology is None or table is None:
-        sentences = _idm_sentences(r)
+        sentences = idm_sentences(r)
         credits = r.area.provenance.get("official_idm", {}).get("credits", [])
         computed = bool(sentences) or bool(results.layers)
         return {
@@ -53,6 +53,35 @@ def official(r: Report) -> dict[str, Any]:
             "members": "",
             "layers": layers(r),
         }
+    record = r.area.provenance.get("official_grdp", {})
+    start, end = record.get("growth_period", ["–", "–"])
+    frame = typology.frame()
+    label = 0 if lang == "id" else 1
+    sentences = grdp_sentences(r)
+    rows = []
+    for quadrant, count in typology.counts().items():
+        members = frame.index[frame["quadrant"] == quadrant]
+        names = [str(table.at[k, "nama"]) for k in members]
+        rows.append([f"{quadrant} ({KLASSEN_LABELS[str(quadrant)][label]})", int(count), ", ".join(names)])
+    sentences += idm_sentences(r)
+    credits = [*record.get("credits", []), *r.area.provenance.get("official_idm", {}).get("credits", [])]
+    return {
+        "computed": True,
+        "sentences": sentences,
+        "credits": list(dict.fromkeys(credits)),
+        "rows": rows,
+        "notes": [text(f"{_KEY}definition", lang, start=start, end=end)],
+        "members": text(f"{_KEY}members", lang),
+        "layers": layers(r),
+    }
+
+
+def grdp_sentences(r: Report) -> list[str]:
+    """GRDP per capita: the sources, where each kab/kota of the study stands (Klassen), the inequality."""
+    results, lang = r.results, r.lang
+    typology, table = results.official_klassen, results.official_grdp
+    if typology is None or table is None:
+        return []
     record = r.area.provenance.get("official_grdp", {})
     start, end = record.get("growth_period", ["–", "–"])
     provinces = ", ".join(str(v) for v in record.get("provinces", {}).values())
@@ -93,22 +122,7 @@ def official(r: Report) -> dict[str, Any]:
                 theil=r.num(theil_t.total, 3),
             )
         )
-    rows = []
-    for quadrant, count in typology.counts().items():
-        members = frame.index[frame["quadrant"] == quadrant]
-        names = [str(table.at[k, "nama"]) for k in members]
-        rows.append([f"{quadrant} ({KLASSEN_LABELS[str(quadrant)][label]})", int(count), ", ".join(names)])
-    sentences += _idm_sentences(r)
-    credits = [*record.get("credits", []), *r.area.provenance.get("official_idm", {}).get("credits", [])]
-    return {
-        "computed": True,
-        "sentences": sentences,
-        "credits": list(dict.fromkeys(credits)),
-        "rows": rows,
-        "notes": [text(f"{_KEY}definition", lang, start=start, end=end)],
-        "members": text(f"{_KEY}members", lang),
-        "layers": layers(r),
-    }
+    return sentences
 
 
 #: The figures of a layer shown in the report (the rest are in its folder): the analysed indicator's
@@ -147,14 +161,14 @@ def layers(r: Report) -> list[dict[str, Any]]:
                 if not image.startswith(prefix) or not (figure == key or figure.startswith(_LAYER_FIGURES)):
                     continue
                 uri, width, height = embedded(image, path)
-                what = caption(r, figure)
                 figures.append(
                     {
                         "key": image.replace("/", "-"),
                         "uri": uri,
                         "width": width,
                         "height": height,
-                        "caption": text(f"{_KEY}layer_caption", r.lang, what=what),
+                        "caption": caption(r, figure),  # in the layer's unit ({area_unit}: desa/kelurahan)
+                        "stamped": False,
                     }
                 )
         out.append(
@@ -177,7 +191,7 @@ def _layer_indicator(area: Any) -> str:
     return next((k for k in ("idm", "iks", "ike", "ikl") if k in area.results.indicators), "idm")
 
 
-def _idm_sentences(r: Report) -> list[str]:
+def idm_sentences(r: Report) -> list[str]:
     """IDM 2024: the means of the compared groups (kecamatan and desa), the gaps and p, the units without IDM."""
     results, lang = r.results, r.lang
     table, gaps = results.official_idm_kecamatan, results.official_idm_gap

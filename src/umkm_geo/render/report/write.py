@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import jinja2
 import pandas as pd
 
+from umkm_geo import _i18n
 from umkm_geo._atomic import write_text
 from umkm_geo._errors import ConfigError
 from umkm_geo._i18n import LANGS, text
@@ -49,7 +50,7 @@ from umkm_geo._provenance import (
     statistics_components,
 )
 from umkm_geo.classify.symbology import ILLUSTRATIVE_STAMP
-from umkm_geo.render.report import figures, official, result_sections, sections
+from umkm_geo.render.report import figures, official, result_sections, sections, summary
 from umkm_geo.render.report.model import Cell, Report
 
 if TYPE_CHECKING:
@@ -67,8 +68,14 @@ _BUILDERS: Mapping[str, Callable[[Report], dict[str, Any]]] = {
     "statistics": result_sections.statistics,
     "gap": result_sections.gap,
     "regional": result_sections.regional,
+    "survey": summary.survey,
+    "ffa": summary.ffa,
+    "produk": summary.produk,
     "methods": sections.methods,
 }
+
+#: Sections shown only when their result was computed (a run without a survey has no survey section).
+_OPTIONAL = ("survey", "ffa", "produk")
 
 #: Section keys in report order; their titles are ``report.text.<key>`` in the locale files.
 SECTIONS = tuple(_BUILDERS)
@@ -128,7 +135,32 @@ def _section_components(r: Report, key: str) -> frozenset[str]:
     if key == "regional":
         klassen = klassen_components(r.results, columns) if r.results.klassen is not None else frozenset()
         return frozenset({"umkm"}) | klassen
+    if key in _OPTIONAL:
+        prefixes = summary.SECTION_FIGURES[key]
+        keys = [k for k in r.images if "/" not in k and k.startswith(prefixes)]
+        return frozenset().union(*(figure_components(k, r.results, columns) for k in keys))
     return frozenset()  # methods: formulas and references, no data
+
+
+def _guide(key: str, lang: str) -> dict[str, Any] | None:
+    """The method, reading and references of section ``key`` (``report.guide.<key>``), if it has them."""
+    words = _i18n.texts(f"report.guide.{key}.", lang)
+    if not words:
+        return None
+    refs = [text(f"report.reference.{ref}", lang) for ref in words.get("refs", "").split()]
+    return {"method": words["method"], "reading": words["reading"], "refs": refs}
+
+
+def _number_figures(sections: list[dict[str, Any]]) -> None:
+    """Number every figure of the report in page order (official layers, maps, survey, FFA, produk)."""
+    number = 0
+    for section in sections:
+        body = section["body"]
+        groups = [layer["figures"] for layer in body.get("layers", [])] + [body.get("figures", [])]
+        for group in groups:
+            for figure in group:
+                number += 1
+                figure["number"] = number
 
 
 def _version() -> str:
@@ -184,18 +216,37 @@ def report_html(
     paths = {str(k): Path(v) for k, v in images.items()}
     r = Report.build(area, options, paths, dict(captions or {}))
     t = r.t
-    sections = [
-        {
-            "key": key,
-            "title": result_sections.gap_title(r) if key == "gap" else t[key],
-            "stamped": r.stamped(_section_components(r, key)),
-            "body": _BUILDERS[key](r),
-        }
-        for key in SECTIONS
-    ]
+    sections = []
+    for key in SECTIONS:
+        body = _BUILDERS[key](r)
+        if key in _OPTIONAL and not body["computed"]:
+            continue
+        sections.append(
+            {
+                "key": key,
+                "title": result_sections.gap_title(r) if key == "gap" else t[key],
+                "stamped": r.stamped(_section_components(r, key)),
+                "guide": _guide(key, lang),
+                "body": body,
+            }
+        )
     if official.has_official(r):  # real official findings first, before the illustrative ones (never stamped)
         body = official.official(r)
-        sections.insert(0, {"key": "official", "title": official.official_title(lang), "stamped": False, "body": body})
+        sections.insert(
+            0,
+            {
+                "key": "official",
+                "title": official.official_title(lang),
+                "stamped": False,
+                "guide": _guide("official", lang),
+                "body": body,
+            },
+        )
+    # the first page: the headline findings (its sentences stamped one by one)
+    sections.insert(
+        0, {"key": "summary", "title": t["summary"], "stamped": False, "guide": None, "body": summary.summary(r)}
+    )
+    _number_figures(sections)
     names = COMPONENT_NAMES_ID if lang == "id" else COMPONENT_NAMES
     subtitle = text(
         "report.subtitle",
