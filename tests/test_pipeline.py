@@ -19,6 +19,7 @@ from _independent import (
     pygeoda_queen_neighbours,
     pygeoda_weights_from_graph,
 )
+from _language import language_problems
 from umkm_geo.classify.symbology import SCHEMES
 from umkm_geo.render.atlas.layers import atlas_layers
 from umkm_geo.render.atlas.write import write_atlas
@@ -64,7 +65,8 @@ def test_default_run_writes_maps_tables_and_record(blitar_run):
     # every map of the run, and in the official section the layers' indicator, status, LISA and Gi* maps
     shown = [p for p in (out / "lapisan").rglob("*.png") if p.stem.startswith(("status_idm", "lisa_", "gi_star_"))]
     shown += [out / "lapisan" / name / "maps" / f"{name.split('_')[0]}.png" for name in ("idm_desa", "ike_desa")]
-    assert report.count("data:image/png;base64,") == len(pngs) + len(shown)
+    assert report.count("data:image/webp;base64,") == len(pngs) + len(shown)
+    assert (out / "report.html").stat().st_size < 2_000_000  # figures sized for the page
     assert STAMP in report
     for name in (
         "indicators.csv",
@@ -218,6 +220,37 @@ def test_north_south_gap_table(blitar_run):
 # pipeline once) ---
 
 
+def test_report_prints_to_a4_with_page_numbers_and_full_map_pages(browser, blitar_run, tmp_path):
+    """Headless Chromium prints the report to A4: numbered pages, the summary on one page, no half-empty map page."""
+    import pypdfium2 as pdfium
+
+    _, out = blitar_run
+    page = browser.new_page()
+    page.goto((out / "report.html").as_uri())
+    pdf_path = tmp_path / "report.pdf"
+    page.pdf(path=str(pdf_path), format="A4", print_background=True, prefer_css_page_size=True)
+    page.close()
+    pdf = pdfium.PdfDocument(str(pdf_path))
+    n = len(pdf)
+    n_figures = (out / "report.html").read_text(encoding="utf-8").count("<figure ")
+    assert n_figures <= n <= 2 * n_figures  # a page for each figure at most, and not twice that
+    texts = [pdf[i].get_textpage().get_text_range() for i in range(n)]
+    for i, text in enumerate(texts, start=1):
+        assert f"{i} / {n}" in text, i  # the page number in the footer
+    # the summary is the second page (after the title and contents) and fits on it: section 2 opens page 3
+    assert "1. Ringkasan temuan" in texts[1] and "2. Temuan dari data resmi" not in texts[1]
+    assert "2. Temuan dari data resmi" in texts[2]
+    body_bottom = 1 - 16 / 297  # the bottom margin holds the page number
+    for i in range(n):
+        images = [o for o in pdf[i].get_objects() if o.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+        if not images:
+            continue
+        pixels = np.asarray(pdf[i].render(scale=0.3).to_pil().convert("L"))
+        body = pixels[: int(pixels.shape[0] * body_bottom)]
+        used = (np.flatnonzero((body < 245).any(axis=1)).max() + 1) / pixels.shape[0]
+        assert used >= 0.5, f"page {i + 1} holds a figure and is {used:.0%} used"
+
+
 def test_real_blitar_atlas(browser, blitar_run, tmp_path):
     area, _ = blitar_run
     layers, details = atlas_layers(area.frame, area.results)
@@ -288,6 +321,13 @@ def test_layer_findings_agree_with_the_official_stage(blitar_run):
     official = area.results.official_idm_gap["idm_desa"]
     assert pair["difference"] == pytest.approx(official.difference)
     assert layer.results.gap_table.groups_frame().loc["utara", "n"] == official.n_a == 153
+
+
+def test_report_of_the_default_run_is_all_in_bahasa_indonesia(blitar_run):
+    """No English sentence or locale text in the Indonesian report (the scanner of tests/_language.py)."""
+    _, out = blitar_run
+    problems = language_problems((out / "report.html").read_text(encoding="utf-8"), "id")
+    assert not problems, "\n".join(problems[:40])
 
 
 def test_report_states_the_layers_first_and_unstamped(blitar_run):
