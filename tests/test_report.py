@@ -239,7 +239,7 @@ def test_statistics_tables_carry_their_settings(page):
     _, text = page
     rows = _parse(text).rows
     assert ["Permutasi", "99"] in rows and ["Seed", "777"] in rows  # local statistics
-    assert ["Koreksi uji berganda", "none: p <= alpha"] in rows
+    assert ["Koreksi uji berganda", "tanpa koreksi: p <= alpha"] in rows
     global_header = ["Statistik", "Permutasi", "Seed", "Jenis p", "Transformasi bobot", "Versi pustaka"]
     assert global_header in rows
     moran = next(r for r in rows if r[0] == "Moran's I global" and len(r) == 6)

@@ -19,6 +19,7 @@ import pandas as pd
 from umkm_geo._provenance import figure_components, illustrative_components
 from umkm_geo.classify.breaks import format_number
 from umkm_geo.render.report.interpret import display_names, interpret, join_names
+from umkm_geo.render.report.interpret.settings import setting
 from umkm_geo.render.report.text import words
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ class Report:
     names
         Display names of the kecamatan (:func:`~umkm_geo.render.report.interpret.display_names`).
     invented
-        The illustrative inputs of the run (component -> how it was made).
+        The illustrative inputs of the run (component -> how it was made, in the report's language).
     images, captions
         The PNG files of the maps section and the captions given for them, by key.
     sentences
@@ -93,7 +94,7 @@ class Report:
             lang=lang,
             t=words(lang),
             names=display_names(area.frame),
-            invented=illustrative_components(area.provenance),
+            invented={c: setting(d, lang) for c, d in illustrative_components(area.provenance).items()},
             alpha=alpha,
             images=images,
             captions=captions,

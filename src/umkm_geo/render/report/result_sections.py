@@ -24,6 +24,7 @@ from umkm_geo.render.report.interpret import (
     global_variable,
     local_sentences,
 )
+from umkm_geo.render.report.interpret.settings import setting
 from umkm_geo.render.report.model import Cell, Report
 from umkm_geo.stats import registry
 
@@ -56,15 +57,15 @@ def _weights(r: Report) -> list[tuple[str, Any]] | None:
     stats, settings = weights.to_dict()["statistics"], weights.to_dict()["settings"]
     islands = stats.get("islands") or []
     return [
-        (t["method"], f"{settings.get('method')} — {settings.get('method_description', '')}"),
-        (t["transformation"], settings.get("transform_description", settings.get("transform"))),
+        (t["method"], f"{settings.get('method')} — {setting(settings.get('method_description', ''), r.lang)}"),
+        (t["transformation"], setting(settings.get("transform_description", settings.get("transform")), r.lang)),
         (t["n_units"], stats.get("n")),
         (t["mean_neighbours"], r.num(stats.get("mean_neighbours"), 2)),
         (t["min_max_neighbours"], f"{stats.get('min_neighbours')}–{stats.get('max_neighbours')}"),
         (t["n_joins"], stats.get("n_joins")),
         (t["components"], stats.get("n_components")),
         (t["islands"], r.names_of(islands) if islands else t["none"]),
-        (t["island_policy"], settings.get("islands_description", settings.get("islands"))),
+        (t["island_policy"], setting(settings.get("islands_description", settings.get("islands")), r.lang)),
         (t["versions"], _versions({"libpysal_version": settings.get("libpysal_version", "–")})),
     ]
 
@@ -110,7 +111,7 @@ def _global(r: Report) -> dict[str, Any] | None:
     return {
         "rows": rows,
         "settings": settings_rows,
-        "p_definition": first.get("p_sim_definition") if "p_sim_definition" in first else None,
+        "p_definition": setting(first.get("p_sim_definition"), r.lang),
         "has_p_definition": "p_sim_definition" in first,
         "sentences": r.sentences["global"],
     }
@@ -138,15 +139,16 @@ def _local(r: Report) -> list[dict[str, Any]] | None:
             listed = r.names_of(members) if code not in ("ns",) else ""
             rows.append([_swatch(scheme, code, r.lang), len(members), listed])
         s = result.settings
+        p_type = setting(s.get("p_value_type", ""), r.lang)
         pairs = [
             (t["permutations"], r.num(result.permutations, 0)),
             (t["seed"], result.seed),
-            (t["p_value_type"], f"{t.get(result.p_value, result.p_value)} — {s.get('p_value_type', '')}"),
+            (t["p_value_type"], f"{t.get(result.p_value, result.p_value)} — {p_type}"),
             (t["alpha"], format_setting(result.alpha, r.lang)),
-            (t["correction"], s.get("correction_definition", result.correction)),
+            (t["correction"], setting(s.get("correction_definition", result.correction), r.lang)),
             (t["threshold"], format_setting(result.threshold, r.lang)),
-            (t["transformation"], s.get("transformation", "–")),
-            (t["engine"], f"{s.get('engine', '–')}; {s.get('permutation', '')}"),
+            (t["transformation"], setting(s.get("transformation", "–"), r.lang)),
+            (t["engine"], f"{s.get('engine', '–')}; {setting(s.get('permutation', ''), r.lang)}"),
         ]
         out.append(
             {
@@ -167,8 +169,8 @@ def statistics(r: Report) -> dict[str, Any]:
         "global_stats": _global(r),
         "local_stats": _local(r),
         "verdict": text("report.text.verdict", r.lang, alpha=format_setting(r.alpha, r.lang)),
-        "skipped": [[k, v] for k, v in r.results.skipped.items()],
-        "excluded": [e for e in excluded if e],
+        "skipped": [[k, setting(v, r.lang)] for k, v in r.results.skipped.items()],
+        "excluded": [setting(e, r.lang) for e in excluded if e],
     }
 
 
@@ -237,7 +239,7 @@ def _measure_rows(r: Report, table: Any) -> list[list[Any]]:
             else r.num(row.value, 3)
         )
         grouping = t.get(f"grouping_{row.grouping}", row.grouping) if row.grouping else "–"
-        rows.append([name, grouping, value, t["yes"] if row.weighted else t["no"], row.definition])
+        rows.append([name, grouping, value, t["yes"] if row.weighted else t["no"], setting(row.definition, r.lang)])
     return rows
 
 
@@ -264,8 +266,8 @@ def gap(r: Report) -> dict[str, Any]:
         "settings": [
             (t["permutations"], r.num(table.permutations, 0)),
             (t["seed"], table.seed),
-            (t["weighting"], s.get("weighting", "–")),
-            (t["p_definition"], s.get("p_value_definition", "–")),
+            (t["weighting"], setting(s.get("weighting", "–"), r.lang)),
+            (t["p_definition"], setting(s.get("p_value_definition", "–"), r.lang)),
             (t["versions"], _versions(s)),
         ],
     }
@@ -304,7 +306,7 @@ def _lq(r: Report, lq: LQResult) -> dict[str, Any]:
         "note": text("report.text.lq_note", r.lang, year=lq.year if lq.year is not None else "–"),
         "sectors": [_sector(s) for s in sectors],
         "rows": rows,
-        "definition": lq.settings.get("definition", ""),
+        "definition": setting(lq.settings.get("definition", ""), r.lang),
     }
 
 
@@ -322,8 +324,8 @@ def _shift_share(r: Report, result: ShiftShareResult) -> dict[str, Any]:
         "rows": rows,
         "settings": [
             (t["years"], f"{result.base_year}–{result.end_year}"),
-            (t["reference"], result.settings.get("reference", "–")),
-            (t["settings"], result.settings.get("definition", "")),
+            (t["reference"], setting(result.settings.get("reference", "–"), r.lang)),
+            (t["settings"], setting(result.settings.get("definition", ""), r.lang)),
         ],
     }
 
@@ -338,12 +340,13 @@ def _klassen(r: Report, result: KlassenResult) -> dict[str, Any]:
         rows.append([_swatch(scheme, code, r.lang), len(members), r.names_of(members)])
     s = result.settings
     level, growth = r.num(result.level_reference, 2), r.num(result.growth_reference, 2)
+    level_text, growth_text = (setting(s.get(k, ""), r.lang) for k in ("level_reference", "growth_reference"))
     return {
         "rows": rows,
         "settings": [
-            (t["level"], f"{r.label(s.get('level_variable'))}: {s.get('level_reference', '')} = {level}"),
-            (t["growth"], f"{r.label(s.get('growth_variable'))}: {s.get('growth_reference', '')} = {growth}"),
-            (t["settings"], s.get("definition", "")),
+            (t["level"], f"{r.label(s.get('level_variable'))}: {level_text} = {level}"),
+            (t["growth"], f"{r.label(s.get('growth_variable'))}: {growth_text} = {growth}"),
+            (t["settings"], setting(s.get("definition", ""), r.lang)),
         ],
     }
 

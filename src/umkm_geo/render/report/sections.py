@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from umkm_geo._i18n import text
+from umkm_geo.render.report.interpret.settings import setting
 from umkm_geo.render.report.model import Cell, Report
 from umkm_geo.render.report.text import METHODS, method_title, references
 
@@ -52,11 +53,15 @@ def study_area(r: Report) -> dict[str, Any]:
 
     topology = prov.get("topology", {})
     weights = r.results.weights
-    pairs = [(t["topology"], f"{topology.get('method', '–')}: {topology.get('reason', '')}")]
+    reason = setting(topology.get("reason", ""), r.lang)
+    pairs = [(t["topology"], f"{topology.get('method', '–')}: {reason}")]
     if weights is not None:
         settings = weights.to_dict()["settings"]
-        pairs.append((t["weights_used"], f"{weights.method} — {settings.get('method_description', '')}"))
-        pairs.append((t["transformation"], settings.get("transform_description", settings.get("transform"))))
+        method = setting(settings.get("method_description", ""), r.lang)
+        pairs.append((t["weights_used"], f"{weights.method} — {method}"))
+        pairs.append(
+            (t["transformation"], setting(settings.get("transform_description", settings.get("transform")), r.lang))
+        )
 
     grouped = "wilayah" in frame
     kecamatan = []
@@ -88,7 +93,7 @@ def _totals(r: Report, totals: Sequence[Mapping[str, Any]]) -> list[list[Any]]:
             row.get("tahun"),
             r.num(row.get("total"), 0),
             r.t.get(f"basis_{row.get('basis')}", row.get("basis", "")),
-            Cell("link", row.get("source")),
+            Cell("link", setting(row.get("source"), r.lang)),
         ]
         for row in totals
     ]
@@ -102,7 +107,7 @@ def sources(r: Report) -> dict[str, Any]:
         [f.get("path"), f.get("origin"), Cell("code", f.get("sha256")), Cell("link", f.get("url"))]
         for f in boundaries.get("files", [])
     ]
-    notes = list(boundaries.get("notes", []))
+    notes = [setting(note, r.lang) for note in boundaries.get("notes", [])]
     prefixes = tuple(f"{code}." for code in r.area.region) + tuple(r.area.region)
     repaired = sorted(
         {
