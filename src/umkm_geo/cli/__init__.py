@@ -35,6 +35,7 @@ from pathlib import Path
 
 from umkm_geo import _atomic
 from umkm_geo._errors import ConfigError, OutputError, UmkmGeoError
+from umkm_geo._progress import reporting
 from umkm_geo.cli.stats import COMMANDS as STATS_COMMANDS
 from umkm_geo.cli.stats import add_parsers as add_stats_parsers
 from umkm_geo.cli.survey import COMMANDS as SURVEY_COMMANDS
@@ -127,7 +128,7 @@ def _cmd_maps(args: argparse.Namespace) -> int:
 
     start = time.perf_counter()
     warned: list[str] = []
-    with _counting_warnings(warned):
+    with _counting_warnings(warned), reporting(_Bar()):
         area = run(_config(args), progress=_print_stage)
     out = area.results.outputs
     folder = Path(out[0]).parent.parent if out else Path(".")
@@ -150,8 +151,31 @@ def _cmd_maps(args: argparse.Namespace) -> int:
 
 
 def _print_stage(name: str, seconds: float) -> None:
-    """One line per stage as the run goes."""
+    """One line per stage as the run goes (after clearing the progress bar's line, on a terminal)."""
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
     print(f"umkm-geo: {name:<16} {seconds:6.1f} s", flush=True)
+
+
+class _Bar:
+    """The progress bar of a long stage, redrawn in place on a terminal (silent in logs and pipes)."""
+
+    WIDTH = 24
+
+    def __init__(self) -> None:
+        self.start: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if not sys.stderr.isatty():
+            return
+        elapsed = time.perf_counter() - self.start.setdefault(stage, time.perf_counter())
+        if total:
+            filled = round(self.WIDTH * min(done, total) / total)
+            bar = f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
+        else:
+            bar = f"{done} ..."
+        sys.stderr.write(f"\r\033[Kumkm-geo: {stage:<16} {bar} {elapsed:5.0f} s")
+        sys.stderr.flush()
 
 
 @contextlib.contextmanager

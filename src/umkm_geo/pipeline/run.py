@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from umkm_geo._errors import JoinError
 from umkm_geo._i18n import text, unit_level
+from umkm_geo._progress import tick
 from umkm_geo._provenance import is_illustrative
 from umkm_geo.config import Config, StudyConfig
 from umkm_geo.pipeline.analysis import compute_covariates, compute_inequality, compute_regional, compute_statistics
@@ -303,7 +304,8 @@ def _render_layers(
 
     out: dict[str, tuple[list[Path], dict[str, Path], dict[str, Any]]] = {}
     by_name = {layer.name: layer for layer in config.layers}
-    for name, layer_area in area.results.layers.items():
+    for done, (name, layer_area) in enumerate(area.results.layers.items(), start=1):
+        tick("layer_maps", done, len(area.results.layers))
         layer = by_name[name]
         sub = layer_config(config, layer)
         folder = staging / LAYER_FOLDER / name

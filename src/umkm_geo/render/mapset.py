@@ -545,6 +545,7 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     MapSet
         The files written, the PNG of each figure (for the report) and the atlas result.
     """
+    from umkm_geo._progress import tick
     from umkm_geo.render.atlas.layers import atlas_layers
     from umkm_geo.render.atlas.write import write_atlas
     from umkm_geo.render.static.maps import group_divide
@@ -558,6 +559,7 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     with group_divide(_divide(area, options)):
         for group in FIGURES:
             for key, fig in group(ctx):
+                tick("maps", len(sizes) + 1)
                 size, written = save_figures(fig, [maps / f"{key}.{fmt}" for fmt in options.formats], dpi=options.dpi)
                 paths += written
                 for written_path in written:

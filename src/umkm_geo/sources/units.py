@@ -27,6 +27,7 @@ import geopandas as gpd
 import pandas as pd
 
 from umkm_geo._errors import DataSourceError, RegionError
+from umkm_geo._progress import tick
 from umkm_geo._validate import listing
 from umkm_geo.sources.boundaries import NATIONAL, BoundarySet, load_kecamatan, national_region
 from umkm_geo.sources.codes import in_region, parse_region, provinces_of
@@ -128,7 +129,8 @@ def _read_files(reg: Registry, relpaths: Sequence[str], codes: Sequence[str], mi
     parts = []
     repaired: dict[str, tuple[str, ...]] = {}
     without: list[str] = []
-    for relpath in relpaths:
+    for done, relpath in enumerate(relpaths, start=1):
+        tick("boundaries", done, len(relpaths))
         fetched = fetch(reg, relpath, mirror=mirror, cache_dir=cache_dir)
         files.append(fetched)
         layer = parse_wilayah_sql(fetched.path)
