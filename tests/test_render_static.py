@@ -593,3 +593,31 @@ def test_a_grouping_border_is_drawn_along_the_shared_edge_and_named_in_the_legen
     # outside the block no border is drawn
     fig = choropleth_figure(frame, DENSITY, classes, title="t", credits="c", illustrative=False)
     assert not [c for c in fig.axes[0].collections if c.get_gid() == GID_DIVIDE]
+
+
+def test_the_locator_inset_shows_the_province_with_the_study_in_red_beside_the_notes(frame, density):
+    from matplotlib.colors import to_hex
+
+    from umkm_geo.render.static._layout import GID_LOCATOR
+    from umkm_geo.render.static.maps import locator_inset
+
+    # a "province" of four kab/kota around the study: the study is the first
+    province = gpd.GeoDataFrame(
+        {"studi": [True, False, False, False]},
+        geometry=[box(112.0 + dx, -8.3 + dy, 112.4 + dx, -7.9 + dy) for dx in (0, 0.4) for dy in (0, 0.4)],
+        crs="EPSG:4326",
+    )
+    classes = classify(density, scheme="quantiles", k=4)
+    with locator_inset(province):
+        fig = choropleth_figure(frame, DENSITY, classes, title="t", credits="c", illustrative=False, note="x " * 120)
+    (inset,) = [a for a in fig.axes if a.get_gid() == GID_LOCATOR]
+    fills = [to_hex(c) for coll in inset.collections for c in coll.get_facecolors()]
+    assert sorted(fills) == sorted(["#b2182b", "#d9d9d9", "#d9d9d9", "#d9d9d9"])
+    renderer = fig.canvas.get_renderer()
+    (note,) = [t for a in fig.axes for t in a.texts if t.get_gid() == GID_NOTE]
+    assert not note.get_window_extent(renderer).overlaps(inset.get_tightbbox(renderer))  # the long note wraps
+    # the inset stays inside the figure after the band is fitted
+    assert fig.bbox.contains(*inset.get_tightbbox(renderer).p0)
+    # no inset outside the block
+    fig = choropleth_figure(frame, DENSITY, classes, title="t", credits="c", illustrative=False)
+    assert not [a for a in fig.axes if a.get_gid() == GID_LOCATOR]

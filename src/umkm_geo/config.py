@@ -269,7 +269,9 @@ class MapsConfig:
     quantiles, equal_interval, box_plot (box map) or user_defined (with ``bins``, the upper bounds of
     the classes of the analysed indicator; other indicators then use the default); ``formats`` lists the
     static formats written for every figure (``png``, ``svg``, ``pdf``); ``dpi`` is the PNG resolution
-    (figures are laid out 16 cm wide, so 300 dpi prints sharp).
+    (figures are laid out 16 cm wide, so 300 dpi prints sharp); ``locator`` draws a small map of the
+    province with the study's kab/kota beside each map's legend (left out when the study spans more
+    than one province).
     """
 
     scheme: str = "fisher_jenks_outliers"
@@ -277,6 +279,7 @@ class MapsConfig:
     bins: tuple[float, ...] = ()
     dpi: int = 300
     formats: tuple[str, ...] = ("png",)
+    locator: bool = True
 
 
 @dataclasses.dataclass(frozen=True)

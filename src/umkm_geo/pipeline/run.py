@@ -13,11 +13,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from umkm_geo._errors import JoinError
+from umkm_geo._errors import JoinError, UmkmGeoError
 from umkm_geo._i18n import text, unit_level
 from umkm_geo._progress import tick
 from umkm_geo._provenance import is_illustrative
@@ -134,7 +135,38 @@ def render_options(config: Config, area: StudyArea) -> RenderOptions:
         dpi=config.maps.dpi,
         formats=tuple(config.maps.formats),
         region_title=text("run.title_official", config.study.lang, names=region_names(area, config)),
+        locator=_locator(config, area),
     )
+
+
+def _locator(config: Config, area: StudyArea) -> Any:
+    """The kab/kota of the study's one province, the study's own marked ``studi`` (None: no inset)."""
+    if not config.maps.locator or "kab_kode" not in area.frame:
+        return None
+    provinces = {str(code).split(".")[0] for code in area.frame["kab_kode"]}
+    if len(provinces) != 1:
+        return None
+    from umkm_geo.sources.units import load_units
+
+    cfg = config.boundaries
+    code = provinces.pop()
+    try:
+        province = load_units(
+            code,
+            "kabupaten",
+            mirror=config.resolve(cfg.mirror) if cfg.mirror else None,
+            cache_dir=config.resolve(cfg.cache) if cfg.cache else None,
+        ).frame
+    except UmkmGeoError as exc:  # the inset is a guide, not a finding: the maps are drawn without it
+        warnings.warn(
+            f"The maps have no locator inset: the kab/kota of province {code} could not be read ({exc}).",
+            UserWarning,
+            stacklevel=2,
+        )
+        return None
+    frame = province[["geometry"]].copy()
+    frame["studi"] = frame.index.isin(set(area.frame["kab_kode"]))
+    return frame
 
 
 def run(config: Config, *, progress: Progress | None = None) -> StudyArea:

@@ -548,7 +548,7 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     from umkm_geo._progress import tick
     from umkm_geo.render.atlas.layers import atlas_layers
     from umkm_geo.render.atlas.write import write_atlas
-    from umkm_geo.render.static.maps import group_divide
+    from umkm_geo.render.static.maps import group_divide, locator_inset
     from umkm_geo.render.static.save import save_figures
 
     ctx = _context(area, options)
@@ -556,7 +556,7 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     paths: list[Path] = []
     images: dict[str, Path] = {}
     sizes: dict[str, Any] = {}
-    with group_divide(_divide(area, options)):
+    with group_divide(_divide(area, options)), locator_inset(options.locator):
         for group in FIGURES:
             for key, fig in group(ctx):
                 tick("maps", len(sizes) + 1)

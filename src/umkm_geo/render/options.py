@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 __all__ = ["RenderOptions"]
 
@@ -37,6 +38,10 @@ class RenderOptions:
         official data, which the study's title (``UMKM ...``) would misname.
     mapped
         The choropleths drawn (indicator keys, ``status_idm``); empty: every one the results allow.
+    locator
+        The kab/kota of the study's province (EPSG:4326) with a boolean column ``studi`` (the study's
+        own), for the locator inset of every map; ``None``: no inset (``[maps] locator = false``, or a
+        study across provinces).
     """
 
     lang: str = "id"
@@ -51,3 +56,4 @@ class RenderOptions:
     formats: tuple[str, ...] = ("png",)
     mapped: tuple[str, ...] = ()
     region_title: str = ""
+    locator: Any = None

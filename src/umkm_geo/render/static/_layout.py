@@ -342,7 +342,7 @@ def band_legend(band: Axes, entries: Sequence[LegendEntry], title: str, *, lines
     return artist
 
 
-def band_notes(band: Axes, legend_artist: Legend, blocks: Sequence[tuple[str, str]]) -> None:
+def band_notes(band: Axes, legend_artist: Legend, blocks: Sequence[tuple[str, str]], *, right: float = 0.9) -> None:
     """Write text blocks ``(gid, text)`` in the band: right of the legend when there is room, else below it.
 
     Each block hangs a fixed distance (in inches) below the band's top, so the blocks stay put when
@@ -355,7 +355,7 @@ def band_notes(band: Axes, legend_artist: Legend, blocks: Sequence[tuple[str, st
     right_of = (legend_box.x1 - band_box.x0) / band_box.width + 0.04
     side = right_of <= 0.5
     x = max(right_of, 0.42) if side else 0.0
-    wrap = max(30, int((0.9 - x) * band_box.width / fig.dpi * 72 / (MIN_FONT * 0.55)))  # type: ignore[union-attr]
+    wrap = max(30, int((right - x) * band_box.width / fig.dpi * 72 / (MIN_FONT * 0.57)))  # type: ignore[union-attr]
     y = 0.02 if side else (band_box.y1 - legend_box.y0) / fig.dpi + 0.08  # type: ignore[union-attr]
     for gid, value in blocks:
         if not value:
@@ -375,6 +375,39 @@ def band_notes(band: Axes, legend_artist: Legend, blocks: Sequence[tuple[str, st
         y += block.get_window_extent(renderer).height / fig.dpi + 0.06  # type: ignore[union-attr]
 
 
+#: Size (inches) of the locator inset, at the top right of the legend band (left of the north arrow).
+LOCATOR_SIZE = (1.35, 1.0)
+GID_LOCATOR = "locator"
+
+
+def draw_locator(band: Axes, locator: gpd.GeoDataFrame, lang: str) -> Axes:
+    """A small map of the province: its kab/kota in grey, the study's own (``studi``) in red.
+
+    Returns the inset axes (``gid`` :data:`GID_LOCATOR`), anchored to the band's top, so that
+    :func:`fit_band` keeps it in place.
+    """
+    from mpl_toolkits.axes_grid1.inset_locator import inset_axes
+
+    inset = inset_axes(
+        band,
+        width=LOCATOR_SIZE[0],
+        height=LOCATOR_SIZE[1],
+        loc="upper right",
+        bbox_to_anchor=(0.9, 1.0),
+        bbox_transform=band.transAxes,
+        borderpad=0,
+    )
+    proj = projected(locator)
+    shapes = proj.geometry.simplify(300)
+    colors = ["#b2182b" if studi else "#d9d9d9" for studi in proj["studi"]]
+    gpd.GeoSeries(shapes, crs=proj.crs).plot(ax=inset, color=colors, edgecolor="white", linewidth=0.2)
+    inset.set_aspect("equal")
+    inset.set_axis_off()
+    inset.set_gid(GID_LOCATOR)
+    inset.set_title(_i18n.text("maps.locator", lang), fontsize=MIN_FONT, color="#333333", pad=2)
+    return inset
+
+
 def fit_band(fig: Figure, ax: Axes, band: Axes, *, pad: float = 0.05) -> None:
     """Size the legend band to what it holds: the figure grows (or shrinks) below the map, the rest stays."""
     renderer = figure_renderer(band)
@@ -383,7 +416,9 @@ def fit_band(fig: Figure, ax: Axes, band: Axes, *, pad: float = 0.05) -> None:
     artists: list[Text | Legend] = [*band.texts, *([legend_artist] if legend_artist is not None else [])]
     if not artists:
         return
-    lowest = min(a.get_window_extent(renderer).y0 for a in artists) / dpi
+    insets = [a for a in fig.axes if a.get_gid() == GID_LOCATOR]
+    boxes = [a.get_window_extent(renderer) for a in artists] + [a.get_tightbbox(renderer) for a in insets]
+    lowest = min(b.y0 for b in boxes if b is not None) / dpi
     width, height = fig.get_size_inches()
     b = band.get_position()
     top = b.y1 * height

@@ -54,6 +54,7 @@ from umkm_geo.render.static._layout import (
     band_notes,
     class_keys,
     draw_divide,
+    draw_locator,
     fit_band,
     map_extent,
     new_map,
@@ -75,8 +76,23 @@ __all__ = [
     "choropleth_figure",
     "group_divide",
     "klassen_figure",
+    "locator_inset",
     "lq_figure",
 ]
+
+
+#: The province's kab/kota of the locator inset of the maps drawn inside :func:`locator_inset`.
+_LOCATOR: contextvars.ContextVar[gpd.GeoDataFrame | None] = contextvars.ContextVar("umkm_geo_locator", default=None)
+
+
+@contextlib.contextmanager
+def locator_inset(locator: gpd.GeoDataFrame | None) -> Iterator[None]:
+    """Draw the locator inset (``locator``: kab/kota with a boolean ``studi``) on every map made inside the block."""
+    token = _LOCATOR.set(locator)
+    try:
+        yield
+    finally:
+        _LOCATOR.reset(token)
 
 
 #: The grouping whose border the maps drawn inside :func:`group_divide` show (none outside it).
@@ -119,10 +135,14 @@ def _draw(
         obstacles.append(stamp(ax))
     box = band_legend(band, entries, legend_title, lines=[line] if line is not None else [])
     north_arrow(band, texts.lang, band=True)
+    locator = _LOCATOR.get()
+    if locator is not None:
+        draw_locator(band, locator, texts.lang)
     placed = []
     if labels is not None:
         placed = place_labels(ax, proj, labels, obstacles=artist_boxes(ax, *obstacles))
-    band_notes(band, box, [(GID_NOTE, note or ""), (GID_KEY, label_key(placed, texts.lang))])
+    blocks = [(GID_NOTE, note or ""), (GID_KEY, label_key(placed, texts.lang))]
+    band_notes(band, box, blocks, right=0.66 if locator is not None else 0.9)
     fit_band(fig, ax, band)
     return fig
 
