@@ -202,8 +202,10 @@ def test_report_opens_with_the_official_findings_unstamped(analysed, tmp_path, l
     options = RenderOptions(lang=lang, title="Blitar", seed=7)
     page = report_html(analysed, images={}, options=options, path=tmp_path / "r.html").read_text(encoding="utf-8")
     sections = re.findall(r'<section id="(\w+)">', page)
-    assert sections[0] == "official" and len(sections) > 1
-    body = page[page.index('<section id="official">') : page.index("</section>")]
+    # the one-page summary, then the official findings before every illustrative section
+    assert sections[:2] == ["summary", "official"] and len(sections) > 2
+    start = page.index('<section id="official">')
+    body = page[start : page.index("</section>", start)]
     assert html.escape(_i18n.text("report.official.title", lang)) in body
     assert html.escape(ILLUSTRATIVE_STAMP) not in body  # real data: no illustrative stamp
     assert html.escape(ILLUSTRATIVE_STAMP) in page  # the illustrative parts keep theirs

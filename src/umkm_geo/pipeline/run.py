@@ -165,6 +165,8 @@ def _locator(config: Config, area: StudyArea) -> Any:
         )
         return None
     frame = province[["geometry"]].copy()
+    # a 3 cm inset shows no detail finer than a few hundred metres: simplified once, not on every map
+    frame["geometry"] = frame.geometry.simplify(0.003)
     frame["studi"] = frame.index.isin(set(area.frame["kab_kode"]))
     return frame
 

@@ -183,7 +183,7 @@ def moran_scatter_figure(
         subtitle = _i18n.text("charts.moran_sub", lang, perm=moran.permutations, seed=moran.seed, EI=expected, n=n)
         if points["island"].any():
             subtitle += _i18n.text("charts.islands", lang, k=int(points["island"].sum()))
-    fig, ax = new_chart((3.3, 3.3), FigureText(head, subtitle, credits, illustrative, lang, date), side=1.9)
+    fig, ax = new_chart((3.2, 3.2), FigureText(head, subtitle, credits, illustrative, lang, date), side=1.85)
 
     codes = pd.Series("point", index=points.index, dtype=object)
     if lisa is not None:
