@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scripts" / "identity_baseline.json"
 # run.json keys that change from run to run (or with the drawing code, not the statistics)
-VOLATILE_RUN_KEYS = ("created", "versions", "timings_s", "outputs")
+VOLATILE_RUN_KEYS = ("created", "versions", "timings_s", "outputs", "figures")
 
 
 def _without_seconds(value: object) -> object:
