@@ -319,8 +319,10 @@ def _from_band_top(band: Axes, x: float, inches: float):
 
 def band_legend(band: Axes, entries: Sequence[LegendEntry], title: str, *, lines: Sequence[Line2D] = ()) -> Legend:
     """The map's legend at the top left of the band (two columns when it has many rows); ``lines`` follow the fills."""
+    two = len(entries) > BAND_ROWS
+    wrap = 36 if two else BAND_WRAP  # two columns stay left of the locator inset
     handles: list[Patch | Line2D] = [
-        Patch(facecolor=e.color, edgecolor="#737373", hatch=e.hatch or None, label=textwrap.fill(e.text, BAND_WRAP))
+        Patch(facecolor=e.color, edgecolor="#737373", hatch=e.hatch or None, label=textwrap.fill(e.text, wrap))
         for e in entries
     ]
     handles += list(lines)
@@ -329,7 +331,7 @@ def band_legend(band: Axes, entries: Sequence[LegendEntry], title: str, *, lines
         title="\n".join(textwrap.fill(line, LEGEND_WRAP + 6) for line in title.splitlines()),
         loc="upper left",
         bbox_to_anchor=(0.0, 1.0),
-        ncols=2 if len(entries) > BAND_ROWS else 1,
+        ncols=2 if two else 1,
         frameon=False,
         fontsize=LEGEND_SIZE,
         title_fontsize=LEGEND_TITLE_SIZE,
@@ -355,9 +357,16 @@ def band_notes(band: Axes, legend_artist: Legend, blocks: Sequence[tuple[str, st
     band_box = band.get_window_extent(renderer)
     right_of = (legend_box.x1 - band_box.x0) / band_box.width + 0.04
     side = right_of <= 0.5
-    x = max(right_of, 0.42) if side else 0.0
-    wrap = max(30, int((right - x) * band_box.width / fig.dpi * 72 / (MIN_FONT * 0.57)))  # type: ignore[union-attr]
-    y = 0.02 if side else (band_box.y1 - legend_box.y0) / fig.dpi + 0.08  # type: ignore[union-attr]
+    under_locator = not side and right < 0.9  # a wide legend beside the locator: the notes go under the inset
+    x = max(right_of, 0.42) if side else right + 0.02 if under_locator else 0.0
+    end = 0.99 if under_locator else right
+    wrap = max(24, int((end - x) * band_box.width / fig.dpi * 72 / (MIN_FONT * 0.57)))  # type: ignore[union-attr]
+    if side:
+        y = 0.02
+    elif under_locator:
+        y = LOCATOR_SIZE[1] + 0.25
+    else:
+        y = (band_box.y1 - legend_box.y0) / fig.dpi + 0.08  # type: ignore[union-attr]
     for gid, value in blocks:
         if not value:
             continue
