@@ -111,6 +111,7 @@ def _run(config: Path) -> tuple[Path, str, dict[str, list[str]]]:
     with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         mp.setattr("umkm_geo.render.static.save.save_figures", record)
+        mp.setenv("UMKM_GEO_WORKERS", "1")  # the figures are recorded in this process, not in forked workers
         code = main(["maps", "--config", str(config)])
     assert code == 0, out.getvalue()
     return load_config(config).output_dir(), out.getvalue(), figures

@@ -528,6 +528,72 @@ def _divide(area: StudyArea, options: RenderOptions) -> Any:
     return Divide(groups=groups, pair=(a, b), label=label)
 
 
+#: Figures drawn: (key, files written, print size), by group in :data:`FIGURES` order.
+_Drawn = list[tuple[str, list[Path], Any]]
+
+#: What a forked worker draws from (set by the parent just before it forks: nothing is pickled).
+_JOB: dict[str, Any] = {}
+
+
+def _draw_group(index: int) -> tuple[_Drawn, list[warnings.WarningMessage]]:
+    """Draw and save the figures of group ``FIGURES[index]``; the warnings raised, to show in the parent."""
+    from umkm_geo.render.static.save import save_figures
+
+    ctx, maps, options = _JOB["ctx"], _JOB["maps"], _JOB["options"]
+    drawn: _Drawn = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for key, fig in FIGURES[index](ctx):
+            size, written = save_figures(fig, [maps / f"{key}.{fmt}" for fmt in options.formats], dpi=options.dpi)
+            drawn.append((key, written, size))
+    return drawn, list(caught)
+
+
+def _workers() -> int:
+    """Processes drawing figures: ``UMKM_GEO_WORKERS``, else the CPUs (at most 4); 1 where fork is missing."""
+    import multiprocessing
+    import os
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    value = os.environ.get("UMKM_GEO_WORKERS", "")
+    return max(1, int(value)) if value.isdigit() else min(4, os.cpu_count() or 1)
+
+
+def _draw_all(ctx: _Context, maps: Path, options: RenderOptions) -> _Drawn:
+    """Every figure, the groups drawn side by side in forked processes when there is more than one CPU.
+
+    A figure takes a second or two to draw and save and the groups are independent, so two processes
+    halve the maps stage on two cores. The workers are forked after the run's context is set (study
+    area, divide, locator, unit words), so nothing is pickled but the results; their warnings are shown
+    here, in order, as if drawn in this process.
+    """
+    import concurrent.futures
+    import multiprocessing
+
+    _JOB.update(ctx=ctx, maps=maps, options=options)
+    try:
+        workers = _workers()
+        if workers == 1:
+            results = [_draw_group(i) for i in range(len(FIGURES))]
+        else:
+            fork = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=fork) as pool:
+                results = list(pool.map(_draw_group, range(len(FIGURES))))
+    finally:
+        _JOB.clear()
+    drawn: _Drawn = []
+    shown: set[tuple[str, str, str, int]] = set()
+    for figures, caught in results:
+        drawn += figures
+        for w in caught:
+            key = (str(w.message), w.category.__name__, w.filename, w.lineno)
+            if key not in shown:  # a warning of every map (e.g. too many areas to label) is said once
+                shown.add(key)
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return drawn
+
+
 def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet:
     """Draw every map and chart the results allow, in every configured format, and the atlas.
 
@@ -549,7 +615,6 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     from umkm_geo.render.atlas.layers import atlas_layers
     from umkm_geo.render.atlas.write import write_atlas
     from umkm_geo.render.static.maps import group_divide, locator_inset
-    from umkm_geo.render.static.save import save_figures
 
     ctx = _context(area, options)
     maps = out_dir / "maps"
@@ -557,16 +622,15 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     images: dict[str, Path] = {}
     sizes: dict[str, Any] = {}
     with group_divide(_divide(area, options)), locator_inset(options.locator):
-        for group in FIGURES:
-            for key, fig in group(ctx):
-                tick("maps", len(sizes) + 1)
-                size, written = save_figures(fig, [maps / f"{key}.{fmt}" for fmt in options.formats], dpi=options.dpi)
-                paths += written
-                for written_path in written:
-                    if written_path.suffix == ".png":
-                        images[key] = written_path
-                if size is not None:
-                    sizes[key] = size
+        drawn = _draw_all(ctx, maps, options)
+    for done, (key, written, size) in enumerate(drawn, start=1):
+        tick("maps", done)
+        paths += written
+        for written_path in written:
+            if written_path.suffix == ".png":
+                images[key] = written_path
+        if size is not None:
+            sizes[key] = size
     layers, details = atlas_layers(area.frame, area.results, illustrative=illustrative_components(area.provenance))
     atlas = write_atlas(
         area.frame,
