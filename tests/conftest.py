@@ -20,6 +20,10 @@ pytest_plugins = ["_browser"]
 REPO = Path(__file__).resolve().parents[1]
 BLITAR = "35.05,35.72"
 
+# pytest-xdist already keeps every core busy: the maps of a run are drawn in this process, not in
+# forked workers (tests/test_parallel_figures.py checks the forked path against it)
+os.environ.setdefault("UMKM_GEO_WORKERS", "1")
+
 
 def _mirror() -> Path:
     """The folder of the boundary files: ``$UMKM_GEO_MIRROR/wilayah_boundaries`` or the older form,
