@@ -521,27 +521,13 @@ def north_arrow(ax: Axes, lang: str, *, x: float = 1.08, y: float = 0.97, band: 
 
     With ``band``, ``ax`` is a map's legend band and the arrow hangs from its top right corner.
     """
-    if band:
-        point = _from_band_top(ax, 0.97, 0.05)
-        ax.annotate(
-            _i18n.text("maps.north", lang),
-            xy=(0.97, 1.0),
-            xytext=(0.0, -28.0),
-            xycoords=point,
-            textcoords="offset points",
-            ha="center",
-            va="center",
-            fontsize=9,
-            fontweight="bold",
-            arrowprops={"facecolor": "black", "width": 2, "headwidth": 7, "headlength": 6},
-            gid=GID_NORTH,
-        )
-        return
+    anchor = _from_band_top(ax, 0.97, 0.05) if band else None
     ax.annotate(
         _i18n.text("maps.north", lang),
-        xy=(x, y),
-        xytext=(x, y - 0.1),
-        xycoords="axes fraction",
+        xy=(0.97, 1.0) if band else (x, y),
+        xytext=(0.0, -28.0) if band else (x, y - 0.1),
+        xycoords=anchor if anchor is not None else "axes fraction",
+        textcoords="offset points" if band else None,  # None: the same as xycoords
         ha="center",
         va="center",
         fontsize=9,
