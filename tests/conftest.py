@@ -23,6 +23,7 @@ BLITAR = "35.05,35.72"
 # pytest-xdist already keeps every core busy: the maps of a run are drawn in this process, not in
 # forked workers (tests/test_parallel_figures.py checks the forked path against it)
 os.environ.setdefault("UMKM_GEO_WORKERS", "1")
+os.environ.setdefault("UMKM_GEO_REUSE_FIGURES", "0")  # every test draws its figures: none is copied from a cache
 
 
 def _mirror() -> Path:

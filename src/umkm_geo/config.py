@@ -271,7 +271,8 @@ class MapsConfig:
     static formats written for every figure (``png``, ``svg``, ``pdf``); ``dpi`` is the PNG resolution
     (figures are laid out 16 cm wide, so 300 dpi prints sharp); ``locator`` draws a small map of the
     province with the study's kab/kota beside each map's legend (left out when the study spans more
-    than one province).
+    than one province); ``reuse`` copies the figures of an earlier run whose inputs, settings and
+    umkm_geo version are all the same from the cache instead of drawing them again.
     """
 
     scheme: str = "fisher_jenks_outliers"
@@ -280,6 +281,7 @@ class MapsConfig:
     dpi: int = 300
     formats: tuple[str, ...] = ("png",)
     locator: bool = True
+    reuse: bool = True
 
 
 @dataclasses.dataclass(frozen=True)

@@ -136,7 +136,18 @@ def render_options(config: Config, area: StudyArea) -> RenderOptions:
         formats=tuple(config.maps.formats),
         region_title=text("run.title_official", config.study.lang, names=region_names(area, config)),
         locator=_locator(config, area),
+        cache=_render_cache(config),
     )
+
+
+def _render_cache(config: Config) -> Path | None:
+    """Where figures are kept for the next run (``<cache>/render``); ``None`` with ``[maps] reuse = false``."""
+    if not config.maps.reuse:
+        return None
+    from umkm_geo.sources.registry import default_cache_dir
+
+    cfg = config.boundaries
+    return (config.resolve(cfg.cache) if cfg.cache else default_cache_dir()) / "render"
 
 
 def _locator(config: Config, area: StudyArea) -> Any:

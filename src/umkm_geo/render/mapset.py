@@ -560,13 +560,13 @@ def _workers() -> int:
     return max(1, int(value)) if value.isdigit() else min(4, os.cpu_count() or 1)
 
 
-def _draw_all(ctx: _Context, maps: Path, options: RenderOptions) -> _Drawn:
+def _draw_groups(ctx: _Context, maps: Path, options: RenderOptions) -> tuple[_Drawn, list[warnings.WarningMessage]]:
     """Every figure, the groups drawn side by side in forked processes when there is more than one CPU.
 
     A figure takes a second or two to draw and save and the groups are independent, so two processes
     halve the maps stage on two cores. The workers are forked after the run's context is set (study
-    area, divide, locator, unit words), so nothing is pickled but the results; their warnings are shown
-    here, in order, as if drawn in this process.
+    area, divide, locator, unit words), so nothing is pickled but the results. Returns the figures and
+    the warnings raised, each once (a warning of every map, e.g. too many areas to label, is said once).
     """
     import concurrent.futures
     import multiprocessing
@@ -583,14 +583,79 @@ def _draw_all(ctx: _Context, maps: Path, options: RenderOptions) -> _Drawn:
     finally:
         _JOB.clear()
     drawn: _Drawn = []
+    said: list[warnings.WarningMessage] = []
     shown: set[tuple[str, str, str, int]] = set()
     for figures, caught in results:
         drawn += figures
         for w in caught:
             key = (str(w.message), w.category.__name__, w.filename, w.lineno)
-            if key not in shown:  # a warning of every map (e.g. too many areas to label) is said once
+            if key not in shown:
                 shown.add(key)
-                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+                said.append(w)
+    return drawn, said
+
+
+def _say(said: list[warnings.WarningMessage]) -> None:
+    """Show the warnings of the drawing, in order, as if raised in this process."""
+    for w in said:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
+def _draw_all(ctx: _Context, maps: Path, options: RenderOptions) -> _Drawn:
+    """Every figure drawn (:func:`_draw_groups`), its warnings shown here in order."""
+    drawn, said = _draw_groups(ctx, maps, options)
+    _say(said)
+    return drawn
+
+
+def _category(name: str) -> type[Warning]:
+    """The warning class named ``module:qualname`` (``UserWarning`` when it cannot be found)."""
+    import importlib
+
+    module, _, qualname = name.partition(":")
+    try:
+        found: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            found = getattr(found, part)
+    except (ImportError, AttributeError):
+        return UserWarning
+    return found if isinstance(found, type) and issubclass(found, Warning) else UserWarning
+
+
+def _drawn_or_reused(area: StudyArea, ctx: _Context, maps: Path, options: RenderOptions) -> _Drawn:
+    """The figures of a run: copied from the render cache when nothing they are drawn from changed, else drawn.
+
+    The cache (:mod:`umkm_geo.render._cache`) keeps each figure set with its print sizes and the
+    warnings its drawing raised; a reused set replays them, so the run reads the same either way.
+    """
+    from umkm_geo.render import _cache
+    from umkm_geo.render.static.save import PrintSize
+
+    key = _cache.render_key(area, options, FIGURES) if _cache.enabled(options.cache) else None
+    manifest = _cache.fetch(options.cache, key, maps)
+    if manifest is not None:
+        _say(
+            [
+                warnings.WarningMessage(message, _category(category), filename, lineno)
+                for message, category, filename, lineno in manifest["warnings"]
+            ]
+        )
+        return [
+            (figure, [maps / name for name in names], PrintSize(**size) if size else None)
+            for figure, names, size in manifest["figures"]
+        ]
+    drawn, said = _draw_groups(ctx, maps, options)
+    _say(said)
+    manifest = {
+        "figures": [
+            (figure, [path.name for path in written], dataclasses.asdict(size) if size else None)
+            for figure, written, size in drawn
+        ],
+        "warnings": [
+            (str(w.message), f"{w.category.__module__}:{w.category.__qualname__}", w.filename, w.lineno) for w in said
+        ],
+    }
+    _cache.store(options.cache, key, [path for _, written, _ in drawn for path in written], manifest)
     return drawn
 
 
@@ -622,7 +687,7 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     images: dict[str, Path] = {}
     sizes: dict[str, Any] = {}
     with group_divide(_divide(area, options)), locator_inset(options.locator):
-        drawn = _draw_all(ctx, maps, options)
+        drawn = _drawn_or_reused(area, ctx, maps, options)
     for done, (key, written, size) in enumerate(drawn, start=1):
         tick("maps", done)
         paths += written

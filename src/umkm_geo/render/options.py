@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 __all__ = ["RenderOptions"]
@@ -42,6 +43,9 @@ class RenderOptions:
         The kab/kota of the study's province (EPSG:4326) with a boolean column ``studi`` (the study's
         own), for the locator inset of every map; ``None``: no inset (``[maps] locator = false``, or a
         study across provinces).
+    cache
+        The folder where figures and report images are kept for the next run with the same inputs
+        (:mod:`umkm_geo.render._cache`); ``None``: every figure is drawn (``[maps] reuse = false``).
     """
 
     lang: str = "id"
@@ -57,3 +61,4 @@ class RenderOptions:
     mapped: tuple[str, ...] = ()
     region_title: str = ""
     locator: Any = None
+    cache: Path | None = None

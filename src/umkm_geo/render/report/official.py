@@ -160,7 +160,7 @@ def layers(r: Report) -> list[dict[str, Any]]:
                 figure = image.removeprefix(prefix)
                 if not image.startswith(prefix) or not (figure == key or figure.startswith(_LAYER_FIGURES)):
                     continue
-                uri, width, height = embedded(image, path)
+                uri, width, height = embedded(image, path, r.options.cache)
                 figures.append(
                     {
                         "key": image.replace("/", "-"),
