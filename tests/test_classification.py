@@ -334,3 +334,34 @@ def test_qualitative_categories_get_distinct_hues_not_light_dark_pairs():
     # no category is grey, the colour of "no data"
     assert all(colorsys.rgb_to_hsv(*to_rgb(colors[c]))[1] > 0.3 for c in codes)
     assert NODATA_COLOR not in colors.values()
+
+
+def _datasets():
+    rng = np.random.default_rng(2024)
+    yield "lognormal", rng.lognormal(3, 1, 300)
+    yield "normal", rng.normal(0, 1, 500)
+    yield "ties", rng.integers(0, 6, 200).astype(float)
+    yield "few", np.array([1.0, 1.0, 2.0, 7.0, 7.0, 7.5])
+    yield "skewed", np.r_[rng.exponential(1, 150), [50.0, 80.0, 200.0]]
+    yield "order_sample_1000", np.sort(rng.gamma(0.5, 10, 5000))[np.linspace(0, 4999, 1000).round().astype(int)]
+    yield "integers", np.arange(40, dtype=float)
+    for i in range(20):
+        yield f"random_{i}", rng.normal(rng.uniform(-5, 5), rng.uniform(0.1, 10), int(rng.integers(8, 120)))
+
+
+@pytest.mark.parametrize(("name", "y"), list(_datasets()), ids=[name for name, _ in _datasets()])
+def test_every_scheme_has_mapclassifys_bounds_to_the_bit(name, y):
+    import warnings
+
+    import mapclassify
+
+    from umkm_geo.classify import _schemes
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for k in (2, 3, 5, 7):
+            k_eff = min(k, np.unique(y).size)
+            assert np.array_equal(_schemes.natural_breaks(y, k_eff), mapclassify.FisherJenks(y, k=k_eff).bins), k
+            assert np.array_equal(_schemes.quantiles(y, k), mapclassify.Quantiles(y, k=k).bins), k
+            assert np.array_equal(_schemes.equal_interval(y, k), mapclassify.EqualInterval(y, k=k).bins), k
+        assert np.array_equal(_schemes.box_plot(y), mapclassify.BoxPlot(y).bins)
