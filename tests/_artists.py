@@ -22,6 +22,13 @@ def _colours(values: Any) -> list[str]:
     return [to_hex(c, keep_alpha=True) for c in values] if len(values) else []
 
 
+def _rings(c: Collection) -> int:
+    """Rings (closed or open parts) drawn by a collection, however they are grouped into paths."""
+    from matplotlib.path import Path
+
+    return sum(1 if p.codes is None else int((p.codes == Path.MOVETO).sum()) for p in c.get_paths())
+
+
 def _collection(c: Collection) -> dict[str, Any]:
     faces = _colours(c.get_facecolors())
     edges = sorted(set(_colours(c.get_edgecolors())))
@@ -36,7 +43,7 @@ def _collection(c: Collection) -> dict[str, Any]:
     return {
         "gid": c.get_gid() or "",
         "kind": kind,
-        "paths": len(c.get_paths()),
+        "rings": _rings(c),
         "faces": faces,
         "edges": edges,
         "hatch": c.get_hatch(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import types
 import warnings
 
@@ -14,6 +15,14 @@ from umkm_geo.render.options import RenderOptions
 DRAWN: list[str] = []
 
 
+@dataclasses.dataclass(frozen=True)
+class Area:
+    """A stand-in study area: what the figures of this module are drawn from."""
+
+    value: int
+    frame: None = None
+
+
 class OddWarning(UserWarning):
     """A warning class of its own, to check a reused set says it with its own class."""
 
@@ -23,7 +32,7 @@ def _maps(ctx):
         DRAWN.append(f"map_{i}")
         warnings.warn("too many areas to label", OddWarning, stacklevel=1)
         fig = Figure(figsize=(2, 1.5))
-        fig.add_subplot().plot([0, 1], [i, ctx["value"]])
+        fig.add_subplot().plot([0, 1], [i, ctx.value])
         yield f"map_{i}", fig
 
 
@@ -43,9 +52,9 @@ def _run(area, options, out):
 
 
 def test_an_unchanged_set_is_copied_with_its_sizes_and_warnings(cached, tmp_path):
-    first, said_first = _run({"value": 3}, cached, tmp_path / "a")
+    first, said_first = _run(Area(3), cached, tmp_path / "a")
     assert DRAWN == ["map_0", "map_1"]
-    second, said_second = _run({"value": 3}, cached, tmp_path / "b")
+    second, said_second = _run(Area(3), cached, tmp_path / "b")
     assert DRAWN == ["map_0", "map_1"]  # nothing drawn again
     assert said_second == said_first == ["too many areas to label"]
     assert [key for key, _, _ in second] == ["map_0", "map_1"]
@@ -56,29 +65,27 @@ def test_an_unchanged_set_is_copied_with_its_sizes_and_warnings(cached, tmp_path
 
 
 def test_a_changed_input_draws_again(cached, tmp_path):
-    _run({"value": 3}, cached, tmp_path / "a")
-    _run({"value": 4}, cached, tmp_path / "b")
+    _run(Area(3), cached, tmp_path / "a")
+    _run(Area(4), cached, tmp_path / "b")
     assert DRAWN == ["map_0", "map_1"] * 2
 
 
 @pytest.mark.parametrize("how", ["env", "option"])
 def test_without_a_cache_every_figure_is_drawn(cached, tmp_path, monkeypatch, how):
-    import dataclasses
-
     if how == "env":
         monkeypatch.setenv(_cache.REUSE_ENV, "0")
     options = cached if how == "env" else dataclasses.replace(cached, cache=None)
-    _run({"value": 3}, options, tmp_path / "a")
-    _run({"value": 3}, options, tmp_path / "b")
+    _run(Area(3), options, tmp_path / "a")
+    _run(Area(3), options, tmp_path / "b")
     assert DRAWN == ["map_0", "map_1"] * 2
     assert not (tmp_path / "cache").exists()
 
 
 def test_a_damaged_entry_is_a_miss_and_is_removed(cached, tmp_path):
-    _run({"value": 3}, cached, tmp_path / "a")
+    _run(Area(3), cached, tmp_path / "a")
     (entry,) = (tmp_path / "cache" / "figures").iterdir()
     (entry / "map_1.png").unlink()
-    _run({"value": 3}, cached, tmp_path / "b")
+    _run(Area(3), cached, tmp_path / "b")
     assert DRAWN == ["map_0", "map_1"] * 2
     assert (tmp_path / "b" / "map_1.png").is_file()
     assert (entry / "map_1.png").is_file()  # stored again, whole

@@ -644,6 +644,9 @@ def _drawn_or_reused(area: StudyArea, ctx: _Context, maps: Path, options: Render
             (figure, [maps / name for name in names], PrintSize(**size) if size else None)
             for figure, names, size in manifest["figures"]
         ]
+    from umkm_geo.render.static.maps import prepare_units
+
+    prepare_units(area.frame)
     drawn, said = _draw_groups(ctx, maps, options)
     _say(said)
     manifest = {

@@ -40,6 +40,7 @@ from umkm_geo.classify.symbology import (
     scheme,
 )
 from umkm_geo.indicators.core import Indicator
+from umkm_geo.render.static._areas import unit_paths
 from umkm_geo.render.static._labels import label_key, place_labels
 from umkm_geo.render.static._layout import (
     GID_KEY,
@@ -78,11 +79,22 @@ __all__ = [
     "klassen_figure",
     "locator_inset",
     "lq_figure",
+    "prepare_units",
 ]
 
 
 #: The province's kab/kota of the locator inset of the maps drawn inside :func:`locator_inset`.
 _LOCATOR: contextvars.ContextVar[gpd.GeoDataFrame | None] = contextvars.ContextVar("umkm_geo_locator", default=None)
+
+
+def prepare_units(frame: gpd.GeoDataFrame | None) -> None:
+    """Project, simplify and turn into paths the units every map of a run draws, once, before drawing.
+
+    Called before the figures are drawn in forked processes, so they share this work instead of
+    each doing it (5 to 10 s for the 83,000 desa of Indonesia).
+    """
+    if frame is not None and frame.crs is not None and len(frame):
+        unit_paths(projected(frame))
 
 
 @contextlib.contextmanager
