@@ -593,3 +593,41 @@ def test_atlas_layers_from_pipeline_results(tmp_path):
         atlas_layers(frame, results, indicators=["share_jasa"])
     only, _ = atlas_layers(frame, results, indicators=[PER_1000.key])
     assert [layer.key for layer in only][:2] == [PER_1000.key, "moran_umkm_density"]
+
+
+def test_a_large_atlas_is_a_page_per_province_and_an_index(tmp_path, frame, layers):
+    from umkm_geo.render.atlas.split import write_split_atlas
+
+    frame = frame.copy()
+    frame["prov_kode"] = ["35"] * 15 + ["51"] * 10  # two provinces
+    with _i18n.unit_level("desa"):
+        result = write_split_atlas(
+            frame,
+            layers,
+            details=(),
+            title="Atlas <UMKM>",
+            credits="Sumber & uji",
+            lang="id",
+            path=tmp_path / "maps" / "atlas.html",
+            province_names={"35": "Jawa Timur", "51": "Bali <&>"},
+        )
+    assert result.files == (
+        tmp_path / "maps" / "atlas.html",
+        tmp_path / "maps" / "atlas" / "35.html",
+        tmp_path / "maps" / "atlas" / "51.html",
+    )
+    assert [p.n_areas for p in result.pages] == [15, 10] and result.n_areas == 25
+    index = result.path.read_text(encoding="utf-8")
+    assert 'href="atlas/35.html">Jawa Timur</a>' in index
+    assert "Bali &lt;&amp;&gt;" in index and "Atlas &lt;UMKM&gt;" in index  # text from data escaped
+    assert "25 desa" in index and "Data ilustrasi" not in index  # no layer here is illustrative
+    east_java = result.pages[0].path.read_text(encoding="utf-8")
+    data = data_block(east_java)
+    assert "Jawa Timur" in east_java and "Bali" not in east_java
+    assert len(json.dumps(data)) > 0 and "35.05.16" not in east_java  # the other province's areas are not on the page
+    # the classes are the run's: a page's choropleth legends list the same classes as the whole atlas
+    whole = legends(build(tmp_path, frame, layers, illustrative=False).path.read_text("utf-8"))
+    page_legends = legends(east_java)
+    assert [page_legends[k][:2] for k in ("legend-0", "legend-1")] == [whole[k][:2] for k in ("legend-0", "legend-1")]
+    record = result.to_dict()
+    assert [p["n_areas"] for p in record["settings"]["pages"]] == [15, 10]

@@ -137,7 +137,34 @@ def render_options(config: Config, area: StudyArea) -> RenderOptions:
         region_title=text("run.title_official", config.study.lang, names=region_names(area, config)),
         locator=_locator(config, area),
         cache=_render_cache(config),
+        province_names=_province_names(config, area),
     )
+
+
+def _province_names(config: Config, area: StudyArea) -> dict[str, str]:
+    """Province code -> name (Kepmendagri 2025) for an atlas split by province; empty for a smaller study."""
+    from umkm_geo.render.atlas.split import SPLIT_AREAS, province_of
+
+    if len(area.frame) <= SPLIT_AREAS:
+        return {}
+    from umkm_geo.sources.region_codes import fetch_codes
+
+    cfg = config.boundaries
+    wanted = set(province_of(area.frame))
+    try:
+        codes, _ = fetch_codes(
+            mirror=config.resolve(cfg.mirror) if cfg.mirror else None,
+            cache_dir=config.resolve(cfg.cache) if cfg.cache else None,
+        )
+    except UmkmGeoError as exc:  # the index lists the provinces by code instead
+        warnings.warn(
+            f"The atlas index names the provinces by code: the code list could not be read ({exc}).",
+            UserWarning,
+            stacklevel=2,
+        )
+        return {}
+    provinces = codes[codes["level"] == 1]
+    return {str(k): str(n) for k, n in zip(provinces["kode"], provinces["nama"], strict=True) if str(k) in wanted}
 
 
 def _render_cache(config: Config) -> Path | None:
@@ -368,5 +395,9 @@ def _moved(area: StudyArea, staging: Path, out_dir: Path) -> StudyArea:
         path = getattr(value, "path", None)
         is_record = dataclasses.is_dataclass(value) and not isinstance(value, type)
         if is_record and isinstance(path, Path) and path.is_relative_to(staging):
-            area = area.with_results(**{key: dataclasses.replace(value, path=out_dir / path.relative_to(staging))})
+            moved = dataclasses.replace(value, path=out_dir / path.relative_to(staging))
+            if getattr(value, "pages", ()):  # the province pages of a split atlas
+                pages = tuple(dataclasses.replace(p, path=out_dir / p.path.relative_to(staging)) for p in value.pages)
+                moved = dataclasses.replace(moved, pages=pages)
+            area = area.with_results(**{key: moved})
     return area

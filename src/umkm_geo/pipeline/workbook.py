@@ -15,7 +15,8 @@ Both are written atomically (a temporary file renamed into place).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -58,39 +59,141 @@ def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _write_sheet(sheet: Any, frame: pd.DataFrame) -> None:
-    """Header, then each row: numbers as numbers, text as text, missing values as empty cells."""
-    sheet.write_row(0, 0, [str(c) for c in frame.columns])
-    values = frame.astype(object).where(frame.notna(), None).to_numpy()
-    for r, row in enumerate(values, start=1):
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, bool | np.bool_):
-                sheet.write_boolean(r, c, bool(value))
-            elif isinstance(value, int | float | np.integer | np.floating):
-                sheet.write_number(r, c, float(value) if isinstance(value, float | np.floating) else int(value))
-            else:
-                sheet.write_string(r, c, str(value))
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_STYLES = (
+    f'{_HEAD}<styleSheet xmlns="{_MAIN}"><fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/>'
+    '</fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+)
+#: Characters XML 1.0 cannot hold, written as SpreadsheetML's ``_xHHHH_`` (and a literal ``_xHHHH_`` escaped).
+_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+#: Excel's limit on the characters of a cell.
+MAX_CELL_CHARS = 32_767
+#: The end of a text cut to that limit.
+_CUT = " [...] (cut to Excel's cell limit; whole in the CSV file)"
+
+
+def _letters(index: int) -> str:
+    """Column letters of a 0-based column index (0 -> A, 26 -> AA)."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _escaped(value: str) -> str:
+    """``value`` as XML text: markup characters escaped, characters XML cannot hold as ``_xHHHH_``."""
+    value = _UNSAFE.sub(lambda m: "_x005F_" if m.group() == "_" else f"_x{ord(m.group()):04X}_", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _text(value: str) -> str:
+    if len(value) > MAX_CELL_CHARS:  # Excel would refuse the file: cut, and say so in the cell (the CSV has it whole)
+        value = value[: MAX_CELL_CHARS - len(_CUT)] + _CUT
+    value = _escaped(value)
+    space = ' xml:space="preserve"' if value[:1].isspace() or value[-1:].isspace() else ""
+    return f"<is><t{space}>{value}</t></is>"
+
+
+def _cell(ref: str, value: object) -> str:
+    """One cell: numbers as numbers, text as inline text, a missing value as nothing."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | np.integer):
+        return f'<c r="{ref}"><v>{int(value)}</v></c>'
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if number != number:
+            return ""
+        if number in (float("inf"), float("-inf")):
+            return f'<c r="{ref}" t="e"><v>#NUM!</v></c>'
+        return f'<c r="{ref}"><v>{number!r}</v></c>'
+    return f'<c r="{ref}" t="inlineStr">{_text(str(value))}</c>'
+
+
+def _column(values: list[Any], letter: str) -> list[str]:
+    """The cells of one column from row 2 down (an empty string where the value is missing)."""
+    return [_cell(f"{letter}{row}", value) for row, value in enumerate(values, start=2)]
+
+
+def _sheet_xml(frame: pd.DataFrame) -> Iterator[str]:
+    """The worksheet XML of ``frame``: a header row, then a row per record, in chunks."""
+    letters = [_letters(i) for i in range(len(frame.columns))]
+    yield f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>'
+    header = "".join(_cell(f"{letter}1", str(name)) for letter, name in zip(letters, frame.columns, strict=True))
+    yield f'<row r="1">{header}</row>'
+    columns = [_column(frame.iloc[:, i].tolist(), letter) for i, letter in enumerate(letters)]
+    chunk: list[str] = []
+    for row, cells in enumerate(zip(*columns, strict=True), start=2):
+        chunk.append(f'<row r="{row}">{"".join(cells)}</row>')
+        if len(chunk) == 5_000:
+            yield "".join(chunk)
+            chunk = []
+    yield "".join(chunk)
+    yield "</sheetData></worksheet>"
+
+
+def _package(sheets: list[str]) -> dict[str, str]:
+    """The parts of the workbook besides the worksheets: content types, relationships, sheet list, styles."""
+    n = len(sheets)
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{_TYPE}.worksheet+xml"/>'
+        for i in range(1, n + 1)
+    )
+    listed = "".join(
+        f'<sheet name="{_escaped(name).replace(chr(34), "&quot;")}" sheetId="{i}" r:id="rId{i}"/>'
+        for i, name in enumerate(sheets, start=1)
+    )
+    links = "".join(
+        f'<Relationship Id="rId{i}" Type="{_DOC}/worksheet" Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1)
+    )
+    return {
+        "[Content_Types].xml": f'{_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_TYPE}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="{_TYPE}.styles+xml"/>{overrides}</Types>',
+        "_rels/.rels": f'{_HEAD}<Relationships xmlns="{_RELS}"><Relationship Id="rId1" '
+        f'Type="{_DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'{_HEAD}<workbook xmlns="{_MAIN}" xmlns:r="{_DOC}"><sheets>{listed}</sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'{_HEAD}<Relationships xmlns="{_RELS}">{links}'
+        f'<Relationship Id="rId{n + 1}" Type="{_DOC}/styles" Target="styles.xml"/></Relationships>',
+        "xl/styles.xml": _STYLES,
+    }
 
 
 def write_workbook(tables: Mapping[str, pd.DataFrame], folder: Path) -> Path:
     """Every table as a sheet of ``folder/umkm_geo.xlsx`` (in the order given).
 
-    Written cell by cell with XlsxWriter in constant-memory mode: pandas' ``to_excel`` through
-    openpyxl took 95 s for the 2.3 million cells of the national kecamatan run, this takes about 25.
+    The SpreadsheetML is written directly, a sheet at a time, into the zip (no styles beyond Excel's
+    default, inline text, numbers as numbers, booleans as booleans, a missing value as an empty
+    cell). XlsxWriter took 29 s for the 6.2 million cells of the national desa run, mostly in its
+    per-cell checks; this takes a third of that. The result is read back by openpyxl and pandas in
+    ``tests/test_pipeline.py``.
     """
-    import xlsxwriter
+    import zipfile
 
     path = folder / WORKBOOK
     names = list(tables)
-    with atomic_path(path) as tmp:
-        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
-        try:
-            for name, sheet in zip(names, _sheet_names(names), strict=True):
-                _write_sheet(book.add_worksheet(sheet), _rounded(tables[name]))
-        finally:
-            book.close()
+    sheets = _sheet_names(names)
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as book:
+        for part, xml in _package(sheets).items():
+            book.writestr(part, xml)
+        for i, name in enumerate(names, start=1):
+            with book.open(f"xl/worksheets/sheet{i}.xml", "w", force_zip64=True) as stream:
+                for piece in _sheet_xml(_rounded(tables[name])):
+                    stream.write(piece.encode("utf-8"))
     return path
 
 

@@ -681,6 +681,7 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
     """
     from umkm_geo._progress import tick
     from umkm_geo.render.atlas.layers import atlas_layers
+    from umkm_geo.render.atlas.split import SPLIT_AREAS, write_split_atlas
     from umkm_geo.render.atlas.write import write_atlas
     from umkm_geo.render.static.maps import group_divide, locator_inset
 
@@ -700,15 +701,27 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
         if size is not None:
             sizes[key] = size
     layers, details = atlas_layers(area.frame, area.results, illustrative=illustrative_components(area.provenance))
-    atlas = write_atlas(
-        area.frame,
-        layers,
-        details=details,
-        title=options.title,
-        credits=ctx.credits,
-        illustrative=False,  # the page is stamped when any of its layers is
-        lang=ctx.lang,
-        path=maps / "atlas.html",
-    )
-    paths.append(atlas.path)
+    if len(area.frame) > SPLIT_AREAS:
+        atlas = write_split_atlas(
+            area.frame,
+            layers,
+            details=details,
+            title=options.title,
+            credits=ctx.credits,
+            lang=ctx.lang,
+            path=maps / "atlas.html",
+            province_names=options.province_names,
+        )
+    else:
+        atlas = write_atlas(
+            area.frame,
+            layers,
+            details=details,
+            title=options.title,
+            credits=ctx.credits,
+            illustrative=False,  # the page is stamped when any of its layers is
+            lang=ctx.lang,
+            path=maps / "atlas.html",
+        )
+    paths += atlas.files
     return MapSet(paths=tuple(paths), images=images, atlas=atlas, print_sizes=sizes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ class RenderOptions:
         The kab/kota of the study's province (EPSG:4326) with a boolean column ``studi`` (the study's
         own), for the locator inset of every map; ``None``: no inset (``[maps] locator = false``, or a
         study across provinces).
+    province_names
+        Province code -> name, for the index of an atlas split by province (a study of more than
+        :data:`~umkm_geo.render.atlas.split.SPLIT_AREAS` areas); empty otherwise.
     cache
         The folder where figures and report images are kept for the next run with the same inputs
         (:mod:`umkm_geo.render._cache`); ``None``: every figure is drawn (``[maps] reuse = false``).
@@ -62,3 +66,4 @@ class RenderOptions:
     region_title: str = ""
     locator: Any = None
     cache: Path | None = None
+    province_names: Mapping[str, str] = dataclasses.field(default_factory=dict)

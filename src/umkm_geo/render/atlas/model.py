@@ -188,6 +188,9 @@ class AtlasResult(TableMixin):
         Language of the page.
     seconds
         Time taken to build and write the page.
+    pages
+        The province pages of a split atlas (:mod:`umkm_geo.render.atlas.split`); ``path`` is then
+        their index page. Empty for an atlas of one page.
     """
 
     path: Path
@@ -199,6 +202,12 @@ class AtlasResult(TableMixin):
     geometry: WebGeometry
     lang: str
     seconds: float
+    pages: tuple[AtlasResult, ...] = ()
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file of the atlas: the page (or the index), then the province pages."""
+        return (self.path, *(page.path for page in self.pages))
 
     @property
     def tolerance_m(self) -> float:
@@ -223,6 +232,11 @@ class AtlasResult(TableMixin):
             **library_versions(),
             **self.geometry.settings(),
         }
+        if self.pages:
+            settings["pages"] = [
+                {"path": str(p.path), "n_areas": p.n_areas, "n_bytes": p.n_bytes, "tolerance_m": p.tolerance_m}
+                for p in self.pages
+            ]
         return payload("web_atlas", statistics, settings)
 
 
