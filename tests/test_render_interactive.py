@@ -595,9 +595,11 @@ def test_atlas_layers_from_pipeline_results(tmp_path):
     assert [layer.key for layer in only][:2] == [PER_1000.key, "moran_umkm_density"]
 
 
-def test_a_large_atlas_is_a_page_per_province_and_an_index(tmp_path, frame, layers):
+@pytest.mark.parametrize("workers", ["1", "2"])  # "2": the pages are written by forked processes
+def test_a_large_atlas_is_a_page_per_province_and_an_index(tmp_path, frame, layers, monkeypatch, workers):
     from umkm_geo.render.atlas.split import write_split_atlas
 
+    monkeypatch.setenv("UMKM_GEO_WORKERS", workers)
     frame = frame.copy()
     frame["prov_kode"] = ["35"] * 15 + ["51"] * 10  # two provinces
     with _i18n.unit_level("desa"):

@@ -20,7 +20,17 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal, get_args
 
-__all__ = ["LANGS", "Lang", "catalogue", "checked_lang", "format_number", "text", "texts", "unit_level"]
+__all__ = [
+    "LANGS",
+    "Lang",
+    "catalogue",
+    "checked_lang",
+    "current_unit_level",
+    "format_number",
+    "text",
+    "texts",
+    "unit_level",
+]
 
 Lang = Literal["id", "en"]
 #: The languages of the outputs, Bahasa Indonesia first (the default).
@@ -97,6 +107,11 @@ def unit_level(level: str) -> Iterator[None]:
         yield
     finally:
         _LEVEL.reset(token)
+
+
+def current_unit_level() -> str:
+    """The unit of analysis ``{area_unit}`` names now (set by :func:`unit_level`)."""
+    return _LEVEL.get()
 
 
 def format_number(value: float, decimals: int, *, lang: str = "id") -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import jinja2
@@ -40,6 +41,47 @@ def province_of(frame: gpd.GeoDataFrame) -> list[str]:
     return [str(code).split(".")[0] for code in frame.index]
 
 
+#: What a forked page writer reads (set just before forking: nothing is pickled but the results).
+_JOB: dict[str, Any] = {}
+
+
+def _page(code: str) -> AtlasResult:
+    """Write the page of province ``code`` (in a worker or in this process); its encoded geometry is dropped."""
+    job = _JOB
+    part = job["frame"].loc[[p == code for p in job["provinces"]]]
+    with _i18n.unit_level(job["unit"]):
+        page = write_atlas(
+            part,
+            job["layers"],
+            details=job["details"],
+            title=_i18n.text("atlas.index.title", job["lang"], title=job["title"], name=job["names"].get(code, code)),
+            credits=job["credits"],
+            illustrative=False,  # a page is stamped when any of its layers is
+            lang=job["lang"],
+            path=job["folder"] / f"{code}.html",
+        )
+    # the page holds its geometry; the record keeps the numbers (38 pages of GeoJSON would stay in memory)
+    return dataclasses.replace(page, geometry=dataclasses.replace(page.geometry, geojson=()))
+
+
+def _map_pages(codes: list[str]) -> list[AtlasResult]:
+    """The pages, written by two forked processes where there are two CPUs (``UMKM_GEO_WORKERS``)."""
+    import concurrent.futures
+    import multiprocessing
+    import os
+
+    value = os.environ.get("UMKM_GEO_WORKERS", "")
+    workers = max(1, int(value)) if value.isdigit() else min(4, os.cpu_count() or 1)
+    if workers == 1 or "fork" not in multiprocessing.get_all_start_methods() or len(codes) < 2:
+        return [_page(code) for code in codes]
+    # the largest provinces first, so that no worker is left with a large one at the end
+    order = sorted(codes, key=lambda code: -sum(p == code for p in _JOB["provinces"]))
+    fork = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=fork) as pool:
+        done = dict(zip(order, pool.map(_page, order), strict=True))
+    return [done[code] for code in codes]
+
+
 def write_split_atlas(
     frame: gpd.GeoDataFrame,
     layers: Sequence[ChoroplethLayer | CategoryLayer],
@@ -59,28 +101,31 @@ def write_split_atlas(
     """
     provinces = province_of(frame)
     folder = path.parent / PAGES_FOLDER
-    pages: list[AtlasResult] = []
+    codes = sorted(set(provinces))
+    _JOB.update(
+        frame=frame,
+        provinces=provinces,
+        layers=layers,
+        details=details,
+        title=title,
+        credits=credits,
+        lang=lang,
+        folder=folder,
+        names=province_names,
+        unit=_i18n.current_unit_level(),
+    )
+    try:
+        pages = _map_pages(codes)
+    finally:
+        _JOB.clear()
     rows = []
-    for code in sorted(set(provinces)):
-        part = frame.loc[[p == code for p in provinces]]
-        name = province_names.get(code, code)
-        page = write_atlas(
-            part,
-            layers,
-            details=details,
-            title=_i18n.text("atlas.index.title", lang, title=title, name=name),
-            credits=credits,
-            illustrative=False,  # a page is stamped when any of its layers is
-            lang=lang,
-            path=folder / f"{code}.html",
-        )
-        pages.append(page)
+    for code, page in zip(codes, pages, strict=True):
         size = _i18n.format_number(page.n_bytes / 1e6, 1, lang=lang)
         rows.append(
             {
                 "href": f"{PAGES_FOLDER}/{code}.html",
-                "name": name,
-                "n": _i18n.format_number(len(part), 0, lang=lang),
+                "name": province_names.get(code, code),
+                "n": _i18n.format_number(page.n_areas, 0, lang=lang),
                 "size": _i18n.text("atlas.index.megabytes", lang, mb=size),
             }
         )
