@@ -25,8 +25,9 @@ from umkm_geo._crs import EQUAL_AREA_CRS
 from umkm_geo._errors import ConfigError, RegionError
 from umkm_geo._validate import listing
 from umkm_geo.sources.codes import code_level, in_region, parse_region, provinces_of
+from umkm_geo.sources.parsed import parsed_layer
 from umkm_geo.sources.registry import FetchedFile, Registry, fetch, load_registry
-from umkm_geo.sources.wilayah_sql import parse_wilayah_sql, read_names
+from umkm_geo.sources.wilayah_sql import read_names
 
 TOPOLOGIES = ("auto", "desa", "kecamatan")
 
@@ -150,7 +151,7 @@ def load_kecamatan(
     kec_parts = []
     kab_names: dict[str, str] = {}
     for prov in provinces_of(codes):
-        layer = parse_wilayah_sql(get(_kec_file(prov)).path)
+        layer = parsed_layer(get(_kec_file(prov)), cache_dir)
         repaired[_kec_file(prov)] = layer.repaired
         _note_without_polygon(layer, codes, notes)
         kec_parts.append(layer.frame)
@@ -172,7 +173,7 @@ def load_kecamatan(
     if method == "desa":
         desa_parts = []
         for relpath in desa_paths:
-            layer = parse_wilayah_sql(get(relpath).path)
+            layer = parsed_layer(get(relpath), cache_dir)
             repaired[relpath] = layer.repaired
             _note_without_polygon(layer, codes, notes)
             desa_parts.append(layer.frame)

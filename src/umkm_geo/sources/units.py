@@ -33,9 +33,9 @@ from umkm_geo.sources.boundaries import NATIONAL, BoundarySet, load_kecamatan, n
 from umkm_geo.sources.codes import in_region, parse_region, provinces_of
 from umkm_geo.sources.desa_polygons import REGISTRY as DESA_REGISTRY
 from umkm_geo.sources.desa_polygons import desa_file, kab_codes
+from umkm_geo.sources.parsed import parsed_layer
 from umkm_geo.sources.region_codes import read_region_codes
 from umkm_geo.sources.registry import FetchedFile, Registry, fetch, load_registry
-from umkm_geo.sources.wilayah_sql import parse_wilayah_sql
 
 __all__ = ["LEVELS", "jenis_of", "load_units"]
 
@@ -133,7 +133,7 @@ def _read_files(reg: Registry, relpaths: Sequence[str], codes: Sequence[str], mi
         tick("boundaries", done, len(relpaths))
         fetched = fetch(reg, relpath, mirror=mirror, cache_dir=cache_dir)
         files.append(fetched)
-        layer = parse_wilayah_sql(fetched.path)
+        layer = parsed_layer(fetched, cache_dir)
         repaired[relpath] = layer.repaired
         parts.append(layer.frame[["kode", "nama", "geometry"]])
         without += [f"{kode} {nama}" for kode, nama, _ in layer.without_polygon if in_region(kode, codes)]

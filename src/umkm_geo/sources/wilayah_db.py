@@ -12,7 +12,6 @@ comparison of a Kemendagri-coded table with it, shared by the population and are
 
 from __future__ import annotations
 
-import bisect
 import dataclasses
 import functools
 import re
@@ -24,6 +23,7 @@ from typing import NoReturn
 import pandas as pd
 
 from umkm_geo._errors import ParseError
+from umkm_geo.sources.wilayah_sql import LineIndex
 
 _SKIP = re.compile(r"(?:\s+|/\*.*?\*/|--[^\n]*(?:\n|\Z)|#[^\n]*(?:\n|\Z))+", re.S)
 _DROP = re.compile(r"DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?`?(\w+)`?\s*;", re.I)
@@ -50,24 +50,6 @@ class SqlRow:
     values: tuple[str | None, ...]
 
 
-class _Lines:
-    """Line numbers of positions in a text (by bisection over its line starts)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [m.end() for m in re.finditer("\n", text)]
-
-    def at(self, pos: int) -> int:
-        """The line of the first non-blank character at or after ``pos``."""
-        while pos < len(self.text) and self.text[pos].isspace():
-            pos += 1
-        return bisect.bisect_right(self.starts, pos) + 1
-
-    def of(self, pos: int) -> int:
-        """The line of ``pos``."""
-        return bisect.bisect_right(self.starts, pos) + 1
-
-
 def _value(token: str) -> str | None:
     if token[0] == "'":
         inner = token[1:-1]
@@ -77,7 +59,7 @@ def _value(token: str) -> str | None:
     return None if token.upper() == "NULL" else token
 
 
-def _statement(text: str, pos: int, table: str, source: Path, lines: _Lines) -> tuple[int, bool]:
+def _statement(text: str, pos: int, table: str, source: Path, lines: LineIndex) -> tuple[int, bool]:
     """Skip a DROP/CREATE statement of ``table`` at ``pos``; return the new position and whether one was."""
     for pattern in (_DROP, _CREATE_TABLE, _CREATE_INDEX):
         m = pattern.match(text, pos)
@@ -107,7 +89,7 @@ def read_sql_rows(path: str | Path, table: str, columns: Sequence[str]) -> list[
     """
     source = Path(path)
     text = source.read_text(encoding="utf-8-sig")
-    lines = _Lines(text)
+    lines = LineIndex(text)
     want = [c.lower() for c in columns]
     rows: list[SqlRow] = []
     pos, n = 0, len(text)
@@ -146,7 +128,7 @@ def _row_pattern(width: int) -> re.Pattern[str]:
     return re.compile(r"\s*\(\s*" + values + r"\s*\)\s*([,;])", re.S | re.I)
 
 
-def _read_values(text: str, pos: int, width: int, source: Path, lines: _Lines, rows: list[SqlRow]) -> int:
+def _read_values(text: str, pos: int, width: int, source: Path, lines: LineIndex, rows: list[SqlRow]) -> int:
     """Read the rows of one INSERT from ``pos`` to its ``;``; return the position after it."""
     pattern = _row_pattern(width)
     starts: list[int] = []
@@ -165,7 +147,7 @@ def _read_values(text: str, pos: int, width: int, source: Path, lines: _Lines, r
     return pos
 
 
-def _row_error(text: str, pos: int, width: int, source: Path, lines: _Lines) -> NoReturn:
+def _row_error(text: str, pos: int, width: int, source: Path, lines: LineIndex) -> NoReturn:
     """Raise the ParseError that says what is wrong with the row at ``pos``."""
     row = _ROW.match(text, pos)
     if not row:
