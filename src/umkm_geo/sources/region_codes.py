@@ -16,8 +16,9 @@ import pandas as pd
 from umkm_geo._errors import RegionError
 from umkm_geo.sources.codes import parse_region
 from umkm_geo.sources.dataset import SourceProvenance, SourceTable, qa_frame
+from umkm_geo.sources.parsed import parsed_codes
 from umkm_geo.sources.registry import FetchedFile, Registry, fetch, load_registry
-from umkm_geo.sources.wilayah_db import LEVELS, code_level, code_list, coded_rows, compare_with_codes, select, touches
+from umkm_geo.sources.wilayah_db import LEVELS, code_level, coded_rows, compare_with_codes, select, touches
 
 REGISTRY = "wilayah"
 CODES_FILE = "db/wilayah.sql"
@@ -42,7 +43,7 @@ def fetch_codes(
     """The whole code list (``kode``, ``nama``, ``level``) and its provenance."""
     reg = registry or load_registry(REGISTRY)
     fetched: FetchedFile = fetch(reg, CODES_FILE, mirror=mirror, cache_dir=cache_dir)
-    return code_list(fetched.path, fetched.sha256), SourceProvenance.of(reg, [fetched])
+    return parsed_codes(fetched, cache_dir), SourceProvenance.of(reg, [fetched])
 
 
 def read_region_codes(

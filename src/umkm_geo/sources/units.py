@@ -34,7 +34,7 @@ from umkm_geo.sources.codes import in_region, parse_region, provinces_of
 from umkm_geo.sources.desa_polygons import REGISTRY as DESA_REGISTRY
 from umkm_geo.sources.desa_polygons import desa_file, kab_codes
 from umkm_geo.sources.parsed import parsed_layer
-from umkm_geo.sources.region_codes import read_region_codes
+from umkm_geo.sources.region_codes import fetch_codes
 from umkm_geo.sources.registry import FetchedFile, Registry, fetch, load_registry
 
 __all__ = ["LEVELS", "jenis_of", "load_units"]
@@ -78,7 +78,7 @@ def load_units(
 def _names(codes: Sequence[str], mirror, cache_dir) -> tuple[dict[str, str], str]:
     """Names of the 2025 code list for ``codes`` and their parents, or ``{}`` and why not."""
     try:
-        table = read_region_codes(None, mirror=mirror, cache_dir=cache_dir).frame
+        table, _ = fetch_codes(mirror=mirror, cache_dir=cache_dir)
     except DataSourceError as exc:
         return {}, f"the Kepmendagri 2025 code list could not be read ({exc}); names are the polygons' own"
     wanted = set(codes)
