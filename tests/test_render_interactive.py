@@ -630,6 +630,10 @@ def test_a_large_atlas_is_a_page_per_province_and_an_index(tmp_path, frame, laye
     # the classes are the run's: a page's choropleth legends list the same classes as the whole atlas
     whole = legends(build(tmp_path, frame, layers, illustrative=False).path.read_text("utf-8"))
     page_legends = legends(east_java)
-    assert [page_legends[k][:2] for k in ("legend-0", "legend-1")] == [whole[k][:2] for k in ("legend-0", "legend-1")]
+    classes = [whole[k][1][: len(page_legends[k][1])] for k in ("legend-0", "legend-1")]
+    assert [page_legends[k][1] for k in ("legend-0", "legend-1")] == classes
+    # and count the page's own areas
+    assert [sum(page_legends[k][2]) for k in ("legend-0", "legend-1", "legend-2")] == [15, 15, 15]
+    assert [sum(whole[k][2]) for k in ("legend-0", "legend-1", "legend-2")] == [25, 25, 25]
     record = result.to_dict()
     assert [p["n_areas"] for p in record["settings"]["pages"]] == [15, 10]

@@ -37,6 +37,7 @@ import os
 import re
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -171,7 +172,14 @@ def _choropleth(layer: ChoroplethLayer, index: pd.Index, lang: str) -> _Layer:
         "labels": [*classes.labels(ind.decimals, lang=lang), nodata_label(lang)],
         "stamp": stamp,
     }
-    legend = choropleth_legend(classes, decimals=ind.decimals, lang=lang)
+    # the areas of this page in each class: all of them, or a province's on a page of a split atlas
+    # (whose classes are the whole run's)
+    on_page = Counter(codes)
+    legend = [
+        dataclasses.replace(entry, count=on_page[nodata if entry.key == "nodata" else int(entry.key)])
+        for entry in choropleth_legend(classes, decimals=ind.decimals, lang=lang)
+    ]
+    legend = [entry for entry in legend if entry.key != "nodata" or entry.count]
     return _Layer(meta, codes, texts, ind.title(lang), legend, note, stamp)
 
 
