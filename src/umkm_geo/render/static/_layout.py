@@ -545,12 +545,19 @@ def north_arrow(ax: Axes, lang: str, *, x: float = 1.08, y: float = 0.97, band: 
     )
 
 
+#: Above this many units the units have no outline: even a hairline covers the small desa of Java.
+OUTLINE_UNITS_LIMIT = 20_000
+
+
 def outline_width(n_units: int) -> float:
     """Line width (points) of the unit outlines: 0.5 up to 500 units, thinner beyond, so fills stay visible.
 
     At 83,000 desa an outline of 0.5 pt covers the whole map; the width falls with the square root of
-    the number of units (the typical unit's width on the page), to 0.05 pt at the least.
+    the number of units (the typical unit's width on the page), to 0.05 pt at the least, and is 0 (no
+    outline) above :data:`OUTLINE_UNITS_LIMIT` units, where even 0.05 pt turned Java dark grey.
     """
+    if n_units > OUTLINE_UNITS_LIMIT:
+        return 0.0
     return max(0.05, 0.5 * min(1.0, (500 / max(n_units, 1)) ** 0.5))
 
 
@@ -703,7 +710,9 @@ def plot_groups(
             drawn = [Path.make_compound_path(*drawn)]
         if drawn:
             ax.add_collection(PathCollection(drawn, **style, gid=f"fill-{entry.key}"))
-    if paths is None:
+    if width == 0:
+        pass  # too many units to outline (outline_width)
+    elif paths is None:
         frame.boundary.plot(ax=ax, color=EDGE_COLOR, linewidth=width)
         ax.collections[-1].set_gid("outline")
     else:
