@@ -92,9 +92,12 @@ def _env(**extra: str) -> dict[str, str]:
 
 def bare_loop(n_figures: int) -> float:
     """Seconds for ``n_figures`` bare geopandas choropleths of Blitar's kecamatan with labels, saved at 200 dpi."""
+    import warnings
+
     import matplotlib
 
     matplotlib.use("Agg")
+    warnings.filterwarnings("ignore", message="Numba not installed")  # geopandas' scheme= goes through mapclassify
     import matplotlib.pyplot as plt
     import numpy as np
 

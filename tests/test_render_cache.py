@@ -128,3 +128,27 @@ def test_derived_bytes_are_made_once_per_source(tmp_path, monkeypatch):
     assert _cache.derived(tmp_path, b"abd", "reverse", make(b"abd")) == b"dba"
     assert _cache.derived(tmp_path, b"abc", "other recipe", make(b"abc")) == b"cba"
     assert made == [b"abc", b"abd", b"abc"]
+
+
+def test_a_source_file_read_from_the_mirror_or_the_cache_is_the_same_input(tmp_path):
+    from umkm_geo.sources.registry import FetchedFile
+
+    mirror = FetchedFile("db/kec/35.sql", tmp_path / "mirror" / "35.sql", "ab" * 32, "mirror", "https://x/35.sql")
+    cached = FetchedFile("db/kec/35.sql", tmp_path / "cache" / "35.sql", "ab" * 32, "cache", "https://x/35.sql")
+    other = FetchedFile("db/kec/35.sql", tmp_path / "cache" / "35.sql", "cd" * 32, "cache", "https://x/35.sql")
+    assert _cache.render_key([mirror]) == _cache.render_key([cached]) != _cache.render_key([other])
+
+
+def test_pandas_objects_are_keyed_by_content_not_by_memory_layout():
+    import pandas as pd
+
+    one_chunk = pd.Series(["Blitar", "Kediri"], dtype="string[pyarrow]", name="nama")
+    two_chunks = pd.concat(
+        [pd.Series(["Blitar"], dtype="string[pyarrow]"), pd.Series(["Kediri"], dtype="string[pyarrow]")],
+        ignore_index=True,
+    ).rename("nama")
+    frame = pd.DataFrame({"nama": one_chunk, "n": [1.0, 2.0]})
+    assert _cache.render_key(one_chunk) == _cache.render_key(two_chunks)
+    assert _cache.render_key(frame) == _cache.render_key(pd.DataFrame({"nama": two_chunks, "n": [1.0, 2.0]}))
+    assert _cache.render_key(frame) != _cache.render_key(pd.DataFrame({"nama": one_chunk, "n": [1.0, 2.5]}))
+    assert _cache.render_key(one_chunk) != _cache.render_key(one_chunk.rename("other"))

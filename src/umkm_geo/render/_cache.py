@@ -37,6 +37,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
+from umkm_geo.sources.registry import FetchedFile
+
 __all__ = ["MAX_ENTRIES", "MAX_IMAGES", "REUSE_ENV", "derived", "enabled", "fetch", "render_key", "store"]
 
 #: Entries kept in the cache (a Blitar run's figures take about 6 MB).
@@ -56,9 +61,17 @@ _SOURCE_SUFFIXES = {".py", ".toml", ".html", ".css", ".js", ".json", ".c", ".txt
 
 
 class _Hashing(pickle.Pickler):
-    """A pickler for hashing: read-only mappings as dicts, sets in sorted order."""
+    """A pickler for hashing: read-only mappings as dicts, sets in sorted order, source files by content.
+
+    A source file read from the offline mirror on one run and from the download cache on the next
+    is the same file (the same sha256): its local path and origin are left out of the key.
+    """
 
     def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, FetchedFile):
+            return tuple, ((obj.relpath, obj.sha256, obj.url),)
+        if isinstance(obj, pd.DataFrame | pd.Series | pd.Index):
+            return tuple, (_content(obj),)
         if isinstance(obj, types.MappingProxyType):
             return dict, (dict(obj),)
         if isinstance(obj, set | frozenset):
@@ -67,6 +80,29 @@ class _Hashing(pickle.Pickler):
             except TypeError:
                 return tuple, (tuple(sorted(obj, key=repr)),)
         return NotImplemented
+
+
+def _content(obj: pd.DataFrame | pd.Series | pd.Index) -> tuple[Any, ...]:
+    """A pandas object by its content, not its memory layout.
+
+    The same strings read from a parsed file and from its pickled copy sit in differently chunked
+    Arrow arrays, whose pickles differ; their values hash the same.
+    """
+    if isinstance(obj, pd.DataFrame):
+        return ("frame", type(obj).__name__, tuple(map(str, obj.columns)), obj.index, *(obj[c] for c in obj.columns))
+    if isinstance(obj, pd.Index):
+        return ("index", str(obj.dtype), obj.names, tuple(obj.tolist()))
+    values = obj.array
+    if str(obj.dtype) == "geometry":
+        import shapely
+
+        digest = hashlib.sha256(b"".join(shapely.to_wkb(np.asarray(values), hex=False, include_srid=True).tolist()))
+        return ("geometry", obj.name, str(getattr(values, "crs", None)), obj.index, digest.hexdigest())
+    try:
+        hashed = pd.util.hash_pandas_object(obj, index=False).to_numpy().tobytes()
+    except TypeError:  # values pandas cannot hash (lists, dicts): pickled as they are
+        return ("series", obj.name, str(obj.dtype), obj.index, tuple(obj.tolist()))
+    return ("series", obj.name, str(obj.dtype), obj.index, hashlib.sha256(hashed).hexdigest())
 
 
 @functools.cache
