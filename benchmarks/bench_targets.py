@@ -67,17 +67,23 @@ def _pss_kib(pids: list[int]) -> int:
 
 
 def timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> tuple[float, float, int]:
-    """Wall seconds, peak memory (GiB: the process tree's summed PSS, sampled every 0.25 s) and exit code."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
-    peak = 0
-    while child.poll() is None:
-        peak = max(peak, _pss_kib(_tree(child.pid)))
-        time.sleep(0.25)
-    stderr = child.stderr.read() if child.stderr else ""
-    wall = time.perf_counter() - start
-    if child.returncode:
-        print(f"    (exit {child.returncode}: {stderr.strip().splitlines()[-1:] or ''})", flush=True)
+    """Wall seconds, peak memory (GiB: the process tree's summed PSS, sampled every 0.25 s) and exit code.
+
+    The command's output goes to a temporary file (a pipe left unread would stall a talkative child);
+    its last lines are printed when it fails.
+    """
+    with tempfile.TemporaryFile(mode="w+") as log:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True, env=env, cwd=cwd)
+        peak = 0
+        while child.poll() is None:
+            peak = max(peak, _pss_kib(_tree(child.pid)))
+            time.sleep(0.25)
+        wall = time.perf_counter() - start
+        if child.returncode:
+            log.seek(0)
+            tail = log.read().strip().splitlines()[-15:]
+            print(f"    (exit {child.returncode}:)", *(f"    | {line}" for line in tail), sep="\n", flush=True)
     return wall, peak / 1024**2, child.returncode
 
 
