@@ -244,7 +244,16 @@ def test_staging_folders_of_killed_runs_are_removed_at_the_next_start(tmp_path):
     assert hidden_leftovers(out) == []
 
 
-def test_ctrl_c_during_the_swap_waits_for_it(tmp_path, monkeypatch):
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT as Python sets it up in a terminal: a process started in the background (``cmd &``) inherits
+    SIGINT ignored, and Python then keeps ignoring it, so a Ctrl-C the test sends would do nothing."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_during_the_swap_waits_for_it(tmp_path, monkeypatch, ctrl_c_raises):
     import umkm_geo.pipeline.output_set as outputs
 
     out = tmp_path / "outputs"
