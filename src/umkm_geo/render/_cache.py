@@ -91,18 +91,33 @@ def _content(obj: pd.DataFrame | pd.Series | pd.Index) -> tuple[Any, ...]:
     if isinstance(obj, pd.DataFrame):
         return ("frame", type(obj).__name__, tuple(map(str, obj.columns)), obj.index, *(obj[c] for c in obj.columns))
     if isinstance(obj, pd.Index):
-        return ("index", str(obj.dtype), obj.names, tuple(obj.tolist()))
+        hashed = _values_digest(obj)
+        if hashed is None:
+            return ("index", str(obj.dtype), tuple(obj.names), tuple(obj.tolist()))
+        return ("index", str(obj.dtype), tuple(obj.names), hashed)
     values = obj.array
     if str(obj.dtype) == "geometry":
         import shapely
 
         digest = hashlib.sha256(b"".join(shapely.to_wkb(np.asarray(values), hex=False, include_srid=True).tolist()))
         return ("geometry", obj.name, str(getattr(values, "crs", None)), obj.index, digest.hexdigest())
-    try:
-        hashed = pd.util.hash_pandas_object(obj, index=False).to_numpy().tobytes()
-    except TypeError:  # values pandas cannot hash (lists, dicts): pickled as they are
+    hashed = _values_digest(obj)
+    if hashed is None:  # values pandas cannot hash (lists, dicts): pickled as they are
         return ("series", obj.name, str(obj.dtype), obj.index, tuple(obj.tolist()))
-    return ("series", obj.name, str(obj.dtype), obj.index, hashlib.sha256(hashed).hexdigest())
+    return ("series", obj.name, str(obj.dtype), obj.index, hashed)
+
+
+def _values_digest(obj: pd.Series | pd.Index) -> str | None:
+    """sha256 of the values: their bytes for numbers and dates, pandas' hash of each value otherwise."""
+    if isinstance(obj.dtype, np.dtype) and obj.dtype.kind in "biufcmM":
+        return hashlib.sha256(np.ascontiguousarray(obj.to_numpy()).tobytes()).hexdigest()
+    try:
+        hashed = pd.util.hash_pandas_object(obj, index=False) if isinstance(obj, pd.Series) else None
+        if hashed is None:
+            hashed = pd.util.hash_pandas_object(obj)
+    except TypeError:
+        return None
+    return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()
 
 
 @functools.cache
