@@ -101,7 +101,8 @@ def _read(provinces: list[str], config: Config) -> tuple[SourceTable, SourceTabl
     grdp = read_grdp(region, **where)
     population = read_population(region, **where)
     codes, _ = fetch_codes(**where)
-    names = dict(zip(codes["kode"], codes["nama"], strict=True))
+    rows = codes[codes["kode"].isin(provinces)]  # 4 of 91,000 codes: a dict of all took 0.1 s
+    names = dict(zip(rows["kode"], rows["nama"], strict=True))
     return grdp, population, {p: str(names.get(p, p)) for p in provinces}
 
 
