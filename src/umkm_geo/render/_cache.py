@@ -89,7 +89,8 @@ def _content(obj: pd.DataFrame | pd.Series | pd.Index) -> tuple[Any, ...]:
     Arrow arrays, whose pickles differ; their values hash the same.
     """
     if isinstance(obj, pd.DataFrame):
-        return ("frame", type(obj).__name__, tuple(map(str, obj.columns)), obj.index, *(obj[c] for c in obj.columns))
+        columns = tuple(map(str, obj.columns))
+        return ("frame", type(obj).__name__, dict(obj.attrs), columns, obj.index, *(obj[c] for c in obj.columns))
     if isinstance(obj, pd.Index):
         hashed = _values_digest(obj)
         if hashed is None:
@@ -102,15 +103,20 @@ def _content(obj: pd.DataFrame | pd.Series | pd.Index) -> tuple[Any, ...]:
         digest = hashlib.sha256(b"".join(shapely.to_wkb(np.asarray(values), hex=False, include_srid=True).tolist()))
         return ("geometry", obj.name, str(getattr(values, "crs", None)), obj.index, digest.hexdigest())
     hashed = _values_digest(obj)
-    if hashed is None:  # values pandas cannot hash (lists, dicts): pickled as they are
-        return ("series", obj.name, str(obj.dtype), obj.index, tuple(obj.tolist()))
-    return ("series", obj.name, str(obj.dtype), obj.index, hashed)
+    if hashed is None:  # Python objects: pickled as they are (exact, and a float never hashes as its text)
+        return ("series", obj.name, dict(obj.attrs), str(obj.dtype), obj.index, tuple(obj.tolist()))
+    return ("series", obj.name, dict(obj.attrs), str(obj.dtype), obj.index, hashed)
 
 
 def _values_digest(obj: pd.Series | pd.Index) -> str | None:
-    """sha256 of the values: their bytes for numbers and dates, pandas' hash of each value otherwise."""
-    if isinstance(obj.dtype, np.dtype) and obj.dtype.kind in "biufcmM":
-        return hashlib.sha256(np.ascontiguousarray(obj.to_numpy()).tobytes()).hexdigest()
+    """sha256 of the values (``None`` for Python objects, which the caller pickles as they are).
+
+    Numbers and dates by their bytes, strings and categories by pandas' hash of each value.
+    """
+    if isinstance(obj.dtype, np.dtype):
+        if obj.dtype.kind in "biufcmM":
+            return hashlib.sha256(np.ascontiguousarray(obj.to_numpy()).tobytes()).hexdigest()
+        return None
     try:
         hashed = pd.util.hash_pandas_object(obj, index=False) if isinstance(obj, pd.Series) else None
         if hashed is None:
