@@ -8,11 +8,12 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from umkm_geo.pipeline.workbook import _letters, write_workbook
+from umkm_geo.pipeline.workbook import write_workbook
+from umkm_geo.tables.columns import column_letter
 
 
 def test_column_letters_follow_excel():
-    assert [_letters(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
+    assert [column_letter(i) for i in (0, 1, 25, 26, 27, 51, 52, 701, 702)] == [
         "A",
         "B",
         "Z",

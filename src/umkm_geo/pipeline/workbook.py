@@ -25,6 +25,7 @@ import pandas as pd
 
 from umkm_geo._atomic import atomic_path
 from umkm_geo.study_area import StudyArea
+from umkm_geo.tables.columns import column_letter
 
 __all__ = ["GEOPACKAGE", "WORKBOOK", "write_geopackage", "write_workbook"]
 
@@ -80,16 +81,6 @@ MAX_CELL_CHARS = 32_767
 _CUT = " [...] (cut to Excel's cell limit; whole in the CSV file)"
 
 
-def _letters(index: int) -> str:
-    """Column letters of a 0-based column index (0 -> A, 26 -> AA)."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
 def _escaped(value: str) -> str:
     """``value`` as XML text: markup characters escaped, characters XML cannot hold as ``_xHHHH_``."""
     value = _UNSAFE.sub(lambda m: "_x005F_" if m.group() == "_" else f"_x{ord(m.group()):04X}_", value)
@@ -129,7 +120,7 @@ def _column(values: list[Any], letter: str) -> list[str]:
 
 def _sheet_xml(frame: pd.DataFrame) -> Iterator[str]:
     """The worksheet XML of ``frame``: a header row, then a row per record, in chunks."""
-    letters = [_letters(i) for i in range(len(frame.columns))]
+    letters = [column_letter(i) for i in range(len(frame.columns))]
     yield f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetData>'
     header = "".join(_cell(f"{letter}1", str(name)) for letter, name in zip(letters, frame.columns, strict=True))
     yield f'<row r="1">{header}</row>'

@@ -701,27 +701,17 @@ def render_all(area: StudyArea, options: RenderOptions, out_dir: Path) -> MapSet
         if size is not None:
             sizes[key] = size
     layers, details = atlas_layers(area.frame, area.results, illustrative=illustrative_components(area.provenance))
+    page: dict[str, Any] = {
+        "details": details,
+        "title": options.title,
+        "credits": ctx.credits,
+        "lang": ctx.lang,
+        "path": maps / "atlas.html",
+    }
     if len(area.frame) > SPLIT_AREAS:
-        atlas = write_split_atlas(
-            area.frame,
-            layers,
-            details=details,
-            title=options.title,
-            credits=ctx.credits,
-            lang=ctx.lang,
-            path=maps / "atlas.html",
-            province_names=options.province_names,
-        )
+        atlas = write_split_atlas(area.frame, layers, province_names=options.province_names, **page)
     else:
-        atlas = write_atlas(
-            area.frame,
-            layers,
-            details=details,
-            title=options.title,
-            credits=ctx.credits,
-            illustrative=False,  # the page is stamped when any of its layers is
-            lang=ctx.lang,
-            path=maps / "atlas.html",
-        )
+        # the page is stamped when any of its layers is
+        atlas = write_atlas(area.frame, layers, illustrative=False, **page)
     paths += atlas.files
     return MapSet(paths=tuple(paths), images=images, atlas=atlas, print_sizes=sizes)

@@ -94,16 +94,6 @@ def no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def column_letter(index: int) -> str:
-    """Spreadsheet letter of a 0-based column index (0 -> ``A``, 27 -> ``AB``)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def file_kind(path: Path) -> str:
     """``"excel"`` or ``"text"`` from the file's first bytes (and its name where they do not tell).
 

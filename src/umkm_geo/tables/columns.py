@@ -170,3 +170,13 @@ def table_says_illustrative(table: pd.DataFrame) -> bool:
     """
     notes = [c for c in table.columns if is_note_column(c)]
     return any(says_illustrative(v) for c in notes for v in table[c])
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet letter of a 0-based column index (0 -> ``A``, 27 -> ``AB``)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters

@@ -16,7 +16,7 @@ import numpy as np
 
 from umkm_geo._errors import TableError
 from umkm_geo.sources.codes import code_level
-from umkm_geo.tables._read import column_letter, is_blank
+from umkm_geo.tables._read import is_blank
 from umkm_geo.tables.columns import (
     BUSINESS_ALIASES,
     DESA_ALIASES,
@@ -24,6 +24,7 @@ from umkm_geo.tables.columns import (
     SECTORS,
     TOTAL_NAMES,
     TOTAL_SECTOR,
+    column_letter,
     sector_key,
     slug,
 )

@@ -13,11 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from umkm_geo._errors import TableError
-from umkm_geo.tables._read import (
-    column_letter,
-    is_blank,
-)
-from umkm_geo.tables.columns import CODE_ALIASES, NAME_ALIASES, slug
+from umkm_geo.tables._read import is_blank
+from umkm_geo.tables.columns import CODE_ALIASES, NAME_ALIASES, column_letter, slug
 from umkm_geo.tables.counts.cells import _NUMBERISH, _YEAR, _numberish, _text
 
 _COLUMN_NUMBER = re.compile(r"^\(\d{1,3}\)$")
