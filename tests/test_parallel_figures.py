@@ -31,7 +31,8 @@ def test_every_figure_comes_back_in_order_with_its_warnings_once(monkeypatch, tm
     monkeypatch.setenv("UMKM_GEO_WORKERS", workers)
     out = tmp_path / workers
     with pytest.warns(UserWarning, match="too many areas") as caught:
-        drawn = mapset._draw_all(None, out, RenderOptions(dpi=50))
+        drawn, said = mapset._draw_groups(None, out, RenderOptions(dpi=50))
+        mapset._say(said)
     assert [key for key, _, _ in drawn] == ["a_0", "a_1", "a_2", "b_0", "c_0", "c_1"]
     assert len([w for w in caught if "too many" in str(w.message)]) == 1  # said once, not once a figure
     assert all(size is not None and size.width_cm > 0 for _, _, size in drawn)
@@ -41,6 +42,6 @@ def test_every_figure_comes_back_in_order_with_its_warnings_once(monkeypatch, tm
         monkeypatch.setenv("UMKM_GEO_WORKERS", "1")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            mapset._draw_all(None, serial, RenderOptions(dpi=50))
+            mapset._draw_groups(None, serial, RenderOptions(dpi=50))
         for key, written, _ in drawn:
             assert written[0].read_bytes() == (serial / f"{key}.png").read_bytes(), key

@@ -601,13 +601,6 @@ def _say(said: list[warnings.WarningMessage]) -> None:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
-def _draw_all(ctx: _Context, maps: Path, options: RenderOptions) -> _Drawn:
-    """Every figure drawn (:func:`_draw_groups`), its warnings shown here in order."""
-    drawn, said = _draw_groups(ctx, maps, options)
-    _say(said)
-    return drawn
-
-
 def _category(name: str) -> type[Warning]:
     """The warning class named ``module:qualname`` (``UserWarning`` when it cannot be found)."""
     import importlib
